@@ -1,0 +1,41 @@
+"""The `diagnosis` command line: a thin layer over the library.
+
+Each command lives in its own module under `diagnosis.cli` and registers itself on `cli`;
+expected errors (`DiagnosisError`) become a clean message and exit 1, wrong usage exits 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from diagnosis import __version__
+from diagnosis.errors import DiagnosisError, InvalidFile
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="diagnosis")
+def cli() -> None:
+    """Guided six-step process diagnosis for customer-service teams (诊断与优化六步法)."""
+
+
+def fail(exc: DiagnosisError) -> None:
+    """Print an expected error without a traceback and exit 1."""
+    if isinstance(exc, InvalidFile):
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+    else:
+        click.echo(f"error: {exc}", err=True)
+    sys.exit(1)
+
+
+# command modules register themselves on import
+from diagnosis.cli import core  # noqa: E402,F401
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="diagnosis", standalone_mode=True)
+    except DiagnosisError as exc:  # pragma: no cover - commands handle their own
+        fail(exc)

@@ -1,0 +1,25 @@
+"""Bilingual text: every label is a plain string or a map of language to string.
+
+Chinese is the first language, English the second; `tr` picks the wanted language and
+falls back to the other so a screen never shows an empty label.
+"""
+
+from __future__ import annotations
+
+from typing import Union
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+
+Text = Union[str, dict[str, str]]
+
+
+def tr(text: Text | None, lang: str = DEFAULT_LANGUAGE) -> str:
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    for candidate in (lang, DEFAULT_LANGUAGE, *LANGUAGES, *text.keys()):
+        if candidate in text and text[candidate]:
+            return text[candidate]
+    return ""

@@ -1,0 +1,310 @@
+"""Project files: one human-readable, git-diffable YAML file per project (`*.diagnosis.yaml`).
+
+JSON is accepted on load. Loading migrates older format versions, refuses newer ones, and
+checks the answers against the questionnaire: structural problems stop the load (with
+`FILE:LINE:COLUMN` positions); answers whose question no longer exists, or whose value no
+longer fits, are kept and reported as warnings, never dropped. Saving is atomic and keeps
+the previous file as `<name>.bak`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Callable
+
+import yaml
+from pydantic import ValidationError
+
+from diagnosis import catalog
+from diagnosis.errors import DiagnosisError, Problem, ProjectFileError, QuestionnaireError, UnsupportedVersion
+from diagnosis.project.model import FORMAT, FORMAT_VERSION, Project
+from diagnosis.questionnaire import Questionnaire
+from diagnosis.questionnaire.rules import CHECKS, is_answered
+from diagnosis.yamlsafe import Located, YamlProblems, load_located
+
+try:
+    from yaml import CSafeDumper as _Dumper
+except ImportError:  # pragma: no cover
+    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
+
+MAX_PROJECT_BYTES = 20 * 1024 * 1024
+SUFFIX = ".diagnosis.yaml"
+
+
+@dataclass
+class LoadedProject:
+    project: Project
+    questionnaire: Questionnaire
+    warnings: list[Problem] = field(default_factory=list)
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _str_presenter(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    # multi-line answers as literal blocks keep the file readable and its diffs small
+    style = "|" if "\n" in data and len(data) < 20000 and not data.endswith((" ", "\t")) and "\r" not in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+class _ProjectDumper(_Dumper):  # type: ignore[misc, valid-type]
+    pass
+
+
+_ProjectDumper.add_representer(str, _str_presenter)
+
+
+def to_data(project: Project) -> dict[str, Any]:
+    return project.model_dump(mode="json", exclude_none=False)
+
+
+def dumps(project: Project) -> str:
+    return yaml.dump(to_data(project), Dumper=_ProjectDumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def atomic_write(path: str | Path, content: bytes, *, backup: bool = True) -> None:
+    """Write to a temporary file beside `path`, fsync, keep the old file as .bak, rename."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if backup and path.exists():
+            bak = path.with_name(path.name + ".bak")
+            _copy_atomic(path, bak)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    try:
+        dir_fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:  # pragma: no cover - some filesystems refuse fsync on folders
+        pass
+
+
+def _copy_atomic(src: Path, dst: Path) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(src.read_bytes())
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, dst)
+
+
+def save_project(project: Project, path: str | Path) -> None:
+    atomic_write(path, dumps(project).encode("utf-8"))
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def _migrate_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
+    """Format 1 kept metadata at the top level and grouped answers by step id."""
+    out = dict(data)
+    meta = dict(out.pop("meta", {}) or {})
+    for key in ("id", "title", "organization", "language", "created", "updated"):
+        if key in out:
+            meta[key] = out.pop(key)
+    out["meta"] = meta
+    ref = dict(out.get("questionnaire") or {})
+    if "questionnaire_id" in out:
+        ref["id"] = out.pop("questionnaire_id")
+    if "questionnaire_version" in out:
+        ref["version"] = str(out.pop("questionnaire_version"))
+    out["questionnaire"] = ref
+    answers: dict[str, Any] = {}
+    steps = out.pop("steps", None)
+    if isinstance(steps, dict):
+        for step_answers in steps.values():
+            if isinstance(step_answers, dict):
+                answers.update(step_answers)
+    answers.update(out.get("answers") or {})
+    out["answers"] = answers
+    out["format_version"] = 2
+    return out
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _migrate_1_to_2}
+
+
+def migrate(data: dict[str, Any], filename: str) -> dict[str, Any]:
+    version = data.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ProjectFileError([Problem(filename, f"'format_version' must be a whole number, got {version!r}", path="format_version")])
+    if version > FORMAT_VERSION:
+        raise UnsupportedVersion(
+            f"{filename}: written by a newer version of process-diagnosis (format {version}; "
+            f"this version reads up to {FORMAT_VERSION}). Please upgrade."
+        )
+    while version < FORMAT_VERSION:
+        if version not in MIGRATIONS:
+            raise ProjectFileError([Problem(filename, f"format version {version} is not supported", path="format_version")])
+        data = MIGRATIONS[version](data)
+        version = data["format_version"]
+    return data
+
+
+def _read(source: Any, filename: str | None) -> tuple[bytes, str]:
+    if isinstance(source, (str, Path)):
+        try:
+            size = os.path.getsize(source)
+            if size > MAX_PROJECT_BYTES:
+                raise ProjectFileError([Problem(str(source), f"file is too large ({size:,} bytes; limit {MAX_PROJECT_BYTES:,})")])
+            return Path(source).read_bytes(), filename or str(source)
+        except OSError as exc:
+            raise ProjectFileError([Problem(filename or str(source), f"cannot read file: {exc.strerror}")]) from None
+    if isinstance(source, bytes):
+        return source, filename or "<project>"
+    raw = source.read(MAX_PROJECT_BYTES + 1)
+    return raw, filename or getattr(source, "name", "<project>")
+
+
+def _pydantic_problems(exc: ValidationError, located: Located | None, filename: str) -> list[Problem]:
+    from diagnosis.questionnaire.loader import _dotted, _split_loc
+
+    out = []
+    for err in exc.errors():
+        path, _ = _split_loc(located.data if located else {}, tuple(err["loc"]))
+        name = err["loc"][-1] if err["loc"] else ""
+        if err["type"] == "extra_forbidden":
+            message = f"unknown key '{name}'"
+        elif err["type"] == "missing":
+            message = f"missing required key '{name}'"
+        else:
+            message = str(err["msg"]).replace("Value error, ", "")
+            if err["type"] != "value_error" and not isinstance(err.get("input"), (dict, list)):
+                message += f" (got {err.get('input')!r})"
+        mark = located.mark(path, key=err["type"] == "extra_forbidden") if located else None
+        out.append(Problem(filename, message, mark[0] if mark else None, mark[1] if mark else None, _dotted(tuple(err["loc"]))))
+    return out
+
+
+def load_project(
+    source: str | Path | IO[bytes] | bytes,
+    filename: str | None = None,
+    *,
+    resolve: Callable[[Project], Questionnaire] | None = None,
+) -> LoadedProject:
+    """Read, migrate, validate and check a project file against its questionnaire."""
+    raw, filename = _read(source, filename)
+    if len(raw) > MAX_PROJECT_BYTES:
+        raise ProjectFileError([Problem(filename, f"file is too large (limit {MAX_PROJECT_BYTES:,} bytes)")])
+    try:
+        located = load_located(raw, filename, max_bytes=MAX_PROJECT_BYTES)
+    except YamlProblems as exc:
+        raise ProjectFileError(exc.problems) from None
+    if located.problems:
+        raise ProjectFileError(located.problems)
+    data = located.data
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ProjectFileError(
+            [Problem(filename, f"not a process-diagnosis project file (expected 'format: {FORMAT}')", 1, 1)]
+        )
+    original_version = data.get("format_version")
+    data = migrate(data, filename)
+    try:
+        project = Project.model_validate(data)
+    except ValidationError as exc:
+        # positions refer to the file as written; after a migration only paths are meaningful
+        raise ProjectFileError(_pydantic_problems(exc, located if original_version == FORMAT_VERSION else None, filename)) from None
+    warnings: list[Problem] = []
+    if original_version != FORMAT_VERSION:
+        warnings.append(Problem(filename, f"migrated from format {original_version} to {FORMAT_VERSION}; save to keep the new format"))
+    questionnaire = (resolve or resolve_questionnaire)(project)
+    warnings.extend(check_answers(project, questionnaire, filename, located if original_version == FORMAT_VERSION else None))
+    return LoadedProject(project, questionnaire, warnings)
+
+
+def resolve_questionnaire(project: Project) -> Questionnaire:
+    """The questionnaire of a project: the embedded copy, else the shipped file with that id."""
+    ref = project.questionnaire
+    if ref.source:
+        try:
+            return catalog.load_source(ref.source.encode("utf-8"), f"<embedded questionnaire {ref.id}>").questionnaire
+        except QuestionnaireError as exc:
+            raise ProjectFileError(exc.problems) from None
+    return catalog.get(ref.id).questionnaire
+
+
+def check_answers(project: Project, questionnaire: Questionnaire, filename: str, located: Located | None = None) -> list[Problem]:
+    """Answers that no longer fit the questionnaire: kept in the project, reported here."""
+    known = {q.id: q for q in questionnaire.questions()}
+    out: list[Problem] = []
+
+    def add(qid: str, message: str) -> None:
+        mark = located.mark(("answers", qid), key=True) if located else None
+        out.append(Problem(filename, message, mark[0] if mark else None, mark[1] if mark else None, f"answers.{qid}"))
+
+    if project.questionnaire.id != questionnaire.id:
+        out.append(Problem(filename, f"questionnaire id '{project.questionnaire.id}' does not match '{questionnaire.id}'", path="questionnaire.id"))
+    for qid, value in project.answers.items():
+        question = known.get(qid)
+        if question is None:
+            add(qid, f"answer to unknown question '{qid}' (kept, not shown)")
+            continue
+        if not is_answered(value):
+            continue
+        problems = CHECKS[question.type](value, question)
+        shape = [p for p in problems if isinstance(p, dict) and p.get("en") in _SHAPE_MESSAGES]
+        if shape:
+            add(qid, f"answer does not fit question '{qid}' ({question.type}): {shape[0]['en']}")
+    categories = {c.id for c in questionnaire.cause_categories}
+    stack = list(project.fishbone.causes)
+    while stack:
+        cause = stack.pop()
+        if cause.category not in categories:
+            out.append(Problem(filename, f"cause '{cause.text}' has unknown category '{cause.category}' (kept)", path="fishbone.causes"))
+        stack.extend(cause.children)
+    return out
+
+
+_SHAPE_MESSAGES = {
+    "Enter a number",
+    "Enter a whole number",
+    "Not one of the options",
+    "Expected a list of choices",
+    "Choose yes or no",
+    "Enter a date (YYYY-MM-DD)",
+    "Table data has the wrong shape",
+}
+
+
+def new_project(questionnaire_id: str, *, title: str = "", organization: str = "", language: str = "zh") -> Project:
+    """A fresh project on a shipped questionnaire, with its default answers filled in."""
+    from diagnosis.project.model import Meta, QuestionnaireRef
+    from diagnosis.questionnaire.rules import default_answers
+
+    entry = catalog.get(questionnaire_id)
+    q = entry.questionnaire
+    return Project(
+        meta=Meta(title=title, organization=organization, language=language),
+        questionnaire=QuestionnaireRef(id=q.id, version=q.version, hash=entry.hash),
+        answers=default_answers(q),
+    )
+
+
+def touch(project: Project) -> None:
+    project.meta.updated = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+__all__ = [
+    "LoadedProject",
+    "DiagnosisError",
+    "atomic_write",
+    "dumps",
+    "load_project",
+    "new_project",
+    "save_project",
+]

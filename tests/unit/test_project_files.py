@@ -1,0 +1,190 @@
+"""Project files: round trip, migration, checks against the questionnaire, atomic saves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from diagnosis.errors import ProjectFileError, UnsupportedVersion
+from diagnosis.project import Cause, CheckIn, Measure, Project, dumps, load_project, new_project, save_project
+from diagnosis.project.files import atomic_write
+from diagnosis.project.model import MetricValue
+from tests.conftest import DATA
+
+
+@pytest.fixture(autouse=True)
+def test_questionnaires(monkeypatch):
+    monkeypatch.setenv("DIAGNOSIS_QUESTIONNAIRES", str(DATA / "questionnaires"))
+
+
+def make_project(**answers) -> Project:
+    project = new_project("all_types", title="测试项目 Test", organization="某商城")
+    project.answers.update(answers)
+    return project
+
+
+# --- round trip ----------------------------------------------------------------------------------
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**53), max_value=2**53),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=40),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(min_size=1, max_size=8), inner, max_size=4)),
+    max_leaves=12,
+)
+text = st.text(max_size=60)
+levels = st.sampled_from([None, "high", "medium", "low"])
+causes = st.recursive(
+    st.builds(Cause, category=st.sampled_from(["people", "machine", "method"]), text=text, frequency=levels, impact=levels,
+              value=st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False)),
+              votes=st.dictionaries(st.text(min_size=1, max_size=6), st.integers(0, 9), max_size=3)),
+    lambda inner: st.builds(Cause, category=st.just("people"), text=text, children=st.lists(inner, max_size=3)),
+    max_leaves=8,
+)
+dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 1, 1))
+
+
+@st.composite
+def projects(draw):
+    project = make_project()
+    project.meta.title = draw(text)
+    project.meta.organization = draw(text)
+    project.meta.language = draw(st.sampled_from(["zh", "en"]))
+    project.answers = draw(st.dictionaries(st.from_regex(r"[a-z_]{1,10}", fullmatch=True), values, max_size=6))
+    project.fishbone.problem = draw(text)
+    project.fishbone.causes = draw(st.lists(causes, max_size=4))
+    project.measures = draw(st.lists(st.builds(Measure, title=text, owner=text, start=st.one_of(st.none(), dates), due=st.one_of(st.none(), dates)), max_size=3))
+    project.checkins = draw(st.lists(st.builds(CheckIn, measure=text, date=dates, status=st.sampled_from(["on_track", "late"]), deviation=text), max_size=3))
+    project.evaluation.values = draw(st.lists(st.builds(MetricValue, metric=text, checkpoint=st.integers(0, 12), value=st.floats(allow_nan=False, allow_infinity=False)), max_size=3))
+    return project
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(projects())
+def test_loading_a_saved_project_gives_the_same_project(project):
+    loaded = load_project(dumps(project).encode("utf-8"), "p.diagnosis.yaml")
+    assert loaded.project == project
+
+
+def test_the_file_is_readable_yaml_with_chinese_kept_as_is(tmp_path):
+    project = make_project(name="在线商城", notes="第一行\n第二行")
+    path = tmp_path / "p.diagnosis.yaml"
+    save_project(project, path)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("format: process-diagnosis-project\nformat_version: 2\n")
+    assert "在线商城" in text
+    assert "notes: |-\n    第一行\n    第二行" in text
+
+
+def test_json_project_files_are_accepted():
+    project = make_project(name="JSON")
+    raw = json.dumps(project.model_dump(mode="json"), ensure_ascii=False).encode("utf-8")
+    assert load_project(raw, "p.json").project == project
+
+
+# --- problems ------------------------------------------------------------------------------------
+
+
+def test_answers_to_questions_that_no_longer_exist_are_kept_and_reported():
+    project = make_project(name="Shop", removed_question="still here")
+    loaded = load_project(dumps(project).encode(), "p.yaml")
+    assert loaded.project.answers["removed_question"] == "still here"
+    assert [str(w) for w in loaded.warnings] == [
+        f"p.yaml:{dumps(project).splitlines().index('  removed_question: still here') + 1}:3: answer to unknown question 'removed_question' (kept, not shown)"
+    ]
+
+
+def test_an_answer_of_the_wrong_shape_is_reported_with_its_path():
+    loaded = load_project(dumps(make_project(agents="many", channel="fax")).encode(), "p.yaml")
+    messages = sorted(w.message for w in loaded.warnings)
+    assert messages == [
+        "answer does not fit question 'agents' (integer): Enter a number",
+        "answer does not fit question 'channel' (single_choice): Not one of the options",
+    ]
+
+
+def test_structural_problems_are_all_listed_with_their_lines():
+    text = dumps(make_project()).replace("  title: 测试项目 Test\n", "  title: 测试项目 Test\n  colour: red\n")
+    text = text.replace("language: zh", "language: fr")
+    with pytest.raises(ProjectFileError) as info:
+        load_project(text.encode(), "p.yaml")
+    lines = [str(p) for p in info.value.problems]
+    assert any(line.startswith("p.yaml:") and "unknown key 'colour'" in line for line in lines)
+    assert any("'zh' or 'en'" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        (b"", "not a process-diagnosis project file"),
+        (b"title: a shopping list\n", "not a process-diagnosis project file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "not UTF-8"),
+        (b"format: process-diagnosis-project\nformat_version: 2\nmeta: {title: [\n", "YAML syntax error"),
+        (b"format: process-diagnosis-project\nformat_version: two\n", "must be a whole number"),
+    ],
+)
+def test_a_corrupt_or_foreign_file_gets_a_clear_error(raw, message):
+    with pytest.raises(ProjectFileError, match=message):
+        load_project(raw, "x.yaml")
+
+
+def test_a_file_from_a_newer_version_is_refused():
+    text = dumps(make_project()).replace("format_version: 2", "format_version: 99")
+    with pytest.raises(UnsupportedVersion, match="newer version.*format 99"):
+        load_project(text.encode(), "p.yaml")
+
+
+def test_a_format_1_file_is_migrated():
+    old = (DATA / "projects" / "format1.diagnosis.yaml").read_bytes()
+    loaded = load_project(old, "old.yaml")
+    assert loaded.project.format_version == 2
+    assert loaded.project.meta.title == "旧项目 Old project"
+    assert loaded.project.meta.language == "en"
+    assert loaded.project.answers == {"name": "Old shop", "frt": 4.5, "plan_start": "2025-09-01"}
+    assert any("migrated from format 1" in w.message for w in loaded.warnings)
+
+
+def test_an_unknown_questionnaire_is_a_clear_error():
+    text = dumps(make_project()).replace("id: all_types", "id: no_such_questionnaire")
+    with pytest.raises(Exception, match="unknown questionnaire 'no_such_questionnaire'"):
+        load_project(text.encode(), "p.yaml")
+
+
+# --- saving --------------------------------------------------------------------------------------
+
+
+def test_saving_keeps_the_previous_file_as_backup(tmp_path):
+    path = tmp_path / "p.diagnosis.yaml"
+    save_project(make_project(name="first"), path)
+    save_project(make_project(name="second"), path)
+    assert "second" in path.read_text(encoding="utf-8")
+    assert "first" in (tmp_path / "p.diagnosis.yaml.bak").read_text(encoding="utf-8")
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path):
+    path = tmp_path / "p.diagnosis.yaml"
+    save_project(make_project(name="kept"), path)
+
+    class Boom:
+        def __len__(self):
+            return 1
+
+    with pytest.raises(TypeError):
+        atomic_write(path, Boom())  # type: ignore[arg-type]
+    assert "kept" in path.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.diagnosis.yaml"]
+
+
+def test_a_new_project_starts_with_the_questionnaire_defaults():
+    project = new_project("all_types")
+    assert project.answers == {"agents": 10}
+    assert project.questionnaire.hash.startswith("sha256:")
