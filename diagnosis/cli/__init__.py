@@ -30,8 +30,16 @@ def fail(exc: DiagnosisError) -> None:
     sys.exit(1)
 
 
-# command modules register themselves on import
-from diagnosis.cli import core  # noqa: E402,F401
+def _register_commands() -> None:
+    """Every module of this package registers its commands on import (one file per area)."""
+    import importlib
+    import pkgutil
+
+    for module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+        importlib.import_module(f"{__name__}.{module}")
+
+
+_register_commands()
 
 
 def main() -> None:
