@@ -72,6 +72,8 @@ def atomic_write(path: str | Path, content: bytes, *, backup: bool = True) -> No
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
+        # mkstemp creates 0600; give the file the mode a plain open() would (or keep the old one)
+        os.fchmod(fd, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
             handle.flush()
@@ -92,6 +94,16 @@ def atomic_write(path: str | Path, content: bytes, *, backup: bool = True) -> No
             os.close(dir_fd)
     except OSError:  # pragma: no cover - some filesystems refuse fsync on folders
         pass
+
+
+def _read_umask() -> int:
+    # read once at import: os.umask can only be read by setting it, which is not thread-safe
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
 
 
 def _copy_atomic(src: Path, dst: Path) -> None:

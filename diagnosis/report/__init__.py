@@ -1,0 +1,44 @@
+"""Diagnosis reports for consultants: HTML, PDF, Word, slides, Excel and Markdown.
+
+`build_report` assembles a format-neutral `Report`; `render` draws it in one format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from diagnosis.errors import DiagnosisError
+from diagnosis.project.model import Project
+from diagnosis.questionnaire.model import Questionnaire
+from diagnosis.report.build import build_report
+from diagnosis.report.document import Report
+from diagnosis.report.render import FORMATS
+
+
+def render(report: Report, fmt: str) -> bytes:
+    if fmt not in FORMATS:
+        raise DiagnosisError(f"unknown report format '{fmt}' (choose from {', '.join(FORMATS)})")
+    return FORMATS[fmt][0](report)
+
+
+def render_report(project: Project, questionnaire: Questionnaire, fmt: str, lang: str | None = None, today: dt.date | None = None) -> bytes:
+    return render(build_report(project, questionnaire, lang, today), fmt)
+
+
+def safe_filename(name: str, suffix: str = "", limit: int = 80) -> str:
+    """A file name safe on Windows, macOS and Linux that keeps Chinese characters."""
+    name = unicodedata.normalize("NFC", name)
+    name = re.sub(r'[\x00-\x1f\x7f<>:"/\\|?*]+', "_", name)
+    name = re.sub(r"\s+", " ", name).strip(" ._")
+    if re.fullmatch(r"(?i)(con|prn|aux|nul|com\d|lpt\d)", name) or not name:
+        name = "report"
+    return name[:limit].rstrip(" ._") + suffix
+
+
+def report_filename(project: Project, fmt: str) -> str:
+    return safe_filename(project.meta.title or project.meta.id or "report", FORMATS[fmt][1])
+
+
+__all__ = ["FORMATS", "Report", "build_report", "render", "render_report", "report_filename", "safe_filename"]

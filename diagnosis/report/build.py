@@ -1,0 +1,254 @@
+"""Assemble the diagnosis report of a project, section by section, in its language.
+
+Each section builder is a function `(ReportInput) -> Section | None` listed in `SECTIONS`,
+in reading order. A section without data says so in one line (a `Note`) instead of showing
+empty tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from diagnosis.i18n import tr
+from diagnosis.project.model import Project
+from diagnosis.questionnaire.display import format_value, table_rows
+from diagnosis.questionnaire.model import Questionnaire
+from diagnosis.questionnaire.rules import is_answered, is_visible
+from diagnosis.report.document import Bullets, KeyValues, Note, Paragraph, Report, Section, Table
+
+
+@dataclass
+class ReportInput:
+    project: Project
+    questionnaire: Questionnaire
+    lang: str
+    today: dt.date
+
+    def t(self, zh: str, en: str) -> str:
+        return zh if self.lang == "zh" else en
+
+    def answer(self, question_id: str) -> Any:
+        return self.project.answers.get(question_id)
+
+    def has_question(self, question_id: str) -> bool:
+        try:
+            self.questionnaire.question(question_id)
+            return True
+        except KeyError:
+            return False
+
+    def text(self, question_id: str) -> str:
+        if not self.has_question(question_id):
+            return ""
+        return format_value(self.questionnaire.question(question_id), self.answer(question_id), self.lang)
+
+
+# --- metrics (step 1 goals against the latest evaluation values) --------------------------------
+
+
+def metric_rows(inp: ReportInput) -> list[dict[str, Any]]:
+    """Step-1 metrics with their latest measured value (if any), in table order."""
+    if not inp.has_question("metrics"):
+        return []
+    question = inp.questionnaire.question("metrics")
+    columns = {c.id: c for c in question.columns}
+    rows = []
+    for row in inp.answer("metrics") or []:
+        if not isinstance(row, dict) or not is_answered(row.get("metric")):
+            continue
+        metric_id = row.get("metric")
+        label = ""
+        if "metric" in columns:
+            from diagnosis.questionnaire.display import format_cell
+
+            label = format_cell(columns["metric"], metric_id, inp.lang)
+        name = row.get("name") or label or str(metric_id)
+        measured = sorted((v for v in inp.project.evaluation.values if v.metric == metric_id), key=lambda v: v.checkpoint)
+        latest = measured[-1] if measured else None
+        rows.append(
+            {
+                "id": metric_id,
+                "name": name,
+                "baseline": row.get("baseline"),
+                "target": row.get("target"),
+                "unit": row.get("unit") or "",
+                "direction": row.get("direction") or "",
+                "latest": latest.value if latest else None,
+                "latest_checkpoint": latest.checkpoint if latest else None,
+            }
+        )
+    return rows
+
+
+def _num(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _target_met(row: dict[str, Any]) -> bool | None:
+    latest, target = row["latest"], row["target"]
+    if latest is None or target is None:
+        return None
+    return latest <= target if row["direction"] == "lower" else latest >= target
+
+
+# --- sections -------------------------------------------------------------------------------------
+
+
+def summary_section(inp: ReportInput) -> Section:
+    t = inp.t
+    section = Section("summary", t("执行摘要", "Executive summary"))
+    problem = inp.project.fishbone.problem or inp.text("problem_statement")
+    if problem:
+        section.blocks.append(Paragraph(problem, emphasis=True))
+    rows = metric_rows(inp)
+    if rows:
+        table = Table(
+            [t("指标", "Metric"), t("基线", "Baseline"), t("目标", "Target"), t("最新", "Latest"), t("达成", "Met")],
+            [],
+            caption=t("关键指标：基线 → 目标 → 最新", "Key metrics: baseline → target → latest"),
+            numeric={1, 2, 3},
+        )
+        for row in rows:
+            met = _target_met(row)
+            unit = f" {row['unit']}" if row["unit"] else ""
+            latest = _num(row["latest"]) + (t(f"（{row['latest_checkpoint']} 个月）", f" ({row['latest_checkpoint']} mo)") if row["latest"] is not None else "")
+            table.rows.append([
+                f"{row['name']}{unit and ' (' + row['unit'] + ')'}",
+                _num(row["baseline"]),
+                _num(row["target"]),
+                latest,
+                {True: t("✔ 达成", "✔ met"), False: t("✘ 未达成", "✘ missed"), None: "—"}[met],
+            ])
+            if met is False:
+                table.highlight.add(len(table.rows) - 1)
+        section.blocks.append(table)
+    else:
+        section.blocks.append(Note(t("尚未设定指标。", "No metrics set yet.")))
+    for builder in SUMMARY_EXTRAS:
+        section.blocks.extend(builder(inp))
+    return section
+
+
+def _step_section(inp: ReportInput, kind: str, section_id: str, title: Text2) -> Section:
+    """The answered questions of one step, grouped by the questionnaire's sections."""
+    step = inp.questionnaire.step_of(kind)
+    out = Section(section_id, inp.t(*title) if title else tr(step.title, inp.lang))
+    answers = inp.project.answers
+    for qsection in step.sections:
+        if not is_visible(qsection, answers, inp.questionnaire):
+            continue
+        child = Section(f"{section_id}-{qsection.id}", tr(qsection.title, inp.lang))
+        pairs: list[tuple[str, str]] = []
+        for question in qsection.questions:
+            value = answers.get(question.id)
+            if not is_answered(value) or not is_visible(question, answers, inp.questionnaire):
+                continue
+            if question.type == "table":
+                rows = table_rows(question, value, inp.lang)
+                if rows:
+                    if pairs:
+                        child.blocks.append(KeyValues(pairs))
+                        pairs = []
+                    child.blocks.append(Table([tr(c.label, inp.lang) for c in question.columns], rows, caption=tr(question.label, inp.lang)))
+            else:
+                pairs.append((tr(question.label, inp.lang), format_value(question, value, inp.lang)))
+        if pairs:
+            child.blocks.append(KeyValues(pairs))
+        if child.blocks:
+            out.children.append(child)
+    if not out.children:
+        out.blocks.append(Note(inp.t("本步骤尚无回答。", "No answers in this step yet.")))
+    return out
+
+
+Text2 = tuple[str, str]
+
+
+def goals_section(inp: ReportInput) -> Section:
+    return _step_section(inp, "goals", "goals", ("目标、范围与团队", "Goals, scope and team"))
+
+
+def data_section(inp: ReportInput) -> Section:
+    section = _step_section(inp, "data", "data", ("数据发现", "Data findings"))
+    for builder in DATA_EXTRAS:
+        extra = builder(inp)
+        if extra is not None:
+            section.children.insert(0, extra)
+            section.blocks = [b for b in section.blocks if not isinstance(b, Note)]
+    return section
+
+
+def appendix_section(inp: ReportInput) -> Section:
+    t = inp.t
+    section = Section("appendix", t("附录：问卷全部回答", "Appendix: every questionnaire answer"))
+    answers = inp.project.answers
+    rows: list[list[str]] = []
+    for n, step in enumerate(inp.questionnaire.steps, start=1):
+        for qsection in step.sections:
+            for question in qsection.questions:
+                value = answers.get(question.id)
+                if not is_answered(value):
+                    continue
+                if question.type == "table":
+                    cells = table_rows(question, value, inp.lang)
+                    text = "; ".join(" | ".join(c for c in row if c) for row in cells)
+                else:
+                    text = format_value(question, value, inp.lang)
+                rows.append([f"{n}. {tr(step.title, inp.lang)}", tr(question.label, inp.lang), text])
+    known = {q.id for q in inp.questionnaire.questions()}
+    for qid, value in answers.items():
+        if qid not in known and is_answered(value):
+            rows.append([t("（已删除的问题）", "(removed question)"), qid, str(value)])
+    if rows:
+        section.blocks.append(Table([t("步骤", "Step"), t("问题", "Question"), t("回答", "Answer")], rows, sheet=t("问卷回答", "Answers")))
+    else:
+        section.blocks.append(Note(t("尚无回答。", "No answers yet.")))
+    return section
+
+
+# Builders other modules add to: extra blocks for the summary, extra data-finding sections,
+# and the analysis sections (fishbone, Pareto, root causes, plan, tracking, evaluation).
+SUMMARY_EXTRAS: list[Callable[[ReportInput], list[Any]]] = []
+DATA_EXTRAS: list[Callable[[ReportInput], Section | None]] = []
+SECTIONS: list[Callable[[ReportInput], Section | None]] = [summary_section, goals_section, data_section]
+TAIL_SECTIONS: list[Callable[[ReportInput], Section | None]] = [appendix_section]
+
+
+def build_report(project: Project, questionnaire: Questionnaire, lang: str | None = None, today: dt.date | None = None) -> Report:
+    from diagnosis.report import sections  # noqa: F401  (registers the analysis sections)
+
+    lang = lang or project.meta.language
+    inp = ReportInput(project, questionnaire, lang, today or dt.date.today())
+    t = inp.t
+    built = [s for s in (builder(inp) for builder in [*SECTIONS, *ANALYSIS_SECTIONS, *TAIL_SECTIONS]) if s is not None]
+    team = [r for r in (project.answers.get("team") or []) if isinstance(r, dict) and r.get("name")]
+    cover = [
+        (t("项目", "Project"), project.meta.title or inp.text("project_name") or project.meta.id),
+        (t("组织", "Organization"), project.meta.organization),
+        (t("团队", "Team"), ("、" if lang == "zh" else ", ").join(str(r["name"]) for r in team)),
+        (t("问卷", "Questionnaire"), f"{tr(questionnaire.title, lang)} ({questionnaire.version})"),
+        (t("改进周期", "Cycle"), str(project.cycle)),
+        (t("日期", "Date"), inp.today.isoformat()),
+    ]
+    return Report(
+        lang=lang,
+        title=project.meta.title or t("流程诊断报告", "Process diagnosis report"),
+        subtitle=t("流程诊断与优化报告", "Process diagnosis and improvement report"),
+        organization=project.meta.organization,
+        date=inp.today.isoformat(),
+        cover=[(k, v) for k, v in cover if v],
+        sections=built,
+    )
+
+
+ANALYSIS_SECTIONS: list[Callable[[ReportInput], Section | None]] = []
+
+
+def bullets(items: list[str]) -> Bullets:
+    return Bullets(items)
