@@ -1,0 +1,113 @@
+"""The Pareto chart as Altair data: bars in descending order, the cumulative-percent line on
+a second axis, the threshold rule, the vital few highlighted, a folded "Other" bar last.
+
+`before_after` draws an earlier cycle's chart beside the current one on the same value scale,
+so the team sees the vital few shrink.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import altair as alt
+import pandas as pd
+
+from diagnosis.cjk import wrap
+from diagnosis.pareto import MEASURE_TITLES, ParetoResult, rank_fishbone, records
+from diagnosis.project.model import Project
+from diagnosis.questionnaire.model import Questionnaire
+
+VITAL = "#c0392b"
+TRIVIAL = "#95a5a6"
+OTHER_COLOR = "#d5d8dc"
+LINE = "#2c3e50"
+FONT = "Noto Sans CJK SC, Noto Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def _frame(result: ParetoResult, lang: str) -> pd.DataFrame:
+    rows = records(result, lang)
+    groups = {True: _t(lang, "关键少数", "Vital few"), False: _t(lang, "次要多数", "Trivial many")}
+    for n, row in enumerate(rows):
+        rank = f"{row['rank']}. " if row["rank"] is not None else ""
+        # unique key per bar (two causes may share a text); the axis shows its wrapped form
+        row["key"] = f"{n:03d}|" + "\n".join(wrap(rank + row["cause"], 10, 3))
+        row["group"] = groups[row["vital_few"]] if row["cause_id"] != "__other__" else _t(lang, "其他", "Other")
+        row["percent_text"] = f"{row['percent']:.1f}%"
+        row["cumulative_text"] = f"{row['cumulative_percent']:.1f}%"
+    return pd.DataFrame(rows, columns=["key", "cause", "category", "value", "percent", "cumulative_percent", "group", "percent_text", "cumulative_text"])
+
+
+def chart(
+    result: ParetoResult,
+    lang: str = "zh",
+    *,
+    title: Optional[str] = None,
+    value_max: Optional[float] = None,
+    width: Any = None,
+    height: int = 320,
+    top_level: bool = True,
+) -> alt.LayerChart:
+    """The chart of one Pareto result; `value_max` fixes the bar scale (for side-by-side charts);
+    `top_level=False` leaves out the fonts configuration so it can be concatenated."""
+    frame = _frame(result, lang)
+    groups = [_t(lang, "关键少数", "Vital few"), _t(lang, "次要多数", "Trivial many"), _t(lang, "其他", "Other")]
+    measure = MEASURE_TITLES[result.by]["zh" if lang == "zh" else "en"] + (f" ({result.unit})" if result.unit else "")
+    x = alt.X(
+        "key:N",
+        sort=list(frame["key"]),
+        title=None,
+        axis=alt.Axis(labelAngle=0, labelExpr="split(slice(datum.label, 4), '\\n')", labelLimit=200, labelFontSize=11),
+    )
+    tooltip = [
+        alt.Tooltip("cause:N", title=_t(lang, "原因", "Cause")),
+        alt.Tooltip("category:N", title=_t(lang, "类别", "Category")),
+        alt.Tooltip("value:Q", title=measure, format=",.4~g"),
+        alt.Tooltip("percent_text:N", title=_t(lang, "占比", "Percent")),
+        alt.Tooltip("cumulative_text:N", title=_t(lang, "累计占比", "Cumulative percent")),
+    ]
+    scale = alt.Scale(domain=[0, value_max]) if value_max else alt.Undefined
+    base = alt.Chart(frame).encode(x=x, tooltip=tooltip)
+    bars = base.mark_bar().encode(
+        y=alt.Y("value:Q", title=measure, scale=scale),
+        color=alt.Color("group:N", scale=alt.Scale(domain=groups, range=[VITAL, TRIVIAL, OTHER_COLOR]),
+                        legend=alt.Legend(title=None, orient="top")),
+    )
+    percent_title = _t(lang, "累计占比 (%)", "Cumulative percent (%)")
+    percent_axis = alt.Y(
+        "cumulative_percent:Q", title=percent_title,
+        scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(orient="right"),
+    )
+    line = base.mark_line(color=LINE, point=alt.OverlayMarkDef(color=LINE)).encode(y=percent_axis)
+    rule_frame = pd.DataFrame({"threshold": [result.threshold], "label": [f"{result.threshold:g}%"]})
+    # the rule and its label share the line's percent axis (same title and orientation, so
+    # Vega-Lite merges them into the one right-hand axis)
+    threshold_y = alt.Y("threshold:Q", title=percent_title, scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(orient="right"))
+    rule = alt.Chart(rule_frame).mark_rule(color=VITAL, strokeDash=[6, 4]).encode(y=threshold_y)
+    rule_text = alt.Chart(rule_frame).mark_text(align="left", dx=4, dy=-6, color=VITAL).encode(x=alt.value(0), y=threshold_y, text="label:N")
+    layered = alt.layer(bars, alt.layer(line, rule, rule_text)).resolve_scale(y="independent")
+    props: dict[str, Any] = {"height": height, "width": width if width is not None else alt.Step(64)}
+    if title:
+        props["title"] = title
+    layered = layered.properties(**props)
+    return _fonts(layered) if top_level else layered
+
+
+def _fonts(chart: Any) -> Any:
+    return chart.configure_axis(labelFont=FONT, titleFont=FONT).configure_legend(labelFont=FONT).configure_title(font=FONT)
+
+
+def before_after(project: Project, questionnaire: Questionnaire, lang: str = "zh", **options: Any) -> Optional[alt.HConcatChart]:
+    """The latest earlier cycle's chart and the current one, side by side on one scale."""
+    if not project.history:
+        return None
+    earlier = project.history[-1]
+    before = rank_fishbone(earlier.fishbone, questionnaire, lang=lang, **options)
+    after = rank_fishbone(project.fishbone, questionnaire, lang=lang, **options)
+    peak = max([r.value for r in before.rows + after.rows] + [before.other.value if before.other else 0, after.other.value if after.other else 0, 1])
+    left = chart(before, lang, title=_t(lang, f"第 {earlier.number} 轮", f"Cycle {earlier.number}"), value_max=peak, width=alt.Step(56), top_level=False)
+    right = chart(after, lang, title=_t(lang, f"第 {project.cycle} 轮（本轮）", f"Cycle {project.cycle} (current)"), value_max=peak, width=alt.Step(56), top_level=False)
+    return _fonts(alt.hconcat(left, right).resolve_scale(color="shared"))

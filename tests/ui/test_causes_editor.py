@@ -1,0 +1,138 @@
+"""The step-3 editor in AppTest, around the demo project with an in-memory save."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+
+def editor_app(lang: str = "zh", read_only: bool = False, empty: bool = False, author: str = "王经理") -> None:
+    import streamlit as st
+
+    from diagnosis import catalog
+    from diagnosis.demo import demo_project
+    from diagnosis.project.model import Fishbone
+    from ui.context import StepContext
+    from ui.editors import draw_editor
+
+    if "project" not in st.session_state:
+        project = demo_project(lang)
+        if empty:
+            project.fishbone = Fishbone()
+        st.session_state.project = project
+        st.session_state.saves = []
+    project = st.session_state.project
+    ctx = StepContext(project=project, questionnaire=catalog.get(project.questionnaire.id).questionnaire, lang=lang,
+                      save=st.session_state.saves.append, author=author, read_only=read_only)
+    draw_editor("causes", ctx)
+
+
+def start(**kwargs) -> AppTest:
+    at = AppTest.from_function(editor_app, kwargs=kwargs, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def by_key(elements, key):
+    return next(e for e in elements if e.key == key)
+
+
+def causes(at):
+    from diagnosis.fishbone import iter_causes
+
+    return list(iter_causes(at.session_state.project.fishbone))
+
+
+def test_the_editor_draws_the_demo_fishbone_diagram_pareto_and_downloads():
+    at = start()
+    assert "neato" in at.get("graphviz_chart")[0].proto.engine
+    assert "客户历史记录未同步" in at.get("graphviz_chart")[0].proto.spec
+    assert len(at.get("download_button")) == 3
+    assert any("vega" in str(c.proto.spec) or c.proto.spec for c in at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart"))
+    assert not at.error
+
+
+def test_adding_a_cause_saves_it_and_undo_takes_it_back():
+    at = start()
+    before = len(causes(at))
+    at.text_input(key="causes.new.text").input("质检抽检比例太低")
+    at.selectbox(key="causes.new.category").select("method")
+    by_key(at.button, "causes.new.submit").click().run()
+    assert not at.exception, at.exception
+    assert len(causes(at)) == before + 1
+    assert at.session_state.saves[-1].startswith("添加原因")
+    added = causes(at)[-1] if causes(at)[-1].text == "质检抽检比例太低" else next(c for c in causes(at) if c.text == "质检抽检比例太低")
+    assert added.category == "method" and added.author == "王经理"
+    by_key(at.button, "causes.undo").click().run()
+    assert len(causes(at)) == before
+    assert at.session_state.saves[-1].startswith("撤销")
+
+
+def test_pasting_a_brainstorm_adds_every_line_with_its_bone_and_nesting():
+    at = start(empty=True)
+    at.text_area(key="causes.paste.text").input("机：系统卡顿\n  查询订单要切换三个系统\nmethod: 退款需三级审批\n培训不足")
+    at.selectbox(key="causes.paste.category").select("people")
+    by_key(at.button, "causes.paste.submit").click().run()
+    assert not at.exception, at.exception
+    ribs = at.session_state.project.fishbone.causes
+    assert [(c.category, c.text) for c in ribs] == [("machine", "系统卡顿"), ("method", "退款需三级审批"), ("people", "培训不足")]
+    assert [c.text for c in ribs[0].children] == ["查询订单要切换三个系统"]
+
+
+def test_a_participant_cannot_give_more_dots_than_the_questionnaire_allows():
+    at = start(empty=False, author="新来的")
+    for _ in range(5):
+        by_key(at.button, "causes.vote.add").click().run()
+        assert not at.exception, at.exception
+    from diagnosis.fishbone import votes_used
+
+    assert votes_used(at.session_state.project.fishbone, "新来的") == 5
+    assert by_key(at.button, "causes.vote.add").disabled
+
+
+def test_deleting_a_cause_and_undoing_restores_it_in_place():
+    at = start()
+    ids = [c.id for c in at.session_state.project.fishbone.causes]
+    at.selectbox(key="causes.selected").select("c02")
+    at.run()
+    by_key(at.button, "causes.edit.c02.delete").click().run()
+    assert "c02" not in [c.id for c in causes(at)]
+    by_key(at.button, "causes.undo").click().run()
+    assert [c.id for c in at.session_state.project.fishbone.causes] == ids
+
+
+def test_confirming_root_causes_stores_them_in_the_fishbone():
+    at = start()
+    at.session_state.project.fishbone.confirmed = None
+    at.run()
+    choice = next(m for m in at.multiselect if m.key.startswith("causes.confirm.choice"))
+    assert choice.value == ["c01", "c02", "c03", "c04", "c05", "c06", "c07", "c08"]  # the vital few by value
+    choice.unselect("c08")
+    at.run()
+    by_key(at.button, "causes.confirm.save").click().run()
+    assert at.session_state.project.fishbone.confirmed == ["c01", "c02", "c03", "c04", "c05", "c06", "c07"]
+
+
+def test_pareto_controls_change_the_ranking():
+    at = start(lang="en")
+    at.radio(key="causes.pareto.by").set_value("votes")
+    at.radio(key="causes.pareto.level").set_value("category")
+    at.run()
+    assert not at.exception, at.exception
+    table = next(d.value for d in at.dataframe if "Vital few" in d.value.columns)
+    assert list(table["Cause"])[0] == "Machine"
+
+
+def test_read_only_shows_everything_and_changes_nothing():
+    at = start(read_only=True)
+    assert not [b for b in at.button if b.key in ("causes.new.submit", "causes.paste.submit", "causes.vote.add")]
+    assert at.get("graphviz_chart")
+    assert at.session_state.saves == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_empty_fishbone_shows_hints_instead_of_errors(lang):
+    at = start(lang=lang, empty=True)
+    assert not at.exception
+    assert at.info

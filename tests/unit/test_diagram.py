@@ -1,0 +1,125 @@
+"""The fishbone diagram: every label in the SVG (Chinese too), nesting kept, user text escaped."""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from diagnosis import catalog
+from diagnosis.cjk import display_width, wrap
+from diagnosis.demo import demo_project
+from diagnosis.diagram import fishbone_dot, render_fishbone
+from diagnosis.errors import DiagnosisError
+from diagnosis.fishbone import add_cause, iter_causes
+from diagnosis.project.model import Cause, Fishbone
+from tests.factories import project_of
+
+Q = catalog.get("customer_service_diagnosis").questionnaire
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def svg_texts(svg: bytes) -> str:
+    """All visible text of the SVG, joined (wrapped labels come back together without spaces)."""
+    root = ET.fromstring(svg)
+    return squash("".join(el.text or "" for el in root.iter(f"{SVG}text")))
+
+
+def node_texts(svg: bytes) -> list[str]:
+    root = ET.fromstring(svg)
+    return [squash("".join(t.text or "" for t in g.iter(f"{SVG}text"))) for g in root.iter(f"{SVG}g") if g.get("class") == "node"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_cause_of_the_demo_appears_in_the_svg(lang):
+    project = demo_project(lang)
+    svg = render_fishbone(project, Q, lang, "svg")
+    text = svg_texts(svg)
+    for cause in iter_causes(project.fishbone):
+        assert squash(cause.text) in text, cause.text
+    assert squash(project.fishbone.problem) in text
+    for label in (("人（人员）", "机（系统与设备）") if lang == "zh" else ("People", "Method(process)")):
+        assert squash(label) in text
+
+
+def test_nesting_is_kept_a_sub_cause_joins_its_parents_rib_not_the_bone():
+    project = demo_project("zh")
+    dot = fishbone_dot(project, Q, "zh")
+    # a sub-cause is smaller and indented under its parent: its rib is drawn thinner
+    assert dot.count("penwidth=1.1") >= 5 and dot.count("penwidth=0.9") >= 2
+    svg = render_fishbone(project, Q, "zh", "svg")
+    texts = node_texts(svg)
+    order = [squash(c.text) for c in iter_causes(project.fishbone) if c.category == "machine"]
+    found = [next(i for i, t in enumerate(texts) if t == squash(c)) for c in order]
+    assert found == sorted(found)  # drawn depth-first, parents before their sub-causes
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Cf", "Zl", "Zp", "Co", "Cn"]),
+                              min_size=1, max_size=30).filter(lambda s: s.strip()), min_size=1, max_size=8))
+def test_any_text_a_user_types_is_drawn_as_text(texts):
+    project = demo_project("zh")
+    project.fishbone = Fishbone()
+    for n, text in enumerate(texts):
+        add_cause(project.fishbone, text, ["people", "machine", "method"][n % 3])
+    svg = render_fishbone(project, Q, "zh", "svg")
+    titles = [html.unescape(m) for m in re.findall(rb'xlink:title="([^"]*)"', svg) for m in [m.decode()]]
+    for cause in project.fishbone.causes:
+        assert " ".join(cause.text.split()) in [" ".join(t.split()) for t in titles]
+
+
+def test_markup_quotes_braces_and_backslashes_are_escaped():
+    project = demo_project("zh")
+    nasty = ['<script>alert("x")</script>', 'a "q" {b} [c] \\N \\G \\l end\\', "&amp; & <b>bold</b>"]
+    for text in nasty:
+        add_cause(project.fishbone, text, "method")
+    project.fishbone.problem = '<img src=x onerror=alert(1)> \\'
+    svg = render_fishbone(project, Q, "zh", "svg")
+    assert b"<script" not in svg and b"<img" not in svg and b"<b>" not in svg
+    text = "".join(html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg.decode()))
+    for expected in nasty + [project.fishbone.problem]:
+        assert squash(expected) in squash(text)
+
+
+def test_an_empty_fishbone_still_draws_the_head_the_spine_and_every_bone():
+    project = demo_project("en")
+    project.fishbone = Fishbone()
+    project.answers.pop("problem_statement")
+    text = svg_texts(render_fishbone(project, Q, "en", "svg"))
+    assert "problemnotstatedyet" in text and "Environment" in text
+
+
+def test_pdf_and_png_are_real_files_and_unknown_formats_are_refused():
+    project = demo_project("zh")
+    assert render_fishbone(project, Q, "zh", "png").startswith(b"\x89PNG")
+    assert render_fishbone(project, Q, "zh", "pdf").startswith(b"%PDF")
+    with pytest.raises(DiagnosisError):
+        render_fishbone(project, Q, "zh", "gif")
+
+
+def test_three_hundred_causes_render_without_failing():
+    project = project_of(300)
+    svg = render_fishbone(project, Q, "zh", "svg")
+    assert svg.count(b'class="node"') > 300
+
+
+def test_causes_in_a_category_the_questionnaire_does_not_know_get_their_own_bone():
+    project = demo_project("zh")
+    project.fishbone.causes.append(Cause(category="measurement", text="指标口径不一"))
+    text = svg_texts(render_fishbone(project, Q, "zh", "svg"))
+    assert "measurement" in text and "指标口径不一" in text
+
+
+def test_wrapping_breaks_chinese_anywhere_latin_at_spaces_and_keeps_punctuation_off_line_starts():
+    assert wrap("客户历史记录未同步，客服需让客户重复描述", 18) == ["客户历史记录未同步，", "客服需让客户重复描", "述"]
+    assert wrap("Customer history not synced", 12) == ["Customer", "history not", "synced"]
+    lines = wrap("很长" * 40, 10, max_lines=2)
+    assert len(lines) == 2 and lines[-1].endswith("…") and all(display_width(x) <= 10 for x in lines)

@@ -1,0 +1,163 @@
+"""The Pareto table: properties over any values, the bad-value cases, folding, the chart."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from diagnosis import catalog
+from diagnosis.demo import demo_project
+from diagnosis.errors import DiagnosisError
+from diagnosis.pareto import pareto_before_after, pareto_chart, pareto_table, proposed_root_causes, rank_fishbone, root_causes
+from diagnosis.project.model import Cause, Cycle, Fishbone
+
+Q = catalog.get("customer_service_diagnosis").questionnaire
+CATS = ["people", "machine", "material", "method", "environment"]
+
+
+def bone(values, categories=None):
+    return Fishbone(causes=[Cause(id=f"k{n}", category=(categories or CATS)[n % len(categories or CATS)], text=f"原因 {n}", value=v)
+                            for n, v in enumerate(values)])
+
+
+positive = st.one_of(st.integers(1, 10_000).map(float), st.floats(0.001, 1e6, allow_nan=False, allow_infinity=False))
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(positive, min_size=1, max_size=60), threshold=st.floats(1, 100))
+def test_percents_sum_to_100_cumulative_rises_and_the_vital_few_are_the_shortest_prefix(values, threshold):
+    result = rank_fishbone(bone(values), Q, threshold=threshold)
+    rows = result.rows
+    assert len(rows) == len(values) and not result.excluded
+    assert math.isclose(sum(r.percent for r in rows), 100, abs_tol=1e-6)
+    assert all(0 <= r.percent <= 100 and 0 <= r.cumulative_percent <= 100 for r in rows)
+    assert all(a.cumulative_percent <= b.cumulative_percent for a, b in zip(rows, rows[1:]))
+    assert rows[-1].cumulative_percent == 100
+    assert all(a.value >= b.value for a, b in zip(rows, rows[1:]))
+    vital = [r for r in rows if r.vital_few]
+    k = len(vital)
+    assert vital == rows[:k] and k >= 1
+    assert rows[k - 1].cumulative_percent >= threshold - 1e-9
+    if k > 1:  # minimal: one bar fewer does not reach the threshold
+        assert rows[k - 2].cumulative_percent < threshold
+
+
+@settings(max_examples=100, deadline=None)
+@given(values=st.lists(st.integers(1, 4), min_size=2, max_size=30))
+def test_equal_values_keep_the_order_in_which_the_causes_were_entered(values):
+    rows = rank_fishbone(bone([float(v) for v in values]), Q).rows
+    for a, b in zip(rows, rows[1:]):
+        if a.value == b.value:
+            assert int(a.cause_id[1:]) < int(b.cause_id[1:])
+
+
+@settings(max_examples=100, deadline=None)
+@given(values=st.lists(st.one_of(st.none(), st.just(0.0), st.floats(-100, -0.01), positive,
+                                 st.just(float("nan")), st.just(float("inf"))), max_size=30))
+def test_bad_values_are_excluded_with_a_reason_never_counted(values):
+    result = rank_fishbone(bone(values), Q)
+    good = [v for v in values if v is not None and math.isfinite(v) and v > 0]
+    assert math.isclose(result.total, math.fsum(good), rel_tol=1e-9)
+    assert len(result.rows) + len(result.excluded) == len(values)
+    assert {e.reason for e in result.excluded} <= {"zero", "negative", "missing", "invalid"}
+
+
+def test_each_bad_value_has_its_own_reason():
+    result = rank_fishbone(bone([10, 0, -3, None, float("nan")]), Q)
+    assert [(e.cause, e.reason) for e in result.excluded] == [("原因 1", "zero"), ("原因 2", "negative"), ("原因 3", "missing"), ("原因 4", "invalid")]
+    assert result.excluded[0].reason_text("zh") == "值为 0"
+    assert result.to_dict()["excluded"][3] == {"cause": "原因 4", "category": "环", "value": None, "reason": "invalid"}
+
+
+def test_nothing_to_rank_gives_an_empty_table_not_a_crash():
+    result = rank_fishbone(bone([None, 0]), Q)
+    assert result.rows == [] and result.total == 0 and len(result.excluded) == 2
+    assert rank_fishbone(Fishbone(), Q).rows == []
+
+
+def test_a_rib_without_a_value_takes_the_sum_of_its_sub_causes():
+    rib = Cause(id="r", category="machine", text="rib", children=[
+        Cause(category="machine", text="a", value=30), Cause(category="machine", text="b", children=[Cause(category="machine", text="c", value=12)]),
+        Cause(category="machine", text="d")])
+    own = Cause(id="o", category="people", text="own", value=5, children=[Cause(category="people", text="x", value=500)])
+    result = rank_fishbone(Fishbone(causes=[own, rib]), Q)
+    assert [(r.cause_id, r.value) for r in result.rows] == [("r", 42), ("o", 5)]
+
+
+def test_votes_count_the_dots_on_a_rib_and_its_sub_causes():
+    rib = Cause(id="r", category="machine", text="rib", votes={"a": 1}, children=[Cause(category="machine", text="s", votes={"b": 2, "c": 1})])
+    other = Cause(id="o", category="people", text="o", votes={"a": 3})
+    assert [(r.cause_id, r.value) for r in rank_fishbone(Fishbone(causes=[other, rib]), Q, by="votes").rows] == [("r", 4), ("o", 3)]
+
+
+def test_score_is_frequency_weight_times_impact_weight():
+    causes = [Cause(id="hh", category="people", text="hh", frequency="high", impact="high"),
+              Cause(id="ml", category="people", text="ml", frequency="medium", impact="low"),
+              Cause(id="none", category="people", text="none", frequency="high")]
+    result = rank_fishbone(Fishbone(causes=causes), Q, by="score")
+    assert [(r.cause_id, r.value) for r in result.rows] == [("hh", 9), ("ml", 2)]
+    assert [(e.cause_id, e.reason) for e in result.excluded] == [("none", "missing")]
+
+
+def test_the_category_level_adds_the_ribs_of_each_bone():
+    result = rank_fishbone(bone([10, 20, 30, 40, 50, 5], CATS), Q, level="category", lang="en")
+    assert [(r.cause, r.value) for r in result.rows] == [("Environment", 50), ("Method", 40), ("Material", 30), ("Machine", 20), ("People", 15)]
+
+
+def test_the_long_tail_folds_into_other_but_never_the_vital_few():
+    values = [100, 90, 80, 5, 4, 3, 2, 1]
+    result = rank_fishbone(bone(values), Q, top_n=2)
+    kept = len(result.rows)
+    assert kept == sum(1 for r in result.rows + result.other.rows if r.vital_few) == 3
+    assert [r.value for r in result.other.rows] == [5, 4, 3, 2, 1] and result.other.value == 15
+    assert math.isclose(sum(r.percent for r in result.rows) + result.other.percent, 100)
+    below = rank_fishbone(bone(values), Q, other_below_percent=1.5)  # 5 of 285 is 1.75 %
+    assert [r.value for r in below.other.rows] == [4, 3, 2, 1]
+    assert rank_fishbone(bone(values), Q, top_n=7).other is None  # one bar is never folded alone
+    assert len(result.to_dict()["rows"]) == len(values)
+
+
+@pytest.mark.parametrize("kwargs", [{"by": "cost"}, {"level": "bone"}, {"threshold": 0}, {"threshold": 101}, {"top_n": 0}])
+def test_nonsense_requests_are_refused_with_a_clear_error(kwargs):
+    with pytest.raises(DiagnosisError):
+        rank_fishbone(bone([1, 2]), Q, **kwargs)
+
+
+def test_the_demo_ranks_history_not_synced_first_and_proposes_the_vital_few():
+    project = demo_project("zh")
+    result = pareto_table(project, Q)
+    assert result.rows[0].cause.startswith("客户历史记录未同步") and result.rows[0].vital_few
+    assert result.threshold == 80
+    assert [e.reason for e in result.excluded] == ["missing"]
+    assert proposed_root_causes(project, Q) == [r.cause_id for r in result.rows if r.vital_few]
+    project.fishbone.confirmed = None
+    assert [c.id for c in root_causes(project, Q)] == proposed_root_causes(project, Q)
+    project.fishbone.confirmed = ["c03", "gone"]
+    assert [c.id for c in root_causes(project, Q)] == ["c03"]
+
+
+def test_the_chart_has_descending_bars_a_cumulative_line_on_a_second_axis_and_the_threshold():
+    project = demo_project("en")
+    spec = pareto_chart(pareto_table(project, Q, top_n=6), "en").to_dict()
+    bars, (line, rule, _text) = spec["layer"][0], spec["layer"][1]["layer"]
+    assert bars["mark"]["type"] == "bar" and line["mark"]["type"] == "line" and rule["mark"]["type"] == "rule"
+    assert spec["resolve"]["scale"]["y"] == "independent"
+    assert line["encoding"]["y"]["axis"]["orient"] == "right"
+    assert bars["encoding"]["x"]["axis"]["labelAngle"] == 0
+    data = next(rows for rows in spec["datasets"].values() if rows and "cause" in rows[0])
+    assert data[-1]["cause"].startswith("Other") and data[0]["group"] == "Vital few"
+
+
+def test_before_and_after_share_one_scale_when_an_earlier_cycle_exists():
+    project = demo_project("zh")
+    assert pareto_before_after(project, Q, "zh") is None
+    project.history = [Cycle(number=1, fishbone=project.fishbone.model_copy(deep=True))]
+    project.cycle = 2
+    project.fishbone.causes[0].value = 100
+    spec = pareto_before_after(project, Q, "zh").to_dict()
+    left, right = spec["hconcat"]
+    domain = left["layer"][0]["encoding"]["y"]["scale"]["domain"]
+    assert domain == right["layer"][0]["encoding"]["y"]["scale"]["domain"] == [0, 1450]

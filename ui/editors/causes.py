@@ -1,0 +1,389 @@
+"""Step 3 editor: the fishbone (problem, causes, nesting, brainstorm paste, dot voting), its
+diagram with downloads, the Pareto ranking and the confirmation of the root causes.
+
+Every change goes through `_change`: it keeps a snapshot for undo (this session only), applies
+one domain operation from `diagnosis.fishbone`, saves, and reruns so every view shows it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Callable, Optional
+
+import graphviz
+import pandas as pd
+import streamlit as st
+
+from diagnosis import fishbone as fb
+from diagnosis.diagram import fishbone_dot, render_dot
+from diagnosis.errors import DiagnosisError
+from diagnosis.i18n import tr
+from diagnosis.pareto import default_measure, pareto_before_after, pareto_chart, pareto_table, proposed_root_causes, records
+from diagnosis.project.model import Fishbone
+from ui.context import StepContext
+from ui.editors import editor
+
+LEVELS = ("high", "medium", "low")
+UNDO_DEPTH = 30
+NONE = ""
+
+
+def _undo_key(ctx: StepContext) -> str:
+    return f"causes.undo.{ctx.project.meta.id}"
+
+
+def _flash(kind: str, text: str) -> None:
+    st.session_state["causes.flash"] = (kind, text)
+
+
+def _change(ctx: StepContext, description: str, operation: Callable[[Fishbone], Any], reset: tuple[str, ...] = ()) -> None:
+    """Apply one operation to the fishbone, save it, keep the previous state for undo."""
+    if ctx.read_only:
+        return
+    before = ctx.project.fishbone.model_dump(mode="json")
+    try:
+        operation(ctx.project.fishbone)
+    except DiagnosisError as exc:
+        ctx.project.fishbone = Fishbone.model_validate(before)  # a failed operation changes nothing
+        _flash("error", str(exc))
+        st.rerun()
+    stack = st.session_state.setdefault(_undo_key(ctx), [])
+    stack.append((description, before))
+    del stack[:-UNDO_DEPTH]
+    ctx.save(description)
+    st.session_state["causes.reset"] = list(reset)
+    _flash("success", description)
+    st.rerun()
+
+
+def _undo(ctx: StepContext) -> None:
+    stack = st.session_state.get(_undo_key(ctx)) or []
+    if not stack or ctx.read_only:
+        return
+    description, before = stack.pop()
+    ctx.project.fishbone = Fishbone.model_validate(before)
+    ctx.save(ctx.t(f"撤销：{description}", f"Undo: {description}"))
+    _flash("info", ctx.t(f"已撤销：{description}", f"Undone: {description}"))
+    st.rerun()
+
+
+def _labels(ctx: StepContext) -> dict[str, str]:
+    """cause id -> "机 · text" with indentation for sub-causes, for select boxes."""
+    out = {}
+    for cause, _parent, depth in fb.walk(ctx.project.fishbone):
+        category = fb.category_label(ctx.questionnaire, cause.category, ctx.lang)
+        text = cause.text if len(cause.text) <= 60 else cause.text[:59] + "…"
+        out[cause.id] = ("\u2003" * depth) + (f"↳ {text}" if depth else f"{category} · {text}")
+    return out
+
+
+def _categories(ctx: StepContext) -> list[str]:
+    return [c.id for c in ctx.questionnaire.cause_categories]
+
+
+def _level_label(ctx: StepContext, level: Optional[str]) -> str:
+    return {None: ctx.t("—", "—"), NONE: ctx.t("—", "—"), "high": ctx.t("高", "high"), "medium": ctx.t("中", "medium"),
+            "low": ctx.t("低", "low")}[level]
+
+
+def _stage_label(ctx: StepContext, stage: Optional[str]) -> str:
+    for option in ctx.questionnaire.analysis.stages:
+        if option.id == stage:
+            return tr(option.label, ctx.lang)
+    return stage or "—"
+
+
+@editor("causes")
+def causes_editor(ctx: StepContext) -> None:
+    for key in st.session_state.pop("causes.reset", []):
+        st.session_state.pop(key, None)
+    flash = st.session_state.pop("causes.flash", None)
+    if flash:
+        getattr(st, flash[0])(flash[1])
+    t = ctx.t
+    _problem(ctx)
+    stack = st.session_state.get(_undo_key(ctx)) or []
+    if stack and not ctx.read_only:
+        if st.button(t(f"↶ 撤销：{stack[-1][0]}", f"↶ Undo: {stack[-1][0]}"), key="causes.undo"):
+            _undo(ctx)
+    tabs = st.tabs([t("原因", "Causes"), t("鱼骨图", "Fishbone diagram"), t("点投票", "Dot voting"),
+                    t("帕累托分析", "Pareto"), t("确认根本原因", "Root causes")])
+    with tabs[0]:
+        _overview(ctx)
+        if not ctx.read_only:
+            _add_form(ctx)
+            _paste(ctx)
+        _edit(ctx)
+    with tabs[1]:
+        _diagram(ctx)
+    with tabs[2]:
+        _voting(ctx)
+    with tabs[3]:
+        _pareto(ctx)
+    with tabs[4]:
+        _confirm(ctx)
+
+
+# --- problem and causes --------------------------------------------------------------------------
+
+
+def _problem(ctx: StepContext) -> None:
+    current = ctx.project.fishbone.problem or str(ctx.project.answers.get("problem_statement") or "")
+    value = st.text_area(ctx.t("问题（鱼头）", "Problem (the fish's head)"), value=current, key="causes.problem",
+                         height=80, disabled=ctx.read_only,
+                         help=ctx.t("默认取自第一步的问题描述。", "Defaults to the problem statement of step 1."))
+    if value.strip() != current.strip() and not ctx.read_only:
+        _change(ctx, ctx.t("修改问题描述", "Edit the problem statement"), lambda f: setattr(f, "problem", value.strip()))
+
+
+def _overview(ctx: StepContext) -> None:
+    rows = []
+    for cause, _parent, depth in fb.walk(ctx.project.fishbone):
+        rows.append({
+            ctx.t("类别", "Category"): fb.category_label(ctx.questionnaire, cause.category, ctx.lang),
+            ctx.t("原因", "Cause"): ("\u2003" * depth) + ("↳ " if depth else "") + cause.text,
+            ctx.t("环节", "Stage"): _stage_label(ctx, cause.stage),
+            ctx.t("频率", "Frequency"): _level_label(ctx, cause.frequency),
+            ctx.t("影响", "Impact"): _level_label(ctx, cause.impact),
+            ctx.t("数值", "Value"): cause.value,
+            ctx.t("单位", "Unit"): cause.unit,
+            ctx.t("票数", "Votes"): cause.vote_total,
+        })
+    if not rows:
+        st.info(ctx.t("还没有原因。在下面逐条添加，或粘贴头脑风暴的结果。", "No causes yet. Add them below one by one, or paste a brainstorm."))
+        return
+    st.caption(ctx.t(f"共 {len(rows)} 条原因", f"{len(rows)} causes"))
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="causes.overview")
+
+
+def _cause_fields(ctx: StepContext, prefix: str, cause: Any = None) -> dict[str, Any]:
+    """The detail fields of a cause (value, unit, frequency, impact, stage, evidence)."""
+    stages = [NONE] + [o.id for o in ctx.questionnaire.analysis.stages]
+    levels = [NONE, *LEVELS]
+    c1, c2, c3, c4 = st.columns(4)
+    value = c1.number_input(ctx.t("数值（如工单数）", "Value (e.g. tickets)"), value=getattr(cause, "value", None),
+                            key=f"{prefix}.value", disabled=ctx.read_only)
+    unit = c2.text_input(ctx.t("单位", "Unit"), value=getattr(cause, "unit", ""), key=f"{prefix}.unit", disabled=ctx.read_only)
+    frequency = c3.selectbox(ctx.t("频率", "Frequency"), levels, index=levels.index(getattr(cause, "frequency", None) or NONE),
+                             format_func=lambda v: _level_label(ctx, v), key=f"{prefix}.frequency", disabled=ctx.read_only)
+    impact = c4.selectbox(ctx.t("影响", "Impact"), levels, index=levels.index(getattr(cause, "impact", None) or NONE),
+                          format_func=lambda v: _level_label(ctx, v), key=f"{prefix}.impact", disabled=ctx.read_only)
+    stage_now = getattr(cause, "stage", None) or NONE
+    stage = st.selectbox(ctx.t("流程环节", "Process stage"), stages, index=stages.index(stage_now) if stage_now in stages else 0,
+                         format_func=lambda v: _stage_label(ctx, v or None), key=f"{prefix}.stage", disabled=ctx.read_only)
+    evidence = st.text_input(ctx.t("证据（指标、工单数、客户原话）", "Evidence (a metric, a ticket count, a quote)"),
+                             value=getattr(cause, "evidence", ""), key=f"{prefix}.evidence", disabled=ctx.read_only)
+    return {"value": value, "unit": unit, "frequency": frequency or None, "impact": impact or None, "stage": stage or None,
+            "evidence": evidence}
+
+
+def _add_form(ctx: StepContext) -> None:
+    labels = _labels(ctx)
+    categories = _categories(ctx)
+    with st.expander(ctx.t("添加一条原因", "Add a cause"), expanded=not ctx.project.fishbone.causes):
+        with st.form("causes.add_form"):
+            text = st.text_input(ctx.t("原因", "Cause"), key="causes.new.text")
+            c1, c2 = st.columns(2)
+            category = c1.selectbox(ctx.t("类别（鱼骨）", "Category (bone)"), categories,
+                                    format_func=lambda c: fb.category_label(ctx.questionnaire, c, ctx.lang, short=False),
+                                    key="causes.new.category")
+            parent = c2.selectbox(ctx.t("作为以下原因的子原因（为什么？）", "As a sub-cause of (why?)"), [NONE, *labels],
+                                  format_func=lambda c: labels.get(c, ctx.t("—（直接挂在鱼骨上）", "— (a rib on the bone)")),
+                                  key="causes.new.parent")
+            fields = _cause_fields(ctx, "causes.new")
+            if st.form_submit_button(ctx.t("添加", "Add"), key="causes.new.submit"):
+                keys = tuple(f"causes.new.{k}" for k in ("text", "value", "unit", "frequency", "impact", "stage", "evidence", "parent"))
+                _change(ctx, ctx.t(f"添加原因：{text.strip()}", f"Add cause: {text.strip()}"),
+                        lambda f: fb.add_cause(f, text, category, parent_id=parent or None, author=ctx.author, **fields), reset=keys)
+
+
+def _paste(ctx: StepContext) -> None:
+    categories = _categories(ctx)
+    with st.expander(ctx.t("粘贴头脑风暴（每行一条）", "Paste a brainstorm (one cause per line)")):
+        st.caption(ctx.t("可写“机：系统卡顿”或“machine: ...”指定类别；单独一行“人：”为后面各行指定类别；缩进表示子原因。",
+                         "Write “机: system lag” or “machine: ...” to pick the bone; a line of only “people:” sets it for the "
+                         "lines below; indentation makes a sub-cause."))
+        text = st.text_area(ctx.t("原因列表", "Causes"), key="causes.paste.text", height=160,
+                            placeholder="机：系统卡顿\n  查询订单需切换三个系统\n法：退款需三级审批\n人：\n  不熟悉新功能")
+        category = st.selectbox(ctx.t("未指定类别时放在", "Lines without a bone go to"), categories,
+                                format_func=lambda c: fb.category_label(ctx.questionnaire, c, ctx.lang, short=False),
+                                key="causes.paste.category")
+        if st.button(ctx.t("全部添加", "Add them all"), key="causes.paste.submit") and text.strip():
+            count = len(fb.parse_paste(text, ctx.questionnaire)) if text.strip() else 0
+            _change(ctx, ctx.t(f"粘贴 {count} 条原因", f"Paste {count} causes"),
+                    lambda f: fb.paste_causes(f, text, ctx.questionnaire, category, author=ctx.author), reset=("causes.paste.text",))
+
+
+def _edit(ctx: StepContext) -> None:
+    labels = _labels(ctx)
+    if not labels:
+        return
+    t = ctx.t
+    st.markdown("**" + t("编辑、移动、嵌套或删除", "Edit, move, nest or delete") + "**")
+    selected = st.selectbox(t("选择原因", "Choose a cause"), list(labels), format_func=labels.get, key="causes.selected")
+    cause = fb.find_cause(ctx.project.fishbone, selected)
+    parent = fb.parent_of(ctx.project.fishbone, selected)
+    prefix = f"causes.edit.{selected}"
+    with st.form(f"{prefix}.form"):
+        text = st.text_input(t("原因", "Cause"), value=cause.text, key=f"{prefix}.text", disabled=ctx.read_only)
+        fields = _cause_fields(ctx, prefix, cause)
+        if st.form_submit_button(t("保存修改", "Save changes"), key=f"{prefix}.save", disabled=ctx.read_only):
+            _change(ctx, t(f"修改原因：{text.strip()}", f"Edit cause: {text.strip()}"),
+                    lambda f: fb.edit_cause(f, selected, text=text, **fields))
+    if ctx.read_only:
+        return
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        categories = _categories(ctx)
+        target = st.selectbox(t("移到类别", "Move to category"), categories,
+                              index=categories.index(cause.category) if cause.category in categories else 0,
+                              format_func=lambda c: fb.category_label(ctx.questionnaire, c, ctx.lang, short=False), key=f"{prefix}.move_to")
+        if st.button(t("移动", "Move"), key=f"{prefix}.move", disabled=target == cause.category and parent is None):
+            _change(ctx, t(f"移动原因：{cause.text}", f"Move cause: {cause.text}"), lambda f: fb.move_cause(f, selected, target))
+    with c2:
+        own = {selected, *(d.id for d in fb.descendants(cause))}
+        options = [c for c in labels if c not in own]
+        new_parent = st.selectbox(t("作为子原因放到", "Nest under"), [NONE, *options],
+                                  format_func=lambda c: labels.get(c, "—"), key=f"{prefix}.nest_under")
+        if st.button(t("嵌套", "Nest"), key=f"{prefix}.nest", disabled=not new_parent):
+            _change(ctx, t(f"嵌套原因：{cause.text}", f"Nest cause: {cause.text}"), lambda f: fb.nest_cause(f, selected, new_parent))
+        if parent is not None and st.button(t("上移一级", "Lift one level"), key=f"{prefix}.unnest"):
+            _change(ctx, t(f"取消嵌套：{cause.text}", f"Un-nest cause: {cause.text}"), lambda f: fb.unnest_cause(f, selected))
+    with c3:
+        n = sum(1 for _ in fb.descendants(cause))
+        st.caption(t(f"删除会同时删除 {n} 条子原因。", f"Deleting also removes its {n} sub-causes.") if n else "")
+        if st.button(t("删除", "Delete"), key=f"{prefix}.delete", type="secondary"):
+            _change(ctx, t(f"删除原因：{cause.text}", f"Delete cause: {cause.text}"), lambda f: fb.delete_cause(f, selected),
+                    reset=("causes.selected",))
+
+
+# --- diagram -------------------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _rendered(dot: str, fmt: str) -> bytes:
+    return render_dot(dot, fmt)
+
+
+def _diagram(ctx: StepContext) -> None:
+    dot = fishbone_dot(ctx.project, ctx.questionnaire, ctx.lang)
+    st.graphviz_chart(graphviz.Source(dot, engine="neato"), width="stretch")
+    stem = (ctx.project.meta.title or ctx.project.meta.id).strip() or "fishbone"
+    stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in stem)[:60] + "-" + ("鱼骨图" if ctx.lang == "zh" else "fishbone")
+    mimes = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
+    columns = st.columns(3)
+    for column, (fmt, mime) in zip(columns, mimes.items()):
+        try:
+            data = _rendered(dot, fmt)
+        except DiagnosisError as exc:
+            column.error(str(exc))
+            continue
+        column.download_button(ctx.t(f"下载 {fmt.upper()}", f"Download {fmt.upper()}"), data, file_name=f"{stem}.{fmt}",
+                               mime=mime, key=f"causes.download.{fmt}", width="stretch")
+
+
+# --- voting --------------------------------------------------------------------------------------
+
+
+def _voting(ctx: StepContext) -> None:
+    t = ctx.t
+    allowed = ctx.questionnaire.analysis.votes_per_participant
+    st.caption(t(f"每位参与者有 {allowed} 个点，可投给任意原因（可重复投给同一条）。",
+                 f"Each participant has {allowed} dots to put on any causes (several on one is fine)."))
+    labels = _labels(ctx)
+    name = st.text_input(t("参与者", "Participant"), value=ctx.author, key="causes.vote.participant", disabled=ctx.read_only).strip()
+    if labels and name and not ctx.read_only:
+        left = fb.votes_left(ctx.project.fishbone, name, allowed)
+        st.markdown(t(f"**{name}** 还剩 **{left}** / {allowed} 个点", f"**{name}** has **{left}** of {allowed} dots left"))
+        choice = st.selectbox(t("原因", "Cause"), list(labels), format_func=labels.get, key="causes.vote.cause")
+        mine = fb.find_cause(ctx.project.fishbone, choice).votes.get(name, 0)
+        c1, c2 = st.columns(2)
+        if c1.button(t("＋ 投一个点", "＋ Add a dot"), key="causes.vote.add", disabled=left == 0):
+            _change(ctx, t(f"{name} 投票", f"{name} votes"), lambda f: fb.cast_vote(f, choice, name, allowed))
+        if c2.button(t("－ 收回一个点", "－ Take a dot back"), key="causes.vote.remove", disabled=mine == 0):
+            _change(ctx, t(f"{name} 收回一票", f"{name} withdraws a vote"), lambda f: fb.withdraw_vote(f, choice, name))
+    elif not name and not ctx.read_only:
+        st.info(t("请先填写参与者姓名。", "Enter the participant's name first."))
+    voters = fb.participants(ctx.project.fishbone)
+    if voters:
+        rows = []
+        for cause, _parent, depth in fb.walk(ctx.project.fishbone):
+            if cause.vote_total:
+                rows.append({t("原因", "Cause"): labels[cause.id].strip(), t("合计", "Total"): cause.vote_total,
+                             **{v: cause.votes.get(v, 0) for v in voters}})
+        rows.sort(key=lambda r: -r[t("合计", "Total")])
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="causes.vote.table")
+
+
+# --- Pareto --------------------------------------------------------------------------------------
+
+
+def _pareto(ctx: StepContext) -> None:
+    t = ctx.t
+    if not ctx.project.fishbone.causes:
+        st.info(t("添加原因后即可排序。", "Add causes to rank them."))
+        return
+    measures = {"value": t("数值", "Measured value"), "votes": t("票数", "Votes"), "score": t("频率×影响", "Frequency × impact")}
+    c1, c2, c3, c4 = st.columns(4)
+    options = list(measures)
+    by = c1.radio(t("排序依据", "Rank by"), options, index=options.index(default_measure(ctx.project.fishbone)),
+                  format_func=measures.get, key="causes.pareto.by")
+    level = c2.radio(t("层级", "Level"), ["cause", "category"], format_func=lambda v: t("原因", "Causes") if v == "cause" else t("类别", "Categories"),
+                     key="causes.pareto.level")
+    threshold = c3.slider(t("关键少数阈值 (%)", "Vital-few threshold (%)"), 50, 100, int(ctx.questionnaire.analysis.pareto_threshold),
+                          key="causes.pareto.threshold")
+    top_n = c4.number_input(t("只显示前 N 项（其余并入“其他”，0 = 全部）", "Keep the top N bars (the rest as “Other”; 0 = all)"),
+                            min_value=0, max_value=500, value=0, step=1, key="causes.pareto.top")
+    try:
+        result = pareto_table(ctx.project, ctx.questionnaire, by=by, level=level, threshold=threshold, top_n=top_n or None, lang=ctx.lang)
+    except DiagnosisError as exc:
+        st.error(str(exc))
+        return
+    if not result.rows:
+        st.warning(t("没有可排序的原因：请为原因填写数值、投票或频率与影响。", "Nothing to rank: give causes a value, votes, or frequency and impact."))
+    else:
+        st.altair_chart(pareto_chart(result, ctx.lang), width="stretch", key="causes.pareto.chart")
+        frame = pd.DataFrame(records(result, ctx.lang))[["rank", "cause", "category", "value", "percent", "cumulative", "cumulative_percent", "vital_few"]]
+        frame.columns = ["#", t("原因", "Cause"), t("类别", "Category"), measures[by], "%", t("累计", "Cumulative"),
+                         t("累计 %", "Cumulative %"), t("关键少数", "Vital few")]
+        st.dataframe(frame, hide_index=True, width="stretch", key="causes.pareto.table",
+                     column_config={"%": st.column_config.NumberColumn(format="%.1f"),
+                                    t("累计 %", "Cumulative %"): st.column_config.NumberColumn(format="%.1f")})
+        st.caption(t(f"关键少数：累计占比首次达到 {threshold}% 的前 {len(result.vital_few)} 项。",
+                     f"Vital few: the first {len(result.vital_few)} items, whose cumulative share first reaches {threshold}%."))
+    if result.other is not None:
+        st.caption(t("“其他”包含：", "“Other” holds: ") + "；".join(f"{r.cause} ({r.value:g})" for r in result.other.rows))
+    if result.excluded:
+        st.warning(t("未计入排序：", "Left out of the ranking: ") + "\n\n"
+                   + "\n".join(f"- {e.cause}（{e.category}）：{e.reason_text(ctx.lang)}" for e in result.excluded))
+    comparison = pareto_before_after(ctx.project, ctx.questionnaire, ctx.lang, by=by, level=level, threshold=threshold)
+    if comparison is not None:
+        st.markdown("**" + t("与上一轮对比（同一刻度）", "Compared with the previous cycle (same scale)") + "**")
+        st.altair_chart(comparison, key="causes.pareto.before_after")
+
+
+# --- root causes ---------------------------------------------------------------------------------
+
+
+def _confirm(ctx: StepContext) -> None:
+    t = ctx.t
+    labels = _labels(ctx)
+    if not labels:
+        st.info(t("还没有原因。", "No causes yet."))
+        return
+    confirmed = ctx.project.fishbone.confirmed
+    proposed = proposed_root_causes(ctx.project, ctx.questionnaire)
+    if confirmed is None:
+        st.info(t("尚未确认：默认建议帕累托分析中的关键少数。", "Not confirmed yet: the vital few of the Pareto ranking are proposed."))
+    current = [c for c in (confirmed if confirmed is not None else proposed) if c in labels]
+    digest = hashlib.sha1(repr((current, confirmed is None)).encode()).hexdigest()[:8]
+    chosen = st.multiselect(t("根本原因（将带入第四步制定措施）", "Root causes (carried into step 4)"), list(labels),
+                            default=current, format_func=lambda c: labels[c].strip(), key=f"causes.confirm.choice.{digest}",
+                            disabled=ctx.read_only)
+    if ctx.read_only:
+        return
+    c1, c2 = st.columns(2)
+    if c1.button(t("确认根本原因", "Confirm root causes"), key="causes.confirm.save", type="primary"):
+        _change(ctx, t(f"确认 {len(chosen)} 个根本原因", f"Confirm {len(chosen)} root causes"), lambda f: fb.confirm_root_causes(f, chosen))
+    if confirmed is not None and c2.button(t("恢复为建议（关键少数）", "Back to the proposal (vital few)"), key="causes.confirm.reset"):
+        _change(ctx, t("撤回根本原因确认", "Withdraw the root-cause confirmation"), lambda f: fb.confirm_root_causes(f, None))
