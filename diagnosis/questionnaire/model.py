@@ -276,11 +276,15 @@ class Analysis(Strict):
 class Priority(Strict):
     """Step-4 priority score of a measure (urgency, importance, cost each 1-5).
 
-    score = urgency * w_urgency + importance * w_importance + (6 - cost) * w_cost
+    formula `weighted_sum` (the default):
+        score = urgency * w_urgency + importance * w_importance + (6 - cost) * w_cost
+    formula `weighted_geometric` (one weak factor pulls the score down harder):
+        score = urgency ** w_urgency * importance ** w_importance * (6 - cost) ** w_cost
     The cheaper a measure, the higher it scores; the default weights sum to 1 so the score
     stays on the 1-5 scale.
     """
 
+    formula: Literal["weighted_sum", "weighted_geometric"] = "weighted_sum"
     urgency: float = 0.4
     importance: float = 0.4
     cost: float = 0.2

@@ -30,7 +30,7 @@ def _discover() -> None:
 
 
 def draw_editor(kind: str, ctx: StepContext) -> None:
-    if not EDITORS:
+    if kind not in EDITORS:
         _discover()
     func = EDITORS.get(kind)
     if func is not None:

@@ -1,0 +1,416 @@
+"""Step 6: the step-1 metrics measured 1, 3 and 6 months after launch, alerts, next cycle.
+
+For each metric of the step-1 table `metrics` and each checkpoint (the questionnaire's
+`evaluation.checkpoints_months`, plus any other checkpoint a value was recorded for) this
+gives the measured value, its change against the baseline (absolute and %) and whether the
+target is met, aware of the metric's direction: the row's `direction`, else the metric's
+nature (times, complaint, transfer and reopen rates: lower is better; CSAT, FCR, SLA and
+connect rates: higher), else the side of the baseline the target lies on.
+
+Alert rules fire on a run of consecutive *recorded* values beyond their bound, in checkpoint
+order (a checkpoint nobody measured neither breaks nor extends a run).
+
+A measure belongs to a metric when its expected-effect text names it (the metric id, the
+row's wording, the questionnaire's label or a common alias such as 满意度 / CSAT); a measure
+whose text names no step-1 metric takes the metrics of the other measures on the same root
+cause. Measures of a metric whose latest value misses its target are marked for adjustment;
+a missed metric no measure belongs to is reported as such.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import altair as alt
+
+from diagnosis.i18n import tr
+from diagnosis.project.model import Cycle, EvaluationRecord, Fishbone, Measure, MetricValue, Project
+from diagnosis.questionnaire.model import AlertRule, Questionnaire
+from diagnosis.questionnaire.rules import default_answers
+
+LOWER_IS_BETTER = {"frt", "resolution_time", "aht", "complaint_rate", "transfer_rate", "reopen_rate"}
+HIGHER_IS_BETTER = {"csat", "fcr", "sla_rate", "connect_rate"}
+
+# words a measure's expected effect may use for a step-1 metric (compared without spaces,
+# case-insensitively, as substrings)
+ALIASES = {
+    "volume": ["咨询量", "工单量", "volume", "inquiries", "tickets"],
+    "frt": ["frt", "首次响应", "首响", "响应时间", "响应时长", "firstresponse", "responsetime"],
+    "sla_rate": ["sla", "响应率", "及时响应", "达标率", "withinsla"],
+    "resolution_time": ["解决时长", "解决时间", "处理时效", "resolutiontime", "timetoresolve"],
+    "aht": ["aht", "处理时长", "handletime", "handlingtime"],
+    "fcr": ["fcr", "一次解决", "首次解决", "firstcontactresolution", "firstcallresolution"],
+    "transfer_rate": ["转接率", "转接", "transfer"],
+    "reopen_rate": ["复访率", "重开率", "重复来电", "reopen", "repeatcontact"],
+    "csat": ["csat", "满意度", "satisfaction"],
+    "complaint_rate": ["投诉率", "投诉", "complaint"],
+    "connect_rate": ["接通率", "connectrate", "answeredcalls"],
+}
+
+
+# --- goals and results ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MetricGoal:
+    """One row of the step-1 metrics table."""
+
+    metric: str
+    name: str
+    baseline: float
+    target: float
+    unit: str
+    direction: str  # "lower" or "higher" (is better)
+    direction_given: bool  # False when inferred
+
+    def label(self, questionnaire: Optional[Questionnaire], lang: str) -> str:
+        return self.name or metric_option_label(questionnaire, self.metric, lang) or self.metric
+
+
+def metric_option_label(questionnaire: Optional[Questionnaire], metric: str, lang: str) -> str:
+    try:
+        column = next(c for c in questionnaire.question("metrics").columns if c.id == "metric")  # type: ignore[union-attr]
+    except (AttributeError, KeyError, StopIteration):
+        return ""
+    return next((tr(o.label, lang) for o in column.options or [] if o.id == metric), "")
+
+
+def infer_direction(metric: str, baseline: Optional[float] = None, target: Optional[float] = None) -> str:
+    if metric in LOWER_IS_BETTER:
+        return "lower"
+    if metric in HIGHER_IS_BETTER:
+        return "higher"
+    if baseline is not None and target is not None and target < baseline:
+        return "lower"
+    return "higher"
+
+
+def _number(value: Any) -> Optional[float]:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def metric_goals(answers: dict[str, Any]) -> list[MetricGoal]:
+    """The rows of `metrics` that have a metric, a baseline and a target."""
+    out = []
+    for row in answers.get("metrics") or []:
+        if not isinstance(row, dict):
+            continue
+        metric, baseline, target = row.get("metric"), _number(row.get("baseline")), _number(row.get("target"))
+        if not metric or baseline is None or target is None:
+            continue
+        given = row.get("direction") in ("lower", "higher")
+        out.append(
+            MetricGoal(
+                metric=str(metric), name=str(row.get("name") or ""), baseline=baseline, target=target,
+                unit=str(row.get("unit") or ""),
+                direction=row["direction"] if given else infer_direction(str(metric), baseline, target),
+                direction_given=given,
+            )
+        )
+    return out
+
+
+def target_met(value: float, target: float, direction: str) -> bool:
+    return value <= target if direction == "lower" else value >= target
+
+
+def checkpoints(questionnaire: Questionnaire, evaluation: EvaluationRecord) -> list[int]:
+    return sorted(set(questionnaire.evaluation.checkpoints_months) | {v.checkpoint for v in evaluation.values})
+
+
+def value_at(evaluation: EvaluationRecord, metric: str, checkpoint: int) -> Optional[MetricValue]:
+    """The value recorded for a metric at a checkpoint (the last one if entered twice)."""
+    found = [v for v in evaluation.values if v.metric == metric and v.checkpoint == checkpoint]
+    return found[-1] if found else None
+
+
+def set_value(evaluation: EvaluationRecord, metric: str, checkpoint: int, value: Optional[float], *,
+              date: Optional[dt.date] = None, note: str = "") -> None:
+    """Record (or with `value=None` remove) the value of a metric at a checkpoint."""
+    evaluation.values = [v for v in evaluation.values if not (v.metric == metric and v.checkpoint == checkpoint)]
+    if value is not None:
+        if date is None and evaluation.launch is not None:
+            date = checkpoint_date(evaluation.launch, checkpoint)
+        evaluation.values.append(MetricValue(metric=metric, checkpoint=checkpoint, value=value, date=date, note=note))
+        evaluation.values.sort(key=lambda v: (v.metric, v.checkpoint))
+
+
+def checkpoint_date(launch: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    month = launch.month - 1 + months
+    year, month = launch.year + month // 12, month % 12 + 1
+    for day in (launch.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class CheckpointResult:
+    goal: MetricGoal
+    checkpoint: int
+    value: Optional[float]  # None: not measured (yet)
+
+    @property
+    def change(self) -> Optional[float]:
+        return None if self.value is None else round(self.value - self.goal.baseline, 6)
+
+    @property
+    def change_pct(self) -> Optional[float]:
+        if self.value is None or self.goal.baseline == 0:
+            return None
+        return round((self.value - self.goal.baseline) / abs(self.goal.baseline) * 100, 2)
+
+    @property
+    def target_met(self) -> Optional[bool]:
+        return None if self.value is None else target_met(self.value, self.goal.target, self.goal.direction)
+
+    @property
+    def improved(self) -> Optional[bool]:
+        """Moved from the baseline the right way (not necessarily far enough)."""
+        if self.value is None:
+            return None
+        return self.value < self.goal.baseline if self.goal.direction == "lower" else self.value > self.goal.baseline
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "metric": self.goal.metric, "name": self.goal.name, "unit": self.goal.unit,
+            "direction": self.goal.direction, "baseline": self.goal.baseline, "target": self.goal.target,
+            "checkpoint": self.checkpoint, "value": self.value, "change": self.change,
+            "change_pct": self.change_pct, "target_met": self.target_met,
+        }
+
+
+def evaluate(project: Project, questionnaire: Questionnaire) -> list[CheckpointResult]:
+    """Per step-1 metric (in table order) and checkpoint (ascending)."""
+    points = checkpoints(questionnaire, project.evaluation)
+    out = []
+    for goal in metric_goals(project.answers):
+        for cp in points:
+            found = value_at(project.evaluation, goal.metric, cp)
+            out.append(CheckpointResult(goal, cp, found.value if found else None))
+    return out
+
+
+def latest_results(project: Project, questionnaire: Questionnaire) -> dict[str, CheckpointResult]:
+    """The latest measured checkpoint of each metric that has one."""
+    out: dict[str, CheckpointResult] = {}
+    for result in evaluate(project, questionnaire):
+        if result.value is not None:
+            out[result.goal.metric] = result
+    return out
+
+
+def missed_metrics(project: Project, questionnaire: Questionnaire) -> list[MetricGoal]:
+    """Metrics whose latest measured value misses the target."""
+    return [r.goal for r in latest_results(project, questionnaire).values() if r.target_met is False]
+
+
+# --- alerts --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FiredAlert:
+    rule: AlertRule
+    checkpoints: tuple[int, ...]  # the run that fired
+    values: tuple[float, ...]
+    active: bool  # the run reaches the latest recorded value
+
+    def action(self, lang: str) -> str:
+        return tr(self.rule.action, lang)
+
+    def as_json(self, lang: str) -> dict[str, Any]:
+        return {
+            "rule": self.rule.id, "metric": self.rule.metric, "below": self.rule.below, "above": self.rule.above,
+            "consecutive": self.rule.consecutive, "checkpoints": list(self.checkpoints), "values": list(self.values),
+            "active": self.active, "action": self.action(lang),
+        }
+
+
+def breaches(rule: AlertRule, value: float) -> bool:
+    if rule.below is not None:
+        return value < rule.below
+    return rule.above is not None and value > rule.above
+
+
+def alert_runs(rule: AlertRule, values: list[MetricValue]) -> list[FiredAlert]:
+    """Every maximal run of at least `rule.consecutive` breaching values, in checkpoint order."""
+    series = sorted({v.checkpoint: v for v in values if v.metric == rule.metric}.values(), key=lambda v: v.checkpoint)
+    fired, run = [], []
+    for v in [*series, None]:  # a sentinel closes the last run
+        if v is not None and breaches(rule, v.value):
+            run.append(v)
+            continue
+        if len(run) >= rule.consecutive:
+            fired.append(FiredAlert(rule, tuple(r.checkpoint for r in run), tuple(r.value for r in run), active=v is None))
+        run = []
+    return fired
+
+
+def fired_alerts(project: Project, questionnaire: Questionnaire) -> list[FiredAlert]:
+    return [a for rule in questionnaire.evaluation.alerts for a in alert_runs(rule, project.evaluation.values)]
+
+
+# --- measures to adjust --------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    text = re.sub(r"[（(][^)）]*[)）]", "", text)  # drop units in brackets: "一次解决率 (%)"
+    return re.sub(r"[\s\-_/·:：,，.。%]+", "", text).lower()
+
+
+def metrics_named(text: str, goals: list[MetricGoal], questionnaire: Optional[Questionnaire]) -> set[str]:
+    """The step-1 metrics a measure's expected-effect text names."""
+    norm = _norm(text)
+    if not norm:
+        return set()
+    out = set()
+    for goal in goals:
+        words = {goal.metric, *ALIASES.get(goal.metric, [])}
+        names = {goal.name, metric_option_label(questionnaire, goal.metric, "zh"), metric_option_label(questionnaire, goal.metric, "en")}
+        if any(_norm(w) and _norm(w) in norm for w in words) or any(_norm(n) and (_norm(n) == norm or norm in _norm(n)) for n in names):
+            out.add(goal.metric)
+    return out
+
+
+def measure_metrics(project: Project, questionnaire: Optional[Questionnaire]) -> dict[str, set[str]]:
+    """Measure id -> the step-1 metrics it works on (by its text, else by its root cause)."""
+    goals = metric_goals(project.answers)
+    direct = {m.id: metrics_named(m.metric, goals, questionnaire) for m in project.measures}
+    by_cause: dict[str, set[str]] = {}
+    for m in project.measures:
+        if m.root_cause:
+            by_cause.setdefault(m.root_cause, set()).update(direct[m.id])
+    return {m.id: direct[m.id] or set(by_cause.get(m.root_cause, set()) if m.root_cause else set()) for m in project.measures}
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    measure: Measure
+    metrics: tuple[str, ...]  # the missed metrics it belongs to
+
+
+def measures_to_adjust(project: Project, questionnaire: Questionnaire) -> list[Adjustment]:
+    missed = [g.metric for g in missed_metrics(project, questionnaire)]
+    links = measure_metrics(project, questionnaire)
+    out = []
+    for m in project.measures:
+        hit = tuple(x for x in missed if x in links[m.id])
+        if hit:
+            out.append(Adjustment(m, hit))
+    return out
+
+
+def missed_without_measure(project: Project, questionnaire: Questionnaire) -> list[MetricGoal]:
+    linked = set().union(*measure_metrics(project, questionnaire).values()) if project.measures else set()
+    return [g for g in missed_metrics(project, questionnaire) if g.metric not in linked]
+
+
+# --- chart ---------------------------------------------------------------------------------
+
+
+def metric_chart(goal: MetricGoal, results: list[CheckpointResult], lang: str, questionnaire: Optional[Questionnaire] = None) -> alt.LayerChart:
+    """Baseline, each measured checkpoint and the target line of one metric."""
+    t = (lambda zh, en: zh if lang == "zh" else en)  # noqa: E731
+    baseline_label = t("基线", "Baseline")
+    points = [{"point": baseline_label, "order": 0, "value": goal.baseline, "kind": baseline_label}]
+    for r in sorted((r for r in results if r.goal.metric == goal.metric), key=lambda r: r.checkpoint):
+        label = t(f"{r.checkpoint} 个月", f"{r.checkpoint} mo")
+        kind = "" if r.value is None else t("达标", "Met") if r.target_met else t("未达标", "Missed")
+        points.append({"point": label, "order": r.checkpoint, "value": r.value, "kind": kind})
+    order = [p["point"] for p in points]
+    measured = [p for p in points if p["value"] is not None]
+    title = f"{goal.label(questionnaire, lang)} ({goal.unit})" if goal.unit else goal.label(questionnaire, lang)
+    x = alt.X("point:N", sort=order, title=None, scale=alt.Scale(domain=order), axis=alt.Axis(labelAngle=0))
+    y = alt.Y("value:Q", title=goal.unit or None, scale=alt.Scale(zero=False))
+    line = alt.Chart(alt.Data(values=measured)).mark_line(color="#5c6bc0").encode(x=x, y=y, order="order:Q")
+    dots = alt.Chart(alt.Data(values=measured)).mark_point(filled=True, size=90).encode(
+        x=x, y=y,
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(
+            domain=[baseline_label, t("达标", "Met"), t("未达标", "Missed")], range=["#9e9e9e", "#4caf50", "#e53935"])),
+        tooltip=[alt.Tooltip("point:N", title=t("节点", "Checkpoint")), alt.Tooltip("value:Q", title=t("数值", "Value"))],
+    )
+    target_data = alt.Data(values=[{"value": goal.target, "label": t(f"目标 {goal.target:g}", f"Target {goal.target:g}")}])
+    target = alt.Chart(target_data).mark_rule(strokeDash=[6, 4], color="#e53935").encode(y="value:Q")
+    target_text = alt.Chart(target_data).mark_text(align="left", dx=4, dy=-6, color="#e53935").encode(
+        y="value:Q", text="label:N", x=alt.value(0))
+    return alt.layer(line, dots, target, target_text, title=title).properties(height=220)
+
+
+# --- next cycle ----------------------------------------------------------------------------
+
+
+def start_next_cycle(project: Project, questionnaire: Optional[Questionnaire] = None, *,
+                     closed: Optional[dt.datetime] = None) -> Cycle:
+    """Close the current cycle into `project.history` and start the next one in place.
+
+    Kept for the new cycle: the step-1 (goals) answers, with each metric's latest measured
+    value as its new baseline (targets unchanged, the direction written into the row so that
+    it no longer depends on inference), and the fishbone's problem statement. Everything else
+    of steps 2-6 (answers back to their defaults, causes, measures, check-ins, evaluation)
+    starts empty; the closed cycle keeps it, read-only. `project.data` (step-2 import) stays.
+    Returns the closed cycle.
+    """
+    if questionnaire is None:
+        from diagnosis.project.files import resolve_questionnaire
+
+        questionnaire = resolve_questionnaire(project)
+    cycle = Cycle(
+        number=project.cycle,
+        answers=_deep(project.answers),
+        fishbone=project.fishbone.model_copy(deep=True),
+        measures=[m.model_copy(deep=True) for m in project.measures],
+        checkins=[c.model_copy(deep=True) for c in project.checkins],
+        evaluation=project.evaluation.model_copy(deep=True),
+        **({"closed": closed} if closed else {}),
+    )
+    latest = latest_results(project, questionnaire)
+    goal_ids = {q.id for s in questionnaire.step_of("goals").sections for q in s.questions}
+    answers = {k: v for k, v in default_answers(questionnaire).items() if k not in goal_ids}
+    answers.update({k: _deep(v) for k, v in project.answers.items() if k in goal_ids})
+    rows = answers.get("metrics")
+    if isinstance(rows, list):
+        for row in rows:
+            found = metric_goals({"metrics": [row]})
+            if not found:
+                continue
+            goal = found[0]
+            row["direction"] = goal.direction
+            if goal.metric in latest:
+                row["baseline"] = latest[goal.metric].value
+    project.history.append(cycle)
+    project.answers = answers
+    project.fishbone = Fishbone(problem=project.fishbone.problem)
+    project.measures = []
+    project.checkins = []
+    project.evaluation = EvaluationRecord()
+    project.cycle += 1
+    return cycle
+
+
+def _deep(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _deep(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_deep(v) for v in value]
+    return value
+
+
+def cycle_view(project: Project, cycle: Cycle) -> Project:
+    """A closed cycle as a project of its own, so the same functions can show it (read-only)."""
+    return Project(
+        meta=project.meta.model_copy(), questionnaire=project.questionnaire.model_copy(), answers=_deep(cycle.answers),
+        fishbone=cycle.fishbone.model_copy(deep=True), measures=[m.model_copy(deep=True) for m in cycle.measures],
+        checkins=[c.model_copy(deep=True) for c in cycle.checkins], evaluation=cycle.evaluation.model_copy(deep=True),
+        cycle=cycle.number,
+    )

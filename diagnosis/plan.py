@@ -1,0 +1,291 @@
+"""Step 4: the prioritized action plan, its timeline and its export.
+
+Each measure gets a priority score from urgency, importance and resource cost (formula and
+weights from the questionnaire's `priority` section, see `Priority`) and a horizon counted
+from the plan's start date:
+
+- short (quick win): due at most `short_term_days` (30) days after the plan start,
+- mid: due 31 to `mid_term_days` (90) days after it,
+- long: due more than 90 days after it.
+
+A due date before the plan start counts as short. Without a due date (or without any plan
+start) the horizon follows the resource cost: cost 1-2 short, 3 mid, 4-5 long, since cheap
+measures are the quick wins and the expensive ones need budgets, IT slots and time. A
+measure's `horizon_override` wins over both rules and is reported as overridden.
+
+The plan start is the step-4 answer `plan_start`; without it, the earliest measure start.
+The root causes are step 3's confirmed causes, or the Pareto vital few while none are confirmed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import altair as alt
+
+from diagnosis import tracking
+from diagnosis.fishbone import iter_causes
+from diagnosis.project.model import Cause, Measure, Project
+from diagnosis.questionnaire.model import Priority, Questionnaire
+from diagnosis.questionnaire.rules import parse_date
+from diagnosis.spreadsheet import to_csv, to_xlsx
+
+HORIZONS = ("short", "mid", "long")
+HORIZON_LABELS = {
+    "short": ("短期速赢（1 个月内）", "Short-term quick wins (within 1 month)"),
+    "mid": ("中期（1-3 个月）", "Mid-term (1-3 months)"),
+    "long": ("长期（3 个月以上）", "Long-term (over 3 months)"),
+}
+
+
+def _t(pair: tuple[str, str], lang: str) -> str:
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def horizon_label(horizon: str, lang: str) -> str:
+    return _t(HORIZON_LABELS[horizon], lang)
+
+
+# --- score and horizon ---------------------------------------------------------------------
+
+
+def _weighted_sum(m: Measure, p: Priority) -> float:
+    return m.urgency * p.urgency + m.importance * p.importance + (6 - m.cost) * p.cost
+
+
+def _weighted_geometric(m: Measure, p: Priority) -> float:
+    return m.urgency**p.urgency * m.importance**p.importance * (6 - m.cost) ** p.cost
+
+
+FORMULAS = {"weighted_sum": _weighted_sum, "weighted_geometric": _weighted_geometric}
+
+
+def priority_score(measure: Measure, priority: Priority) -> float:
+    """The measure's priority, rounded to 2 decimals (higher first)."""
+    score = FORMULAS[priority.formula](measure, priority)
+    return round(score + 0.0, 2) if math.isfinite(score) else 0.0
+
+
+def horizon_by_cost(cost: int) -> str:
+    return "short" if cost <= 2 else "mid" if cost == 3 else "long"
+
+
+def planned_horizon(measure: Measure, plan_start: Optional[dt.date], priority: Priority) -> str:
+    """The horizon from the due date (or the cost), ignoring any override."""
+    if measure.due is None or plan_start is None:
+        return horizon_by_cost(measure.cost)
+    days = (measure.due - plan_start).days
+    if days <= priority.short_term_days:
+        return "short"
+    if days <= priority.mid_term_days:
+        return "mid"
+    return "long"
+
+
+def horizon(measure: Measure, plan_start: Optional[dt.date], priority: Priority) -> tuple[str, bool]:
+    """(horizon, overridden): the user's override wins."""
+    if measure.horizon_override is not None:
+        return measure.horizon_override, True
+    return planned_horizon(measure, plan_start, priority), False
+
+
+def plan_start(project: Project) -> Optional[dt.date]:
+    start = parse_date(project.answers.get("plan_start"))
+    if start is not None:
+        return start
+    starts = [m.start for m in project.measures if m.start is not None]
+    return min(starts) if starts else None
+
+
+# --- root causes ---------------------------------------------------------------------------
+
+
+def root_causes(project: Project, questionnaire: Questionnaire) -> list[Cause]:
+    """The causes the measures must answer: the confirmed ones, in the order confirmed, or,
+    while step 3 has confirmed none, the vital few the Pareto ranking proposes."""
+    from diagnosis.pareto import root_causes as confirmed_or_proposed
+
+    return confirmed_or_proposed(project, questionnaire)
+
+
+def root_causes_without_measure(project: Project, questionnaire: Questionnaire) -> list[Cause]:
+    """Root causes no measure answers yet: flagged in the plan."""
+    covered = {m.root_cause for m in project.measures}
+    return [c for c in root_causes(project, questionnaire) if c.id not in covered]
+
+
+def cause_text(project: Project, cause_id: str) -> str:
+    for cause in iter_causes(project.fishbone):
+        if cause.id == cause_id:
+            return cause.text
+    return cause_id
+
+
+# --- the plan ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    measure: Measure
+    root_cause: str  # the cause's text ("" when the measure names no cause)
+    score: float
+    horizon: str
+    horizon_overridden: bool
+    planned_horizon: str  # what the dates / cost say, shown next to an override
+    status: str
+    progress: int
+
+    @property
+    def owner(self) -> str:
+        return self.measure.owner
+
+    def as_json(self) -> dict[str, Any]:
+        m = self.measure
+        return {
+            "measure": m.title,
+            "root_cause": self.root_cause,
+            "owner": m.owner,
+            "start": m.start.isoformat() if m.start else None,
+            "due": m.due.isoformat() if m.due else None,
+            "score": self.score,
+            "horizon": self.horizon,
+            "horizon_overridden": self.horizon_overridden,
+            "status": self.status,
+        }
+
+
+def plan_rows(project: Project, questionnaire: Questionnaire) -> list[PlanRow]:
+    """Every measure, ordered by horizon (short, mid, long), then score (highest first)."""
+    start = plan_start(project)
+    priority = questionnaire.priority
+    rows = []
+    for m in project.measures:
+        hz, overridden = horizon(m, start, priority)
+        latest = tracking.latest_checkin(project, m.id)
+        rows.append(
+            PlanRow(
+                measure=m,
+                root_cause=cause_text(project, m.root_cause) if m.root_cause else "",
+                score=priority_score(m, priority),
+                horizon=hz,
+                horizon_overridden=overridden,
+                planned_horizon=planned_horizon(m, start, priority),
+                status=latest.status if latest else "not_started",
+                progress=latest.progress if latest else 0,
+            )
+        )
+    far = dt.date.max
+    rows.sort(key=lambda r: (HORIZONS.index(r.horizon), -r.score, r.measure.due or far, r.measure.title))
+    return rows
+
+
+def plan_json(project: Project, questionnaire: Questionnaire) -> dict[str, Any]:
+    """The plan as `diagnosis plan --format json` prints it."""
+    start = plan_start(project)
+    return {
+        "plan_start": start.isoformat() if start else None,
+        "measures": [r.as_json() for r in plan_rows(project, questionnaire)],
+    }
+
+
+# --- export --------------------------------------------------------------------------------
+
+# (key, zh header, en header, value of a row)
+COLUMNS: list[tuple[str, str, str, Any]] = [
+    ("horizon", "期限", "Horizon", lambda r, lang: horizon_label(r.horizon, lang)),
+    ("horizon_overridden", "期限已手动调整", "Horizon overridden", lambda r, lang: r.horizon_overridden),
+    ("score", "优先级得分", "Priority score", lambda r, lang: r.score),
+    ("measure", "措施", "Measure", lambda r, lang: r.measure.title),
+    ("root_cause", "根因", "Root cause", lambda r, lang: r.root_cause),
+    ("problem", "解决的问题", "Problem solved", lambda r, lang: r.measure.problem),
+    ("steps", "具体步骤", "Steps", lambda r, lang: r.measure.steps),
+    ("owner", "负责人", "Owner", lambda r, lang: r.measure.owner),
+    ("department", "配合部门", "Supporting department", lambda r, lang: r.measure.department),
+    ("start", "开始日期", "Start", lambda r, lang: r.measure.start),
+    ("due", "完成日期", "Due", lambda r, lang: r.measure.due),
+    ("urgency", "紧急度", "Urgency", lambda r, lang: r.measure.urgency),
+    ("importance", "重要度", "Importance", lambda r, lang: r.measure.importance),
+    ("cost", "资源成本", "Resource cost", lambda r, lang: r.measure.cost),
+    ("budget", "预算", "Budget", lambda r, lang: r.measure.budget),
+    ("people", "人员", "People", lambda r, lang: r.measure.people),
+    ("system_access", "系统权限", "System access", lambda r, lang: r.measure.system_access),
+    ("metric", "预期效果指标", "Expected effect: metric", lambda r, lang: r.measure.metric),
+    ("metric_from", "从", "From", lambda r, lang: r.measure.metric_from),
+    ("metric_to", "到", "To", lambda r, lang: r.measure.metric_to),
+    ("risk", "风险", "Risk", lambda r, lang: r.measure.risk),
+    ("contingency", "应对预案", "Contingency", lambda r, lang: r.measure.contingency),
+    ("status", "状态", "Status", lambda r, lang: tracking.status_label(r.status, lang)),
+    ("progress", "进度 %", "Progress %", lambda r, lang: r.progress),
+]
+
+
+def plan_table(rows: list[PlanRow], lang: str) -> tuple[list[str], list[list[Any]]]:
+    """Headers in `lang` and typed values (dates stay dates, numbers stay numbers)."""
+    headers = [zh if lang == "zh" else en for _, zh, en, _ in COLUMNS]
+    return headers, [[value(r, lang) for *_, value in COLUMNS] for r in rows]
+
+
+def plan_csv(rows: list[PlanRow], lang: str) -> bytes:
+    return to_csv(*plan_table(rows, lang))
+
+
+def plan_xlsx(rows: list[PlanRow], lang: str) -> bytes:
+    return to_xlsx(*plan_table(rows, lang), sheet="方案计划" if lang == "zh" else "Action plan")
+
+
+# --- timeline ------------------------------------------------------------------------------
+
+
+def gantt_chart(rows: list[PlanRow], lang: str) -> alt.Chart:
+    """A timeline by owner: one bar per measure from start to due, coloured by horizon.
+
+    Measures without a start or a due date have no bar (the page says how many).
+    """
+    t = {k: (zh if lang == "zh" else en) for k, zh, en in [
+        ("owner", "负责人", "Owner"), ("measure", "措施", "Measure"), ("start", "开始", "Start"),
+        ("due", "完成", "Due"), ("horizon", "期限", "Horizon"), ("score", "得分", "Score"),
+        ("status", "状态", "Status"), ("title", "措施时间线（按负责人）", "Timeline by owner"),
+    ]}
+    data = [
+        {
+            "owner": r.owner or "-",
+            "measure": r.measure.title,
+            "start": r.measure.start.isoformat(),
+            "due": r.measure.due.isoformat(),
+            "horizon": horizon_label(r.horizon, lang),
+            "overridden": r.horizon_overridden,
+            "score": r.score,
+            "status": tracking.status_label(r.status, lang),
+        }
+        for r in rows
+        if r.measure.start is not None and r.measure.due is not None
+    ]
+    horizon_names = [horizon_label(h, lang) for h in HORIZONS]
+    return (
+        alt.Chart(alt.Data(values=data), title=t["title"])
+        .mark_bar(cornerRadius=3)
+        .encode(
+            x=alt.X("start:T", title=None, axis=alt.Axis(format="%Y-%m-%d", labelAngle=0)),
+            x2="due:T",
+            y=alt.Y("owner:N", title=t["owner"], axis=alt.Axis(labelAngle=0)),
+            yOffset=alt.YOffset("measure:N"),
+            color=alt.Color("horizon:N", title=t["horizon"],
+                            scale=alt.Scale(domain=horizon_names, range=["#4caf50", "#ff9800", "#5c6bc0"])),
+            # an overridden horizon gets a dark outline
+            stroke=alt.condition("datum.overridden", alt.value("#333333"), alt.value(None)),
+            strokeWidth=alt.value(2),
+            tooltip=[
+                alt.Tooltip("measure:N", title=t["measure"]),
+                alt.Tooltip("owner:N", title=t["owner"]),
+                alt.Tooltip("start:T", title=t["start"], format="%Y-%m-%d"),
+                alt.Tooltip("due:T", title=t["due"], format="%Y-%m-%d"),
+                alt.Tooltip("horizon:N", title=t["horizon"]),
+                alt.Tooltip("score:Q", title=t["score"]),
+                alt.Tooltip("status:N", title=t["status"]),
+            ],
+        )
+        .properties(height=max(120, 26 * len(data)))
+    )

@@ -1,0 +1,101 @@
+"""`diagnosis plan` and `diagnosis evaluate` on a demo file, as a user runs them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+
+import pytest
+
+from tests.conftest import PYTHON, ROOT
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([PYTHON, "-m", "diagnosis", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli") / "demo.diagnosis.yaml"
+    assert run("demo", "--lang", "en", "-o", str(path)).returncode == 0
+    return path
+
+
+def test_plan_json_is_the_plan_start_and_the_measures_by_horizon_then_score(demo_file):
+    result = run("plan", str(demo_file), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert list(data) == ["plan_start", "measures"] and data["plan_start"] == "2025-09-01"
+    rows = data["measures"]
+    assert all(list(r) == ["measure", "root_cause", "owner", "start", "due", "score", "horizon", "horizon_overridden", "status"] for r in rows)
+    order = {"short": 0, "mid": 1, "long": 2}
+    assert [(order[r["horizon"]], -r["score"]) for r in rows] == sorted((order[r["horizon"]], -r["score"]) for r in rows)
+    first = rows[0]
+    assert first == {
+        "measure": "Update the knowledge base for the release and name an owner",
+        "root_cause": "Knowledge base not updated for the new app release",
+        "owner": "Li Min", "start": "2025-09-01", "due": "2025-09-20", "score": 5.0,
+        "horizon": "short", "horizon_overridden": False, "status": "done",
+    }
+    assert {r["status"] for r in rows} >= {"late", "at_risk", "not_started"}
+
+
+def test_plan_csv_has_one_row_per_measure(demo_file):
+    result = run("plan", str(demo_file), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 7 and rows[0]["horizon"] == "short" and rows[-1]["horizon"] == "long"
+
+
+def test_plan_table_shows_the_plan_start_and_every_measure(demo_file):
+    result = run("plan", str(demo_file))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("plan start: 2025-09-01")
+    assert "Integrate CRM with the ticket system" in result.stdout and "late" in result.stdout
+
+
+def test_evaluate_json_gives_value_change_and_target_met_per_checkpoint_and_the_alerts(demo_file):
+    result = run("evaluate", str(demo_file), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    csat = {r["checkpoint"]: r for r in data["results"] if r["metric"] == "csat"}
+    assert (csat[3]["value"], csat[3]["change"], csat[3]["change_pct"], csat[3]["target_met"]) == (4.6, 0.2, 4.55, False)
+    assert csat[6]["value"] is None and data["checkpoints"] == [1, 3, 6]
+    assert data["alerts"] == []
+
+
+def test_evaluate_table_lists_metrics_and_says_when_no_alert_fired(demo_file):
+    result = run("evaluate", str(demo_file))
+    assert result.returncode == 0, result.stderr
+    assert "csat" in result.stdout and "alerts: none fired" in result.stdout
+
+
+def test_evaluate_shows_a_fired_alert_with_its_action(tmp_path):
+    import yaml
+
+    path = tmp_path / "alert.diagnosis.yaml"
+    assert run("demo", "--lang", "en", "-o", str(path)).returncode == 0
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["evaluation"]["values"] = [{"metric": "csat", "checkpoint": c, "value": v} for c, v in [(1, 3.7), (3, 3.6), (6, 3.5)]]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = run("evaluate", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "alert csat_low: csat below 3.8 at 1 mo, 3 mo, 6 mo -> CSAT below 3.8 three times in a row" in result.stdout
+    data = json.loads(run("evaluate", str(path), "--format", "json").stdout)
+    assert [a["rule"] for a in data["alerts"]] == ["csat_low"]
+
+
+@pytest.mark.parametrize("command", ["plan", "evaluate"])
+def test_a_file_that_is_not_a_project_is_a_clean_error(tmp_path, command):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("hello: world\n", encoding="utf-8")
+    for path in (bad, tmp_path / "missing.yaml"):
+        result = run(command, str(path))
+        assert result.returncode == 1 and "Traceback" not in result.stderr and result.stderr
+
+
+@pytest.mark.parametrize("args", [["plan"], ["evaluate"], ["plan", "x", "--format", "xml"], ["evaluate", "x", "--format", "csv"]])
+def test_wrong_usage_of_plan_and_evaluate_exits_2(args):
+    assert run(*args).returncode == 2

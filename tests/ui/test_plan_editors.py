@@ -1,0 +1,195 @@
+"""The step 4-6 editors (solutions, tracking, evaluation) in AppTest, around the demo project.
+
+The page that hosts the editors is built elsewhere; here a tiny script builds the
+`StepContext` with an in-memory save (a list of descriptions in session state).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+
+def editor_app(kind: str, lang: str, read_only: bool, setup: str) -> None:
+    import streamlit as st
+
+    from diagnosis import catalog
+    from diagnosis.demo import demo_project
+    from ui.context import StepContext
+    from ui.editors import draw_editor
+
+    if "project" not in st.session_state:
+        project = demo_project(lang)
+        if setup == "unmeasured_cause":
+            project.fishbone.confirmed.append("c08")
+        if setup == "csat_alert":
+            from diagnosis.project.model import MetricValue
+
+            project.evaluation.values += [MetricValue(metric="csat", checkpoint=6, value=3.5)]
+            for value in project.evaluation.values:
+                if value.metric == "csat":
+                    value.value = 3.6
+        st.session_state.project = project
+        st.session_state.saves = []
+    project = st.session_state.project
+    ctx = StepContext(
+        project=project, questionnaire=catalog.get(project.questionnaire.id).questionnaire, lang=lang,
+        save=st.session_state.saves.append, author="tester", read_only=read_only,
+    )
+    draw_editor(kind, ctx)
+
+
+def start(kind: str, lang: str = "en", read_only: bool = False, setup: str = "") -> AppTest:
+    at = AppTest.from_function(editor_app, args=(kind, lang, read_only, setup), default_timeout=30)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def charts(at: AppTest) -> list:
+    return at.get("vega_lite_chart") + at.get("arrow_vega_lite_chart")
+
+
+def tables_with(at: AppTest, column: str) -> list:
+    """Display tables (st.dataframe carries no key in AppTest) found by one of their columns."""
+    return [df.value for df in at.dataframe if column in df.value.columns]
+
+
+@pytest.mark.parametrize("kind", ["solutions", "tracking", "evaluation"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("read_only", [False, True])
+def test_every_editor_draws_the_demo_without_errors(kind, lang, read_only):
+    at = start(kind, lang, read_only)
+    assert at.session_state.saves == []
+    if read_only:
+        assert not at.get("form") and not at.button
+
+
+def test_the_plan_groups_measures_by_horizon_with_a_gantt_chart_and_downloads():
+    at = start("solutions")
+    headings = [m.value for m in at.markdown if m.value.startswith("**") and "term" in m.value]
+    assert headings == ["**Short-term quick wins (within 1 month)** (3)", "**Mid-term (1-3 months)** (3)", "**Long-term (over 3 months)** (1)"]
+    groups = tables_with(at, "Horizon note")
+    assert [len(g) for g in groups] == [3, 3, 1]
+    assert list(groups[0]["Score"]) == sorted(groups[0]["Score"], reverse=True)
+    assert any('"owner"' in c.proto.spec and '"bar"' in c.proto.spec for c in charts(at))
+    assert len(at.get("download_button")) == 2
+
+
+def test_a_root_cause_without_a_measure_is_flagged():
+    at = start("solutions", setup="unmeasured_cause")
+    assert any("Unclear responsibilities in cross-department transfers" in w.value for w in at.warning)
+
+
+def test_adding_a_measure_saves_it_under_its_root_cause():
+    at = start("solutions", setup="unmeasured_cause")
+    form = "solutions.form.__new__"
+    at.selectbox(key=f"{form}.root_cause").set_value("c08")
+    at.text_input(key=f"{form}.title").input("Write a transfer responsibility matrix")
+    at.text_input(key=f"{form}.owner").input("Consultant Chen")
+    at.date_input(key=f"{form}.due").set_value(dt.date(2025, 9, 25))
+    at.selectbox(key=f"{form}.horizon_override").set_value("mid")
+    next(b for b in at.button if b.proto.is_form_submitter).click().run()
+    assert not at.exception
+    project = at.session_state.project
+    added = project.measures[-1]
+    assert (added.root_cause, added.title, added.owner, added.horizon_override) == ("c08", "Write a transfer responsibility matrix", "Consultant Chen", "mid")
+    assert at.session_state.saves == ["Added measure: Write a transfer responsibility matrix"]
+    assert not any("Unclear responsibilities" in w.value for w in at.warning)
+    mid = next(g for g in tables_with(at, "Horizon note") if "Write a transfer responsibility matrix" in set(g["Measure"]))
+    assert "overridden" in mid.set_index("Measure").loc["Write a transfer responsibility matrix", "Horizon note"]
+
+
+def test_deleting_a_measure_needs_a_confirmation():
+    at = start("solutions")
+    at.selectbox(key="solutions.pick").set_value("m05").run()
+    assert at.button(key="solutions.delete.m05").disabled
+    at.checkbox(key="solutions.confirm_delete.m05").check().run()
+    at.button(key="solutions.delete.m05").click().run()
+    assert "m05" not in [m.id for m in at.session_state.project.measures]
+    assert at.session_state.saves == ["Deleted measure: Add promotion intents to the bot"]
+
+
+def test_overdue_and_stale_measures_are_highlighted_and_summed_up():
+    at = start("tracking")
+    at.date_input(key="tracking.today").set_value(dt.date(2025, 10, 25)).run()
+    table = tables_with(at, "Attention")[0]
+    attention = dict(zip(table["Measure"], table["Attention"]))
+    assert "overdue" in attention["Show cross-channel history in the agent desktop (interim)"]
+    assert "stale" in attention["Add promotion intents to the bot"]
+    assert attention["Add 4 flexible agents for 10:00-12:00"] == ""
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Late"], metrics["At risk"], metrics["Done"]) == ("1", "1", "2")
+    owners = tables_with(at, "Stale")[0]
+    assert owners.set_index("Owner").loc["Engineer Zhao", "Total"] == 3
+
+
+def test_recording_a_check_in_keeps_the_history():
+    at = start("tracking")
+    before = len(at.session_state.project.checkins)
+    at.selectbox(key="tracking.form.measure").set_value("m07")
+    at.date_input(key="tracking.form.date").set_value(dt.date(2025, 10, 17))
+    at.selectbox(key="tracking.form.status").set_value("at_risk")
+    at.slider(key="tracking.form.progress").set_value(80)
+    at.text_input(key="tracking.form.deviation").input("Read-only view 2 days late")
+    next(b for b in at.button if b.proto.is_form_submitter).click().run()
+    assert not at.exception
+    project = at.session_state.project
+    assert len(project.checkins) == before + 1
+    latest = project.checkins[-1]
+    assert (latest.measure, latest.status, latest.progress, latest.author) == ("m07", "at_risk", 80, "tester")
+    assert at.session_state.saves == ["Check-in: Show cross-channel history in the agent desktop (interim) (At risk)"]
+    assert len(tables_with(at, "Adjusted plan")[0]) == before + 1
+
+
+def test_a_deviation_is_required_when_a_measure_is_at_risk():
+    at = start("tracking")
+    at.selectbox(key="tracking.form.status").set_value("late")
+    next(b for b in at.button if b.proto.is_form_submitter).click().run()
+    assert at.error and at.session_state.saves == []
+
+
+def test_the_evaluation_shows_results_charts_and_the_missed_target():
+    at = start("evaluation")
+    results = tables_with(at, "Target met")[0]
+    csat = results[(results["Metric"] == "Customer satisfaction") & (results["Checkpoint"] == "3 months")].iloc[0]
+    assert (csat["Value"], csat["Target met"]) == (4.6, "❌")
+    assert len([c for c in charts(at) if "Target 4.8" in c.proto.spec]) == 1
+    assert any("Customer satisfaction missed its target" in w.value for w in at.warning)
+    assert any("No alert rule fired" in s.value for s in at.success)
+
+
+def test_a_fired_alert_is_shown_with_its_action():
+    at = start("evaluation", setup="csat_alert")
+    assert any("CSAT below 3.8 three times in a row -> exception report -> task force" in e.value for e in at.error)
+
+
+def test_recording_a_value_updates_the_results():
+    at = start("evaluation")
+    at.selectbox(key="evaluation.form.metric").set_value("csat")
+    at.selectbox(key="evaluation.form.checkpoint").set_value(6)
+    at.number_input(key="evaluation.form.value").set_value(4.85)
+    at.text_input(key="evaluation.form.note").input("survey of 500 customers")
+    next(b for b in at.button if b.proto.is_form_submitter).click().run()
+    assert not at.exception
+    found = [v for v in at.session_state.project.evaluation.values if v.metric == "csat" and v.checkpoint == 6]
+    assert [(v.value, v.note, v.date) for v in found] == [(4.85, "survey of 500 customers", dt.date(2026, 3, 15))]
+    assert at.session_state.saves == ["Evaluation value: Customer satisfaction (6 months) = 4.85"]
+    assert not any("Customer satisfaction missed its target" in w.value for w in at.warning)
+
+
+def test_the_next_cycle_starts_only_after_confirmation_and_keeps_the_earlier_one_read_only():
+    at = start("evaluation")
+    assert at.button(key="evaluation.next_cycle").disabled
+    at.checkbox(key="evaluation.confirm_next_cycle").check().run()
+    at.button(key="evaluation.next_cycle").click().run()
+    assert not at.exception
+    project = at.session_state.project
+    assert project.cycle == 2 and len(project.history) == 1
+    assert at.session_state.saves == ["Closed cycle 1, started cycle 2"]
+    assert [len(t) for t in tables_with(at, "Horizon")] == [7]  # the closed cycle's plan
+    assert len(tables_with(at, "Target met")) == 1  # its results; nothing measured in cycle 2 yet
+    assert any("This is improvement cycle 2" in c.value for c in at.caption)
+    assert not [b for b in at.button if b.key and b.key.startswith("evaluation.history")]

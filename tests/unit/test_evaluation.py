@@ -1,0 +1,154 @@
+"""Step 6: results against baseline and target by direction, alert runs, adjustments, the next cycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from diagnosis import catalog
+from diagnosis import evaluation as ev
+from diagnosis.demo import demo_project
+from diagnosis.project import dumps, load_project
+from diagnosis.project.model import MetricValue
+from diagnosis.questionnaire.model import AlertRule
+
+
+@pytest.fixture
+def questionnaire():
+    return catalog.get("customer_service_diagnosis").questionnaire
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "direction", "met"),
+    [(3.4, 3.5, "lower", True), (3.5, 3.5, "lower", True), (3.6, 3.5, "lower", False),
+     (4.8, 4.8, "higher", True), (4.6, 4.8, "higher", False), (4.9, 4.8, "higher", True)],
+)
+def test_a_target_is_met_according_to_the_metrics_direction(value, target, direction, met):
+    assert ev.target_met(value, target, direction) is met
+
+
+@pytest.mark.parametrize(
+    ("metric", "expected"),
+    [("frt", "lower"), ("resolution_time", "lower"), ("complaint_rate", "lower"), ("transfer_rate", "lower"),
+     ("reopen_rate", "lower"), ("aht", "lower"), ("csat", "higher"), ("fcr", "higher"), ("sla_rate", "higher")],
+)
+def test_a_missing_direction_is_inferred_from_the_kind_of_metric(metric, expected):
+    goal = ev.metric_goals({"metrics": [{"metric": metric, "baseline": 1, "target": 2}]})[0]
+    assert goal.direction == expected and not goal.direction_given
+
+
+def test_the_rows_direction_wins_and_an_unknown_metric_follows_its_target():
+    goals = ev.metric_goals({"metrics": [
+        {"metric": "csat", "baseline": 5, "target": 4, "direction": "lower"},
+        {"metric": "other", "baseline": 10, "target": 4},
+        {"metric": "other", "baseline": 10},  # no target: not a goal
+    ]})
+    assert [(g.direction, g.direction_given) for g in goals] == [("lower", True), ("lower", False)]
+
+
+def test_each_metric_is_compared_with_its_baseline_at_every_checkpoint(questionnaire):
+    results = {(r.goal.metric, r.checkpoint): r for r in ev.evaluate(demo_project("en"), questionnaire)}
+    frt = results[("frt", 3)]
+    assert (frt.value, frt.change, frt.change_pct, frt.target_met, frt.improved) == (3.4, -1.9, -35.85, True, True)
+    assert results[("csat", 3)].target_met is False
+    assert results[("csat", 6)].value is None and results[("csat", 6)].target_met is None
+    assert {cp for _, cp in results} == {1, 3, 6}
+
+
+def test_the_demo_misses_only_its_csat_target_at_3_months(questionnaire):
+    assert [g.metric for g in ev.missed_metrics(demo_project("en"), questionnaire)] == ["csat"]
+
+
+def values(metric, *series):
+    return [MetricValue(metric=metric, checkpoint=cp, value=v) for cp, v in series]
+
+
+def test_an_alert_fires_only_after_the_required_consecutive_run():
+    rule = AlertRule(id="csat_low", metric="csat", below=3.8, consecutive=3, action="task force")
+    assert ev.alert_runs(rule, values("csat", (1, 3.7), (3, 3.6))) == []
+    assert ev.alert_runs(rule, values("csat", (1, 3.7), (3, 3.9), (6, 3.6), (9, 3.5))) == []
+    fired = ev.alert_runs(rule, values("csat", (1, 3.7), (3, 3.6), (6, 3.5)))
+    assert [(a.checkpoints, a.values, a.active) for a in fired] == [((1, 3, 6), (3.7, 3.6, 3.5), True)]
+
+
+def test_an_alert_run_is_strictly_beyond_its_bound_and_can_be_over():
+    rule = AlertRule(id="complaints", metric="complaint_rate", above=3.0, consecutive=2, action="recheck")
+    series = values("complaint_rate", (1, 3.2), (3, 3.1), (6, 3.0), (9, 3.5))
+    assert [(a.checkpoints, a.active) for a in ev.alert_runs(rule, series)] == [((1, 3), False)]
+
+
+def test_fired_alerts_use_the_questionnaires_rules(questionnaire):
+    project = demo_project("en")
+    project.evaluation.values = values("csat", (1, 3.7), (3, 3.6), (6, 3.5))
+    fired = ev.fired_alerts(project, questionnaire)
+    assert [a.rule.id for a in fired] == ["csat_low"]
+    assert "task force" in fired[0].action("en")
+
+
+def test_measures_are_tied_to_metrics_by_their_text_or_else_their_root_cause(questionnaire):
+    project = demo_project("zh")
+    links = ev.measure_metrics(project, questionnaire)
+    assert links["m03"] == {"fcr"} and links["m04"] == {"resolution_time"}
+    project.measures[5].metric = "满意度 (分)"  # m06 on root cause c01
+    links = ev.measure_metrics(project, questionnaire)
+    assert links["m06"] == {"csat"} and links["m07"] == {"csat"}
+
+
+def test_measures_of_a_missed_metric_are_marked_for_adjustment(questionnaire):
+    project = demo_project("en")
+    assert [g.metric for g in ev.missed_without_measure(project, questionnaire)] == ["csat"]
+    assert ev.measures_to_adjust(project, questionnaire) == []
+    ev.set_value(project.evaluation, "fcr", 3, 80.0)
+    adjust = ev.measures_to_adjust(project, questionnaire)
+    assert [(a.measure.id, a.metrics) for a in adjust] == [("m03", ("fcr",))]
+
+
+def test_setting_a_value_replaces_the_earlier_one_and_dates_it_from_the_launch():
+    project = demo_project("en")
+    ev.set_value(project.evaluation, "csat", 6, 4.9)
+    ev.set_value(project.evaluation, "csat", 6, 4.85)
+    found = [v for v in project.evaluation.values if v.metric == "csat" and v.checkpoint == 6]
+    assert [(v.value, v.date) for v in found] == [(4.85, dt.date(2026, 3, 15))]
+    ev.set_value(project.evaluation, "csat", 6, None)
+    assert ev.value_at(project.evaluation, "csat", 6) is None
+
+
+def test_a_checkpoint_date_keeps_the_day_or_falls_back_to_the_months_end():
+    assert ev.checkpoint_date(dt.date(2025, 11, 30), 3) == dt.date(2026, 2, 28)
+    assert ev.checkpoint_date(dt.date(2025, 9, 15), 6) == dt.date(2026, 3, 15)
+
+
+def test_the_chart_of_a_metric_shows_baseline_checkpoints_and_target(questionnaire):
+    project = demo_project("en")
+    goal = ev.metric_goals(project.answers)[2]
+    spec = ev.metric_chart(goal, ev.evaluate(project, questionnaire), "en", questionnaire).to_dict()
+    points = spec["layer"][1]["data"]["values"]
+    assert [p["point"] for p in points] == ["Baseline", "1 mo", "3 mo"]
+    assert spec["layer"][2]["mark"]["type"] == "rule" and spec["layer"][2]["data"]["values"][0]["value"] == 4.8
+
+
+def test_starting_the_next_cycle_archives_this_one_and_keeps_the_goals_with_new_baselines(questionnaire):
+    project = demo_project("en")
+    project.answers["metrics"][0].pop("direction")
+    measures = [m.id for m in project.measures]
+    closed = ev.start_next_cycle(project, questionnaire)
+    assert project.cycle == 2 and project.history == [closed] and closed.number == 1
+    assert [m.id for m in closed.measures] == measures and closed.answers["plan_start"] == "2025-09-01"
+    assert closed.answers["metrics"][2]["baseline"] == 4.4
+    metrics = {row["metric"]: row for row in project.answers["metrics"]}
+    assert (metrics["csat"]["baseline"], metrics["csat"]["target"]) == (4.6, 4.8)
+    assert metrics["frt"]["direction"] == "lower"
+    assert project.measures == [] and project.checkins == [] and project.evaluation.values == []
+    assert project.fishbone.causes == [] and project.fishbone.problem
+    assert "plan_start" not in project.answers and "launch_date" not in project.answers
+    assert project.answers["team"] and project.answers["problem_statement"]
+
+
+def test_a_project_with_an_earlier_cycle_saves_and_loads(questionnaire):
+    project = demo_project("en")
+    ev.start_next_cycle(project, questionnaire)
+    loaded = load_project(dumps(project).encode(), "two-cycles.yaml")
+    assert loaded.project.cycle == 2 and loaded.project.history[0].measures[0].id == "m01"
+    view = ev.cycle_view(loaded.project, loaded.project.history[0])
+    assert [g.metric for g in ev.missed_metrics(view, questionnaire)] == ["csat"]

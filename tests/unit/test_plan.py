@@ -1,0 +1,154 @@
+"""Step 4: priority scores from the questionnaire, horizons from the plan start, the plan's order and export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from diagnosis import catalog, plan
+from diagnosis.demo import demo_project
+from diagnosis.project.model import CheckIn, Measure
+from diagnosis.questionnaire import load_questionnaire
+from diagnosis.questionnaire.model import Priority
+
+START = dt.date(2025, 9, 1)
+
+
+@pytest.fixture
+def questionnaire():
+    return catalog.get("customer_service_diagnosis").questionnaire
+
+
+def questionnaire_with_priority(block: str):
+    entry = catalog.get("customer_service_diagnosis")
+    head, tail = entry.source.split("\npriority:\n", 1)
+    rest = tail.split("\nevaluation:\n", 1)[1]
+    return load_questionnaire((head + "\npriority:\n" + block + "\nevaluation:\n" + rest).encode(), "custom.yaml")
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [(-5, "short"), (0, "short"), (30, "short"), (31, "mid"), (90, "mid"), (91, "long"), (400, "long")],
+)
+def test_the_horizon_counts_days_from_the_plan_start_with_30_and_90_inclusive(days, expected):
+    measure = Measure(title="x", due=START + dt.timedelta(days=days), cost=5)
+    assert plan.horizon(measure, START, Priority()) == (expected, False)
+
+
+@pytest.mark.parametrize(("cost", "expected"), [(1, "short"), (2, "short"), (3, "mid"), (4, "long"), (5, "long")])
+def test_without_a_due_date_the_horizon_follows_the_resource_cost(cost, expected):
+    assert plan.horizon(Measure(title="x", cost=cost), START, Priority()) == (expected, False)
+
+
+def test_an_override_wins_and_is_reported_as_overridden():
+    measure = Measure(title="x", due=START + dt.timedelta(days=10), horizon_override="long")
+    assert plan.horizon(measure, START, Priority()) == ("long", True)
+    assert plan.planned_horizon(measure, START, Priority()) == "short"
+
+
+def test_the_horizon_days_come_from_the_questionnaire():
+    q = questionnaire_with_priority("  short_term_days: 14\n  mid_term_days: 60\n")
+    measure = Measure(title="x", due=START + dt.timedelta(days=20))
+    assert plan.horizon(measure, START, q.priority) == ("mid", False)
+
+
+def test_the_plan_start_is_the_answer_else_the_earliest_measure_start():
+    project = demo_project("en")
+    assert plan.plan_start(project) == dt.date(2025, 9, 1)
+    del project.answers["plan_start"]
+    project.measures[0].start = dt.date(2025, 8, 20)
+    assert plan.plan_start(project) == dt.date(2025, 8, 20)
+
+
+def test_the_default_score_weighs_urgency_importance_and_the_inverse_of_cost():
+    measure = Measure(title="x", urgency=5, importance=4, cost=2)
+    assert plan.priority_score(measure, Priority()) == pytest.approx(0.4 * 5 + 0.4 * 4 + 0.2 * 4)
+
+
+def test_the_score_formula_and_weights_come_from_the_questionnaire_yaml():
+    q = questionnaire_with_priority("  formula: weighted_sum\n  urgency: 1\n  importance: 0\n  cost: 0\n")
+    assert plan.priority_score(Measure(title="x", urgency=2, importance=5, cost=1), q.priority) == 2
+    geometric = questionnaire_with_priority("  formula: weighted_geometric\n  urgency: 0.5\n  importance: 0.5\n  cost: 0\n")
+    assert plan.priority_score(Measure(title="x", urgency=4, importance=1, cost=3), geometric.priority) == 2.0
+
+
+def test_the_plan_is_ordered_by_horizon_then_by_score_highest_first(questionnaire):
+    rows = plan.plan_rows(demo_project("en"), questionnaire)
+    keys = [(plan.HORIZONS.index(r.horizon), -r.score) for r in rows]
+    assert keys == sorted(keys)
+    assert {r.horizon for r in rows} == {"short", "mid", "long"}
+
+
+def test_a_measures_status_is_its_latest_check_in_or_not_started(questionnaire):
+    project = demo_project("en")
+    project.checkins.append(CheckIn(measure="m04", date=dt.date(2025, 9, 1), status="on_track"))
+    project.checkins.append(CheckIn(measure="m04", date=dt.date(2025, 9, 20), status="at_risk"))
+    status = {r.measure.id: r.status for r in plan.plan_rows(project, questionnaire)}
+    assert status["m04"] == "at_risk"
+    assert status["m05"] == "not_started"
+    assert status["m07"] == "late"
+
+
+def test_a_confirmed_root_cause_without_a_measure_is_flagged(questionnaire):
+    project = demo_project("en")
+    assert plan.root_causes_without_measure(project, questionnaire) == []
+    project.fishbone.confirmed.append("c08")
+    assert [c.id for c in plan.root_causes_without_measure(project, questionnaire)] == ["c08"]
+
+
+def test_a_confirmed_sub_cause_counts_as_a_root_cause(questionnaire):
+    project = demo_project("en")
+    project.fishbone.confirmed = ["c01_1_1"]
+    assert [c.text for c in plan.root_causes_without_measure(project, questionnaire)] == ["No single customer ID"]
+
+
+def test_an_unconfirmed_fishbone_proposes_the_vital_few_as_root_causes(questionnaire):
+    project = demo_project("en")
+    project.fishbone.confirmed = None
+    proposed = [c.id for c in plan.root_causes(project, questionnaire)]
+    assert proposed and proposed[:6] == ["c01", "c02", "c03", "c04", "c05", "c06"]
+    assert [c.id for c in plan.root_causes_without_measure(project, questionnaire)] == proposed[6:]
+
+
+def test_the_plan_json_has_exactly_the_documented_keys(questionnaire):
+    data = plan.plan_json(demo_project("en"), questionnaire)
+    assert list(data) == ["plan_start", "measures"] and data["plan_start"] == "2025-09-01"
+    assert list(data["measures"][0]) == ["measure", "root_cause", "owner", "start", "due", "score", "horizon", "horizon_overridden", "status"]
+
+
+def test_the_csv_export_neutralizes_formulas_and_opens_in_excel(questionnaire):
+    project = demo_project("en")
+    project.measures[0].title = "=HYPERLINK(\"http://x\")"
+    project.measures[1].owner = "@boss"
+    text = plan.plan_csv(plan.plan_rows(project, questionnaire), "en").decode("utf-8")
+    assert text.startswith("\ufeffHorizon,")
+    assert "'=HYPERLINK" in text and "'@boss" in text
+    assert ",=" not in text and ",@" not in text
+
+
+def test_the_excel_export_has_typed_cells_a_frozen_header_and_a_filter(questionnaire):
+    project = demo_project("zh")
+    project.measures[0].risk = "-1 天"
+    rows = plan.plan_rows(project, questionnaire)
+    ws = load_workbook(io.BytesIO(plan.plan_xlsx(rows, "zh"))).active
+    headers = [c.value for c in ws[1]]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
+    assert ws.max_row == len(rows) + 1
+    due = ws.cell(2, headers.index("完成日期") + 1).value
+    assert isinstance(due, dt.datetime) and due.date() == rows[0].measure.due
+    assert isinstance(ws.cell(2, headers.index("优先级得分") + 1).value, (int, float))
+    assert ws.cell(2, headers.index("期限已手动调整") + 1).value is False
+    risks = [ws.cell(n, headers.index("风险") + 1).value for n in range(2, ws.max_row + 1)]
+    assert "'-1 天" in risks
+
+
+def test_the_gantt_chart_draws_one_bar_per_dated_measure_by_owner(questionnaire):
+    project = demo_project("en")
+    project.measures[0].due = None
+    spec = plan.gantt_chart(plan.plan_rows(project, questionnaire), "en").to_dict()
+    assert spec["mark"]["type"] == "bar"
+    assert spec["encoding"]["y"]["field"] == "owner" and spec["encoding"]["x2"]["field"] == "due"
+    assert len(spec["data"]["values"]) == len(project.measures) - 1

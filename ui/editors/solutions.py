@@ -1,0 +1,187 @@
+"""Step 4 editor: measures per root cause, the prioritized plan, its timeline and export."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pandas as pd
+import streamlit as st
+
+from diagnosis.fishbone import iter_causes
+from diagnosis import plan
+from diagnosis.project.model import Measure
+from diagnosis.tracking import status_label
+from ui.context import StepContext
+from ui.editors import editor
+
+NEW = "__new__"
+AUTO = "auto"
+
+
+@editor("solutions")
+def solutions_editor(ctx: StepContext) -> None:
+    t = ctx.t
+    project, questionnaire = ctx.project, ctx.questionnaire
+    roots = plan.root_causes(project, questionnaire)
+
+    st.subheader(t("根因与措施", "Root causes and measures"))
+    if project.fishbone.confirmed is None:
+        st.info(t("第三步尚未确认根因；下面暂以帕累托分析的关键少数作为根因。",
+                  "Step 3 has not confirmed the root causes yet; the vital few of the Pareto ranking stand in for them below."))
+    missing = plan.root_causes_without_measure(project, questionnaire)
+    if missing:
+        st.warning(t("以下根因还没有措施：", "These root causes have no measure yet:") + "\n\n"
+                   + "\n".join(f"- {c.text}" for c in missing))
+    _measures_by_cause(ctx, roots)
+    if not ctx.read_only:
+        _measure_form(ctx, roots)
+
+    rows = plan.plan_rows(project, questionnaire)
+    st.subheader(t("行动计划（按期限与优先级）", "Action plan (by horizon and priority)"))
+    start = plan.plan_start(project)
+    st.caption(t(f"期限从方案开始日期 {start or '（未填写）'} 起算：30 天内为短期，31-90 天为中期，超过 90 天为长期；"
+                 "没有完成日期时按资源成本（1-2 短期、3 中期、4-5 长期）。",
+                 f"Horizons count from the plan start {start or '(not set)'}: due within 30 days short, 31-90 days mid, "
+                 "beyond 90 days long; without a due date by resource cost (1-2 short, 3 mid, 4-5 long)."))
+    if not rows:
+        st.caption(t("还没有措施。", "No measures yet."))
+        return
+    for hz in plan.HORIZONS:
+        group = [r for r in rows if r.horizon == hz]
+        if group:
+            st.markdown(f"**{plan.horizon_label(hz, ctx.lang)}** ({len(group)})")
+            st.dataframe(_plan_frame(ctx, group), hide_index=True, width="stretch", key=f"solutions.plan.{hz}")
+
+    st.altair_chart(plan.gantt_chart(rows, ctx.lang), width="stretch", key="solutions.gantt")
+    undated = sum(1 for r in rows if r.measure.start is None or r.measure.due is None)
+    if undated:
+        st.caption(t(f"{undated} 项措施缺少开始或完成日期，未显示在时间线上。",
+                     f"{undated} measures lack a start or due date and are not on the timeline."))
+    stem = "action-plan" if ctx.lang == "en" else "行动计划"
+    left, right = st.columns(2)
+    left.download_button(t("下载 CSV", "Download CSV"), plan.plan_csv(rows, ctx.lang), file_name=f"{stem}.csv",
+                         mime="text/csv", key="solutions.download_csv")
+    right.download_button(t("下载 Excel", "Download Excel"), plan.plan_xlsx(rows, ctx.lang), file_name=f"{stem}.xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key="solutions.download_xlsx")
+
+
+def _plan_frame(ctx: StepContext, rows: list[plan.PlanRow]) -> pd.DataFrame:
+    t = ctx.t
+    return pd.DataFrame(
+        {
+            t("得分", "Score"): [r.score for r in rows],
+            t("措施", "Measure"): [r.measure.title for r in rows],
+            t("根因", "Root cause"): [r.root_cause for r in rows],
+            t("负责人", "Owner"): [r.owner for r in rows],
+            t("开始", "Start"): [r.measure.start for r in rows],
+            t("完成", "Due"): [r.measure.due for r in rows],
+            t("期限说明", "Horizon note"): [
+                t(f"手动调整（按日期应为{plan.horizon_label(r.planned_horizon, 'zh')}）",
+                  f"overridden (dates say {plan.horizon_label(r.planned_horizon, 'en')})") if r.horizon_overridden else ""
+                for r in rows
+            ],
+            t("状态", "Status"): [status_label(r.status, ctx.lang) for r in rows],
+            t("进度 %", "Progress %"): [r.progress for r in rows],
+        }
+    )
+
+
+def _cause_options(ctx: StepContext, roots: list) -> dict[str, str]:
+    """Root cause id -> text; the confirmed root causes first, then every other cause."""
+    options = {c.id: c.text for c in roots}
+    for cause in iter_causes(ctx.project.fishbone):
+        options.setdefault(cause.id, cause.text)
+    return options
+
+
+def _measures_by_cause(ctx: StepContext, roots: list) -> None:
+    t = ctx.t
+    options = _cause_options(ctx, roots)
+    order = [c.id for c in roots] + sorted({m.root_cause for m in ctx.project.measures} - {c.id for c in roots})
+    for cause_id in order:
+        measures = [m for m in ctx.project.measures if m.root_cause == cause_id]
+        label = options.get(cause_id, cause_id) if cause_id else t("（未关联根因）", "(no root cause)")
+        with st.expander(f"{label} · {len(measures)}", expanded=False):
+            if not measures:
+                st.caption(t("尚无措施", "No measure yet"))
+            for m in measures:
+                effect = f"{m.metric}: {m.metric_from:g} → {m.metric_to:g}" if m.metric and m.metric_from is not None and m.metric_to is not None else m.metric
+                st.markdown(f"**{m.title}** — {m.owner or '-'} · {m.due or '-'}" + (f"  \n{effect}" if effect else ""))
+
+
+def _measure_form(ctx: StepContext, roots: list) -> None:
+    t = ctx.t
+    project = ctx.project
+    by_id = {m.id: m for m in project.measures}
+    picked = st.selectbox(
+        t("新增或编辑措施", "Add or edit a measure"), [NEW, *by_id],
+        format_func=lambda i: t("➕ 新措施", "➕ New measure") if i == NEW else by_id[i].title,
+        key="solutions.pick",
+    )
+    current: Optional[Measure] = by_id.get(picked)
+    m = current or Measure(title="")
+    options = _cause_options(ctx, roots)
+    if m.root_cause and m.root_cause not in options:
+        options[m.root_cause] = m.root_cause
+    cause_ids = ["", *options]
+    k = f"solutions.form.{picked}"
+    with st.form(k):
+        root = st.selectbox(t("针对的根因", "Root cause"), cause_ids, index=cause_ids.index(m.root_cause) if m.root_cause in cause_ids else 0,
+                            format_func=lambda i: options.get(i, t("（无）", "(none)")), key=f"{k}.root_cause")
+        title = st.text_input(t("措施名称", "Measure"), m.title, key=f"{k}.title")
+        problem = st.text_input(t("要解决的问题", "Problem it solves"), m.problem, key=f"{k}.problem")
+        steps = st.text_area(t("具体步骤", "Concrete steps"), m.steps, key=f"{k}.steps")
+        c1, c2 = st.columns(2)
+        owner = c1.text_input(t("负责人（唯一）", "Owner (one person)"), m.owner, key=f"{k}.owner")
+        department = c2.text_input(t("配合部门", "Supporting department"), m.department, key=f"{k}.department")
+        start = c1.date_input(t("开始日期", "Start"), m.start, key=f"{k}.start")
+        due = c2.date_input(t("完成日期", "Due"), m.due, key=f"{k}.due")
+        c1, c2, c3 = st.columns(3)
+        budget = c1.text_input(t("预算", "Budget"), m.budget, key=f"{k}.budget")
+        people = c2.text_input(t("人员", "People"), m.people, key=f"{k}.people")
+        access = c3.text_input(t("系统权限", "System access"), m.system_access, key=f"{k}.system_access")
+        metric = c1.text_input(t("预期效果：指标", "Expected effect: metric"), m.metric, key=f"{k}.metric")
+        metric_from = c2.number_input(t("从", "From"), value=m.metric_from, key=f"{k}.metric_from")
+        metric_to = c3.number_input(t("到", "To"), value=m.metric_to, key=f"{k}.metric_to")
+        c1, c2 = st.columns(2)
+        risk = c1.text_input(t("风险", "Risk"), m.risk, key=f"{k}.risk")
+        contingency = c2.text_input(t("应对预案", "Contingency"), m.contingency, key=f"{k}.contingency")
+        c1, c2, c3, c4 = st.columns(4)
+        urgency = c1.slider(t("紧急度", "Urgency"), 1, 5, m.urgency, key=f"{k}.urgency")
+        importance = c2.slider(t("重要度", "Importance"), 1, 5, m.importance, key=f"{k}.importance")
+        cost = c3.slider(t("资源成本", "Resource cost"), 1, 5, m.cost, key=f"{k}.cost")
+        horizons = [AUTO, *plan.HORIZONS]
+        override = c4.selectbox(t("期限", "Horizon"), horizons, index=horizons.index(m.horizon_override or AUTO),
+                                format_func=lambda h: t("自动（按日期）", "Automatic (by dates)") if h == AUTO else plan.horizon_label(h, ctx.lang),
+                                key=f"{k}.horizon_override")
+        submitted = st.form_submit_button(t("保存措施", "Save measure") if current else t("添加措施", "Add measure"))
+    if submitted:
+        if not title.strip():
+            st.error(t("请填写措施名称。", "Give the measure a name."))
+        elif start and due and due < start:
+            st.error(t("完成日期早于开始日期。", "The due date is before the start date."))
+        else:
+            fields = dict(
+                root_cause=root, title=title.strip(), problem=problem, steps=steps, owner=owner.strip(), department=department,
+                start=start, due=due, budget=budget, people=people, system_access=access, metric=metric,
+                metric_from=metric_from, metric_to=metric_to, risk=risk, contingency=contingency,
+                urgency=urgency, importance=importance, cost=cost, horizon_override=None if override == AUTO else override,
+            )
+            if current is None:
+                project.measures.append(Measure(**fields))
+                ctx.save(t(f"新增措施：{fields['title']}", f"Added measure: {fields['title']}"))
+            else:
+                for name, value in fields.items():
+                    setattr(current, name, value)
+                ctx.save(t(f"修改措施：{current.title}", f"Edited measure: {current.title}"))
+            st.rerun()
+    if current is not None:
+        confirm = st.checkbox(t("确认删除此措施（其跟进记录一并删除）", "Confirm deleting this measure (and its check-ins)"),
+                              key=f"solutions.confirm_delete.{current.id}")
+        if st.button(t("删除措施", "Delete measure"), disabled=not confirm, key=f"solutions.delete.{current.id}"):
+            project.measures = [x for x in project.measures if x.id != current.id]
+            project.checkins = [c for c in project.checkins if c.measure != current.id]
+            ctx.save(t(f"删除措施：{current.title}", f"Deleted measure: {current.title}"))
+            st.session_state.pop("solutions.pick", None)
+            st.rerun()
