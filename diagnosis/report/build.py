@@ -50,33 +50,21 @@ class ReportInput:
 
 def metric_rows(inp: ReportInput) -> list[dict[str, Any]]:
     """Step-1 metrics with their latest measured value (if any), in table order."""
-    if not inp.has_question("metrics"):
-        return []
-    question = inp.questionnaire.question("metrics")
-    columns = {c.id: c for c in question.columns}
-    rows = []
-    for row in inp.answer("metrics") or []:
-        if not isinstance(row, dict) or not is_answered(row.get("metric")):
-            continue
-        metric_id = row.get("metric")
-        label = ""
-        if "metric" in columns:
-            from diagnosis.questionnaire.display import format_cell
+    from diagnosis import evaluation
 
-            label = format_cell(columns["metric"], metric_id, inp.lang)
-        name = row.get("name") or label or str(metric_id)
-        measured = sorted((v for v in inp.project.evaluation.values if v.metric == metric_id), key=lambda v: v.checkpoint)
-        latest = measured[-1] if measured else None
+    latest = evaluation.latest_results(inp.project, inp.questionnaire)
+    rows = []
+    for goal in evaluation.metric_goals(inp.project.answers):
+        result = latest.get(goal.metric)
         rows.append(
             {
-                "id": metric_id,
-                "name": name,
-                "baseline": row.get("baseline"),
-                "target": row.get("target"),
-                "unit": row.get("unit") or "",
-                "direction": row.get("direction") or "",
-                "latest": latest.value if latest else None,
-                "latest_checkpoint": latest.checkpoint if latest else None,
+                "name": goal.label(inp.questionnaire, inp.lang),
+                "baseline": goal.baseline,
+                "target": goal.target,
+                "unit": goal.unit,
+                "latest": result.value if result else None,
+                "latest_checkpoint": result.checkpoint if result else None,
+                "met": result.target_met if result else None,
             }
         )
     return rows
@@ -88,13 +76,6 @@ def _num(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.2f}".rstrip("0").rstrip(".")
     return f"{value:,}" if isinstance(value, int) else str(value)
-
-
-def _target_met(row: dict[str, Any]) -> bool | None:
-    latest, target = row["latest"], row["target"]
-    if latest is None or target is None:
-        return None
-    return latest <= target if row["direction"] == "lower" else latest >= target
 
 
 # --- sections -------------------------------------------------------------------------------------
@@ -115,11 +96,10 @@ def summary_section(inp: ReportInput) -> Section:
             numeric={1, 2, 3},
         )
         for row in rows:
-            met = _target_met(row)
-            unit = f" {row['unit']}" if row["unit"] else ""
+            met = row["met"]
             latest = _num(row["latest"]) + (t(f"（{row['latest_checkpoint']} 个月）", f" ({row['latest_checkpoint']} mo)") if row["latest"] is not None else "")
             table.rows.append([
-                f"{row['name']}{unit and ' (' + row['unit'] + ')'}",
+                f"{row['name']} ({row['unit']})" if row["unit"] else row["name"],
                 _num(row["baseline"]),
                 _num(row["target"]),
                 latest,

@@ -5,7 +5,7 @@ Markdown) draws the same document, so the formats never disagree on content.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, Callable, Union
 
 
 @dataclass
@@ -37,16 +37,31 @@ class Table:
     numeric: set[int] = field(default_factory=set)
     # rows to highlight (e.g. the vital few, overdue measures)
     highlight: set[int] = field(default_factory=set)
+    # False: a wide data table that goes to Excel only (documents show a readable summary)
+    in_document: bool = True
 
 
-@dataclass
 class Figure:
-    """A chart or diagram, as SVG (HTML/PDF) and PNG (Word/slides/Markdown)."""
+    """A chart or diagram, as SVG (HTML/PDF) and PNG (Word/slides); each is made only when
+    a renderer first asks for it, since converting a chart costs a few hundred ms."""
 
-    svg: str
-    png: bytes
-    caption: str = ""
-    name: str = "figure"
+    def __init__(self, svg: Callable[[], str] | str, png: Callable[[], bytes] | bytes, caption: str = "", name: str = "figure", wide: bool = False):
+        self._svg, self._png = svg, png
+        self.caption, self.name = caption, name
+        # a wide figure (the fishbone) gets a landscape page in print
+        self.wide = wide
+
+    @property
+    def svg(self) -> str:
+        if callable(self._svg):
+            self._svg = self._svg()
+        return self._svg
+
+    @property
+    def png(self) -> bytes:
+        if callable(self._png):
+            self._png = self._png()
+        return self._png
 
 
 @dataclass

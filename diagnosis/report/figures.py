@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from diagnosis.report.document import Figure
 
@@ -11,10 +11,9 @@ def chart_figure(chart: Any, caption: str, name: str) -> Figure:
     import vl_convert as vlc
 
     spec = chart.to_dict() if hasattr(chart, "to_dict") else chart
-    svg = vlc.vegalite_to_svg(spec)
-    png = vlc.vegalite_to_png(spec, scale=2)
-    return Figure(svg=svg, png=png, caption=caption, name=name)
+    return Figure(svg=lambda: vlc.vegalite_to_svg(spec), png=lambda: vlc.vegalite_to_png(spec, scale=2), caption=caption, name=name)
 
 
-def svg_png_figure(svg: str | bytes, png: bytes, caption: str, name: str) -> Figure:
-    return Figure(svg=svg.decode("utf-8") if isinstance(svg, bytes) else svg, png=png, caption=caption, name=name)
+def svg_png_figure(svg: Callable[[], bytes], png: Callable[[], bytes], caption: str, name: str, wide: bool = False) -> Figure:
+    """A figure from two renderers (e.g. graphviz to SVG and to PNG), each run when needed."""
+    return Figure(svg=lambda: svg().decode("utf-8"), png=png, caption=caption, name=name, wide=wide)

@@ -14,6 +14,7 @@ from typing import Any, Callable
 import jinja2
 from markupsafe import Markup
 
+from diagnosis.spreadsheet import neutralize as safe_cell
 from diagnosis.report.document import Bullets, Figure, KeyValues, Note, Paragraph, Report, Table
 
 CJK_FONT = "Noto Sans CJK SC"
@@ -75,7 +76,7 @@ def to_markdown(report: Report, figure_links: dict[int, str] | None = None) -> b
                 out += [f"- {_md_escape(i)}" for i in block.items] + [""]
             elif isinstance(block, KeyValues):
                 out += [f"- **{_md_escape(k)}**: {_md_escape(v)}" for k, v in block.pairs] + [""]
-            elif isinstance(block, Table):
+            elif isinstance(block, Table) and block.in_document:
                 if block.caption:
                     out += [f"**{_md_escape(block.caption)}**", ""]
                 out.append("| " + " | ".join(_md_escape(c) for c in block.columns) + " |")
@@ -141,7 +142,7 @@ def to_docx(report: Report) -> bytes:
                     cells = t.add_row().cells
                     cells[0].text, cells[1].text = k, v
                 doc.add_paragraph()
-            elif isinstance(block, Table):
+            elif isinstance(block, Table) and block.in_document:
                 if block.caption:
                     doc.add_paragraph(block.caption, style="Caption")
                 t = doc.add_table(rows=1, cols=len(block.columns))
@@ -195,7 +196,7 @@ def to_pptx(report: Report) -> bytes:
 
     top = Inches(1.4)
     for _, sec in report.walk():
-        blocks = list(sec.blocks)
+        blocks = [b for b in sec.blocks if not (isinstance(b, Table) and not b.in_document)]
         if not blocks:
             # a section made only of sub-sections opens with a divider slide
             new_slide(sec.title)
@@ -256,16 +257,6 @@ def to_pptx(report: Report) -> bytes:
 
 
 # --- Excel --------------------------------------------------------------------------------------
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """Spreadsheet cells that would start a formula are kept as text, prefixed with '."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
 
 def _typed(value: Any) -> Any:
     if isinstance(value, str):

@@ -1,2 +1,306 @@
 """The analysis sections of the report (fishbone, Pareto, root causes, plan, tracking,
-evaluation), built on the domain modules of steps 3-6."""
+evaluation) and the summary's vital few and quick wins, built on the domain modules of
+steps 3-6. Importing this module registers them with `diagnosis.report.build`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+
+from diagnosis import diagram, evaluation, pareto, pareto_chart, plan, tracking
+from diagnosis.fishbone import walk
+from diagnosis.i18n import tr
+from diagnosis.report import build
+from diagnosis.report.build import ReportInput
+from diagnosis.report.document import Bullets, KeyValues, Note, Paragraph, Section, Table
+from diagnosis.report.figures import chart_figure, svg_png_figure
+
+FONT = "Noto Sans CJK SC"
+
+
+def _category_label(inp: ReportInput, category_id: str) -> str:
+    for category in inp.questionnaire.cause_categories:
+        if category.id == category_id:
+            return tr(category.label, inp.lang)
+    return category_id
+
+
+def _pareto(inp: ReportInput) -> pareto.ParetoResult | None:
+    if not inp.project.fishbone.causes:
+        return None
+    return pareto.pareto_table(inp.project, inp.questionnaire, by=pareto.default_measure(inp.project.fishbone), lang=inp.lang)
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+# --- summary extras ---------------------------------------------------------------------------
+
+
+def summary_root_causes_and_quick_wins(inp: ReportInput) -> list[Any]:
+    t = inp.t
+    blocks: list[Any] = []
+    roots = pareto.root_causes(inp.project, inp.questionnaire) if inp.project.fishbone.causes else []
+    if roots:
+        blocks.append(Paragraph(t("关键根因（优先解决）", "Vital-few root causes (fix first)"), emphasis=True))
+        blocks.append(Bullets([f"{c.text}（{_category_label(inp, c.category)}）" if inp.lang == "zh" else f"{c.text} ({_category_label(inp, c.category)})" for c in roots]))
+    quick = [r for r in plan.plan_rows(inp.project, inp.questionnaire) if r.horizon == "short"]
+    if quick:
+        blocks.append(Paragraph(t("速赢措施（1 个月内）", "Quick wins (within 1 month)"), emphasis=True))
+        blocks.append(Bullets([
+            f"{r.measure.title} — {r.measure.owner}, {t('截止', 'due')} {r.measure.due.isoformat() if r.measure.due else '—'}"
+            for r in quick
+        ]))
+    alerts = evaluation.fired_alerts(inp.project, inp.questionnaire)
+    if alerts:
+        blocks.append(Paragraph(t("已触发的预警", "Alerts fired"), emphasis=True))
+        blocks.append(Bullets([a.action(inp.lang) for a in alerts]))
+    return blocks
+
+
+# --- data findings from the ticket import -----------------------------------------------------
+
+
+def ticket_findings(inp: ReportInput) -> Section | None:
+    data = inp.project.data or {}
+    overall = (data.get("results") or {}).get("overall") if isinstance(data.get("results"), dict) else None
+    if not overall:
+        return None
+    t = inp.t
+    section = Section("data-tickets", t("工单数据指标", "Ticket data metrics"))
+    source = data.get("source") or {}
+    if source:
+        section.blocks.append(KeyValues([
+            (t("文件", "File"), str(source.get("name", ""))),
+            (t("行数", "Rows"), _number(source.get("rows"))),
+        ]))
+    rows = [[name, "—" if value is None else _number(round(value, 4) if isinstance(value, float) else value)] for name, value in overall.items()]
+    section.blocks.append(Table([t("指标", "Metric"), t("数值", "Value")], rows, sheet=t("工单指标", "Ticket metrics"), numeric={1}))
+    return section
+
+
+# --- step 3 -------------------------------------------------------------------------------------
+
+
+def fishbone_section(inp: ReportInput) -> Section:
+    t = inp.t
+    section = Section("fishbone", t("鱼骨图（人机料法环）", "Fishbone diagram"))
+    fishbone = inp.project.fishbone
+    if not fishbone.causes:
+        section.blocks.append(Note(t("尚未收集原因。", "No causes collected yet.")))
+        return section
+    dot = diagram.fishbone_dot(inp.project, inp.questionnaire, inp.lang)
+    section.blocks.append(svg_png_figure(lambda: diagram.render_dot(dot, "svg"), lambda: diagram.render_dot(dot, "png"), t("鱼骨图：红色粗体为确认的根因", "Fishbone: root causes in bold red"), "fishbone", wide=True))
+    rows = []
+    for cause, _parent, depth in walk(fishbone):
+        rows.append([
+            _category_label(inp, cause.category),
+            ("　" * depth if inp.lang == "zh" else "  " * depth) + cause.text,
+            f"{_number(cause.value)} {cause.unit}".strip(),
+            str(cause.vote_total or ""),
+            cause.evidence,
+        ])
+    section.blocks.append(Table(
+        [t("类别", "Category"), t("原因", "Cause"), t("数值", "Value"), t("票数", "Votes"), t("证据", "Evidence")],
+        rows, caption=t("全部原因", "All causes"), sheet=t("原因", "Causes"), numeric={3},
+    ))
+    return section
+
+
+def pareto_section(inp: ReportInput) -> Section:
+    t = inp.t
+    section = Section("pareto", t("帕累托分析（80/20）", "Pareto analysis (80/20)"))
+    result = _pareto(inp)
+    if result is None or not result.rows:
+        section.blocks.append(Note(t("没有可排序的原因数值。", "No cause values to rank yet.")))
+        return section
+    measure = pareto.MEASURE_TITLES[result.by][inp.lang if inp.lang in ("zh", "en") else "en"]
+    section.blocks.append(Paragraph(t(
+        f"按「{measure}」排序；累计占比达到 {result.threshold:g}% 的最短前缀为关键少数（共 {len(result.vital_few)} 项）。",
+        f"Ranked by {measure.lower()}; the vital few are the shortest prefix reaching {result.threshold:g}% ({len(result.vital_few)} causes).",
+    )))
+    section.blocks.append(chart_figure(pareto_chart.chart(result, inp.lang), t("帕累托图", "Pareto chart"), "pareto"))
+    table = Table(
+        [t("排名", "Rank"), t("原因", "Cause"), t("类别", "Category"), t("数值", "Value"), "%", t("累计", "Cumulative"), t("累计 %", "Cumulative %"), t("关键少数", "Vital few")],
+        [], sheet="Pareto", numeric={0, 3, 4, 5, 6},
+    )
+    for i, row in enumerate(result.rows + (result.other.rows if result.other else [])):
+        table.rows.append([row.rank, row.cause, row.category, _number(row.value), f"{row.percent:.1f}", _number(row.cumulative), f"{row.cumulative_percent:.1f}", "★" if row.vital_few else ""])
+        if row.vital_few:
+            table.highlight.add(i)
+    section.blocks.append(table)
+    if result.excluded:
+        section.blocks.append(Bullets([
+            t(f"未计入：{e.cause}（{e.reason_text(inp.lang)}）", f"Left out: {e.cause} ({e.reason_text(inp.lang)})") for e in result.excluded
+        ]))
+    before_after = pareto_chart.before_after(inp.project, inp.questionnaire, inp.lang)
+    if before_after is not None:
+        section.blocks.append(chart_figure(before_after, t("上一轮与本轮对比（同一刻度）", "Previous and current cycle (same scale)"), "pareto-before-after"))
+    return section
+
+
+def root_cause_section(inp: ReportInput) -> Section:
+    t = inp.t
+    section = Section("root-causes", t("根本原因", "Root causes"))
+    if not inp.project.fishbone.causes:
+        section.blocks.append(Note(t("尚未确认根因。", "No root causes confirmed yet.")))
+        return section
+    roots = pareto.root_causes(inp.project, inp.questionnaire)
+    if inp.project.fishbone.confirmed is None:
+        section.blocks.append(Paragraph(t("团队尚未确认，以下为帕累托关键少数建议。", "Not confirmed by the team yet: the Pareto vital few are proposed.")))
+    measures_by_cause: dict[str, list[str]] = {}
+    for m in inp.project.measures:
+        measures_by_cause.setdefault(m.root_cause, []).append(m.title)
+    rows = [[_category_label(inp, c.category), c.text, _number(c.value), c.evidence, "; ".join(measures_by_cause.get(c.id, [])) or t("⚠ 尚无措施", "⚠ no measure yet")] for c in roots]
+    section.blocks.append(Table([t("类别", "Category"), t("根因", "Root cause"), t("数值", "Value"), t("证据", "Evidence"), t("对应措施", "Measures")], rows, numeric={2}))
+    return section
+
+
+# --- steps 4-6 ----------------------------------------------------------------------------------
+
+
+def plan_section(inp: ReportInput) -> Section:
+    t = inp.t
+    section = Section("plan", t("行动方案（按期限）", "Action plan by horizon"))
+    rows = plan.plan_rows(inp.project, inp.questionnaire)
+    if not rows:
+        section.blocks.append(Note(t("尚未制定措施。", "No measures planned yet.")))
+        return section
+    start = plan.plan_start(inp.project)
+    if start:
+        section.blocks.append(Paragraph(t(f"方案开始日期：{start.isoformat()}", f"Plan start: {start.isoformat()}")))
+    section.blocks.append(chart_figure(plan.gantt_chart(rows, inp.lang), t("措施时间线（按负责人）", "Timeline by owner"), "gantt"))
+    for horizon in plan.HORIZONS:
+        chosen = [r for r in rows if r.horizon == horizon]
+        if not chosen:
+            continue
+        child = Section(f"plan-{horizon}", plan.horizon_label(horizon, inp.lang))
+        child.blocks.append(Table(
+            [t("措施", "Measure"), t("根因", "Root cause"), t("负责人", "Owner"), t("截止", "Due"), t("得分", "Score"), t("预期效果", "Expected effect"), t("风险 → 预案", "Risk → contingency")],
+            [[
+                r.measure.title + (t("（期限已调整）", " (horizon overridden)") if r.horizon_overridden else ""),
+                r.root_cause,
+                f"{r.measure.owner} / {r.measure.department}".strip(" /"),
+                r.measure.due.isoformat() if r.measure.due else "",
+                f"{r.score:.2f}",
+                f"{r.measure.metric}: {_number(r.measure.metric_from)} → {_number(r.measure.metric_to)}" if r.measure.metric else "",
+                f"{r.measure.risk} → {r.measure.contingency}" if r.measure.risk else "",
+            ] for r in chosen],
+            numeric={4},
+        ))
+        section.children.append(child)
+    headers, values = plan.plan_table(rows, inp.lang)
+    keys = [key for key, *_ in plan.COLUMNS]
+    numeric = {keys.index(k) for k in ("score", "urgency", "importance", "cost", "metric_from", "metric_to", "progress")}
+    section.blocks.append(Table(headers, [[_cell(v, inp.lang) for v in row] for row in values], sheet=t("行动方案", "Plan"), numeric=numeric, in_document=False))
+    missing = plan.root_causes_without_measure(inp.project, inp.questionnaire)
+    if missing:
+        section.blocks.append(Bullets([t(f"⚠ 根因尚无措施：{c.text}", f"⚠ Root cause without a measure: {c.text}") for c in missing]))
+    return section
+
+
+def _cell(value: Any, lang: str) -> Any:
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def tracking_section(inp: ReportInput) -> Section:
+    t = inp.t
+    section = Section("tracking", t("执行跟踪", "Tracking status"))
+    rows = tracking.track(inp.project, inp.today)
+    if not rows:
+        section.blocks.append(Note(t("尚无措施可跟踪。", "No measures to track yet.")))
+        return section
+    counts = tracking.summary_by_status(rows)
+    section.blocks.append(KeyValues([(tracking.status_label(s, inp.lang), str(n)) for s, n in counts.items()]))
+    table = Table(
+        [t("措施", "Measure"), t("负责人", "Owner"), t("状态", "Status"), t("进度 %", "Progress %"), t("最近检查", "Last check-in"), t("截止", "Due"), t("提示", "Flags")],
+        [], sheet=t("跟踪", "Tracking"), numeric={3},
+    )
+    for i, r in enumerate(rows):
+        flags = [t("逾期", "overdue")] * r.overdue + [t("超过 7 天未更新", "no check-in for 7+ days")] * r.stale
+        table.rows.append([r.measure.title, r.owner, tracking.status_label(r.status, inp.lang), r.progress,
+                           r.latest.date.isoformat() if r.latest else "", r.measure.due.isoformat() if r.measure.due else "", "; ".join(flags)])
+        if flags or r.status in ("late", "at_risk"):
+            table.highlight.add(i)
+    section.blocks.append(table)
+    checkins = sorted(inp.project.checkins, key=lambda c: (c.date, c.measure))
+    titles = {m.id: m.title for m in inp.project.measures}
+    deviations = [c for c in checkins if c.deviation]
+    if deviations:
+        section.blocks.append(Table(
+            [t("日期", "Date"), t("措施", "Measure"), t("偏差", "Deviation"), t("原因", "Cause"), t("调整计划", "Adjusted plan")],
+            [[c.date.isoformat(), titles.get(c.measure, c.measure), c.deviation, c.cause, c.adjusted_plan] for c in deviations],
+            caption=t("偏差与调整", "Deviations and adjustments"),
+        ))
+    section.children.append(Section("tracking-history", t("周检查记录", "Weekly check-ins"), [Table(
+        [t("日期", "Date"), t("措施", "Measure"), t("状态", "Status"), t("进度 %", "Progress %"), t("偏差", "Deviation"), t("记录人", "By")],
+        [[c.date.isoformat(), titles.get(c.measure, c.measure), tracking.status_label(c.status, inp.lang), c.progress, c.deviation, c.author] for c in checkins],
+        sheet=t("周检查", "Check-ins"), numeric={3},
+    )] if checkins else [Note(t("尚无检查记录。", "No check-ins yet."))]))
+    return section
+
+
+def evaluation_section(inp: ReportInput) -> Section:
+    t = inp.t
+    section = Section("evaluation", t("效果评估与预警", "Evaluation and alerts"))
+    results = evaluation.evaluate(inp.project, inp.questionnaire)
+    measured = [r for r in results if r.value is not None]
+    if inp.project.evaluation.launch:
+        section.blocks.append(Paragraph(t(f"上线日期：{inp.project.evaluation.launch.isoformat()}", f"Launch: {inp.project.evaluation.launch.isoformat()}")))
+    if not measured:
+        section.blocks.append(Note(t("尚无评估数据。", "No evaluation values yet.")))
+        return section
+    table = Table(
+        [t("指标", "Metric"), t("检查点（月）", "Checkpoint (months)"), t("基线", "Baseline"), t("目标", "Target"), t("实测", "Measured"), t("变化", "Change"), t("变化 %", "Change %"), t("达成", "Met")],
+        [], sheet=t("效果评估", "Evaluation"), numeric={1, 2, 3, 4, 5, 6},
+    )
+    for i, r in enumerate(measured):
+        label = r.goal.label(inp.questionnaire, inp.lang)
+        table.rows.append([label, r.checkpoint, _number(r.goal.baseline), _number(r.goal.target), _number(r.value), _number(r.change),
+                           "" if r.change_pct is None else f"{r.change_pct:+.1f}", t("✔ 达成", "✔ met") if r.target_met else t("✘ 未达成", "✘ missed")])
+        if r.target_met is False:
+            table.highlight.add(i)
+    section.blocks.append(table)
+    charts = [
+        evaluation.metric_chart(goal, results, inp.lang, inp.questionnaire).properties(width=220, height=160)
+        for goal in evaluation.metric_goals(inp.project.answers)
+        if any(r.goal.metric == goal.metric for r in measured)
+    ]
+    if charts:
+        # small multiples in one figure: one conversion instead of one per metric
+        grid = alt.concat(*charts, columns=3).configure_axis(labelFont=FONT, titleFont=FONT).configure_title(font=FONT)
+        section.blocks.append(chart_figure(grid, t("各指标：基线、检查点与目标", "Each metric: baseline, checkpoints and target"), "metrics"))
+    alerts = evaluation.fired_alerts(inp.project, inp.questionnaire)
+    if alerts:
+        section.blocks.append(Table(
+            [t("预警规则", "Alert rule"), t("检查点", "Checkpoints"), t("数值", "Values"), t("行动", "Action")],
+            [[a.rule.id, ", ".join(map(str, a.checkpoints)), ", ".join(_number(v) for v in a.values), a.action(inp.lang)] for a in alerts],
+            caption=t("已触发的预警", "Alerts fired"),
+        ))
+    else:
+        section.blocks.append(Note(t("没有触发预警。", "No alert fired.")))
+    adjust = evaluation.measures_to_adjust(inp.project, inp.questionnaire)
+    missed_alone = evaluation.missed_without_measure(inp.project, inp.questionnaire)
+    items = [t(f"调整措施：{a.measure.title}", f"Adjust measure: {a.measure.title}") for a in adjust]
+    items += [t(f"未达标且无对应措施：{g.label(inp.questionnaire, inp.lang)}（进入下一轮改进）", f"Missed with no measure on it: {g.label(inp.questionnaire, inp.lang)} (carry into the next cycle)") for g in missed_alone]
+    if items:
+        section.blocks.append(Paragraph(t("需调整（下一轮 PDCA）", "To adjust (next cycle)"), emphasis=True))
+        section.blocks.append(Bullets(items))
+    return section
+
+
+build.SUMMARY_EXTRAS[:] = [summary_root_causes_and_quick_wins]
+build.DATA_EXTRAS[:] = [ticket_findings]
+build.ANALYSIS_SECTIONS[:] = [fishbone_section, pareto_section, root_cause_section, plan_section, tracking_section, evaluation_section]
+

@@ -25,6 +25,25 @@ def demo():
     return project, catalog.get(project.questionnaire.id).questionnaire
 
 
+_CACHE: dict = {}
+
+
+def rendered(project_and_questionnaire, fmt, lang):
+    """Build and render once per test module: charts and PDF layout take seconds."""
+    key = (id(project_and_questionnaire[0]), lang)
+    if key not in _CACHE:
+        _CACHE[key] = (build_report(*project_and_questionnaire, lang=lang), {})
+    report, outputs = _CACHE[key]
+    if fmt not in outputs:
+        outputs[fmt] = render(report, fmt)
+    return outputs[fmt]
+
+
+def built(project_and_questionnaire, lang):
+    rendered(project_and_questionnaire, "md", lang)
+    return _CACHE[(id(project_and_questionnaire[0]), lang)][0]
+
+
 @pytest.fixture(scope="module")
 def hostile():
     project = demo_project("en")
@@ -38,17 +57,48 @@ def hostile():
 
 
 def test_the_report_has_every_section_in_reading_order(demo):
-    report = build_report(*demo, lang="zh")
-    titles = [s.title for s in report.sections]
-    assert titles[0] == "执行摘要"
-    assert titles[-1] == "附录：问卷全部回答"
-    assert {"目标、范围与团队", "数据发现"} <= set(titles)
+    titles = [s.title for s in built(demo, "zh").sections]
+    assert titles == [
+        "执行摘要", "目标、范围与团队", "数据发现", "鱼骨图（人机料法环）", "帕累托分析（80/20）", "根本原因",
+        "行动方案（按期限）", "执行跟踪", "效果评估与预警", "附录：问卷全部回答",
+    ]
+
+
+def test_the_summary_names_the_vital_few_and_the_quick_wins(demo):
+    html = rendered(demo, "html", "zh").decode()
+    summary = html.split('id="summary"')[1].split("<section")[0]
+    assert "关键根因" in summary and "客户历史记录未同步" in summary
+    assert "速赢措施（1 个月内）" in summary and "10:00-12:00 增加 4 名弹性排班" in summary
+
+
+def test_the_fishbone_and_charts_are_embedded_as_svg(demo):
+    html = rendered(demo, "html", "zh").decode()
+    assert html.count("<svg") >= 4  # fishbone, Pareto, Gantt, metrics
+    fishbone = html.split('id="fishbone"')[1].split("</figure>")[0]
+    assert "客户历史记录未同步" in fishbone and "缺少统一客户ID" in fishbone
+
+
+def test_the_plan_is_grouped_by_horizon_with_owners_and_risks(demo):
+    report = built(demo, "en")
+    plan = next(s for s in report.sections if s.id == "plan")
+    from diagnosis.plan import HORIZONS, horizon_label
+
+    assert [c.title for c in plan.children] == [horizon_label(h, "en") for h in HORIZONS]
+    short = plan.children[0].blocks[0]
+    assert short.columns[:4] == ["Measure", "Root cause", "Owner", "Due"]
+    assert any("增加 4 名弹性排班" in row[0] and row[2].startswith("张伟") for row in short.rows)
+    assert any("接口开发延期" in row[6] for row in plan.children[2].blocks[0].rows)
+
+
+def test_the_evaluation_lists_the_missed_csat_target(demo):
+    html = rendered(demo, "html", "zh").decode()
+    evaluation = html.split('id="evaluation"')[1].split('id="appendix"')[0]
+    assert "客户满意度" in evaluation and "未达成" in evaluation
 
 
 def test_the_english_report_is_in_english(demo):
-    report = build_report(*demo, lang="en")
-    assert [s.title for s in report.sections][0] == "Executive summary"
-    html = render(report, "html").decode()
+    assert [s.title for s in built(demo, "en").sections][0] == "Executive summary"
+    html = rendered(demo, "html", "en").decode()
     assert "Goals, scope and team" in html and "执行摘要" not in html
 
 
@@ -72,17 +122,19 @@ def test_sections_without_data_say_so(demo):
 
 
 def test_html_is_one_self_contained_file(demo):
-    html = render(build_report(*demo), "html").decode()
+    html = rendered(demo, "html", "zh").decode()
     assert html.startswith("<!DOCTYPE html>")
     assert "<link" not in html and "src=\"http" not in html and "@import" not in html
 
 
 def test_pdf_is_a4_with_chinese_text_and_page_numbers(demo, tmp_path):
-    pdf = render(build_report(*demo, lang="zh"), "pdf")
+    pdf = rendered(demo, "pdf", "zh")
     path = tmp_path / "r.pdf"
     path.write_bytes(pdf)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "执行摘要" in text and "王经理" in text
+    for cause in ("客户历史记录未同步", "知识库未随新版本更新", "退款需三级审批"):
+        assert cause in text.replace(" ", "").replace("\n", "")
     assert "1 / " not in text.split("\f")[0]  # no page number on the cover
     assert re.search(r"\b2\s*/\s*\d+\b", text.split("\f")[1])
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
@@ -100,10 +152,11 @@ def test_pdf_is_a4_with_chinese_text_and_page_numbers(demo, tmp_path):
 def test_docx_has_real_headings_and_tables(demo):
     import docx
 
-    document = docx.Document(io.BytesIO(render(build_report(*demo, lang="zh"), "docx")))
+    document = docx.Document(io.BytesIO(rendered(demo, "docx", "zh")))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert "执行摘要" in headings and "附录：问卷全部回答" in headings
     assert len(document.tables) >= 4
+    assert len(document.inline_shapes) >= 4  # fishbone, Pareto, Gantt, metrics
     cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
     assert "王经理" in cells
     east_asia = document.styles["Normal"].element.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
@@ -113,39 +166,42 @@ def test_docx_has_real_headings_and_tables(demo):
 def test_pptx_has_a_title_slide_and_one_slide_per_section(demo):
     from pptx import Presentation
 
-    report = build_report(*demo, lang="en")
-    deck = Presentation(io.BytesIO(render(report, "pptx")))
+    report = built(demo, "en")
+    deck = Presentation(io.BytesIO(rendered(demo, "pptx", "en")))
     titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
     assert titles[0] == report.title
     for section in report.sections:
         assert section.title in titles
     assert any(shape.has_table for slide in deck.slides for shape in slide.shapes)
+    assert sum(shape.shape_type == 13 for slide in deck.slides for shape in slide.shapes) >= 4  # pictures
 
 
 def test_xlsx_has_typed_filtered_sheets_with_frozen_headers(demo):
     from openpyxl import load_workbook
 
-    wb = load_workbook(io.BytesIO(render(build_report(*demo, lang="en"), "xlsx")))
-    assert "Answers" in wb.sheetnames
+    wb = load_workbook(io.BytesIO(rendered(demo, "xlsx", "en")))
+    assert {"Answers", "Causes", "Pareto", "Plan", "Tracking", "Check-ins", "Evaluation"} <= set(wb.sheetnames)
+    pareto = wb["Pareto"]
+    assert pareto["D2"].value == 1450 and isinstance(pareto["E2"].value, float)
+    assert pareto.max_row == 16
     ws = wb["Answers"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
     assert [c.value for c in ws[1]] == ["Step", "Question", "Answer"]
 
 
 def test_markdown_has_headings_and_tables(demo):
-    md = render(build_report(*demo, lang="en"), "md").decode()
+    md = rendered(demo, "md", "en").decode()
     assert md.startswith("# ")
     assert "## 1. Executive summary" not in md and "## Executive summary" in md
     assert "| Metric | Baseline | Target | Latest | Met |" in md
 
 
 def test_user_text_is_shown_not_run_in_html_and_pdf(hostile, tmp_path):
-    report = build_report(*hostile, lang="en")
-    html = render(report, "html").decode()
+    html = rendered(hostile, "html", "en").decode()
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
     path = tmp_path / "h.pdf"
-    path.write_bytes(render(report, "pdf"))
+    path.write_bytes(rendered(hostile, "pdf", "en"))
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "<script>alert('x')</script>" in text
 
@@ -153,16 +209,16 @@ def test_user_text_is_shown_not_run_in_html_and_pdf(hostile, tmp_path):
 def test_spreadsheet_formulas_from_users_are_neutralized(hostile):
     from openpyxl import load_workbook
 
-    wb = load_workbook(io.BytesIO(render(build_report(*hostile, lang="en"), "xlsx")))
+    wb = load_workbook(io.BytesIO(rendered(hostile, "xlsx", "en")))
     values = [c.value for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert not any(v.startswith(("=", "+", "-", "@")) for v in values)
     assert any(FORMULA in v for v in values)
-    with zipfile.ZipFile(io.BytesIO(render(build_report(*hostile, lang="en"), "xlsx"))) as z:
+    with zipfile.ZipFile(io.BytesIO(rendered(hostile, "xlsx", "en"))) as z:
         assert not any("<f>" in z.read(n).decode("utf-8", "ignore") for n in z.namelist() if n.startswith("xl/worksheets/"))
 
 
 def test_user_text_in_markdown_cannot_inject_markup(hostile):
-    md = render(build_report(*hostile, lang="en"), "md").decode()
+    md = rendered(hostile, "md", "en").decode()
     assert "<script>" not in md
 
 
