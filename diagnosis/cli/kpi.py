@@ -1,0 +1,100 @@
+"""`diagnosis kpi`: the service metrics of a ticket export (CSV or .xlsx), overall or per group."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+
+import click
+
+from diagnosis.cli import cli, fail
+from diagnosis.errors import DiagnosisError
+from diagnosis.tickets.metrics import GROUPINGS, METRIC_NAMES, format_value
+
+
+def _cell(value: object) -> str:
+    # user text is data: neutralize formulas when the CSV is opened in a spreadsheet
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False), help="YAML: canonical field -> column header.")
+@click.option("--by", type=click.Choice(list(GROUPINGS)), help="Also compute the metrics per group.")
+@click.option("--sla-minutes", type=click.FloatRange(min=0, min_open=True), default=15.0, show_default=True,
+              help="First-response SLA for sla_rate.")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def kpi(file: str, mapping_file: str | None, by: str | None, sla_minutes: float, fmt: str) -> None:
+    """Compute the service metrics of a ticket export FILE (CSV with any delimiter, or .xlsx).
+
+    Encoding (UTF-8, GB18030/GBK) and delimiter are detected; Chinese and English headers are
+    mapped to the canonical fields automatically; --mapping overrides them. Rates are fractions
+    0-1 in json/csv; a metric whose columns are missing is null. Bad rows are counted per
+    reason and left out of the metrics they would distort.
+    """
+    from diagnosis.tickets import analyze_file
+
+    try:
+        export, mapping, result = analyze_file(file, mapping_file, sla_minutes, [by] if by else [])
+    except DiagnosisError as exc:
+        fail(exc)
+        return
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(by), ensure_ascii=False, indent=2))
+        return
+    names = list(METRIC_NAMES)
+    table_rows: list[tuple[str, dict]] = [("(all)", result.overall)]
+    if by:
+        table_rows += list(result.groups.get(by, {}).items())
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([by or "group", "share", *names])
+        for key, values in table_rows:
+            share = (values.get("volume") or 0) / result.rows if result.rows else None
+            writer.writerow([_cell(key), share, *("" if values.get(n) is None else values[n] for n in names)])
+        sys.stdout.write(out.getvalue())
+        return
+    _print_table(result, by, table_rows, names)
+    click.echo(f"{export.facts.name}: {result.rows:,} rows, encoding {export.facts.encoding or 'xlsx'}"
+               f"{', delimiter ' + repr(export.facts.delimiter) if export.facts.delimiter else ''}", err=True)  # fmt: skip
+    mapped = ", ".join(f"{field}={header}" for field, header in mapping.items() if header)
+    click.echo(f"mapping: {mapped}", err=True)
+
+
+def _print_table(result, by, table_rows, names) -> None:
+    if not by:
+        width = max(len(n) for n in names)
+        for name in names:
+            click.echo(f"{name:<{width}}  {format_value(name, result.overall.get(name), 'en')}")
+    else:
+        header = [by, "share", *names]
+        body = [[key, f"{(v.get('volume') or 0) / result.rows * 100:.1f}%" if result.rows else "n/a",
+                 *(format_value(n, v.get(n), "en") for n in names)] for key, v in table_rows]  # fmt: skip
+        widths = [max(_width(str(row[i])) for row in [header, *body]) for i in range(len(header))]
+        for row in [header, *body]:
+            click.echo("  ".join(_pad(str(cell), w, i > 0) for i, (cell, w) in enumerate(zip(row, widths))).rstrip())
+    if result.bad_rows:
+        click.echo("bad rows: " + ", ".join(f"{reason} {count:,}" for reason, count in result.bad_rows.items()))
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    fill = " " * (width - _width(text))
+    return fill + text if right else text + fill

@@ -1,0 +1,218 @@
+"""Computing the metrics of an export: overall, per grouping, bad rows with examples.
+
+`analyze(export, mapping, sla_minutes)` puts a cleaning view (`clean.py`) over the Arrow
+table (zero copy) and computes every metric for every grouping in one `GROUPING SETS` pass of
+DuckDB; a second pass counts bad rows and the weekday x hour heatmap (counts only, so the
+quantiles are not computed again). The result is a `KpiResult`, plain data that goes into
+`Project.data` (`to_dict`) and back (`from_dict`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable, Optional
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from diagnosis.errors import DiagnosisError
+from diagnosis.tickets import clean
+from diagnosis.tickets.fields import Mapping
+from diagnosis.tickets.metrics import GROUPINGS, METRICS
+from diagnosis.tickets.reader import Export, Progress, _report
+
+DEFAULT_SLA_MINUTES = 15.0
+MAX_EXAMPLES = 3
+_KEYS = ("channel", "region", "category", "agent", "hour", "weekday", "month")
+
+
+@dataclass
+class KpiResult:
+    rows: int
+    sla_minutes: float
+    overall: dict[str, Optional[float]]
+    # grouping -> group value -> metric -> value; groups in display order
+    groups: dict[str, dict[str, dict[str, Optional[float]]]] = field(default_factory=dict)
+    bad_rows: dict[str, int] = field(default_factory=dict)
+    # reason -> [{"line": 7, "values": {header: raw text}}]
+    bad_examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # volume by weekday (1 = Monday) x hour of creation: [{"weekday", "hour", "volume"}]
+    heatmap: list[dict[str, int]] = field(default_factory=list)
+    # metrics that cannot be computed for lack of a column
+    unavailable: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "KpiResult":
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+    def to_json(self, by: Optional[str] = None) -> dict[str, Any]:
+        """The `diagnosis kpi --format json` shape."""
+        out: dict[str, Any] = {"rows": self.rows, "overall": self.overall}
+        if by is not None:
+            out["groups"] = self.groups.get(by, {})
+        out["bad_rows"] = self.bad_rows
+        return out
+
+    def share(self, by: str, value: str) -> Optional[float]:
+        volume = self.groups.get(by, {}).get(value, {}).get("volume")
+        return None if volume is None or not self.rows else volume / self.rows
+
+
+def available_groupings(mapping: Mapping) -> list[str]:
+    return [g for g, (_, _, needs) in GROUPINGS.items() if mapping.get(needs)]
+
+
+def _number(value: Any) -> Optional[float]:
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) or math.isinf(value) else value
+
+
+def _sorted_groups(name: str, groups: dict[str, dict[str, Optional[float]]]) -> dict[str, dict[str, Optional[float]]]:
+    if name in ("hour", "weekday"):
+        keys = sorted(groups, key=int)
+    elif name == "month":
+        keys = sorted(groups)
+    else:
+        keys = sorted(groups, key=lambda k: (-(groups[k]["volume"] or 0), k))
+    return {k: groups[k] for k in keys}
+
+
+def analyze(
+    export: Export,
+    mapping: Mapping,
+    sla_minutes: float = DEFAULT_SLA_MINUTES,
+    groupings: Optional[Iterable[str]] = None,
+    progress: Optional[Progress] = None,
+    heatmap: bool = True,
+) -> KpiResult:
+    """Every metric overall and per grouping (default: every grouping the mapping allows)."""
+    if not (sla_minutes > 0 and math.isfinite(sla_minutes)):
+        raise DiagnosisError(f"the SLA must be a positive number of minutes, not {sla_minutes}")
+    mapped = {name: header for name, header in mapping.items() if header}
+    if not mapped:
+        raise DiagnosisError(
+            f"{export.facts.name}: no column is recognized as a ticket field; give a mapping (columns: {', '.join(export.headers[:20])})"
+        )
+    missing = [h for h in mapped.values() if h not in export.headers]
+    if missing:
+        raise DiagnosisError(f"{export.facts.name}: mapped column(s) not in the file: {', '.join(missing)}")
+    possible = available_groupings(mapping)
+    wanted = possible if groupings is None else list(groupings)
+    for name in wanted:
+        if name not in GROUPINGS:
+            raise DiagnosisError(f"unknown grouping '{name}' (one of {', '.join(GROUPINGS)})")
+        if name not in possible:
+            needs = GROUPINGS[name][2]
+            raise DiagnosisError(f"cannot group by {name}: no column is mapped to {needs}")
+
+    table = export.table.select(list(dict.fromkeys(mapped.values())))
+    table = table.append_column("__row", pa.array(np.arange(table.num_rows, dtype=np.int64)))
+    # no progress bar: DuckDB would print it on stdout, into the CLI's JSON
+    con = duckdb.connect(":memory:")
+    con.execute("SET enable_progress_bar = false")
+    try:
+        for statement in clean.macros():
+            con.execute(statement)
+        con.register("export_rows", table)
+        _report(progress, 0.75, "cleaning")
+        # a view, not a table: cleaning streams into the aggregation (materializing costs more
+        # than re-cleaning for the rare bad-row examples)
+        kinds = {f.name: clean.column_kind(f.type) for f in table.schema}
+        con.execute("CREATE TEMP VIEW tickets AS " + clean.clean_sql("export_rows", mapping, kinds))
+        result = _aggregate(con, mapping, sla_minutes, wanted, heatmap and "created_at" in mapped)
+        result.bad_examples = _examples(export, mapping, result.bad_examples)
+    finally:
+        con.close()
+    result.rows = export.table.num_rows
+    _report(progress, 1.0, "done")
+    return result
+
+
+def _aggregate(con: duckdb.DuckDBPyConnection, mapping: Mapping, sla: float, wanted: list[str], heatmap: bool) -> KpiResult:
+    sets = [()] + [(g,) for g in wanted]
+    metric_sql = [m.sql.replace("$sla", repr(float(sla))) + f" AS {m.name}" for m in METRICS]
+    grouping_sql = ", ".join("(" + ", ".join(s) + ")" for s in sets)
+    columns = [k for k in _KEYS if (k,) in sets]
+    if columns:
+        rows = con.execute(f"""
+          SELECT grouping_id({', '.join(columns)}) AS gid, {', '.join(columns)}, {', '.join(metric_sql)}
+          FROM tickets GROUP BY GROUPING SETS ({grouping_sql})""").fetchall()
+    else:
+        rows = con.execute(f"SELECT 0 AS gid, {', '.join(metric_sql)} FROM tickets").fetchall()
+    names = [m.name for m in METRICS]
+    unavailable = [m.name for m in METRICS if any(not mapping.get(f) for f in m.needs)]
+    full = (1 << len(columns)) - 1
+    by_gid = {full: None, **{full & ~(1 << (len(columns) - 1 - columns.index(g))): g for g in wanted}}
+    overall: dict[str, Optional[float]] = {n: None for n in names}
+    overall["volume"] = 0  # an export with a header and no rows
+    groups: dict[str, dict[str, dict[str, Optional[float]]]] = {g: {} for g in wanted}
+    for row in rows:
+        grouping = by_gid[row[0]]
+        values = {n: (None if n in unavailable else _number(v)) for n, v in zip(names, row[1 + len(columns) :])}
+        values["volume"] = int(row[1 + len(columns)])
+        if grouping is None:
+            overall = values
+            continue
+        key = row[1 + columns.index(grouping)]
+        if key is not None:  # time groupings: tickets without a valid creation time (counted in bad_rows)
+            groups[grouping][str(key)] = values
+    groups = {g: _sorted_groups(g, v) for g, v in groups.items()}
+
+    # bad rows and the heatmap need counts only: a second, cheap pass (quantiles stay out of it)
+    bad: dict[str, int] = {}
+    example_rows: dict[str, set[int]] = {}
+    cells: dict[tuple[int, int], int] = {}
+    for weekday, hour, mask, count, first, last in con.execute(
+        "SELECT weekday, hour, bad, count(*), min(row), max(row) FROM tickets GROUP BY ALL"
+    ).fetchall():
+        if heatmap and weekday is not None and hour is not None:
+            cells[(int(weekday), int(hour))] = cells.get((int(weekday), int(hour)), 0) + int(count)
+        for reason in clean.REASONS:
+            if mask & reason.bit:
+                bad[reason.id] = bad.get(reason.id, 0) + int(count)
+                example_rows.setdefault(reason.id, set()).update((first, last))
+    heat = [{"weekday": w, "hour": h, "volume": v} for (w, h), v in sorted(cells.items())]
+    bad = {r.id: bad[r.id] for r in clean.REASONS if r.id in bad}
+    result = KpiResult(0, float(sla), overall, groups, bad, {}, heat, unavailable)
+    # row indices for now (the first and last row of each combination of reasons); `_examples` adds the text
+    result.bad_examples = {r: sorted(rows)[:MAX_EXAMPLES] for r, rows in example_rows.items()}
+    return result
+
+
+def _examples(export: Export, mapping: Mapping, rows: dict[str, list[int]]) -> dict[str, list[dict]]:
+    """The first bad rows of each reason, with the raw text of the cells concerned."""
+    examples: dict[str, list[dict]] = {}
+    id_header = mapping.get("ticket_id")
+    for reason_id, indices in rows.items():
+        reason = clean.REASON_BY_ID[reason_id]
+        headers = [h for h in dict.fromkeys([id_header, *(mapping.get(f) for f in reason.fields)]) if h]
+        picked = export.table.select(headers).take(pa.array(indices, pa.int64())).to_pylist()
+        examples[reason_id] = [
+            {"line": export.first_line + i, "values": {h: None if v is None else str(v) for h, v in values.items()}}
+            for i, values in zip(indices, picked)
+        ]
+    return examples
+
+
+def analyze_file(
+    path: Any,
+    mapping_file: Any = None,
+    sla_minutes: float = DEFAULT_SLA_MINUTES,
+    groupings: Optional[Iterable[str]] = None,
+    progress: Optional[Progress] = None,
+) -> tuple[Export, Mapping, KpiResult]:
+    """Read, map (auto-detected, overridden by a mapping file or dict) and analyze one export."""
+    from diagnosis.tickets.fields import load_mapping, resolve_mapping
+    from diagnosis.tickets.reader import read_export
+
+    explicit = load_mapping(mapping_file) if isinstance(mapping_file, str) or hasattr(mapping_file, "__fspath__") else mapping_file
+    export = read_export(path, progress=progress)
+    mapping = resolve_mapping(export.headers, explicit)
+    return export, mapping, analyze(export, mapping, sla_minutes, groupings, progress)

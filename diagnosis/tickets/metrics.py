@@ -1,0 +1,113 @@
+"""The service metrics of PRODUCT.md, computed overall and per group, as one registry.
+
+Each metric is one entry of `METRICS`: its name (as in the JSON of `diagnosis kpi`), labels,
+unit, the canonical fields it needs (a missing field makes it `None`, not 0) and its SQL
+aggregate over the cleaned tickets (see `clean.py`). The engine is DuckDB over the Arrow
+table the reader produced (zero copy); see README "Ticket data: engine" for the measurement.
+
+Definitions (issue 6): first-response statistics use the tickets that have a valid first
+response; `sla_rate` counts tickets answered within the SLA over all valid tickets (no answer
+is a miss); FCR is resolved tickets with no transfer and no reopen over resolved tickets;
+reopen rate is reopened over resolved; CSAT % is ratings of 4-5 over rated tickets; rates
+are fractions 0-1; p90 and medians interpolate linearly (numpy's default).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    zh: str
+    en: str
+    unit: str  # count | min | h | s | rate | score
+    needs: tuple[str, ...]
+    sql: str
+    direction: str  # lower | higher: which way is better
+    definition_zh: str
+    definition_en: str
+    # the step-1 metric id (questionnaire `metrics` table) this value can fill
+    step1: str = "other"
+
+
+# fmt: off
+METRICS: tuple[Metric, ...] = (
+    Metric("volume", "工单量", "Volume", "count", (), "count(*)", "lower",
+           "工单数（全部行）", "number of tickets (all rows)", "volume"),
+    Metric("frt_mean_min", "首次响应时间均值", "FRT mean", "min", ("created_at", "first_response_at"),
+           "avg(frt)", "lower", "首次响应时间 - 创建时间（分钟），有首次响应的工单的平均值",
+           "first response - created (minutes), mean over tickets with a first response", "frt"),
+    Metric("frt_median_min", "首次响应时间中位数", "FRT median", "min", ("created_at", "first_response_at"),
+           "quantile_cont(frt, 0.5)", "lower", "同上，中位数", "as above, median", "frt"),
+    Metric("frt_p90_min", "首次响应时间 P90", "FRT p90", "min", ("created_at", "first_response_at"),
+           "quantile_cont(frt, 0.9)", "lower", "同上，第 90 百分位（线性插值）", "as above, 90th percentile (linear interpolation)", "frt"),
+    Metric("sla_rate", "时限内响应率", "Within-SLA rate", "rate", ("created_at", "first_response_at"),
+           "avg(CASE WHEN sla_valid THEN (frt IS NOT NULL AND frt <= $sla)::INT END)", "higher",
+           "SLA 时限内首次响应的工单 / 全部有效工单（未响应算未达标）",
+           "tickets answered within the SLA / all valid tickets (no answer counts as a miss)", "sla_rate"),
+    Metric("resolution_mean_h", "解决时长均值", "Resolution time mean", "h", ("created_at", "resolved_at"),
+           "avg(res_h)", "lower", "解决时间 - 创建时间（小时），已解决工单的平均值",
+           "resolved - created (hours), mean over resolved tickets", "resolution_time"),
+    Metric("resolution_median_h", "解决时长中位数", "Resolution time median", "h", ("created_at", "resolved_at"),
+           "quantile_cont(res_h, 0.5)", "lower", "同上，中位数", "as above, median", "resolution_time"),
+    Metric("aht_mean_s", "平均处理时长", "AHT", "s", ("handle_seconds",),
+           "avg(handle_s)", "lower", "处理时长（秒）的平均值", "mean handle seconds", "aht"),
+    Metric("fcr", "一次解决率", "FCR", "rate", ("resolved_at", "transfers", "reopened"),
+           "avg(CASE WHEN is_resolved AND transfers IS NOT NULL AND reopened IS NOT NULL THEN (transfers = 0 AND NOT reopened)::INT END)", "higher",
+           "无转接且未重开的已解决工单 / 已解决工单", "resolved tickets with no transfer and no reopen / resolved tickets", "fcr"),
+    Metric("transfer_rate", "转接率", "Transfer rate", "rate", ("transfers",),
+           "avg((transfers >= 1)::INT)", "lower", "转接 ≥1 次的工单 / 工单", "tickets with >= 1 transfer / tickets", "transfer_rate"),
+    Metric("reopen_rate", "重开率", "Reopen rate", "rate", ("resolved_at", "reopened"),
+           "sum(CASE WHEN reopened AND resolved_known THEN 1 ELSE 0 END) / nullif(sum(is_resolved::INT), 0)", "lower",
+           "重开工单 / 已解决工单", "reopened tickets / resolved tickets", "reopen_rate"),
+    Metric("csat_mean", "满意度均值", "CSAT mean", "score", ("csat",),
+           "avg(csat)", "higher", "有评分工单的满意度平均分（1-5）", "mean score (1-5) over rated tickets", "csat"),
+    Metric("csat_pct", "满意度 4-5 分占比", "CSAT % of 4-5", "rate", ("csat",),
+           "avg((csat >= 4)::INT)", "higher", "4-5 分评价 / 有评分工单", "ratings of 4-5 / rated tickets"),
+    Metric("complaint_rate", "投诉率", "Complaint rate", "rate", ("complaint",),
+           "avg(complaint::INT)", "lower", "投诉工单 / 工单", "complaint tickets / tickets", "complaint_rate"),
+)
+# fmt: on
+
+METRIC_NAMES: tuple[str, ...] = tuple(m.name for m in METRICS)
+BY_NAME: dict[str, Metric] = {m.name: m for m in METRICS}
+
+# groupings: name -> (zh, en, the canonical field it needs)
+GROUPINGS: dict[str, tuple[str, str, str]] = {
+    "channel": ("渠道", "Channel", "channel"),
+    "region": ("地区", "Region", "region"),
+    "category": ("问题类型", "Category", "category"),
+    "agent": ("客服", "Agent", "agent"),
+    "hour": ("小时", "Hour of day", "created_at"),
+    "weekday": ("星期", "Weekday", "created_at"),
+    "month": ("月份", "Month", "created_at"),
+}
+TIME_GROUPINGS = ("hour", "weekday", "month")
+BLANK = "(blank)"  # the group of tickets whose channel/region/... cell is empty
+
+UNITS: dict[str, tuple[str, str]] = {
+    "count": ("件", "tickets"), "min": ("分钟", "min"), "h": ("小时", "h"), "s": ("秒", "s"),
+    "rate": ("%", "%"), "score": ("分（满分 5）", "of 5"),
+}
+
+
+def label(name: str, lang: str = "zh") -> str:
+    metric = BY_NAME[name]
+    return metric.zh if lang == "zh" else metric.en
+
+
+def format_value(name: str, value: Optional[float], lang: str = "zh") -> str:
+    """A value for people: rates as percentages, times with one or two decimals, None as n/a."""
+    if value is None:
+        return "不可用" if lang == "zh" else "n/a"
+    unit = BY_NAME[name].unit if name in BY_NAME else "count"
+    if unit == "count":
+        return f"{int(value):,}"
+    if unit == "rate":
+        return f"{value * 100:.1f}%"
+    if unit == "s":
+        return f"{value:.0f}"
+    return f"{value:.2f}"

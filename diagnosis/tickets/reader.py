@@ -1,0 +1,330 @@
+"""Reading a ticket export (CSV with any delimiter, or .xlsx) into an Arrow table of text.
+
+Text columns stay text (ticket "00123" keeps its zeros). Columns recognized as dates, numbers
+or yes/no are typed by Arrow while it reads, in parallel, when every value parses; when one
+does not, that column is read as text and `clean.py` parses it, counting the bad values. The encoding is found by trying UTF-8 (with or without BOM), then
+GB18030 (a superset of GBK/GB2312, the usual Chinese export encoding), then
+charset-normalizer's detection. The source facts (name, size, SHA-256, rows) are kept for
+the project; the rows themselves are not.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO, Callable, Optional, Union
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from diagnosis.errors import DiagnosisError
+
+Progress = Callable[[float, str], None]
+Source = Union[str, Path, bytes, IO[bytes]]
+
+SAMPLE_BYTES = 256 * 1024
+# Arrow parses these while reading (in parallel); any other format stays text for `clean.py`
+TIMESTAMP_PARSERS = [pacsv.ISO8601, "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d"]
+DELIMITERS = [",", "\t", ";", "|"]
+NULL_VALUES = ["", "NULL", "null", "None", "N/A", "n/a", "NaN", "nan", "-", "--", "\\N"]
+
+
+class ExportError(DiagnosisError):
+    """A ticket export that cannot be read (missing, empty, malformed, unknown encoding)."""
+
+
+@dataclass(frozen=True)
+class SourceFacts:
+    """What the project keeps about an imported file (never its rows)."""
+
+    name: str
+    size: int
+    sha256: str
+    rows: int
+    format: str  # csv | xlsx
+    encoding: str = ""
+    delimiter: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Export:
+    """An export: Arrow columns named by the file's (deduplicated) headers.
+
+    Columns are text, except those recognized as dates, numbers or yes/no whose every value
+    Arrow could parse while reading (a timestamp, number or boolean column)."""
+
+    table: pa.Table
+    facts: SourceFacts
+    # 1-based line (CSV) or sheet row (xlsx) of the first data row, for bad-row examples
+    first_line: int = 2
+
+    @property
+    def headers(self) -> list[str]:
+        return list(self.table.column_names)
+
+    def preview(self, n: int = 5) -> list[dict]:
+        return self.table.slice(0, n).to_pylist()
+
+
+def _report(progress: Optional[Progress], fraction: float, stage: str) -> None:
+    if progress is not None:
+        progress(fraction, stage)
+
+
+def _load_bytes(source: Source, name: Optional[str]) -> tuple[bytes, str]:
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        try:
+            return path.read_bytes(), name or path.name
+        except FileNotFoundError:
+            raise ExportError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise ExportError(f"{path}: is a folder, not a file") from None
+        except OSError as exc:
+            raise ExportError(f"{path}: cannot read ({exc.strerror})") from None
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source), name or "upload"
+    data = source.read()
+    return data, name or getattr(source, "name", None) or "upload"
+
+
+def detect_encoding(sample: bytes, filename: str = "file") -> str:
+    """utf-8-sig, then gb18030, then charset-normalizer (short samples misdetect, see PLATFORM)."""
+    if b"\x00" in sample[:4096]:
+        raise ExportError(f"{filename}: not a text file (contains NUL bytes); export as CSV (UTF-8 or GB18030) or .xlsx")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            # final=False: the sample may end in the middle of a character
+            _incremental(encoding).decode(sample, final=len(sample) < SAMPLE_BYTES)
+            return "utf-8" if encoding == "utf-8-sig" else encoding
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    if best is None or not best.encoding:
+        raise ExportError(f"{filename}: cannot tell the text encoding (tried UTF-8, GB18030 and detection); save it as UTF-8 CSV")
+    return best.encoding
+
+
+def _incremental(encoding: str):
+    import codecs
+
+    return codecs.getincrementaldecoder(encoding)()
+
+
+def _sample_text(sample: bytes, encoding: str) -> str:
+    text = _incremental("utf-8-sig" if encoding == "utf-8" else encoding).decode(sample, final=False)
+    return text
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the first lines into the same, largest number of fields."""
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    if len(lines) > 1 and not text.endswith("\n"):
+        lines = lines[:-1]  # the sample may cut the last line
+    try:
+        dialect = csv.Sniffer().sniff("\n".join(lines[:20]), delimiters="".join(DELIMITERS))
+        if dialect.delimiter in DELIMITERS:
+            counts = {len(row) for row in csv.reader(lines[:20], delimiter=dialect.delimiter)}
+            if len(counts) == 1 and counts.pop() > 1:
+                return dialect.delimiter
+    except csv.Error:
+        pass
+    best, best_fields = ",", 1
+    for delimiter in DELIMITERS:
+        widths = [len(row) for row in csv.reader(lines[:20], delimiter=delimiter)]
+        if widths and widths[0] > best_fields and widths.count(widths[0]) >= 0.8 * len(widths):
+            best, best_fields = delimiter, widths[0]
+    return best
+
+
+def _unique_headers(raw: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, header in enumerate(raw, start=1):
+        header = (header or "").strip().lstrip("\ufeff") or f"column_{i}"
+        if header in seen:
+            seen[header] += 1
+            header = f"{header}.{seen[header]}"
+        else:
+            seen[header] = 1
+        out.append(header)
+    return out
+
+
+def _hash_in_background(data: bytes) -> tuple[threading.Thread, list[str]]:
+    # hashlib releases the GIL on large buffers: hashing runs while Arrow parses
+    out: list[str] = []
+    thread = threading.Thread(target=lambda: out.append(hashlib.sha256(data).hexdigest()), daemon=True)
+    thread.start()
+    return thread, out
+
+
+_ARROW_ROW = re.compile(r"Expected (\d+) columns, got (\d+): (.*)", re.S)
+_ARROW_CONVERSION = re.compile(r"In CSV column #(\d+): .*conversion error")
+
+
+def _typed_columns(headers: list[str]) -> set[str]:
+    """Columns whose type Arrow may infer: those recognized as dates, numbers or yes/no.
+
+    Everything else stays text, so that agent "007" or ticket "00123" keep their zeros."""
+    from diagnosis.tickets.fields import BY_NAME, auto_mapping
+
+    mapping = auto_mapping(headers)
+    return {h for f, h in mapping.items() if h and BY_NAME[f].kind in ("datetime", "number", "yesno")}
+
+
+
+def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
+    sample = data[:SAMPLE_BYTES]
+    encoding = detect_encoding(sample, name)
+    text = _sample_text(sample, encoding)
+    if not text.strip():
+        raise ExportError(f"{name}: the file is empty")
+    delimiter = sniff_delimiter(text)
+    first = text.splitlines()[0] if text.splitlines() else ""
+    headers = _unique_headers(next(csv.reader([first], delimiter=delimiter), []))
+    _report(progress, 0.1, "reading")
+    hasher, digest = _hash_in_background(data)
+    body = data
+    if encoding != "utf-8":
+        # Arrow's own transcoding runs in one thread; Python's codec on the whole buffer is faster
+        try:
+            body = data.decode(encoding).encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ExportError(f"{name}: not valid {encoding} text (byte {exc.start}); save it as UTF-8 CSV") from None
+    table = None
+    typed = _typed_columns(headers)
+    newlines_in_values = False
+    for _attempt in range(len(headers) + 3):
+        try:
+            table = pacsv.read_csv(
+                pa.BufferReader(body),
+                read_options=pacsv.ReadOptions(column_names=headers, skip_rows=1),
+                parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines_in_values),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={h: pa.string() for h in headers if h not in typed},
+                    null_values=NULL_VALUES,
+                    strings_can_be_null=True,
+                    quoted_strings_can_be_null=True,
+                    timestamp_parsers=TIMESTAMP_PARSERS,
+                ),
+            )
+            break
+        except pa.ArrowInvalid as exc:
+            message = str(exc)
+            conversion = _ARROW_CONVERSION.search(message)
+            if conversion and int(conversion.group(1)) < len(headers):
+                # the type Arrow inferred from the first rows fails further down: read it as text
+                typed.discard(headers[int(conversion.group(1))])
+                continue
+            if "invalid UTF8" in message or "invalid UTF-8" in message:
+                if encoding != "utf-8":
+                    raise ExportError(f"{name}: not valid {encoding} text; save it as UTF-8 CSV") from None
+                # UTF-8 at the start, something else further down: GB18030 is the usual suspect
+                try:
+                    body = data.decode("gb18030").encode("utf-8")
+                except UnicodeDecodeError:
+                    raise ExportError(f"{name}: mixed or unknown text encoding (not UTF-8 nor GB18030); save it as UTF-8 CSV") from None
+                encoding = "gb18030"
+                continue
+            if not newlines_in_values:
+                newlines_in_values = True  # a quoted value may span lines: try again, slower
+                continue
+            match = _ARROW_ROW.search(message)
+            if match:
+                row = match.group(3).strip().splitlines()[0][:80] if match.group(3).strip() else ""
+                raise ExportError(
+                    f"{name}: malformed CSV: a row has {match.group(2)} fields but the header has {match.group(1)} "
+                    f"(delimiter {delimiter!r}): {row}"
+                ) from None
+            raise ExportError(f"{name}: malformed CSV: {message.splitlines()[0]}") from None
+    if table is None:
+        raise ExportError(f"{name}: malformed CSV")
+    del body
+    hasher.join()
+    facts = SourceFacts(name, len(data), digest[0], table.num_rows, "csv", encoding, delimiter)
+    return Export(table, facts, first_line=2)
+
+
+def _cell_text(value: object) -> Optional[str]:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+def _read_xlsx(data: bytes, name: str, progress: Optional[Progress]) -> Export:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ExportError(f"{name}: not a readable .xlsx workbook ({exc})") from None
+    try:
+        sheet = workbook.worksheets[0]
+        total = sheet.max_row or 0
+        rows = sheet.iter_rows(values_only=True)
+        header_line = 0
+        raw_headers: list = []
+        for header_line, row in enumerate(rows, start=1):
+            if any(v is not None and str(v).strip() for v in row):
+                raw_headers = list(row)
+                break
+        if not raw_headers:
+            raise ExportError(f"{name}: the first sheet is empty")
+        while raw_headers and (raw_headers[-1] is None or not str(raw_headers[-1]).strip()):
+            raw_headers.pop()
+        headers = _unique_headers([_cell_text(h) or "" for h in raw_headers])
+        width = len(headers)
+        columns: list[list[Optional[str]]] = [[] for _ in headers]
+        count = 0
+        for row in rows:
+            if not any(v is not None for v in row):
+                continue
+            for i in range(width):
+                columns[i].append(_cell_text(row[i]) if i < len(row) else None)
+            count += 1
+            if progress is not None and count % 20000 == 0 and total:
+                _report(progress, 0.05 + 0.6 * min(count / total, 1.0), "reading")
+    finally:
+        workbook.close()
+    table = pa.table({h: pa.array(col, pa.string()) for h, col in zip(headers, columns)})
+    facts = SourceFacts(name, len(data), hashlib.sha256(data).hexdigest(), table.num_rows, "xlsx")
+    return Export(table, facts, first_line=header_line + 1)
+
+
+def read_export(source: Source, name: Optional[str] = None, progress: Optional[Progress] = None) -> Export:
+    """Read a CSV or .xlsx export from a path, bytes or a binary file object (an upload)."""
+    data, name = _load_bytes(source, name)
+    _report(progress, 0.02, "reading")
+    if not data:
+        raise ExportError(f"{name}: the file is empty")
+    if data[:4] == b"PK\x03\x04":
+        export = _read_xlsx(data, name, progress)
+    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ExportError(f"{name}: old Excel .xls files are not supported; save it as .xlsx or CSV")
+    else:
+        export = _read_csv(data, name, progress)
+    _report(progress, 0.7, "read")
+    return export

@@ -1,0 +1,99 @@
+"""`diagnosis kpi` as a user runs it: JSON shape, groups, formats, and one clean line per error."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from tests.conftest import PYTHON, ROOT
+from tests.unit.test_tickets import HEADERS, TRUTH, csv_bytes, expected
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([PYTHON, "-m", "diagnosis", "kpi", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+@pytest.fixture
+def export(tmp_path):
+    path = tmp_path / "tickets.csv"
+    path.write_bytes(csv_bytes(encoding="gb18030"))
+    return path
+
+
+def test_json_has_overall_rows_and_bad_rows_with_the_issue_metric_names(export):
+    result = run(export, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"overall", "rows", "bad_rows"}
+    assert data["rows"] == 10
+    want = expected(TRUTH)
+    assert set(data["overall"]) == set(want)
+    for name, value in want.items():
+        assert data["overall"][name] == pytest.approx(value), name
+    assert data["bad_rows"] == {"created_at_unparseable": 1, "first_response_at_unparseable": 1,
+                                "response_before_creation": 1, "csat_out_of_range": 1}  # fmt: skip
+
+
+def test_json_with_by_has_groups_of_metrics(export):
+    data = json.loads(run(export, "--by", "channel", "--format", "json", "--sla-minutes", "5").stdout)
+    assert set(data["groups"]) == {"微信", "电话", "网页"}
+    wechat = [t for t in TRUTH if t["channel"] == "微信"]
+    assert data["groups"]["微信"]["volume"] == len(wechat)
+    assert data["groups"]["微信"]["csat_mean"] == pytest.approx(expected(wechat)["csat_mean"])
+    assert data["overall"]["sla_rate"] == pytest.approx(2 / 7)
+
+
+def test_csv_and_table_formats_list_every_metric(export):
+    csv_out = run(export, "--by", "weekday", "--format", "csv")
+    assert csv_out.returncode == 0, csv_out.stderr
+    lines = csv_out.stdout.splitlines()
+    assert lines[0].startswith("weekday,share,volume,frt_mean_min") and lines[1].startswith("(all),1.0,10,")
+    table = run(export)
+    assert table.returncode == 0 and "frt_p90_min" in table.stdout and "bad rows:" in table.stdout
+    assert "encoding gb18030" in table.stderr
+
+
+def test_a_mapping_file_renames_columns(tmp_path):
+    headers = ["单号", "开单时间点", *HEADERS[2:]]
+    path = tmp_path / "odd.csv"
+    path.write_bytes(csv_bytes(headers=headers))
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("ticket_id: 单号\ncreated_at: 开单时间点\n", encoding="utf-8")
+    data = json.loads(run(path, "--mapping", mapping, "--format", "json", "--by", "month").stdout)
+    assert set(data["groups"]) == {"2025-08", "2025-09"}
+
+
+@pytest.mark.parametrize(
+    "setup, message",
+    [
+        (lambda d: (d / "missing.csv", None), "no such file"),
+        (lambda d: ((d / "bad.csv").write_bytes(b"a,b\n1,2,3,4\n5\n") and d / "bad.csv", None), "malformed CSV"),
+        (lambda d: ((d / "bin.csv").write_bytes(b"\x00\xff\xfe\x00" * 50) and d / "bin.csv", None), "not a text file"),
+        (lambda d: ((d / "t.csv").write_bytes(csv_bytes()) and d / "t.csv",
+                    (d / "m.yaml").write_text("creatd_at: x\n", encoding="utf-8") and d / "m.yaml"), "unknown field 'creatd_at'"),
+        (lambda d: ((d / "t.csv").write_bytes(csv_bytes()) and d / "t.csv",
+                    (d / "m.yaml").write_text("created_at: [oops\n", encoding="utf-8") and d / "m.yaml"), "YAML syntax error"),
+        (lambda d: ((d / "t.csv").write_bytes(csv_bytes()) and d / "t.csv", d / "nomap.yaml"), "cannot read the mapping file"),
+    ],
+)
+def test_errors_are_one_clear_line_and_exit_1(tmp_path, setup, message):
+    file, mapping = setup(tmp_path)
+    args = [file] + (["--mapping", mapping] if mapping else [])
+    result = run(*args)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_grouping_by_a_missing_column_is_an_error_not_a_crash(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("工单号,满意度\nA,5\n", encoding="utf-8")
+    result = run(path, "--by", "agent")
+    assert result.returncode == 1 and "no column is mapped to agent" in result.stderr
+
+
+def test_wrong_usage_exits_2(export):
+    assert run(export, "--by", "planet").returncode == 2
+    assert run(export, "--sla-minutes", "0").returncode == 2

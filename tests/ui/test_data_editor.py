@@ -1,0 +1,137 @@
+"""The step-2 data editor in AppTest, hosted by a stand-in page with an in-memory save."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+
+def host(read_only: bool = False, lang: str = "zh", with_results: bool = True) -> None:
+    import streamlit as st
+
+    from diagnosis import catalog
+    from diagnosis.demo import demo_project
+    from diagnosis.tickets import analyze, read_export, resolve_mapping
+    from diagnosis.tickets import flow
+    from tests.unit.test_tickets import csv_bytes
+    from ui.context import StepContext
+    from ui.editors import draw_editor
+
+    if "project" not in st.session_state:
+        project = demo_project(lang)
+        project.data = {}
+        if with_results:
+            export = read_export(csv_bytes(), "tickets.csv")
+            mapping = resolve_mapping(export.headers)
+            flow.store_import(project, export.facts, mapping, analyze(export, mapping, 15))
+        st.session_state.project = project
+        st.session_state.saves = []
+    ctx = StepContext(
+        project=st.session_state.project,
+        questionnaire=catalog.get("customer_service_diagnosis").questionnaire,
+        lang=lang,
+        save=st.session_state.saves.append,
+        read_only=read_only,
+    )
+    draw_editor("data", ctx)
+
+
+def app(**kwargs) -> AppTest:
+    return AppTest.from_function(host, kwargs=kwargs, default_timeout=60).run()
+
+
+def test_the_editor_shows_metrics_groups_bad_rows_and_the_three_charts():
+    at = app()
+    assert not at.exception
+    assert at.get("file_uploader")  # upload offered
+    assert at.number_input(key="data.sla").value == 15.0
+    assert len(at.dataframe) >= 2  # overall, by group (+ bad-row examples)
+    assert at.selectbox(key="data.by").value == "channel"
+    at.selectbox(key="data.by").set_value("weekday").run()
+    assert not at.exception
+    assert any("满意度不在 1-5 分之间" in e.label for e in at.expander)
+    charts = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    assert len(charts) == 3
+
+
+def test_use_as_baseline_updates_the_step1_metric_and_saves():
+    at = app()
+    at.selectbox(key="data.baseline_metric").set_value("fcr").run()
+    at.button(key="data.use_baseline").click().run()
+    assert not at.exception
+    project = at.session_state.project
+    fcr = [r for r in project.answers["metrics"] if r["metric"] == "fcr"]
+    assert len(fcr) == 1 and fcr[0]["baseline"] == pytest.approx(66.67)
+    assert len(at.session_state.saves) == 1 and "基线" in at.session_state.saves[0]
+
+
+def test_category_counts_attach_to_the_chosen_causes():
+    at = app()
+    causes = at.session_state.project.fishbone.causes
+    first = at.selectbox(key="data.cause.0")
+    first.set_value(causes[0].id).run()
+    at.button(key="data.attach_causes").click().run()
+    assert not at.exception
+    assert at.session_state.project.fishbone.causes[0].value == 4.0  # 退款: 4 tickets
+    assert len(at.session_state.saves) == 1
+
+
+def test_a_read_only_project_offers_no_upload_and_disabled_buttons():
+    at = app(read_only=True)
+    assert not at.exception
+    assert not at.get("file_uploader")
+    assert at.button(key="data.use_baseline").disabled
+    assert at.number_input(key="data.sla").disabled
+
+
+def test_without_an_import_the_editor_says_so_in_english():
+    at = app(lang="en", with_results=False)
+    assert not at.exception
+    assert any("No ticket data yet" in c.value for c in at.caption)
+
+
+def upload(at: AppTest, key: str, name: str, content: bytes) -> AppTest:
+    uploader = next(u for u in at.get("file_uploader") if u.key == key)
+    return uploader.set_value((name, content, "text/csv")).run()
+
+
+def test_an_upload_shows_encoding_and_mapping_then_computes_and_saves():
+    from tests.unit.test_tickets import csv_bytes
+
+    at = app(with_results=False)
+    at = upload(at, "data.upload", "导出.csv", csv_bytes(delimiter=";", encoding="gb18030"))
+    assert not at.exception
+    assert any("gb18030" in i.value and "';'" in i.value for i in at.info)
+    assert at.selectbox(key="data.map.created_at").value == "创建时间"
+    at.selectbox(key="data.map.region").set_value("—").run()  # the user unmaps a column
+    at.number_input(key="data.sla").set_value(5.0).run()
+    at.button(key="data.compute").click().run()
+    assert not at.exception
+    data = at.session_state.project.data
+    assert data["source"]["name"] == "导出.csv" and data["source"]["rows"] == 10 and data["source"]["encoding"] == "gb18030"
+    assert data["mapping"]["region"] is None and data["sla_minutes"] == 5.0
+    assert data["results"]["overall"]["sla_rate"] == pytest.approx(2 / 7)
+    assert "region" not in data["results"]["groups"]
+    assert at.session_state.saves and "导出.csv" in at.session_state.saves[-1]
+
+
+def test_a_later_export_fills_the_chosen_checkpoint():
+    from tests.unit.test_tickets import csv_bytes
+
+    at = app()
+    at.selectbox(key="data.checkpoint").set_value(3).run()
+    at = upload(at, "data.checkpoint_upload", "九月.csv", csv_bytes())
+    at.button(key="data.fill_checkpoint").click().run()
+    assert not at.exception
+    project = at.session_state.project
+    at3 = {v.metric: v.value for v in project.evaluation.values if v.checkpoint == 3}
+    assert at3["fcr"] == pytest.approx(66.67) and at3["complaint_rate"] == pytest.approx(30.0)
+    assert project.data["checkpoints"]["3"]["source"]["name"] == "九月.csv"
+    assert project.data["source"]["name"] == "tickets.csv"  # the baseline import is kept
+
+
+def test_an_unreadable_upload_shows_one_error_and_no_exception():
+    at = app(with_results=False)
+    at = upload(at, "data.upload", "bad.csv", b"a,b\n1,2,3,4\n")
+    assert not at.exception
+    assert any("malformed CSV" in e.value for e in at.error)

@@ -1,0 +1,192 @@
+"""Step-2 editor: import a ticket export, confirm the column mapping, see the metrics and pass them on.
+
+The work is done by `diagnosis.tickets`; this module only draws widgets (keys `data.*`).
+The parsed export stays in session state while the page is open (for re-mapping); the
+project keeps only the mapping, the source file's facts and the results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from diagnosis.errors import DiagnosisError
+from diagnosis.tickets import FIELDS, GROUPINGS, METRICS, analyze, read_export, resolve_mapping
+from diagnosis.tickets import charts, flow
+from diagnosis.tickets.clean import REASONS
+from diagnosis.tickets.metrics import format_value, label
+from ui.context import StepContext
+from ui.editors import editor
+
+NONE = "—"
+
+
+def _read(ctx: StepContext, upload, key: str):
+    """The export of an upload, read once per file (kept in session state under `key`)."""
+    token = (upload.name, upload.size)
+    cached = st.session_state.get(key)
+    if cached is not None and cached[0] == token:
+        return cached[1]
+    bar = st.progress(0.0, text=ctx.t("正在读取文件…", "Reading the file…"))
+    try:
+        export = read_export(upload.getvalue(), upload.name, progress=lambda f, _s: bar.progress(min(f, 1.0)))
+    except DiagnosisError as exc:
+        bar.empty()
+        st.error(str(exc))
+        return None
+    bar.empty()
+    st.session_state[key] = (token, export)
+    return export
+
+
+def _mapping_form(ctx: StepContext, export) -> dict:
+    saved = flow.stored_mapping(ctx.project) or {}
+    usable = {k: v for k, v in saved.items() if v in export.headers or v is None}
+    mapping = resolve_mapping(export.headers, usable)
+    st.markdown(ctx.t("**列对应关系**（已自动识别，请确认或修改）", "**Column mapping** (recognized automatically; confirm or fix)"))
+    options = [NONE, *export.headers]
+    columns = st.columns(4)
+    chosen = {}
+    for i, field in enumerate(FIELDS):
+        current = mapping.get(field.name)
+        with columns[i % 4]:
+            pick = st.selectbox(ctx.t(field.zh, field.en), options, index=options.index(current) if current in options else 0,
+                                key=f"data.map.{field.name}", disabled=ctx.read_only)  # fmt: skip
+        chosen[field.name] = None if pick == NONE else pick
+    preview = pd.DataFrame(export.preview(5))
+    reverse = {h: f for f, h in chosen.items() if h}
+    preview.columns = [f"{h} → {reverse[h]}" if h in reverse else h for h in preview.columns]
+    st.caption(ctx.t("前 5 行预览", "First 5 rows"))
+    st.dataframe(preview, hide_index=True, key="data.preview")
+    return chosen
+
+
+def _results(ctx: StepContext, result) -> None:
+    st.subheader(ctx.t("指标结果", "Metrics"))
+    overall = pd.DataFrame(
+        [{ctx.t("指标", "Metric"): label(m.name, ctx.lang), ctx.t("数值", "Value"): format_value(m.name, result.overall.get(m.name), ctx.lang),
+          ctx.t("口径", "Definition"): ctx.t(m.definition_zh, m.definition_en)} for m in METRICS]  # fmt: skip
+    )
+    st.dataframe(overall, hide_index=True, key="data.overall")
+    available = [g for g in GROUPINGS if result.groups.get(g)]
+    if available:
+        by = st.selectbox(ctx.t("分组", "Group by"), available, key="data.by",
+                          format_func=lambda g: ctx.t(GROUPINGS[g][0], GROUPINGS[g][1]))  # fmt: skip
+        rows = []
+        for value, metrics in result.groups[by].items():
+            row = {ctx.t(*GROUPINGS[by][:2]): value, ctx.t("占比", "Share"): f"{(metrics['volume'] or 0) / result.rows * 100:.1f}%"}
+            row.update({label(m.name, ctx.lang): format_value(m.name, metrics.get(m.name), ctx.lang) for m in METRICS})
+            rows.append(row)
+        st.dataframe(pd.DataFrame(rows), hide_index=True, key="data.groups")
+    if result.bad_rows:
+        st.warning(ctx.t("以下问题行已计数，并只从会被其扭曲的指标中排除：", "Bad rows, counted and left out only of the metrics they would distort:"))
+        for reason in REASONS:
+            count = result.bad_rows.get(reason.id)
+            if not count:
+                continue
+            title = f"{ctx.t(reason.zh, reason.en)}: {count:,} · {ctx.t('排除于', 'left out of')} {ctx.t(reason.excluded_zh, reason.excluded_en)}"
+            with st.expander(title):
+                examples = result.bad_examples.get(reason.id, [])
+                st.dataframe(pd.DataFrame([{ctx.t("行", "Line"): e["line"], **e["values"]} for e in examples]), hide_index=True,
+                             key=f"data.bad.{reason.id}")  # fmt: skip
+    for name, chart in (("heatmap", charts.heatmap(result, ctx.lang)), ("trends", charts.monthly_trends(result, ctx.lang)),
+                        ("channels", charts.channel_comparison(result, ctx.lang))):  # fmt: skip
+        if chart is not None:
+            st.altair_chart(chart, key=f"data.chart.{name}")
+
+
+def _flow_on(ctx: StepContext, result) -> None:
+    st.subheader(ctx.t("用于后续步骤", "Use in other steps"))
+    # step 1: baseline
+    computable = [m.name for m in METRICS if result.overall.get(m.name) is not None]
+    metric = st.selectbox(ctx.t("指标", "Metric"), computable, key="data.baseline_metric", format_func=lambda n: label(n, ctx.lang))
+    if st.button(ctx.t("设为第一步基线", "Use as baseline"), key="data.use_baseline", disabled=ctx.read_only or not computable):
+        row = flow.use_as_baseline(ctx.project.answers, flow.baseline_row(result, metric, ctx.lang))
+        ctx.save(ctx.t(f"基线：{row['name']} = {row['baseline']}", f"baseline: {row['name']} = {row['baseline']}"))
+        st.success(ctx.t(f"已写入第一步目标指标：{row['name']} 基线 {row['baseline']}", f"Step-1 metric {row['name']}: baseline {row['baseline']}"))
+    # step 3: causes
+    counts = flow.category_counts(result)
+    causes = flow.all_causes(ctx.project)
+    if counts and causes:
+        with st.expander(ctx.t("把问题类型的工单数关联到原因（帕累托依据）", "Attach ticket counts per category to causes (for the Pareto)")):
+            suggested = flow.suggest_causes(ctx.project, counts)
+            ids = ["", *(c.id for c in causes)]
+            names = {c.id: c.text for c in causes}
+            assignment = {}
+            for i, (category, count) in enumerate(counts.items()):
+                pick = st.selectbox(f"{category} ({count:,})", ids, index=ids.index(suggested.get(category, "")), key=f"data.cause.{i}",
+                                    format_func=lambda cid: names.get(cid, NONE), disabled=ctx.read_only)  # fmt: skip
+                assignment[category] = pick
+            if st.button(ctx.t("关联到原因", "Attach category counts to causes"), key="data.attach_causes", disabled=ctx.read_only):
+                changed = flow.attach_counts(ctx.project, assignment, counts, ctx.lang)
+                if changed:
+                    ctx.save(ctx.t(f"原因数值来自工单数据（{len(changed)} 个原因）", f"cause values from ticket data ({len(changed)} causes)"))
+                    st.success(ctx.t(f"已更新 {len(changed)} 个原因", f"{len(changed)} causes updated"))
+    elif counts:
+        st.caption(ctx.t("第三步还没有原因；添加原因后可在此关联工单数。", "No causes in step 3 yet; add some to attach ticket counts."))
+
+
+def _checkpoint(ctx: StepContext, mapping: dict, sla: float) -> None:
+    if ctx.read_only:
+        return
+    with st.expander(ctx.t("用后续导出填写第六步评估检查点", "Fill a step-6 checkpoint from a later export")):
+        months = list(ctx.questionnaire.evaluation.checkpoints_months)
+        month = st.selectbox(ctx.t("检查点（上线后月数）", "Checkpoint (months after launch)"), months, key="data.checkpoint")
+        upload = st.file_uploader(ctx.t("后续导出文件", "Later export"), type=["csv", "txt", "tsv", "xlsx"], key="data.checkpoint_upload")
+        if upload is None:
+            return
+        export = _read(ctx, upload, "data.checkpoint_export")
+        if export is None:
+            return
+        if st.button(ctx.t("填写检查点", "Fill the checkpoint"), key="data.fill_checkpoint"):
+            try:
+                usable = {k: v for k, v in mapping.items() if v in export.headers}
+                result = analyze(export, resolve_mapping(export.headers, usable), sla, groupings=[])
+                values = flow.fill_checkpoint(ctx.project, result, int(month), export.facts, dt.date.today())
+            except DiagnosisError as exc:
+                st.error(str(exc))
+                return
+            ctx.save(ctx.t(f"第 {month} 个月检查点：{len(values)} 个指标", f"checkpoint month {month}: {len(values)} metrics"))
+            st.success(", ".join(f"{v.metric} = {v.value}" for v in values))
+
+
+@editor("data")
+def data_editor(ctx: StepContext) -> None:
+    st.subheader(ctx.t("工单数据导入", "Ticket data import"))
+    source = ctx.project.data.get("source")
+    if source:
+        st.caption(ctx.t(f"已导入：{source['name']}（{source['rows']:,} 行，{source['size']:,} 字节，SHA-256 {source['sha256'][:12]}…）",
+                         f"Imported: {source['name']} ({source['rows']:,} rows, {source['size']:,} bytes, SHA-256 {source['sha256'][:12]}…)"))  # fmt: skip
+    upload = None
+    if not ctx.read_only:
+        upload = st.file_uploader(ctx.t("上传工单导出（CSV 或 Excel .xlsx）", "Upload a ticket export (CSV or Excel .xlsx)"),
+                                  type=["csv", "txt", "tsv", "xlsx"], key="data.upload")  # fmt: skip
+    sla = st.number_input(ctx.t("响应时限 SLA（分钟）", "Response SLA (minutes)"), min_value=0.5, max_value=10080.0,
+                          value=float(ctx.project.data.get("sla_minutes", 15.0)), step=1.0, key="data.sla", disabled=ctx.read_only)  # fmt: skip
+    if upload is not None:
+        export = _read(ctx, upload, "data.export")
+        if export is not None:
+            facts = export.facts
+            st.info(ctx.t(f"编码 {facts.encoding or 'xlsx'} · 分隔符 {facts.delimiter!r} · {facts.rows:,} 行",
+                          f"Encoding {facts.encoding or 'xlsx'} · delimiter {facts.delimiter!r} · {facts.rows:,} rows"))  # fmt: skip
+            mapping = _mapping_form(ctx, export)
+            if st.button(ctx.t("计算指标并保存", "Compute and save"), key="data.compute", type="primary"):
+                bar = st.progress(0.0, text=ctx.t("正在计算指标…", "Computing the metrics…"))
+                try:
+                    result = analyze(export, mapping, sla, progress=lambda f, _s: bar.progress(min(f, 1.0)))
+                except DiagnosisError as exc:
+                    st.error(str(exc))
+                else:
+                    flow.store_import(ctx.project, facts, mapping, result)
+                    ctx.save(ctx.t(f"导入工单数据：{facts.name}（{facts.rows:,} 行）", f"ticket data import: {facts.name} ({facts.rows:,} rows)"))
+                finally:
+                    bar.empty()
+    result = flow.stored_result(ctx.project)
+    if result is None:
+        st.caption(ctx.t("尚无工单数据。", "No ticket data yet."))
+        return
+    _results(ctx, result)
+    _flow_on(ctx, result)
+    _checkpoint(ctx, flow.stored_mapping(ctx.project) or {}, float(ctx.project.data.get("sla_minutes", 15.0)))
