@@ -118,7 +118,7 @@ def test_overdue_and_stale_measures_are_highlighted_and_summed_up():
     table = tables_with(at, "Attention")[0]
     attention = dict(zip(table["Measure"], table["Attention"]))
     assert "overdue" in attention["Show cross-channel history in the agent desktop (interim)"]
-    assert "stale" in attention["Add promotion intents to the bot"]
+    assert "no check-in for 7+ days" in attention["Add promotion intents to the bot"]
     assert attention["Add 4 flexible agents for 10:00-12:00"] == ""
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Late"], metrics["At risk"], metrics["Done"]) == ("1", "1", "2")
@@ -155,7 +155,7 @@ def test_the_evaluation_shows_results_charts_and_the_missed_target():
     at = start("evaluation")
     results = tables_with(at, "Target met")[0]
     csat = results[(results["Metric"] == "Customer satisfaction") & (results["Checkpoint"] == "3 months")].iloc[0]
-    assert (csat["Value"], csat["Target met"]) == (4.6, "❌")
+    assert (csat["Value"], csat["Target met"]) == (4.6, "missed")
     assert len([c for c in charts(at) if "Target 4.8" in c.proto.spec]) == 1
     assert any("Customer satisfaction missed its target" in w.value for w in at.warning)
     assert any("No alert rule fired" in s.value for s in at.success)

@@ -144,7 +144,7 @@ def _results(ctx: StepContext, project: Project, goals: list[ev.MetricGoal], key
                         t("测量值", "Value"): r.value,
                         t("变化", "Change"): r.change,
                         t("变化 %", "Change %"): r.change_pct,
-                        t("达标", "Target met"): "✅" if r.target_met else "❌",
+                        t("达标", "Target met"): t("达标", "met") if r.target_met else t("未达标", "missed"),
                     }
                     for r in measured
                 ]

@@ -116,7 +116,7 @@ def _measure_form(ctx: StepContext, roots: list) -> None:
     by_id = {m.id: m for m in project.measures}
     picked = st.selectbox(
         t("新增或编辑措施", "Add or edit a measure"), [NEW, *by_id],
-        format_func=lambda i: t("➕ 新措施", "➕ New measure") if i == NEW else by_id[i].title,
+        format_func=lambda i: t("＋ 新措施", "+ New measure") if i == NEW else by_id[i].title,
         key="solutions.pick",
     )
     current: Optional[Measure] = by_id.get(picked)

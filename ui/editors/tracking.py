@@ -57,7 +57,7 @@ def tracking_editor(ctx: StepContext) -> None:
                 t("进度 %", "Progress %"): r.progress,
                 t("最近跟进", "Last check-in"): r.latest.date if r.latest else None,
                 t("提醒", "Attention"): " ".join(
-                    [t("⚠ 逾期", "⚠ overdue")] * r.overdue + [t("⏰ 未跟进", "⏰ stale")] * r.stale
+                    [t("逾期", "overdue")] * r.overdue + [t("超过 7 天未跟进", "no check-in for 7+ days")] * r.stale
                 ),
             }
             for r in rows

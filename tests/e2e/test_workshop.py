@@ -1,0 +1,169 @@
+"""A workshop in a real browser: answers survive reloads, files travel, pages look tidy."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import SCREENSHOTS, running_app
+
+pytestmark = pytest.mark.e2e
+
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+KINDS = ["goals", "data", "causes", "solutions", "tracking", "evaluation"]
+
+
+def idle(page) -> None:
+    page.wait_for_timeout(300)  # let the rerun start before waiting for its end
+    page.wait_for_selector(IDLE)
+    # after a page load the elements arrive as skeletons first
+    page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"]')")
+
+
+def widget(page, key: str):
+    # Streamlit marks keyed widgets with the class st-key-<key, dots as dashes>
+    return page.locator(f'.st-key-{key.replace(".", "-")}')
+
+
+def eventually(check, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "not stored in time"
+        time.sleep(0.1)
+
+
+def store(data_dir):
+    from diagnosis.store import Store
+
+    return Store(f"sqlite:///{data_dir / 'diagnosis.sqlite'}")
+
+
+def stored(data_dir, project_id: str):
+    return store(data_dir).load(project_id).project
+
+
+def test_answers_survive_a_reload_and_travel_in_the_project_file(app_url, app_data, new_page, tmp_path):
+    page = new_page()
+    page.goto(app_url)
+    idle(page)
+    widget(page, "projects.new_title").locator("input").fill("E2E 工作坊")
+    page.keyboard.press("Tab")
+    idle(page)
+    page.get_by_role("button", name="创建项目").click()
+    page.wait_for_url("**/goals?project=*")
+    idle(page)
+    project_id = page.url.split("project=")[1]
+
+    widget(page, "goals.project_name").locator("input").fill("售后投诉流程优化")
+    page.keyboard.press("Tab")
+    idle(page)
+    widget(page, "goals.problem_statement").locator("textarea").fill("8月投诉率 3.2%，环比上升；首次响应慢")
+    page.keyboard.press("Tab")
+    idle(page)
+    # a table row: click the empty last row to add it, then edit two cells (one of them twice)
+    grid = widget(page, "goals.metrics.v1").locator('[data-testid="stDataFrame"]')
+    box = grid.bounding_box()
+    row_y = box["y"] + 35 + 17
+    page.mouse.click(box["x"] + 200, row_y)
+    idle(page)
+    for x, text, column, expected in ((200, "微信渠道首次响应", "name", "微信渠道首次响应"), (400, "15", "baseline", 15.0), (400, "16", "baseline", 16.0)):
+        page.wait_for_timeout(300)  # the grid redraws after the rerun
+        if column == "name":  # a text cell: double-click opens its editor
+            page.mouse.dblclick(box["x"] + x, row_y)
+        else:  # a number cell: select it, Enter opens its editor
+            page.mouse.click(box["x"] + x, row_y)
+            page.wait_for_timeout(200)
+            page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+        page.keyboard.press("Control+A")
+        page.keyboard.type(text, delay=30)
+        page.keyboard.press("Enter")  # commits the cell (and moves the selection down)
+        page.keyboard.press("Escape")
+        idle(page)
+        try:
+            eventually(lambda c=column, e=expected: stored(app_data, project_id).answers["metrics"][0][c] == e)
+        except AssertionError:
+            page.screenshot(path="/tmp/shots/fail.png")
+            raise AssertionError(f"{column}={expected!r} not stored: {stored(app_data, project_id).answers['metrics']}")
+    rows = stored(app_data, project_id).answers["metrics"]
+    assert rows == [{"metric": None, "name": "微信渠道首次响应", "baseline": 16.0, "target": None, "unit": None, "direction": None}]
+
+    page.reload()
+    idle(page)
+    expect(widget(page, "goals.project_name").locator("input")).to_have_value("售后投诉流程优化")
+    expect(widget(page, "goals.problem_statement").locator("textarea")).to_have_value("8月投诉率 3.2%，环比上升；首次响应慢")
+    assert stored(app_data, project_id).answers["metrics"] == rows
+
+    # download the file from the Projects page
+    page.goto(f"{app_url}/?project={project_id}")
+    idle(page)
+    with page.expect_download() as download:
+        widget(page, "projects.download").locator("button").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    text = path.read_text(encoding="utf-8")
+    assert "售后投诉流程优化" in text and "微信渠道首次响应" in text
+
+    # a fresh session (no shared browser state) uploads it and finds the same answers
+    fresh = new_page()
+    fresh.goto(app_url)
+    idle(fresh)
+    widget(fresh, "projects.upload").locator('input[type="file"]').set_input_files(str(path))
+    idle(fresh)
+    expect(fresh.get_by_text("已打开").first).to_be_visible()
+    widget(fresh, "projects.continue").locator("button").click()
+    fresh.wait_for_url("**/goals?project=*")
+    idle(fresh)
+    expect(widget(fresh, "goals.project_name").locator("input")).to_have_value("售后投诉流程优化")
+
+    # a broken file shows a clear error and leaves the open project as it was
+    fresh.goto(f"{app_url}/?project={project_id}")
+    idle(fresh)
+    revisions_before = len(store(app_data).revisions(project_id))
+    broken = tmp_path / "broken.diagnosis.yaml"
+    broken.write_text("format: process-diagnosis-project\nformat_version: 2\nmeta: [oops\n", encoding="utf-8")
+    widget(fresh, "projects.upload").locator('input[type="file"]').set_input_files(str(broken))
+    idle(fresh)
+    expect(fresh.get_by_text("无法打开“broken.diagnosis.yaml”，当前项目保持不变")).to_be_visible()
+    expect(fresh.get_by_text("broken.diagnosis.yaml:4").first).to_be_visible()  # the line-numbered problem
+    assert "project=" + project_id in fresh.url
+    expect(fresh.get_by_text("E2E 工作坊").first).to_be_visible()
+    assert len(store(app_data).revisions(project_id)) == revisions_before
+
+
+def test_every_step_page_looks_tidy_in_both_languages(app_url, new_page):
+    page = new_page()
+    page.goto(app_url)
+    idle(page)
+    page.get_by_role("button", name="打开示例项目").first.click()
+    page.wait_for_url("**/goals?project=demo")
+    idle(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for lang, language_button in (("zh", "中文"), ("en", "English")):
+        widget(page, "sidebar.lang").get_by_text(language_button, exact=True).click()
+        idle(page)
+        for kind in KINDS:
+            page.goto(f"{app_url}/{kind}?project=demo")
+            idle(page)
+            expect(page.locator("h1").first).to_be_visible()
+            assert page.locator('[data-testid="stException"]').count() == 0
+            page.screenshot(path=str(SCREENSHOTS / f"{kind}-{lang}.png"))
+        expect(page.locator("h1").first).to_contain_text("Step 6" if lang == "en" else "第六步")
+    page.goto(f"{app_url}/?project=demo")
+    idle(page)
+    page.screenshot(path=str(SCREENSHOTS / "projects-en.png"))
+
+
+def test_after_a_server_restart_a_step_url_opens_its_project(tmp_path, new_page):
+    """The first request of a fresh server must go through streamlit_app.py (no pages/ folder)."""
+    from diagnosis.demo import demo_project
+
+    store(tmp_path).save(demo_project("zh"), description="seeded")
+    with running_app(tmp_path) as url:
+        page = new_page()
+        page.goto(f"{url}/goals?project=demo")
+        idle(page)
+        expect(page.locator("h1").first).to_have_text("第一步：明确优化目标与范围")
+        expect(widget(page, "goals.project_name").locator("input")).to_have_value("在线商城客服中心流程诊断")

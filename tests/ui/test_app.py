@@ -1,0 +1,197 @@
+"""The app in AppTest: every page renders, answers are stored at once, nothing is lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from diagnosis import catalog
+from tests.conftest import DATA
+from tests.ui.conftest import ALL_PAGES, APP, STEP_PAGES, open_demo, open_id, open_new
+from ui.projects import project_from_questionnaire
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_every_page_renders_with_the_demo_project_without_an_exception(app, page):
+    open_demo(app)
+    app.switch_page(page).run()
+    assert not app.exception
+    assert app.title
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_every_page_renders_with_an_empty_project_without_an_exception(app, page):
+    open_new(app)
+    app.switch_page(page).run()
+    assert not app.exception
+
+
+@pytest.mark.parametrize("page", STEP_PAGES)
+def test_a_step_page_without_an_open_project_points_to_the_projects_page(app, page):
+    app.switch_page(page).run()
+    assert not app.exception
+    assert "项目" in app.info[0].value
+
+
+def test_creating_a_project_stores_it_and_opens_step_one(app, store):
+    open_new(app, "售后投诉诊断")
+    stored = store.load(open_id(app))
+    assert stored.project.meta.title == "售后投诉诊断"
+    assert app.text_input(key="goals.project_name") is not None
+
+
+def test_answering_a_question_updates_the_stored_project_at_once(app, store):
+    open_new(app)
+    app.text_input(key="goals.project_name").input("Q4 售后投诉流程优化").run()
+    app.multiselect(key="goals.scope_in").select("billing").run()
+    assert store.load(open_id(app)).project.answers["project_name"] == "Q4 售后投诉流程优化"
+    assert store.load(open_id(app)).project.answers["scope_in"] == ["billing"]
+    assert [r.description for r in store.revisions(open_id(app))][:2] == ["answer scope_in", "answer project_name"]
+
+
+def test_show_if_shows_and_hides_a_question_at_once(app):
+    open_new(app)
+    assert "goals.trigger_other" not in [w.key for w in app.text_input]
+    app.multiselect(key="goals.trigger").select("other").run()
+    assert "goals.trigger_other" in [w.key for w in app.text_input]
+    app.multiselect(key="goals.trigger").unselect("other").run()
+    assert "goals.trigger_other" not in [w.key for w in app.text_input]
+
+
+def test_a_validation_message_appears_next_to_the_question_in_the_current_language(app, store):
+    open_new(app)
+    app.text_input(key="goals.department_code").input("cs01").run()
+    messages = [m.value.replace("\\", "") for m in app.markdown]
+    assert any("CS-01" in m and "大写字母" in m for m in messages)
+    # not blocking: the answer is stored anyway
+    assert store.load(open_id(app)).project.answers["department_code"] == "cs01"
+    app.segmented_control(key="sidebar.lang").set_value("en").run()
+    assert any("capital letters" in m.value for m in app.markdown)
+
+
+def test_switching_the_language_changes_the_labels_and_is_kept_with_the_project(app, store):
+    open_new(app)
+    assert app.text_input(key="goals.project_name").label.startswith("项目名称")
+    app.segmented_control(key="sidebar.lang").set_value("en").run()
+    assert app.text_input(key="goals.project_name").label.startswith("Project name")
+    assert app.title[0].value == "Step 1: Goals and scope"
+    assert store.load(open_id(app)).project.meta.language == "en"
+
+
+def test_the_sidebar_shows_the_completeness_of_every_step(app):
+    open_demo(app)
+    progress = [p.proto.text for p in app.sidebar.get("progress")]
+    assert len(progress) == 6
+    assert progress[0] == "必填 6/6"
+
+
+def test_answers_survive_moving_to_another_page_and_back(app, store):
+    """streamlit#5813: widget values are dropped when their page is not drawn."""
+    open_new(app)
+    app.text_input(key="goals.project_name").input("跨页测试").run()
+    app.text_area(key="goals.problem_statement").input("投诉率环比上升，首次响应慢").run()
+    app.multiselect(key="goals.trigger").select("efficiency_bottleneck").run()
+    app.number_input(key="goals.complaint_growth").set_value(25.5).run()
+    app.date_input(key="goals.target_date").set_value(dt.date(2025, 12, 31)).run()
+    app.switch_page("app_pages/causes.py").run()
+    assert not app.exception
+    app.switch_page("app_pages/goals.py").run()
+    assert app.text_input(key="goals.project_name").value == "跨页测试"
+    assert app.text_area(key="goals.problem_statement").value == "投诉率环比上升，首次响应慢"
+    assert app.multiselect(key="goals.trigger").value == ["efficiency_bottleneck"]
+    assert app.number_input(key="goals.complaint_growth").value == 25.5
+    assert str(app.date_input(key="goals.target_date").value) == "2025-12-31"
+    answers = store.load(open_id(app)).project.answers
+    assert answers["complaint_growth"] == 25.5 and answers["target_date"] == "2025-12-31"
+
+
+def _edit_table(app: AppTest, question: str, delta: dict) -> None:
+    # the browser sends the editor's whole delta against the frame it was given
+    key = next(d.key for d in app.data_editor if d.key.startswith(f"goals.{question}."))
+    app.session_state[key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [], **delta}
+    app.run()
+    assert not app.exception
+
+
+def test_every_table_edit_is_stored_even_the_second_edit_of_the_same_cell(app, store):
+    """streamlit#7749: data_editor edits lost on every second edit."""
+    open_demo(app)
+    def metrics():
+        return store.load("demo").project.answers["metrics"]
+    _edit_table(app, "metrics", {"edited_rows": {0: {"baseline": 6.0}}})
+    assert metrics()[0]["baseline"] == 6.0
+    _edit_table(app, "metrics", {"edited_rows": {0: {"baseline": 7.0}}})
+    assert metrics()[0]["baseline"] == 7.0
+    _edit_table(app, "metrics", {"edited_rows": {0: {"baseline": 7.0}}, "added_rows": [{"metric": "aht", "baseline": 300, "target": 240}]})
+    assert [r["metric"] for r in metrics()][-1] == "aht"
+    assert len(metrics()) == 7
+    _edit_table(app, "metrics", {"edited_rows": {0: {"baseline": 7.0}}, "added_rows": [{"metric": "aht", "baseline": 300, "target": 240}],
+                                 "deleted_rows": [1]})
+    rows = metrics()
+    assert len(rows) == 6 and "sla_rate" not in [r["metric"] for r in rows] and rows[0]["baseline"] == 7.0
+    # and after leaving the page and coming back the editor shows exactly the stored rows
+    app.switch_page("app_pages/data.py").run()
+    app.switch_page("app_pages/goals.py").run()
+    shown = next(d for d in app.data_editor if d.key.startswith("goals.metrics.")).value
+    assert list(shown["metric"]) == [r["metric"] for r in rows]
+    assert shown["baseline"].iloc[0] == 7.0
+
+
+def test_a_table_edit_on_a_new_project_adds_the_first_row(app, store):
+    open_new(app)
+    _edit_table(app, "metrics", {"added_rows": [{"metric": "frt", "baseline": 15, "target": 8, "direction": "lower"}]})
+    assert store.load(open_id(app)).project.answers["metrics"] == [
+        {"metric": "frt", "name": None, "baseline": 15.0, "target": 8.0, "unit": None, "direction": "lower"}
+    ]
+
+
+def test_the_url_names_the_project_so_a_refresh_or_a_new_tab_shows_the_same_state(app, data_dir):
+    open_new(app)
+    app.text_input(key="goals.project_name").input("刷新后仍在").run()
+    pid = open_id(app)
+    fresh = AppTest.from_file(APP, default_timeout=30)
+    fresh.query_params["project"] = pid
+    fresh.run()
+    fresh.switch_page("app_pages/goals.py").run()
+    assert fresh.text_input(key="goals.project_name").value == "刷新后仍在"
+
+
+def test_an_unknown_project_in_the_url_shows_a_message_instead_of_a_traceback(app):
+    app.query_params["project"] = "nope"
+    app.run()
+    assert not app.exception
+    assert "nope" in app.warning[0].value
+
+
+def test_deleting_a_project_asks_for_confirmation_first(app, store):
+    open_new(app, "要删除的项目")
+    pid = open_id(app)
+    app.switch_page("app_pages/projects.py").run()
+    app.button(key=f"projects.delete.{pid}").click().run()
+    assert store.head(pid) is not None
+    assert "要删除的项目" in app.warning[0].value
+    app.button(key=f"projects.confirm.{pid}").click().run()
+    assert store.head(pid) is None
+    assert "state.open" not in app.session_state
+    assert f"projects.open.{pid}" not in [b.key for b in app.button]
+
+
+def test_a_project_from_an_uploaded_questionnaire_gets_a_widget_for_every_question_type(app, store):
+    entry = catalog.load_source((DATA / "questionnaires" / "all_types.yaml").read_bytes(), "all_types.yaml")
+    project = project_from_questionnaire(entry, "全部题型", "zh", embed=True)
+    store.save(project)
+    app.query_params["project"] = project.meta.id
+    app.run()
+    app.switch_page("app_pages/goals.py").run()
+    assert not app.exception
+    keys = {w.key for kind in ("text_input", "text_area", "number_input", "radio", "multiselect") for w in getattr(app, kind)}
+    assert {"goals.name", "goals.code", "goals.notes", "goals.frt", "goals.agents", "goals.channel", "goals.triggers",
+            "goals.satisfaction", "goals.has_export"} <= keys
+    editor = next(d for d in app.data_editor if d.key.startswith("goals.metrics."))
+    assert editor.editing_mode == "dynamic"
+    app.radio(key="goals.has_export").set_value(True).run()
+    assert "goals.period_start" in [w.key for w in app.date_input]  # show_if with `all`
+    app.number_input(key="goals.agents").set_value(3).run()
+    assert "goals.period_start" not in [w.key for w in app.date_input]

@@ -1,0 +1,83 @@
+"""The app's pages and the sidebar that walks through them.
+
+The sidebar shows the project title and its save state, the six steps with how many required
+questions are answered, previous/next, the language and the participant's name.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from diagnosis.i18n import tr
+from diagnosis.questionnaire.rules import step_completeness
+from ui import state
+from ui.texts import ago, t
+
+PROJECTS = "app_pages/projects.py"
+# step kind -> page file; the order is the method's
+STEPS = {
+    "goals": "app_pages/goals.py",
+    "data": "app_pages/data.py",
+    "causes": "app_pages/causes.py",
+    "solutions": "app_pages/solutions.py",
+    "tracking": "app_pages/tracking.py",
+    "evaluation": "app_pages/evaluation.py",
+}
+
+
+def step_title(kind: str, lang: str) -> str:
+    op = state.get()
+    if op is not None:
+        return tr(op.questionnaire.step_of(kind).title, lang)
+    return t("nav.step", lang, n=list(STEPS).index(kind) + 1)
+
+
+def pages(lang: str) -> list[st.Page]:
+    out = [st.Page(PROJECTS, title=t("nav.projects", lang), url_path="projects", default=True)]
+    for kind, path in STEPS.items():
+        out.append(st.Page(path, title=step_title(kind, lang), url_path=kind))
+    return out
+
+
+def _go_lang() -> None:
+    chosen = st.session_state.get("sidebar.lang")
+    if chosen:
+        state.set_lang(chosen)
+
+
+def _go_author() -> None:
+    st.session_state[state.AUTHOR] = st.session_state.get("sidebar.author", "")
+
+
+def sidebar(current: st.Page) -> None:
+    lang = state.lang()
+    op = state.get()
+    order = [PROJECTS, *STEPS.values()]
+    here = next((p for p in order if p.endswith(f"/{current.url_path}.py")), PROJECTS)
+    with st.sidebar:
+        if op is None:
+            st.markdown(f"**{t('sidebar.no_project', lang)}**")
+        else:
+            title = op.project.meta.title or str(op.project.answers.get("project_name") or "") or t("sidebar.untitled", lang)
+            st.markdown(f"**{title}**")
+            st.caption(t("save.saved_ago", lang, ago=ago(op.saved, lang)))
+        st.page_link(PROJECTS, label=t("nav.projects", lang))
+        if op is not None:
+            answers = op.project.answers
+            for n, (kind, path) in enumerate(STEPS.items(), start=1):
+                step = op.questionnaire.step_of(kind)
+                done = step_completeness(step, answers, op.questionnaire)
+                st.page_link(path, label=tr(step.title, lang))
+                st.progress(done.ratio, text=t("sidebar.progress", lang, done=done.answered, total=done.total))
+            position = order.index(here)
+            prev_col, next_col = st.columns(2)
+            if position > 0:
+                prev_col.page_link(order[position - 1], label=t("sidebar.prev", lang))
+            if position < len(order) - 1:
+                next_col.page_link(order[position + 1], label=t("sidebar.next", lang))
+        st.divider()
+        st.session_state["sidebar.lang"] = lang
+        st.segmented_control(t("sidebar.language", lang), options=["zh", "en"], format_func={"zh": "中文", "en": "English"}.get,
+                             key="sidebar.lang", on_change=_go_lang, required=True)
+        st.session_state["sidebar.author"] = state.author()
+        st.text_input(t("sidebar.author", lang), key="sidebar.author", on_change=_go_author)

@@ -1,0 +1,152 @@
+"""Questionnaire questions as Streamlit widgets: one drawing function per question type.
+
+Every widget takes its value from the stored answer on each run and writes back through its
+`on_change` callback, so nothing lives only in widget state: moving to another page and back
+(streamlit#5813) or another session saving meanwhile never shows a stale or lost answer.
+Tables go through `ui.tables` (the data_editor needs its own care, streamlit#7749).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from diagnosis.i18n import tr
+from diagnosis.questionnaire.rules import _as_number, is_answered, parse_date, validate_answer
+from ui import state, tables
+from ui.texts import t
+
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+
+
+def label(question: Any, lang: str, bold: bool = False) -> str:
+    """The question's label with its unit, and a red star when it is required."""
+    text = tr(question.label, lang)
+    unit = tr(getattr(question, "unit", None), lang)
+    if unit:
+        text += f"（{unit}）" if lang == "zh" else f" ({unit})"
+    if bold:  # tables have no widget label of their own; their label is a line of markdown
+        text = f"**{text}**"
+    return text + (t("step.required_mark", lang) if question.required else "")
+
+
+def _commit(question_id: str, key: str, parse: Callable[[Any], Any]) -> None:
+    state.set_answer(question_id, parse(st.session_state[key]))
+
+
+def _bind(key: str, widget_value: Any, question: Any, parse: Callable[[Any], Any]) -> dict[str, Any]:
+    """Seed the widget from the store and route its changes back to the store."""
+    st.session_state[key] = widget_value
+    return {"key": key, "on_change": _commit, "args": (question.id, key, parse)}
+
+
+def _common(question: Any, lang: str) -> dict[str, Any]:
+    return {"label": label(question, lang), "help": tr(question.help, lang) or None}
+
+
+def _text(question: Any, value: Any, key: str, lang: str) -> None:
+    widget = st.text_area if question.type == "textarea" else st.text_input
+    widget(
+        **_common(question, lang),
+        placeholder=tr(question.placeholder, lang) or None,
+        **_bind(key, "" if value is None else str(value), question, lambda v: v if v and v.strip() else None),
+    )
+
+
+def _number(question: Any, value: Any, key: str, lang: str) -> None:
+    integer = question.type == "integer"
+    number = _as_number(value)
+    if integer:
+        shown = None if number is None else int(number)
+        step, parse = int(question.step or 1), (lambda v: None if v is None else int(v))
+    else:
+        shown = number
+        step, parse = float(question.step or 1.0), (lambda v: None if v is None else float(v))
+    # no min/max on the widget: an answer out of range shows a message instead of being refused
+    st.number_input(**_common(question, lang), value=None, step=step, placeholder=tr(question.placeholder, lang) or None,
+                    **_bind(key, shown, question, parse))
+
+
+def _single(question: Any, value: Any, key: str, lang: str) -> None:
+    ids = [o.id for o in question.options]
+    labels = {o.id: tr(o.label, lang) for o in question.options}
+    shown = value if value in ids else None
+    if question.display == "select":
+        st.selectbox(**_common(question, lang), options=ids, index=None, format_func=labels.get,
+                     placeholder=t("step.choose", lang), **_bind(key, shown, question, lambda v: v))
+    else:
+        horizontal = sum(len(x) for x in labels.values()) <= 60
+        st.radio(**_common(question, lang), options=ids, index=None, format_func=labels.get, horizontal=horizontal,
+                 **_bind(key, shown, question, lambda v: v))
+
+
+def _multi(question: Any, value: Any, key: str, lang: str) -> None:
+    ids = [o.id for o in question.options]
+    labels = {o.id: tr(o.label, lang) for o in question.options}
+    shown = [v for v in value if v in ids] if isinstance(value, list) else []
+    st.multiselect(**_common(question, lang), options=ids, default=None, format_func=labels.get,
+                   placeholder=t("step.choose", lang), **_bind(key, shown, question, lambda v: list(v) or None))
+
+
+def _scale(question: Any, value: Any, key: str, lang: str) -> None:
+    points = list(range(question.min, question.max + 1))
+    ends = {question.min: tr(question.min_label, lang), question.max: tr(question.max_label, lang)}
+
+    def show(n: int) -> str:
+        return f"{n} · {ends[n]}" if ends.get(n) else str(n)
+
+    number = _as_number(value)
+    shown = int(number) if number is not None and int(number) in points else None
+    st.radio(**_common(question, lang), options=points, index=None, format_func=show, horizontal=True,
+             **_bind(key, shown, question, lambda v: v))
+
+
+def _yesno(question: Any, value: Any, key: str, lang: str) -> None:
+    names = {True: t("step.yes", lang), False: t("step.no", lang)}
+    st.radio(**_common(question, lang), options=[True, False], index=None, format_func=names.get, horizontal=True,
+             **_bind(key, value if isinstance(value, bool) else None, question, lambda v: v))
+
+
+def _date(question: Any, value: Any, key: str, lang: str) -> None:
+    day = parse_date(value)
+    lo, hi = question.min or EARLIEST, question.max or LATEST
+    if day is not None:  # a stored date outside the range is shown (and flagged), not refused
+        lo, hi = min(lo, day), max(hi, day)
+    st.date_input(**_common(question, lang), value=None, min_value=lo, max_value=hi, format="YYYY-MM-DD",
+                  **_bind(key, day, question, lambda v: v.isoformat() if v else None))
+
+
+def _table(question: Any, value: Any, key: str, lang: str) -> None:
+    tables.draw(question, value, key, lang, label(question, lang, bold=True))
+
+
+# registry: question type -> widget; a new type is one function and one entry
+WIDGETS: dict[str, Callable[[Any, Any, str, str], None]] = {
+    "text": _text,
+    "textarea": _text,
+    "number": _number,
+    "integer": _number,
+    "single_choice": _single,
+    "multiple_choice": _multi,
+    "scale": _scale,
+    "yesno": _yesno,
+    "date": _date,
+    "table": _table,
+}
+
+
+def _escape(text: str) -> str:
+    # messages may quote questionnaire text; keep markdown from interpreting it
+    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~:$" else c for c in text)
+
+
+def draw_question(question: Any, answers: dict[str, Any], prefix: str, lang: str) -> None:
+    """The question's widget, then its problems (only once it has an answer: not blocking)."""
+    value = answers.get(question.id)
+    WIDGETS[question.type](question, value, f"{prefix}.{question.id}", lang)
+    if is_answered(value):
+        for problem in validate_answer(question, value):
+            st.markdown(f":orange[{_escape(tr(problem, lang))}]")

@@ -1,0 +1,50 @@
+"""One step of the method, drawn entirely from the questionnaire, then the step's editor.
+
+Sections and questions come from the YAML (hidden ones by `show_if` are skipped at once);
+below them `ui.editors.draw_editor(kind, ctx)` adds the domain editor registered for the
+step's kind (fishbone, plan, tracking...), if any.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from diagnosis.i18n import tr
+from diagnosis.questionnaire.rules import is_visible
+from ui import nav, state
+from ui.context import StepContext
+from ui.editors import draw_editor
+from ui.questions import draw_question
+from ui.texts import t
+
+
+def draw_step(kind: str) -> None:
+    state.show_flash()
+    op = state.get()
+    lang = state.lang()
+    if op is None:
+        st.info(t("step.no_project", lang))
+        st.page_link(nav.PROJECTS, label=t("step.go_projects", lang))
+        return
+    questionnaire = op.questionnaire
+    step = questionnaire.step_of(kind)
+    st.title(tr(step.title, lang))
+    if step.help:
+        st.caption(tr(step.help, lang))
+    for section in step.sections:
+        answers = op.project.answers  # re-read: a callback may have replaced the project
+        if not is_visible(section, answers, questionnaire):
+            continue
+        with st.container(border=True):
+            st.subheader(tr(section.title, lang))
+            if section.help:
+                st.caption(tr(section.help, lang))
+            for question in section.questions:
+                if is_visible(question, answers, questionnaire):
+                    draw_question(question, answers, kind, lang)
+    ctx = StepContext(project=op.project, questionnaire=questionnaire, lang=lang, save=state.save, author=state.author())
+    draw_editor(kind, ctx)
+    order = list(nav.STEPS)
+    position = order.index(kind)
+    if position < len(order) - 1:
+        st.page_link(nav.STEPS[order[position + 1]], label=t("sidebar.next", lang))

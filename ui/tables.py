@@ -1,0 +1,173 @@
+"""Table questions as `st.data_editor` with typed columns, without losing edits.
+
+The data_editor keeps its edits as a delta (`edited_rows`, `added_rows`, `deleted_rows`)
+against the frame it was given. Feeding the edited rows back as the next frame makes every
+second edit vanish (streamlit#7749). So each editor gets a *base* frame that stays fixed while
+the delta grows; the `on_change` callback applies the whole delta to that base and stores the
+result. Only when the stored rows differ from base + delta (another page, another session, an
+upload) does the editor start again from the stored rows, under a new key.
+
+Stored rows are plain mappings by column id: text, float, int, ISO date text, bool, option id.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from diagnosis.i18n import tr
+from diagnosis.questionnaire.rules import _as_number, parse_date
+from ui import state
+from ui.texts import t
+
+
+def _text(v: Any) -> Any:
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) or str(v).strip() == "" else str(v)
+
+
+def _float(v: Any) -> Any:
+    n = _as_number(v)
+    return None if n is None or math.isnan(n) else float(n)
+
+
+def _int(v: Any) -> Any:
+    n = _float(v)
+    return None if n is None else round(n)
+
+
+def _date(v: Any) -> Any:
+    day = parse_date(v) if not (isinstance(v, float) and math.isnan(v)) else None
+    return day.isoformat() if day else (_text(v) if not isinstance(v, float) else None)
+
+
+def _bool(v: Any) -> Any:
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) else bool(v)
+
+
+def _choice(v: Any) -> Any:
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) or v == "" else v
+
+
+# column type -> normalizer of a cell as stored
+CELL: dict[str, Callable[[Any], Any]] = {
+    "text": _text, "number": _float, "integer": _int, "date": _date, "yesno": _bool, "choice": _choice,
+}
+
+
+def normalize(rows: Any, question: Any) -> list[dict[str, Any]]:
+    """Rows as stored: every column present, each cell in its column's type (unknown keys kept)."""
+    out = []
+    for row in rows if isinstance(rows, list) else []:
+        if not isinstance(row, dict):
+            continue
+        clean = dict(row)
+        for col in question.columns:
+            clean[col.id] = CELL[col.type](row.get(col.id))
+        out.append(clean)
+    return out
+
+
+def apply_delta(base: list[dict[str, Any]], delta: Any, question: Any) -> list[dict[str, Any]]:
+    """base + the data_editor's delta: edits by row position, then deletions, then additions."""
+    rows = [dict(r) for r in base]
+    if not delta:
+        return rows
+    columns = {c.id: c for c in question.columns}
+    for position, edits in (delta.get("edited_rows") or {}).items():
+        n = int(position)
+        if 0 <= n < len(rows):
+            for col_id, value in edits.items():
+                if col_id in columns:
+                    rows[n][col_id] = CELL[columns[col_id].type](value)
+    deleted = {int(n) for n in delta.get("deleted_rows") or []}
+    rows = [r for n, r in enumerate(rows) if n not in deleted]
+    for added in delta.get("added_rows") or []:
+        rows.append({c.id: CELL[c.type]((added or {}).get(c.id)) for c in question.columns})
+    return rows
+
+
+def _frame(rows: list[dict[str, Any]], question: Any) -> pd.DataFrame:
+    data: dict[str, Any] = {}
+    for col in question.columns:
+        values = [r.get(col.id) for r in rows]
+        if col.type in ("number", "integer"):
+            data[col.id] = pd.array([_float(v) for v in values], dtype="Float64")
+        elif col.type == "yesno":
+            data[col.id] = pd.array([_bool(v) for v in values], dtype="boolean")
+        elif col.type == "date":
+            data[col.id] = pd.Series([parse_date(v) for v in values], dtype="object")
+        else:
+            data[col.id] = pd.Series([None if v is None else str(v) for v in values], dtype="object")
+    return pd.DataFrame(data, columns=[c.id for c in question.columns])
+
+
+def _column_config(question: Any, lang: str) -> dict[str, Any]:
+    cc = st.column_config
+    config: dict[str, Any] = {}
+    for col in question.columns:
+        common = {"label": tr(col.label, lang) + (" *" if col.required else ""), "help": tr(col.help, lang) or None}
+        if col.type == "choice":
+            labels = {o.id: tr(o.label, lang) for o in col.options or []}
+            config[col.id] = cc.SelectboxColumn(**common, options=list(labels), format_func=lambda v, m=labels: m.get(v, str(v)))
+        elif col.type == "date":
+            config[col.id] = cc.DateColumn(**common, format="YYYY-MM-DD")
+        elif col.type == "yesno":
+            config[col.id] = cc.CheckboxColumn(**common)
+        elif col.type == "integer":
+            config[col.id] = cc.NumberColumn(**common, step=1, format="%d")
+        elif col.type == "number":
+            config[col.id] = cc.NumberColumn(**common)
+        else:
+            config[col.id] = cc.TextColumn(**common)
+    return config
+
+
+def _commit(question: Any, widget_key: str, base_key: str) -> None:
+    version, base, _committed = st.session_state[base_key]
+    delta = _plain(st.session_state.get(widget_key))
+    st.session_state[base_key] = (version, base, delta)
+    state.set_answer(question.id, apply_delta(base, delta, question))
+
+
+def _plain(delta: Any) -> dict[str, Any]:
+    delta = delta or {}
+    return {
+        "edited_rows": {int(k): dict(v) for k, v in (delta.get("edited_rows") or {}).items()},
+        "added_rows": [dict(r) for r in delta.get("added_rows") or []],
+        "deleted_rows": sorted(int(n) for n in delta.get("deleted_rows") or []),
+    }
+
+
+def draw(question: Any, value: Any, key: str, lang: str, label: str) -> None:
+    """The editor for one table question; `key` is the page-prefixed question key."""
+    stored = normalize(value, question)
+    base_key = f"{key}.base"
+    # (key version, base rows the editor was given, the delta already stored)
+    version, base, committed = st.session_state.get(base_key, (0, None, _plain(None)))
+    widget_key = f"{key}.v{version}"
+    alive = widget_key in st.session_state  # gone after the page was left (streamlit#5813)
+    delta = _plain(st.session_state.get(widget_key)) if alive else _plain(None)
+    if base is not None and alive and delta != committed:
+        # an edit whose callback did not run (e.g. state seeded by a test): store it now
+        _commit(question, widget_key, base_key)
+    elif base is None or not alive or apply_delta(base, delta, question) != stored:
+        # first draw, back from another page, or rows changed elsewhere: start from the stored rows
+        version, base = version + 1, stored
+        widget_key = f"{key}.v{version}"
+        st.session_state[base_key] = (version, base, _plain(None))
+    st.markdown(label, help=tr(question.help, lang) or None)
+    st.data_editor(
+        _frame(base, question),
+        key=widget_key,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config=_column_config(question, lang),
+        on_change=_commit,
+        args=(question, widget_key, base_key),
+    )
+    st.caption(t("step.table_hint", lang))
