@@ -14,6 +14,7 @@ from ui import state
 from ui.texts import ago, t
 
 PROJECTS = "app_pages/projects.py"
+REPORT = "app_pages/report.py"
 # step kind -> page file; the order is the method's
 STEPS = {
     "goals": "app_pages/goals.py",
@@ -36,6 +37,7 @@ def pages(lang: str) -> list[st.Page]:
     out = [st.Page(PROJECTS, title=t("nav.projects", lang), url_path="projects", default=True)]
     for kind, path in STEPS.items():
         out.append(st.Page(path, title=step_title(kind, lang), url_path=kind))
+    out.append(st.Page(REPORT, title=t("nav.report", lang), url_path="report"))
     return out
 
 
@@ -52,7 +54,7 @@ def _go_author() -> None:
 def sidebar(current: st.Page) -> None:
     lang = state.lang()
     op = state.get()
-    order = [PROJECTS, *STEPS.values()]
+    order = [PROJECTS, *STEPS.values(), REPORT]
     here = next((p for p in order if p.endswith(f"/{current.url_path}.py")), PROJECTS)
     with st.sidebar:
         if op is None:
@@ -69,6 +71,7 @@ def sidebar(current: st.Page) -> None:
                 done = step_completeness(step, answers, op.questionnaire)
                 st.page_link(path, label=tr(step.title, lang))
                 st.progress(done.ratio, text=t("sidebar.progress", lang, done=done.answered, total=done.total))
+            st.page_link(REPORT, label=t("nav.report", lang))
             position = order.index(here)
             prev_col, next_col = st.columns(2)
             if position > 0:

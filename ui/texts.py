@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 TEXTS: dict[str, tuple[str, str]] = {
+    "nav.report": ("报告", "Report"),
     "app.title": ("流程诊断", "Process diagnosis"),
     "nav.projects": ("项目", "Projects"),
     "nav.step": ("第{n}步", "Step {n}"),

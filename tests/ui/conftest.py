@@ -9,7 +9,7 @@ from tests.conftest import ROOT
 
 APP = str(ROOT / "streamlit_app.py")  # absolute: AppTest resolves relative paths against the test file
 STEP_PAGES = ["app_pages/goals.py", "app_pages/data.py", "app_pages/causes.py", "app_pages/solutions.py", "app_pages/tracking.py", "app_pages/evaluation.py"]
-ALL_PAGES = ["app_pages/projects.py", *STEP_PAGES]
+ALL_PAGES = ["app_pages/projects.py", *STEP_PAGES, "app_pages/report.py"]
 
 
 @pytest.fixture

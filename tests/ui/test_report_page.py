@@ -1,0 +1,33 @@
+"""The Report page: a preview of the HTML report and a download per format."""
+
+from __future__ import annotations
+
+from tests.ui.conftest import open_demo
+
+
+def test_the_report_page_previews_the_report_and_offers_html_at_once(app):
+    open_demo(app)
+    app.switch_page("app_pages/report.py").run(timeout=120)
+    assert not app.exception
+    assert app.title[0].value == "诊断报告"
+    labels = [b.label for b in app.button]
+    # PDF, Word, slides, Excel and Markdown are made on request; HTML is ready
+    assert {"生成 PDF", "生成 Word 文档", "生成 演示文稿 PPT", "生成 Excel 数据", "生成 Markdown"} <= set(labels)
+    html = app.get("iframe")[0].proto.srcdoc if app.get("iframe") else ""
+    assert "执行摘要" in html and "客户历史记录未同步" in html
+
+
+def test_asking_for_a_format_turns_its_button_into_a_download(app):
+    open_demo(app)
+    app.switch_page("app_pages/report.py").run(timeout=120)
+    app.button(key="report.make.xlsx").click().run(timeout=120)
+    assert not app.exception
+    assert "report.make.xlsx" not in [b.key for b in app.button]
+
+
+def test_the_report_follows_the_chosen_language(app):
+    open_demo(app)
+    app.switch_page("app_pages/report.py").run(timeout=120)
+    app.segmented_control(key="report.lang").set_value("en").run(timeout=120)
+    html = app.get("iframe")[0].proto.srcdoc
+    assert "Executive summary" in html

@@ -1,0 +1,73 @@
+"""The Report page: the HTML report previewed in the page, each format as a download.
+
+Building the report (charts, diagram) takes seconds, so it is cached per project revision
+and language; PDF, Word and slides are rendered only when asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from diagnosis.errors import DiagnosisError
+from diagnosis.report import FORMATS, build_report, render, report_filename
+from ui import nav, state
+from ui.texts import t
+
+LABELS = {
+    "html": ("网页 HTML", "HTML"),
+    "pdf": ("PDF", "PDF"),
+    "docx": ("Word 文档", "Word"),
+    "pptx": ("演示文稿 PPT", "Slides"),
+    "xlsx": ("Excel 数据", "Excel"),
+    "md": ("Markdown", "Markdown"),
+}
+
+
+def _cached(key: str, make):  # type: ignore[no-untyped-def]
+    # one project's renders per session; a new revision or language replaces them
+    cache = st.session_state.setdefault("report.cache", {})
+    if cache.get("key") != key[: key.rfind("|")]:
+        cache.clear()
+        cache["key"] = key[: key.rfind("|")]
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
+def draw_page() -> None:
+    lang = state.lang()
+    tx = (lambda zh, en: zh if lang == "zh" else en)  # noqa: E731
+    op = state.get()
+    st.title(tx("诊断报告", "Diagnosis report"))
+    if op is None:
+        st.info(t("step.no_project", lang))
+        st.page_link(nav.PROJECTS, label=t("step.go_projects", lang))
+        return
+    report_lang = st.segmented_control(
+        tx("报告语言", "Report language"), options=["zh", "en"], default=lang,
+        format_func={"zh": "中文", "en": "English"}.get, key="report.lang",
+    ) or lang
+    base = f"{op.project.meta.id}|{op.revision}|{report_lang}|{dt.date.today().isoformat()}"
+    try:
+        with st.spinner(tx("正在生成报告…", "Building the report…")):
+            report = _cached(base + "|report", lambda: build_report(op.project, op.questionnaire, report_lang))
+            html = _cached(base + "|html", lambda: render(report, "html"))
+    except DiagnosisError as exc:
+        st.error(str(exc))
+        return
+    st.caption(tx("下载后可直接交付客户；Word 与 PPT 可继续编辑。", "Ready to hand to the client; Word and slides stay editable."))
+    columns = st.columns(len(FORMATS))
+    for column, fmt in zip(columns, FORMATS):
+        _, suffix, mime = FORMATS[fmt]
+        label = LABELS[fmt][0 if lang == "zh" else 1]
+        with column:
+            if fmt == "html" or st.session_state.get(f"report.ready.{fmt}") == base:
+                data = _cached(base + f"|{fmt}", lambda fmt=fmt: render(report, fmt))
+                st.download_button(label, data=data, file_name=report_filename(op.project, fmt), mime=mime, key=f"report.download.{fmt}", width="stretch")
+            elif st.button(tx(f"生成 {label}", f"Make {label}"), key=f"report.make.{fmt}", width="stretch"):
+                st.session_state[f"report.ready.{fmt}"] = base
+                st.rerun()
+    # the report escapes every user text (Jinja autoescape) and strips scripts from its SVGs
+    st.iframe(html.decode("utf-8"), height=900)
