@@ -7,6 +7,7 @@ expected errors (`DiagnosisError`) become a clean message and exit 1, wrong usag
 from __future__ import annotations
 
 import sys
+from typing import Callable
 
 import click
 
@@ -28,6 +29,20 @@ def fail(exc: DiagnosisError) -> None:
     else:
         click.echo(f"error: {exc}", err=True)
     sys.exit(1)
+
+
+def write_output(output: str, make: Callable[[], bytes]) -> None:
+    """Make a file's content and write it atomically; expected errors end the command cleanly."""
+    from diagnosis.project.files import atomic_write
+
+    try:
+        atomic_write(output, make(), backup=False)
+    except DiagnosisError as exc:
+        fail(exc)
+    except OSError as exc:
+        click.echo(f"error: cannot write {output}: {exc.strerror}", err=True)
+        sys.exit(1)
+    click.echo(f"wrote {output}", err=True)
 
 
 def _register_commands() -> None:

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from diagnosis.cli import cli, fail
+from diagnosis.cli import cli, fail, write_output
 from diagnosis.errors import DiagnosisError, InvalidFile
 
 
@@ -54,16 +54,9 @@ def check_project(file: str) -> None:
 def demo(output: str, lang: str) -> None:
     """Write a demo project filled from the online-shop case (August 2025)."""
     from diagnosis.demo import demo_project
-    from diagnosis.project import save_project
+    from diagnosis.project import dumps
 
-    try:
-        save_project(demo_project(lang), output)
-    except DiagnosisError as exc:
-        fail(exc)
-    except OSError as exc:
-        click.echo(f"error: cannot write {output}: {exc.strerror}", err=True)
-        sys.exit(1)
-    click.echo(f"wrote {output}", err=True)
+    write_output(output, lambda: dumps(demo_project(lang)).encode("utf-8"))
 
 
 @cli.command()

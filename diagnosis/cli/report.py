@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from diagnosis.cli import cli, fail
-from diagnosis.errors import DiagnosisError
+from diagnosis.cli import cli, write_output
 
 
 @cli.command()
@@ -18,16 +15,10 @@ from diagnosis.errors import DiagnosisError
 def report(file: str, fmt: str, lang: str | None, output: str) -> None:
     """Write the diagnosis report of a project file (html, pdf, docx, pptx, xlsx, md)."""
     from diagnosis.project import load_project
-    from diagnosis.project.files import atomic_write
     from diagnosis.report import render_report
 
-    try:
+    def make() -> bytes:
         loaded = load_project(file)
-        content = render_report(loaded.project, loaded.questionnaire, fmt, lang)
-        atomic_write(output, content, backup=False)
-    except DiagnosisError as exc:
-        fail(exc)
-    except OSError as exc:
-        click.echo(f"error: cannot write {output}: {exc.strerror}", err=True)
-        sys.exit(1)
-    click.echo(f"wrote {output}", err=True)
+        return render_report(loaded.project, loaded.questionnaire, fmt, lang)
+
+    write_output(output, make)

@@ -70,7 +70,8 @@ def metric_rows(inp: ReportInput) -> list[dict[str, Any]]:
     return rows
 
 
-def _num(value: Any) -> str:
+def number(value: Any) -> str:
+    """A number as a report shows it: thousands separated, at most two decimals."""
     if value is None:
         return "—"
     if isinstance(value, float):
@@ -97,11 +98,11 @@ def summary_section(inp: ReportInput) -> Section:
         )
         for row in rows:
             met = row["met"]
-            latest = _num(row["latest"]) + (t(f"（{row['latest_checkpoint']} 个月）", f" ({row['latest_checkpoint']} mo)") if row["latest"] is not None else "")
+            latest = number(row["latest"]) + (t(f"（{row['latest_checkpoint']} 个月）", f" ({row['latest_checkpoint']} mo)") if row["latest"] is not None else "")
             table.rows.append([
                 f"{row['name']} ({row['unit']})" if row["unit"] else row["name"],
-                _num(row["baseline"]),
-                _num(row["target"]),
+                number(row["baseline"]),
+                number(row["target"]),
                 latest,
                 {True: t("✔ 达成", "✔ met"), False: t("✘ 未达成", "✘ missed"), None: "—"}[met],
             ])

@@ -34,11 +34,7 @@ def _pareto(inp: ReportInput) -> pareto.ParetoResult | None:
 
 
 def _number(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{value:,}" if isinstance(value, int) else str(value)
+    return "" if value is None else build.number(value)
 
 
 # --- summary extras ---------------------------------------------------------------------------
