@@ -20,7 +20,7 @@ from diagnosis.project.files import SUFFIX
 from diagnosis.project.model import Meta, Project, QuestionnaireRef
 from diagnosis.questionnaire.rules import default_answers
 from ui import nav, state
-from ui.texts import t
+from ui.texts import md, t
 
 UPLOAD = "projects.upload"
 UPLOAD_RESULT = "projects.upload_result"
@@ -85,7 +85,7 @@ def draw_current(lang: str) -> None:
         return
     with st.container(border=True):
         st.caption(t("projects.current", lang))
-        st.markdown(f"**{op.project.meta.title or t('sidebar.untitled', lang)}** · {tr(op.questionnaire.title, lang)}")
+        st.markdown(f"**{md(op.project.meta.title or t('sidebar.untitled', lang))}** · {md(tr(op.questionnaire.title, lang))}")
         left, right, _ = st.columns([1, 1, 2])
         if left.button(t("projects.continue", lang), key="projects.continue", type="primary"):
             st.switch_page(nav.STEPS["goals"])

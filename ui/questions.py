@@ -17,7 +17,7 @@ import streamlit as st
 from diagnosis.i18n import tr
 from diagnosis.questionnaire.rules import _as_number, is_answered, parse_date, validate_answer
 from ui import state, tables
-from ui.texts import t
+from ui.texts import md, t
 
 EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 
@@ -138,15 +138,10 @@ WIDGETS: dict[str, Callable[[Any, Any, str, str], None]] = {
 }
 
 
-def _escape(text: str) -> str:
-    # messages may quote questionnaire text; keep markdown from interpreting it
-    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~:$" else c for c in text)
-
-
 def draw_question(question: Any, answers: dict[str, Any], prefix: str, lang: str) -> None:
     """The question's widget, then its problems (only once it has an answer: not blocking)."""
     value = answers.get(question.id)
     WIDGETS[question.type](question, value, f"{prefix}.{question.id}", lang)
     if is_answered(value):
         for problem in validate_answer(question, value):
-            st.markdown(f":orange[{_escape(tr(problem, lang))}]")
+            st.markdown(f":orange[{md(tr(problem, lang))}]")

@@ -85,3 +85,13 @@ def ago(when: dt.datetime, lang: str, now: dt.datetime | None = None) -> str:
         if seconds >= size:
             return t(f"ago.{unit}", lang, n=seconds // size)
     return t("ago.seconds", lang, n=seconds)
+
+
+def md(text: object) -> str:
+    """User (or questionnaire) text made literal for st.markdown, captions and labels.
+
+    Markdown would otherwise turn it into links, images fetched from the internet,
+    `:material/...:` icons or `:red[...]` colours.
+    """
+    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~:$" else c for c in str(text))
+

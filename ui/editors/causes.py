@@ -22,6 +22,7 @@ from diagnosis.pareto import default_measure, pareto_before_after, pareto_chart,
 from diagnosis.project.model import Fishbone
 from ui.context import StepContext
 from ui.editors import editor
+from ui.texts import md
 
 LEVELS = ("high", "medium", "low")
 UNDO_DEPTH = 30
@@ -294,7 +295,7 @@ def _voting(ctx: StepContext) -> None:
     name = st.text_input(t("参与者", "Participant"), value=ctx.author, key="causes.vote.participant", disabled=ctx.read_only).strip()
     if labels and name and not ctx.read_only:
         left = fb.votes_left(ctx.project.fishbone, name, allowed)
-        st.markdown(t(f"**{name}** 还剩 **{left}** / {allowed} 个点", f"**{name}** has **{left}** of {allowed} dots left"))
+        st.markdown(t(f"**{md(name)}** 还剩 **{left}** / {allowed} 个点", f"**{md(name)}** has **{left}** of {allowed} dots left"))
         choice = st.selectbox(t("原因", "Cause"), list(labels), format_func=labels.get, key="causes.vote.cause")
         mine = fb.find_cause(ctx.project.fishbone, choice).votes.get(name, 0)
         c1, c2 = st.columns(2)
@@ -352,7 +353,7 @@ def _pareto(ctx: StepContext) -> None:
         st.caption(t(f"关键少数：累计占比首次达到 {threshold}% 的前 {len(result.vital_few)} 项。",
                      f"Vital few: the first {len(result.vital_few)} items, whose cumulative share first reaches {threshold}%."))
     if result.other is not None:
-        st.caption(t("“其他”包含：", "“Other” holds: ") + "；".join(f"{r.cause} ({r.value:g})" for r in result.other.rows))
+        st.caption(t("“其他”包含：", "“Other” holds: ") + "；".join(f"{md(r.cause)} ({r.value:g})" for r in result.other.rows))
     if result.excluded:
         st.warning(t("未计入排序：", "Left out of the ranking: ") + "\n\n"
                    + "\n".join(f"- {e.cause}（{e.category}）：{e.reason_text(ctx.lang)}" for e in result.excluded))

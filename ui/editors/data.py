@@ -19,6 +19,7 @@ from diagnosis.tickets.clean import REASONS
 from diagnosis.tickets.metrics import format_value, label
 from ui.context import StepContext
 from ui.editors import editor
+from ui.texts import md
 
 NONE = "—"
 
@@ -157,8 +158,8 @@ def data_editor(ctx: StepContext) -> None:
     st.subheader(ctx.t("工单数据导入", "Ticket data import"))
     source = ctx.project.data.get("source")
     if source:
-        st.caption(ctx.t(f"已导入：{source['name']}（{source['rows']:,} 行，{source['size']:,} 字节，SHA-256 {source['sha256'][:12]}…）",
-                         f"Imported: {source['name']} ({source['rows']:,} rows, {source['size']:,} bytes, SHA-256 {source['sha256'][:12]}…)"))  # fmt: skip
+        st.caption(ctx.t(f"已导入：{md(source['name'])}（{source['rows']:,} 行，{source['size']:,} 字节，SHA-256 {source['sha256'][:12]}…）",
+                         f"Imported: {md(source['name'])} ({source['rows']:,} rows, {source['size']:,} bytes, SHA-256 {source['sha256'][:12]}…)"))  # fmt: skip
     upload = None
     if not ctx.read_only:
         upload = st.file_uploader(ctx.t("上传工单导出（CSV 或 Excel .xlsx）", "Upload a ticket export (CSV or Excel .xlsx)"),

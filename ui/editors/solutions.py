@@ -13,6 +13,7 @@ from diagnosis.project.model import Measure
 from diagnosis.tracking import status_label
 from ui.context import StepContext
 from ui.editors import editor
+from ui.texts import md
 
 NEW = "__new__"
 AUTO = "auto"
@@ -102,12 +103,12 @@ def _measures_by_cause(ctx: StepContext, roots: list) -> None:
     for cause_id in order:
         measures = [m for m in ctx.project.measures if m.root_cause == cause_id]
         label = options.get(cause_id, cause_id) if cause_id else t("（未关联根因）", "(no root cause)")
-        with st.expander(f"{label} · {len(measures)}", expanded=False):
+        with st.expander(f"{md(label)} · {len(measures)}", expanded=False):
             if not measures:
                 st.caption(t("尚无措施", "No measure yet"))
             for m in measures:
                 effect = f"{m.metric}: {m.metric_from:g} → {m.metric_to:g}" if m.metric and m.metric_from is not None and m.metric_to is not None else m.metric
-                st.markdown(f"**{m.title}** — {m.owner or '-'} · {m.due or '-'}" + (f"  \n{effect}" if effect else ""))
+                st.markdown(f"**{md(m.title)}** — {md(m.owner or '-')} · {m.due or '-'}" + (f"  \n{md(effect)}" if effect else ""))
 
 
 def _measure_form(ctx: StepContext, roots: list) -> None:

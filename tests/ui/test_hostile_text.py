@@ -1,0 +1,43 @@
+"""User text shown in the app is data: markdown in it does not become links, images
+(fetched from the internet), icons or colours."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+HOSTILE = "![x](http://evil.invalid/x.png) [click](http://evil.invalid) :material/home: :red[alarm] **bold**"
+
+
+def hostile_editor(kind: str) -> None:
+    import streamlit as st
+
+    from diagnosis import catalog
+    from diagnosis.demo import demo_project
+    from ui.context import StepContext
+    from ui.editors import draw_editor
+
+    hostile = "![x](http://evil.invalid/x.png) [click](http://evil.invalid) :material/home: :red[alarm] **bold**"
+    project = demo_project("en")
+    project.measures[0].title = hostile
+    project.measures[0].owner = hostile
+    project.fishbone.causes[0].text = hostile
+    ctx = StepContext(project=project, questionnaire=catalog.get(project.questionnaire.id).questionnaire, lang="en",
+                      save=lambda description: None, author=hostile)
+    draw_editor(kind, ctx)
+
+
+@pytest.mark.parametrize("kind", ["solutions", "causes"])
+def test_markdown_in_user_text_is_shown_literally(kind):
+    at = AppTest.from_function(hostile_editor, args=(kind,), default_timeout=60).run()
+    assert not at.exception
+    shown = [e.value for e in [*at.markdown, *at.caption]] + [e.label for e in at.expander]
+    hostile = [text for text in shown if "evil" in text]
+    assert hostile, "the hostile text should be on the page"
+    for text in hostile:
+        # every markdown character of the user's text arrives escaped
+        assert not re.search(r"(?<!\\)\]\(http", text)
+        assert not re.search(r"(?<!\\):material/", text) and not re.search(r"(?<!\\):red\[", text)
+        assert not re.search(r"(?<!\\)!\[", text)
