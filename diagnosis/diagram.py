@@ -183,8 +183,10 @@ def _place_columns(bones: list[_Bone], head_left: float) -> None:
 
 
 def _escape(text: str) -> str:
-    # graphviz expands \N, \G, \l... even inside HTML labels: a backslash is written doubled
-    return html.escape(clean(text), quote=True).replace("&#x27;", "'").replace("\\", "&#92;&#92;")
+    # graphviz expands \N, \G, \l... even inside HTML labels: a backslash is written doubled;
+    # and its HTML-label lexer fails on a text that starts with "]", so brackets are entities
+    escaped = html.escape(clean(text), quote=True).replace("&#x27;", "'").replace("\\", "&#92;&#92;")
+    return escaped.replace("[", "&#91;").replace("]", "&#93;")
 
 
 def _label(lines: list[str], size: float, color: str, bold: bool, width: float, height: float, align: str) -> str:

@@ -7,7 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from diagnosis import catalog
@@ -65,6 +65,8 @@ def test_nesting_is_kept_a_sub_cause_joins_its_parents_rib_not_the_bone():
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Cf", "Zl", "Zp", "Co", "Cn"]),
                               min_size=1, max_size=30).filter(lambda s: s.strip()), min_size=1, max_size=8))
+@example(texts=["]"]).via("graphviz's HTML lexer failed on a label starting with ]")
+@example(texts=["]]", "[", "a]b"])
 def test_any_text_a_user_types_is_drawn_as_text(texts):
     project = demo_project("zh")
     project.fishbone = Fishbone()
