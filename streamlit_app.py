@@ -1,9 +1,10 @@
 """The browser app: a guided six-step process diagnosis (./dev run, http://localhost:8501).
 
 Builds the navigation over `app_pages/`, opens the project the URL names (`?project=<id>`)
-and draws the sidebar; each page draws itself. (Not `pages/`: Streamlit serves the first
-request after a server start from a `pages/` folder as a legacy multipage app, bypassing
-this file.)
+and draws the sidebar; each page draws itself. A guest link (`?join=<token>` for
+participants, `?suggest=<token>` for the anonymous suggestion form) gets one page and no
+sidebar, for the whole session. (Not `pages/`: Streamlit serves the first request after a
+server start from a `pages/` folder as a legacy multipage app, bypassing this file.)
 """
 
 import streamlit as st
@@ -12,8 +13,13 @@ from ui import nav, state
 from ui.texts import t
 
 st.set_page_config(page_title=t("app.title", state.lang()), layout="wide")
+guest = state.guest()
+if guest is not None:
+    st.navigation([nav.guest_page(guest[0])], position="hidden").run()
+    st.stop()
 state.sync()
 lang = state.lang()
 page = st.navigation(nav.pages(lang), position="hidden")
 nav.sidebar(page)
+state.watch()
 page.run()

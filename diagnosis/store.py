@@ -1,23 +1,37 @@
 """The project store: every project with its full history of revisions, in one database.
 
 SQLite in the data folder by default (`$DIAGNOSIS_DATA_DIR/diagnosis.sqlite`, data folder
-`./data`); `DIAGNOSIS_DATABASE_URL` points it at another database (PostgreSQL later). Every
-save writes a new *revision* (the whole project as JSON, with time, author and a short
-description) and moves the project's head in the same transaction, so a crash leaves either
-the old or the new revision, never half of one. Saves are optimistic: a writer passes the
-revision it started from and gets `ConflictError` when someone saved in between.
+`./data`); `DIAGNOSIS_DATABASE_URL` (e.g. `postgresql+psycopg://user@host/db`) puts it on a
+server database that several app servers share. The schema is migrated with Alembic
+(`diagnosis/migrations`) when a store opens. Every save writes a new *revision* (the whole
+project as JSON, with time, author and a short description) and moves the project's head in
+the same transaction, so a crash leaves either the old or the new revision, never half of one.
 
-    projects:  id | title | questionnaire_id | revision (head) | created | updated | deleted
-    revisions: project_id | number | saved | author | description | content (project JSON)
+`commit(project, base_revision=n)` is how sessions save: when someone saved after revision n,
+the change is merged onto the newest revision (`diagnosis.merge`) under the project's write
+lock, and values both sides changed are kept as they are stored and recorded as conflicts
+(both values, who, when) for the user to choose. `save(..., base_revision)` is the strict
+form that raises `ConflictError` instead.
+
+    projects:    id | title | questionnaire_id | revision (head) | created | updated | deleted
+    revisions:   project_id | number | saved | author | description | content (project JSON)
+    conflicts:   id | project_id | revision | detail (JSON) | mine_author | theirs_author | created | resolved_*
+    links:       id | token_hash | project_id | kind | label | created | created_by | revoked
+    suggestions: id | project_id | day | text          (see diagnosis.sharing)
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 import os
-from dataclasses import dataclass
+import random
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +39,7 @@ from pydantic import ValidationError
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -38,13 +53,19 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from diagnosis import migrations
 from diagnosis.errors import DiagnosisError
+from diagnosis.merge import Conflict, merge_data, set_at
 from diagnosis.project.files import migrate
-from diagnosis.project.model import Project
+from diagnosis.project.model import FORMAT_VERSION, Project
 
 DATABASE_FILE = "diagnosis.sqlite"
+ANONYMOUS = "anonymous"
+# a save that loses a race (a new project created twice, a busy database) tries again
+ATTEMPTS = 30
+RECENT = 4
 
 metadata = MetaData()
 
@@ -73,6 +94,42 @@ revisions = Table(
     Column("content", Text, nullable=False),
 )
 
+conflicts = Table(
+    "conflicts",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("project_id", String(64), ForeignKey("projects.id"), nullable=False),
+    Column("revision", Integer, nullable=False),  # the revision whose save ran into it
+    Column("detail", Text, nullable=False),  # merge.Conflict as JSON: path, base, mine, theirs
+    Column("mine_author", String(200), nullable=False),
+    Column("theirs_author", String(200), nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False),
+    Column("resolved_revision", Integer, nullable=True),
+    Column("resolved_by", String(200), nullable=True),
+)
+
+links = Table(
+    "links",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("project_id", String(64), ForeignKey("projects.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("revoked", DateTime(timezone=True), nullable=True),
+)
+
+suggestions = Table(
+    "suggestions",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("project_id", String(64), ForeignKey("projects.id"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("text", Text, nullable=False),
+)
+
 
 class ProjectNotFound(DiagnosisError):
     """No project (or no such revision) with that id in the store, or it was deleted."""
@@ -84,6 +141,10 @@ class ConflictError(DiagnosisError):
     def __init__(self, project_id: str, base: int | None, head: int):
         self.project_id, self.base, self.head = project_id, base, head
         super().__init__(f"project '{project_id}' changed meanwhile (revision {head}, this change started from {base})")
+
+
+class NothingToUndo(DiagnosisError):
+    """The revision asked for cannot be undone (the project's first revision, or unknown)."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +172,31 @@ class RevisionInfo:
     saved: dt.datetime
     author: str
     description: str
+
+
+@dataclass(frozen=True)
+class StoredConflict:
+    """A value two people changed differently: the stored one was kept, both are here."""
+
+    id: str
+    project_id: str
+    revision: int
+    conflict: Conflict
+    mine_author: str
+    theirs_author: str
+    created: dt.datetime
+    resolved_revision: int | None = None
+    resolved_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The outcome of `commit`: the new revision, the project as stored, the conflicts met."""
+
+    revision: int
+    project: Project
+    merged: bool = False
+    conflicts: list[StoredConflict] = field(default_factory=list)
 
 
 def data_dir() -> Path:
@@ -152,51 +238,153 @@ def _sqlite_pragmas(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
 
 
+def _retryable(exc: DBAPIError) -> bool:
+    """A lost race worth another attempt: a duplicate new project, a busy or deadlocked database."""
+    if isinstance(exc, IntegrityError):
+        return True
+    text = str(exc.orig).lower()
+    return isinstance(exc, OperationalError) and any(w in text for w in ("locked", "busy", "deadlock", "serializ", "could not obtain"))
+
+
+def _content_data(content: str, project_id: str, number: int) -> dict[str, Any]:
+    """A revision's JSON form, migrated when an older program wrote it."""
+    data = json.loads(content)
+    if data.get("format_version") != FORMAT_VERSION:
+        data = _decode(content, project_id, number).model_dump(mode="json")
+    return data
+
+
 class Store:
     """Projects and their revisions in one database (see the module docstring)."""
 
     def __init__(self, url: str | None = None):
         self.url = url or default_url()
-        self.engine = create_engine(self.url)
+        self.engine = create_engine(self.url, pool_pre_ping=not self.url.startswith("sqlite"))
         if self.engine.dialect.name == "sqlite":
             _sqlite_pragmas(self.engine)
-        metadata.create_all(self.engine)
+        migrations.upgrade(self.engine, self._write())
+        # JSON forms of revisions this store read or wrote lately, (project, number) -> data:
+        # a session's base revision is usually one of them, so a merge parses only the head.
+        # Shared read-only: the merge never mutates its inputs.
+        self._recent: OrderedDict[tuple[str, int], dict[str, Any]] = OrderedDict()
+        self._recent_lock = threading.Lock()
+
+    def close(self) -> None:
+        self.engine.dispose()
 
     def _write(self) -> Connection:
         return self.engine.connect().execution_options(write=True)
 
+    def _retrying(self, work: Callable[[Connection], Any]) -> Any:
+        for attempt in range(ATTEMPTS):
+            try:
+                with self._write() as conn, conn.begin():
+                    return work(conn)
+            except DBAPIError as exc:
+                if attempt == ATTEMPTS - 1 or not _retryable(exc):
+                    raise
+                time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
+        raise AssertionError("unreachable")
+
     # --- writing -------------------------------------------------------------------------
 
     def save(self, project: Project, author: str = "", description: str = "", base_revision: int | None = None) -> int:
-        """Write `project` as a new revision and return its number.
+        """Write `project` as a new revision and return its number (strict).
 
         `base_revision` is the revision the change started from; when another save came in
         between, `ConflictError` is raised and nothing is written. None saves unconditionally
-        (a new project, an uploaded file).
+        (a new project, an uploaded file). Sessions use `commit`, which merges instead.
         """
+        return self._commit(project, author, description, base_revision, strict=True).revision
+
+    def commit(self, project: Project, author: str = "", description: str = "", base_revision: int | None = None) -> Saved:
+        """Write `project` as a new revision; merge it onto newer revisions saved meanwhile.
+
+        `base_revision` is the revision the change started from (None: write as it is). The
+        merge runs under the project's write lock, so any number of concurrent writers all
+        land; values changed on both sides keep the stored one and come back as conflicts.
+        """
+        return self._commit(project, author, description, base_revision, strict=False)
+
+    def _commit(self, project: Project, author: str, description: str, base_revision: int | None, strict: bool) -> Saved:
         pid = project.meta.id
-        saved = _now()
-        content = project.model_dump_json()
-        with self._write() as conn, conn.begin():
-            row = conn.execute(select(projects.c.revision, projects.c.created).where(projects.c.id == pid).with_for_update()).first()
+        author = (author or "").strip()[:200] or ANONYMOUS
+        mine = project.model_dump(mode="json")
+
+        written: list[tuple[int, dict[str, Any]]] = []
+
+        def work(conn: Connection) -> Saved:
+            written.clear()
+            saved = _now()
+            row = conn.execute(select(projects.c.revision).where(projects.c.id == pid).with_for_update()).first()
             head = row.revision if row else 0
-            if base_revision is not None and base_revision != head:
-                raise ConflictError(pid, base_revision, head)
+            stored, found, data = project, [], mine
+            if base_revision is not None and row is not None and base_revision != head:
+                if strict:
+                    raise ConflictError(pid, base_revision, head)
+                base = self._content(conn, pid, base_revision)
+                theirs_author = conn.execute(
+                    select(revisions.c.author).where(revisions.c.project_id == pid, revisions.c.number == head)
+                ).scalar_one()
+                data, found = merge_data(base, mine, self._content(conn, pid, head))
+                try:
+                    stored = Project.model_validate(data)
+                except ValidationError as exc:
+                    raise DiagnosisError(f"the change could not be merged with revision {head}: {exc}") from None
             number = head + 1
-            values = {"title": project.meta.title, "questionnaire_id": project.questionnaire.id, "revision": number, "updated": saved, "deleted": False}
+            values = {"title": stored.meta.title, "questionnaire_id": stored.questionnaire.id, "revision": number,
+                      "updated": saved, "deleted": False}
             if row is None:
                 conn.execute(projects.insert().values(id=pid, created=saved, **values))
             else:
                 conn.execute(update(projects).where(projects.c.id == pid).values(**values))
-            try:
-                conn.execute(
-                    revisions.insert().values(
-                        project_id=pid, number=number, saved=saved, author=author[:200], description=description[:500], content=content
-                    )
-                )
-            except IntegrityError:
-                raise ConflictError(pid, base_revision, number) from None
-        return number
+            conn.execute(revisions.insert().values(project_id=pid, number=number, saved=saved, author=author,
+                                                   description=description[:500], content=stored.model_dump_json()))
+            written.append((number, data))
+            recorded = []
+            if found:
+                for conflict in found:
+                    item = StoredConflict(uuid.uuid4().hex, pid, number, conflict, author, theirs_author, saved)
+                    recorded.append(item)
+                conn.execute(conflicts.insert(), [
+                    {"id": c.id, "project_id": pid, "revision": number, "detail": json.dumps(c.conflict.to_json(), ensure_ascii=False),
+                     "mine_author": author, "theirs_author": c.theirs_author, "created": saved} for c in recorded])
+            return Saved(number, stored, merged=stored is not project, conflicts=recorded)
+
+        result = self._retrying(work)
+        for number, data in written:
+            self._remember(pid, number, data)
+        return result
+
+    def _remember(self, project_id: str, number: int, data: dict[str, Any]) -> None:
+        with self._recent_lock:
+            self._recent[(project_id, number)] = data
+            while len(self._recent) > RECENT:
+                self._recent.popitem(last=False)
+
+    def _content(self, conn: Connection, project_id: str, number: int) -> dict[str, Any]:
+        with self._recent_lock:
+            cached = self._recent.get((project_id, number))
+        if cached is not None:
+            return cached
+        row = conn.execute(
+            select(revisions.c.content).where(revisions.c.project_id == project_id, revisions.c.number == number)
+        ).first()
+        if row is None:
+            raise ProjectNotFound(f"project '{project_id}' has no revision {number}")
+        data = _content_data(row.content, project_id, number)
+        self._remember(project_id, number, data)
+        return data
+
+    def apply(self, project_id: str, change: Callable[[Project], Project | None], author: str = "", description: str = "") -> Saved:
+        """Apply `change` to the newest revision and store the result (merged if someone was faster).
+
+        `change` mutates the project it gets in place, or returns a replacement.
+        """
+        stored = self.load(project_id)
+        project = stored.project.model_copy(deep=True)
+        project = change(project) or project
+        return self.commit(project, author, description, base_revision=stored.revision)
 
     def delete(self, project_id: str) -> None:
         """Hide a project from the list; its revisions stay (a later save brings it back)."""
@@ -204,6 +392,68 @@ class Store:
             result = conn.execute(update(projects).where(projects.c.id == project_id, projects.c.deleted.is_(False)).values(deleted=True))
             if result.rowcount == 0:
                 raise ProjectNotFound(f"no project '{project_id}'")
+
+    # --- history -------------------------------------------------------------------------
+
+    def restore(self, project_id: str, number: int, author: str = "") -> Saved:
+        """Make revision `number` the project again, as a new revision (history stays whole)."""
+        old = self.load(project_id, number)
+        return self.commit(old.project, author, f"restore revision {number}")
+
+    def undo(self, project_id: str, number: int, author: str = "") -> Saved:
+        """Revert exactly the change revision `number` made, on top of everything saved since.
+
+        The change from revision n-1 to n is replayed backwards onto the head: a three-way
+        merge with base n, mine n-1 and theirs the head, so later changes by others stay and a
+        value someone changed again since is kept and reported as a conflict.
+        """
+        if number <= 1:
+            raise NothingToUndo(f"revision {number} created the project; restore an older file instead")
+        info = next((r for r in self.revisions(project_id) if r.number == number), None)
+        if info is None:
+            raise NothingToUndo(f"project '{project_id}' has no revision {number}")
+        before = self.load(project_id, number - 1).project
+        return self.commit(before, author, f"undo revision {number}: {info.description}"[:500], base_revision=number)
+
+    def conflicts(self, project_id: str, open_only: bool = True) -> list[StoredConflict]:
+        """Recorded conflicts of a project, the newest first."""
+        query = select(conflicts).where(conflicts.c.project_id == project_id)
+        if open_only:
+            query = query.where(conflicts.c.resolved_revision.is_(None))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(conflicts.c.created.desc(), conflicts.c.id)).all()
+        return [_conflict(r) for r in rows]
+
+    def resolve(self, conflict_id: str, keep: str, author: str = "") -> Saved:
+        """Settle a conflict: `keep` "mine" puts the recorded value in, "theirs" keeps the stored one.
+
+        Either way the choice is a new revision, and the conflict remembers it.
+        """
+        if keep not in ("mine", "theirs"):
+            raise DiagnosisError("keep 'mine' or 'theirs'")
+        with self.engine.connect() as conn:
+            row = conn.execute(select(conflicts).where(conflicts.c.id == conflict_id)).first()
+        if row is None:
+            raise DiagnosisError(f"no conflict '{conflict_id}'")
+        item = _conflict(row)
+        c = item.conflict
+
+        def choose(project: Project) -> Project | None:
+            if keep == "theirs":
+                return None
+            data = project.model_dump(mode="json")
+            set_at(data, c.path, c.mine, delete=c.mine_deleted)
+            try:
+                return Project.model_validate(data)
+            except ValidationError as exc:
+                raise DiagnosisError(f"the value cannot be put back: {exc}") from None
+
+        who = item.mine_author if keep == "mine" else item.theirs_author
+        saved = self.apply(item.project_id, choose, author, f"conflict on {c.where}: kept {who}'s value"[:500])
+        with self._write() as conn, conn.begin():
+            conn.execute(update(conflicts).where(conflicts.c.id == conflict_id)
+                         .values(resolved_revision=saved.revision, resolved_by=(author or ANONYMOUS)[:200]))
+        return saved
 
     # --- reading -------------------------------------------------------------------------
 
@@ -235,15 +485,18 @@ class Store:
             ).all()
         return [ProjectSummary(r.id, r.title, r.questionnaire_id, r.revision, _utc(r.created), _utc(r.updated)) for r in rows]
 
-    def revisions(self, project_id: str) -> list[RevisionInfo]:
+    def revisions(self, project_id: str, limit: int | None = None) -> list[RevisionInfo]:
         """The history of a project, newest first (without the contents)."""
+        query = (select(revisions.c.number, revisions.c.saved, revisions.c.author, revisions.c.description)
+                 .where(revisions.c.project_id == project_id).order_by(revisions.c.number.desc()))
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(revisions.c.number, revisions.c.saved, revisions.c.author, revisions.c.description)
-                .where(revisions.c.project_id == project_id)
-                .order_by(revisions.c.number.desc())
-            ).all()
+            rows = conn.execute(query.limit(limit) if limit else query).all()
         return [RevisionInfo(r.number, _utc(r.saved), r.author, r.description) for r in rows]
+
+
+def _conflict(row: Any) -> StoredConflict:
+    return StoredConflict(row.id, row.project_id, row.revision, Conflict.from_json(json.loads(row.detail)), row.mine_author,
+                          row.theirs_author, _utc(row.created), row.resolved_revision, row.resolved_by)
 
 
 def _decode(content: str, project_id: str, number: int) -> Project:
@@ -252,25 +505,3 @@ def _decode(content: str, project_id: str, number: int) -> Project:
         return Project.model_validate(migrate(json.loads(content), f"{project_id}@{number}"))
     except (ValueError, ValidationError) as exc:
         raise DiagnosisError(f"revision {number} of project '{project_id}' cannot be read: {exc}") from None
-
-
-_TOP_LEVEL = ("meta", "questionnaire", "fishbone", "measures", "checkins", "evaluation", "data", "cycle", "history")
-
-
-def rebase(base: Project, mine: Project, theirs: Project) -> Project:
-    """Replay the changes from `base` to `mine` onto `theirs` (a save that lost a race).
-
-    Answers merge question by question, the other parts of the project as a whole: what I
-    changed wins, what I left alone keeps their version. Finer merging comes later.
-    """
-    merged = theirs.model_copy(deep=True)
-    for qid in set(base.answers) | set(mine.answers):
-        if mine.answers.get(qid) != base.answers.get(qid):
-            if qid in mine.answers:
-                merged.answers[qid] = mine.answers[qid]
-            else:
-                merged.answers.pop(qid, None)
-    for name in _TOP_LEVEL:
-        if getattr(mine, name) != getattr(base, name):
-            setattr(merged, name, copy.deepcopy(getattr(mine, name)))
-    return merged

@@ -15,6 +15,24 @@ PYTHON = sys.executable
 os.environ.setdefault("DIAGNOSIS_QUESTIONNAIRES", str(ROOT / "questionnaires"))
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """One PostgreSQL server per test process, started on first use (see tests/postgres.py)."""
+    from tests.postgres import PostgresServer
+
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request, tmp_path):
+    """A fresh, empty store database: a SQLite file, then a new database on the test server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'diagnosis.sqlite'}"
+    return request.getfixturevalue("postgres").new_database()
+
+
 @pytest.fixture
 def all_types():
     from diagnosis.questionnaire import load_questionnaire

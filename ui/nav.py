@@ -1,7 +1,8 @@
 """The app's pages and the sidebar that walks through them.
 
 The sidebar shows the project title and its save state, the six steps with how many required
-questions are answered, previous/next, the language and the participant's name.
+questions are answered, previous/next, History and Share, conflicts this session ran into,
+the language and the participant's name. Guest links get their own one-page navigation.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ import streamlit as st
 
 from diagnosis.i18n import tr
 from diagnosis.questionnaire.rules import step_completeness
-from ui import state
-from ui.texts import ago, t
+from ui import conflicts, state
+from ui.texts import ago, md, t
 
 PROJECTS = "app_pages/projects.py"
+HISTORY = "app_pages/history.py"
+SHARE = "app_pages/share.py"
+GUEST_PAGES = {"join": "app_pages/join.py", "suggest": "app_pages/suggest.py"}
 REPORT = "app_pages/report.py"
 # step kind -> page file; the order is the method's
 STEPS = {
@@ -38,7 +42,14 @@ def pages(lang: str) -> list[st.Page]:
     for kind, path in STEPS.items():
         out.append(st.Page(path, title=step_title(kind, lang), url_path=kind))
     out.append(st.Page(REPORT, title=t("nav.report", lang), url_path="report"))
+    out.append(st.Page(HISTORY, title="修改历史" if lang == "zh" else "History", url_path="history"))
+    out.append(st.Page(SHARE, title="邀请与建议" if lang == "zh" else "Share", url_path="share"))
     return out
+
+
+def guest_page(kind: str) -> st.Page:
+    """The only page a guest link's session can reach."""
+    return st.Page(GUEST_PAGES[kind], title="参与" if kind == "join" else "建议", url_path=kind, default=True)
 
 
 def _go_lang() -> None:
@@ -61,7 +72,7 @@ def sidebar(current: st.Page) -> None:
             st.markdown(f"**{t('sidebar.no_project', lang)}**")
         else:
             title = op.project.meta.title or str(op.project.answers.get("project_name") or "") or t("sidebar.untitled", lang)
-            st.markdown(f"**{title}**")
+            st.markdown(f"**{md(title)}**")
             st.caption(t("save.saved_ago", lang, ago=ago(op.saved, lang)))
         st.page_link(PROJECTS, label=t("nav.projects", lang))
         if op is not None:
@@ -78,9 +89,22 @@ def sidebar(current: st.Page) -> None:
                 prev_col.page_link(order[position - 1], label=t("sidebar.prev", lang))
             if position < len(order) - 1:
                 next_col.page_link(order[position + 1], label=t("sidebar.next", lang))
+            st.page_link(HISTORY, label="🕘 " + ("修改历史" if lang == "zh" else "History"))
+            st.page_link(SHARE, label="🔗 " + ("邀请与建议" if lang == "zh" else "Share"))
+            conflicts.draw_mine(lang)
         st.divider()
         st.session_state["sidebar.lang"] = lang
         st.segmented_control(t("sidebar.language", lang), options=["zh", "en"], format_func={"zh": "中文", "en": "English"}.get,
                              key="sidebar.lang", on_change=_go_lang, required=True)
         st.session_state["sidebar.author"] = state.author()
         st.text_input(t("sidebar.author", lang), key="sidebar.author", on_change=_go_author)
+
+
+def project_or_hint(lang: str) -> state.OpenProject | None:
+    """The open project; without one, a hint that points to the Projects page."""
+    op = state.get()
+    if op is None:
+        st.info(t("step.no_project", lang))
+        st.page_link(PROJECTS, label=t("step.go_projects", lang))
+    return op
+

@@ -13,7 +13,6 @@ import streamlit as st
 from diagnosis.errors import DiagnosisError
 from diagnosis.report import FORMATS, build_report, render, report_filename
 from ui import nav, state
-from ui.texts import t
 
 LABELS = {
     "html": ("网页 HTML", "HTML"),
@@ -39,11 +38,9 @@ def _cached(key: str, make):  # type: ignore[no-untyped-def]
 def draw_page() -> None:
     lang = state.lang()
     tx = (lambda zh, en: zh if lang == "zh" else en)  # noqa: E731
-    op = state.get()
     st.title(tx("诊断报告", "Diagnosis report"))
+    op = nav.project_or_hint(lang)
     if op is None:
-        st.info(t("step.no_project", lang))
-        st.page_link(nav.PROJECTS, label=t("step.go_projects", lang))
         return
     report_lang = st.segmented_control(
         tx("报告语言", "Report language"), options=["zh", "en"], default=lang,

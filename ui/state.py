@@ -3,12 +3,16 @@
 The store is the truth; the session holds the open project (one `OpenProject` under one key)
 and the URL names it (`?project=<id>`), so a refresh, a new tab or a restarted server opens
 exactly what was stored. Every change goes through `save()`: a new revision at once. When
-another session saved in between, the change is replayed onto the newer revision.
+another session saved in between, the store merges the change onto the newer revision
+(`Store.commit`); values both changed come back as conflicts this session is shown. `watch()`
+polls the head revision (one small SELECT) and reruns the app when someone else saved.
+Guest sessions (`?join=` participant links, `?suggest=` suggestion forms) never open a project.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,14 +25,18 @@ from diagnosis.project.files import resolve_questionnaire, touch
 from diagnosis.project.model import Project
 from diagnosis.questionnaire.model import Questionnaire
 from diagnosis.questionnaire.rules import is_answered
-from diagnosis.store import ConflictError, ProjectNotFound, Store, default_url, rebase
+from diagnosis.store import ProjectNotFound, Saved, Store, default_url
 from ui.texts import t
 
 OPEN = "state.open"
 LANG = "state.lang"
 AUTHOR = "state.author"
 FLASH = "state.flash"
+MINE = "state.mine"  # project id -> revision numbers this session saved (for "undo my last change")
+CONFLICTS = "state.conflicts"  # ids of conflicts this session's saves ran into
+GUEST = "state.guest"  # ("join" | "suggest", token) once a guest link opened this session
 PARAM = "project"
+GUEST_PARAMS = ("join", "suggest")
 
 
 @dataclass
@@ -37,8 +45,6 @@ class OpenProject:
     questionnaire: Questionnaire
     revision: int
     saved: dt.datetime
-    # the project as stored at `revision`: what a change that lost a race is replayed from
-    base: Project
 
 
 @st.cache_resource(show_spinner=False)
@@ -79,10 +85,20 @@ def show_flash() -> None:
 def _open(project_id: str) -> OpenProject:
     stored = store().load(project_id)
     questionnaire = resolve_questionnaire(stored.project)
-    op = OpenProject(stored.project, questionnaire, stored.revision, stored.saved, stored.project.model_copy(deep=True))
+    op = OpenProject(stored.project, questionnaire, stored.revision, stored.saved)
     st.session_state[OPEN] = op
     st.session_state[LANG] = op.project.meta.language
     return op
+
+
+def guest() -> tuple[str, str] | None:
+    """("join" | "suggest", token) when a guest link opened this session (it stays a guest)."""
+    for kind in GUEST_PARAMS:
+        token = st.query_params.get(kind)
+        if token:
+            st.session_state[GUEST] = (kind, token)
+            st.session_state.pop(OPEN, None)
+    return st.session_state.get(GUEST)
 
 
 def sync() -> OpenProject | None:
@@ -112,6 +128,25 @@ def sync() -> OpenProject | None:
     return op
 
 
+def refresh_seconds() -> float:
+    raw = os.environ.get("DIAGNOSIS_REFRESH_SECONDS", "")
+    try:
+        return max(0.5, float(raw)) if raw else 3.0
+    except ValueError:
+        return 3.0
+
+
+@st.fragment(run_every=refresh_seconds())
+def watch() -> None:
+    """Rerun the app when someone else saved the open project (polls the head: one small SELECT)."""
+    op = get()
+    if op is None:
+        return
+    head = store().head(op.project.meta.id)
+    if head is not None and head != op.revision:
+        st.rerun(scope="app")
+
+
 def open_project(project_id: str) -> OpenProject:
     op = _open(project_id)
     st.query_params[PARAM] = project_id
@@ -132,22 +167,38 @@ def close() -> None:
 
 
 def save(description: str) -> None:
-    """Store the open project (changed in place) as a new revision, at once."""
+    """Store the open project (changed in place) as a new revision, at once (merged if need be)."""
     op = get()
     if op is None:
         return
     touch(op.project)
-    for _attempt in range(5):
-        try:
-            op.revision = store().save(op.project, author(), description, base_revision=op.revision)
-            break
-        except ConflictError:
-            latest = store().load(op.project.meta.id)
-            op.project = rebase(op.base, op.project, latest.project)
-            op.revision = latest.revision
-            flash("info", t("save.conflict", lang()))
+    saved = store().commit(op.project, author(), description, base_revision=op.revision)
+    remember(saved, op.project.meta.id)
+    if saved.merged:
+        op.project = saved.project
+        flash("info", t("save.conflict", lang()))
+    op.revision = saved.revision
     op.saved = dt.datetime.now(dt.UTC)
-    op.base = op.project.model_copy(deep=True)
+
+
+def remember(saved: Saved, project_id: str) -> None:
+    """Note a revision this session wrote (undo) and the conflicts it ran into (shown to it)."""
+    st.session_state.setdefault(MINE, {}).setdefault(project_id, []).append(saved.revision)
+    if saved.conflicts:
+        st.session_state.setdefault(CONFLICTS, []).extend(c.id for c in saved.conflicts)
+
+
+def my_revisions(project_id: str) -> list[int]:
+    return list(st.session_state.get(MINE, {}).get(project_id, []))
+
+
+def adopt(saved: Saved) -> None:
+    """Make a revision written outside `save` (restore, undo, a chosen value) the open one."""
+    op = get()
+    if op is None:
+        return
+    remember(saved, op.project.meta.id)
+    op.project, op.revision, op.saved = saved.project, saved.revision, dt.datetime.now(dt.UTC)
 
 
 def change(description: str, mutate: Callable[[Project], None]) -> None:

@@ -20,11 +20,9 @@ from ui.texts import t
 
 def draw_step(kind: str) -> None:
     state.show_flash()
-    op = state.get()
     lang = state.lang()
+    op = nav.project_or_hint(lang)
     if op is None:
-        st.info(t("step.no_project", lang))
-        st.page_link(nav.PROJECTS, label=t("step.go_projects", lang))
         return
     questionnaire = op.questionnaire
     step = questionnaire.step_of(kind)

@@ -31,11 +31,13 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(data: Path):
-    """`streamlit run` on a free port with its store in `data`; yields the base URL."""
+def running_app(data: Path, database_url: str | None = None, **extra_env: str):
+    """`streamlit run` on a free port with its store in `data` (or on `database_url`); yields the base URL."""
     port = _free_port()
-    env = {**os.environ, "DIAGNOSIS_DATA_DIR": str(data)}
+    env = {**os.environ, "DIAGNOSIS_DATA_DIR": str(data), **extra_env}
     env.pop("DIAGNOSIS_DATABASE_URL", None)
+    if database_url:
+        env["DIAGNOSIS_DATABASE_URL"] = database_url
     log_path = data / "streamlit.log"
     with open(log_path, "wb") as log:
         server = subprocess.Popen(

@@ -12,8 +12,6 @@ HOSTILE = "![x](http://evil.invalid/x.png) [click](http://evil.invalid) :materia
 
 
 def hostile_editor(kind: str) -> None:
-    import streamlit as st
-
     from diagnosis import catalog
     from diagnosis.demo import demo_project
     from ui.context import StepContext

@@ -1,4 +1,7 @@
-"""The project store keeps every revision and refuses saves that started from a stale one."""
+"""The project store keeps every revision, merges concurrent saves and records conflicts.
+
+Every test here runs twice: on SQLite and on a PostgreSQL server (the `store_url` fixture).
+"""
 
 from __future__ import annotations
 
@@ -7,20 +10,23 @@ import threading
 
 import pytest
 
+from diagnosis import fishbone as fb
 from diagnosis.demo import demo_project
 from diagnosis.project import new_project
-from diagnosis.store import ConflictError, ProjectNotFound, Store, rebase
+from diagnosis.store import ANONYMOUS, ConflictError, NothingToUndo, ProjectNotFound, Store
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
+def store(store_url):
+    s = Store(store_url)
+    yield s
+    s.close()
+
+
+def test_the_default_store_lives_in_the_data_folder_in_wal_mode(tmp_path, monkeypatch):
     monkeypatch.setenv("DIAGNOSIS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("DIAGNOSIS_DATABASE_URL", raising=False)
-    return Store()
-
-
-def test_the_store_lives_in_the_data_folder_in_wal_mode(store, tmp_path):
-    store.save(new_project("customer_service_diagnosis", title="t"))
+    Store().save(new_project("customer_service_diagnosis", title="t"))
     path = tmp_path / "data" / "diagnosis.sqlite"
     assert path.exists()
     assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -42,12 +48,12 @@ def test_every_save_is_a_new_revision_and_old_revisions_stay_readable(store):
     project.answers["project_name"] = "第二版"
     store.save(project, "张伟", "name again", base_revision=2)
     assert [r.number for r in store.revisions(project.meta.id)] == [3, 2, 1]
-    assert [r.author for r in store.revisions(project.meta.id)] == ["张伟", "李敏", ""]
+    assert [r.author for r in store.revisions(project.meta.id)] == ["张伟", "李敏", ANONYMOUS]
     assert store.load(project.meta.id, revision=2).project.answers["project_name"] == "第一版"
     assert store.load(project.meta.id).project.answers["project_name"] == "第二版"
 
 
-def test_a_save_from_a_stale_revision_raises_a_conflict_and_writes_nothing(store):
+def test_a_strict_save_from_a_stale_revision_raises_a_conflict_and_writes_nothing(store):
     project = new_project("customer_service_diagnosis")
     store.save(project)
     store.save(project, base_revision=1)
@@ -57,7 +63,7 @@ def test_a_save_from_a_stale_revision_raises_a_conflict_and_writes_nothing(store
     assert len(store.revisions(project.meta.id)) == 2
 
 
-def test_two_writers_racing_on_the_same_base_revision_get_one_success_and_one_conflict(store):
+def test_two_strict_writers_racing_on_the_same_base_revision_get_one_success_and_one_conflict(store):
     project = new_project("customer_service_diagnosis")
     store.save(project)
     outcomes: list[str] = []
@@ -107,21 +113,123 @@ def test_saving_a_deleted_project_again_brings_it_back_with_its_history(store):
     assert store.head(project.meta.id) == 2
 
 
-def test_a_store_given_a_database_url_uses_it(tmp_path, monkeypatch):
+def test_a_store_given_a_database_url_in_the_environment_uses_it(tmp_path, monkeypatch):
     monkeypatch.setenv("DIAGNOSIS_DATABASE_URL", f"sqlite:///{tmp_path / 'elsewhere.db'}")
     Store().save(new_project("customer_service_diagnosis"))
     assert (tmp_path / "elsewhere.db").exists()
 
 
-def test_rebase_replays_my_answer_changes_onto_their_newer_version():
-    base = new_project("customer_service_diagnosis")
-    base.answers["project_name"] = "old"
-    mine = base.model_copy(deep=True)
-    mine.answers["project_name"] = "mine"
-    theirs = base.model_copy(deep=True)
-    theirs.answers["problem_statement"] = "theirs wrote this"
-    theirs.meta.title = "their title"
-    merged = rebase(base, mine, theirs)
-    assert merged.answers["project_name"] == "mine"
-    assert merged.answers["problem_statement"] == "theirs wrote this"
-    assert merged.meta.title == "their title"
+# --- merging concurrent changes -----------------------------------------------------------------
+
+
+def _two_sessions(store):
+    project = demo_project("zh")
+    store.save(project, "facilitator", "demo")
+    return store.load("demo").project, store.load("demo").project
+
+
+def test_a_commit_from_a_stale_revision_merges_both_peoples_additions(store):
+    a, b = _two_sessions(store)
+    fb.add_cause(a.fishbone, "知识库过时", "material", author="李敏")
+    store.commit(a, "李敏", "add", base_revision=1)
+    fb.add_cause(b.fishbone, "排班不足", "environment", author="张伟")
+    saved = store.commit(b, "张伟", "add", base_revision=1)
+    assert saved.merged and saved.revision == 3 and saved.conflicts == []
+    texts = [c.text for c in fb.iter_causes(store.load("demo").project.fishbone)]
+    assert "知识库过时" in texts and "排班不足" in texts
+
+
+def test_votes_of_different_people_on_the_same_cause_all_land(store):
+    a, b = _two_sessions(store)
+    cause = a.fishbone.causes[0].id
+    fb.cast_vote(a.fishbone, cause, "新人甲", 5, 2)
+    fb.cast_vote(b.fishbone, cause, "新人乙", 5, 1)
+    store.commit(a, "李敏", "vote", base_revision=1)
+    store.commit(b, "张伟", "vote", base_revision=1)
+    votes = fb.find_cause(store.load("demo").project.fishbone, cause).votes
+    assert votes["新人甲"] == 2 and votes["新人乙"] == 1
+
+
+def test_the_same_field_changed_by_two_people_keeps_the_stored_value_and_records_both(store):
+    a, b = _two_sessions(store)
+    a.answers["project_name"] = "李敏的名称"
+    store.commit(a, "李敏", "name", base_revision=1)
+    b.answers["project_name"] = "张伟的名称"
+    saved = store.commit(b, "张伟", "name", base_revision=1)
+    assert store.load("demo").project.answers["project_name"] == "李敏的名称"
+    assert len(saved.conflicts) == 1
+    conflict = store.conflicts("demo")[0]
+    assert conflict.conflict.path == ("answers", "project_name")
+    assert (conflict.conflict.mine, conflict.conflict.theirs) == ("张伟的名称", "李敏的名称")
+    assert (conflict.mine_author, conflict.theirs_author) == ("张伟", "李敏")
+    assert conflict.created is not None and conflict.revision == 3
+
+
+def test_choosing_my_value_in_a_conflict_is_a_new_revision_and_closes_the_conflict(store):
+    a, b = _two_sessions(store)
+    a.answers["project_name"] = "theirs"
+    store.commit(a, "李敏", "name", base_revision=1)
+    b.answers["project_name"] = "mine"
+    store.commit(b, "张伟", "name", base_revision=1)
+    conflict = store.conflicts("demo")[0]
+    saved = store.resolve(conflict.id, "mine", "张伟")
+    assert saved.revision == 4
+    assert store.load("demo").project.answers["project_name"] == "mine"
+    assert store.conflicts("demo") == []
+    assert store.conflicts("demo", open_only=False)[0].resolved_revision == 4
+
+
+def test_choosing_their_value_keeps_the_stored_one(store):
+    a, b = _two_sessions(store)
+    a.fishbone.causes[0].text = "theirs"
+    store.commit(a, "李敏", "edit", base_revision=1)
+    b.fishbone.causes[0].text = "mine"
+    store.commit(b, "张伟", "edit", base_revision=1)
+    conflict = store.conflicts("demo")[0]
+    store.resolve(conflict.id, "theirs", "张伟")
+    assert store.load("demo").project.fishbone.causes[0].text == "theirs"
+    assert store.conflicts("demo") == []
+
+
+# --- history ------------------------------------------------------------------------------------
+
+
+def test_restoring_a_revision_is_a_new_revision_with_its_content(store):
+    project = new_project("customer_service_diagnosis")
+    store.save(project)
+    project.answers["project_name"] = "v2"
+    store.save(project, base_revision=1)
+    saved = store.restore(project.meta.id, 1, "王经理")
+    assert saved.revision == 3
+    assert "project_name" not in store.load(project.meta.id).project.answers
+    assert store.revisions(project.meta.id)[0].description == "restore revision 1"
+
+
+def test_undoing_my_last_change_keeps_later_changes_of_others(store):
+    mine, theirs = _two_sessions(store)
+    mine.answers["project_name"] = "my name"
+    store.commit(mine, "李敏", "name", base_revision=1)  # revision 2
+    fb.add_cause(theirs.fishbone, "后来的原因", "people")
+    store.commit(theirs, "张伟", "add", base_revision=1)  # revision 3, merged
+    saved = store.undo("demo", 2, "李敏")
+    project = store.load("demo").project
+    assert saved.revision == 4 and saved.conflicts == []
+    assert project.answers["project_name"] == store.load("demo", 1).project.answers["project_name"]
+    assert "后来的原因" in [c.text for c in fb.iter_causes(project.fishbone)]
+
+
+def test_undoing_a_change_someone_changed_again_keeps_theirs_and_reports_it(store):
+    project, _ = _two_sessions(store)
+    project.answers["project_name"] = "mine"
+    store.commit(project, "李敏", "name", base_revision=1)
+    project.answers["project_name"] = "theirs later"
+    store.commit(project, "张伟", "name", base_revision=2)
+    saved = store.undo("demo", 2, "李敏")
+    assert store.load("demo").project.answers["project_name"] == "theirs later"
+    assert len(saved.conflicts) == 1
+
+
+def test_the_first_revision_cannot_be_undone(store):
+    store.save(new_project("customer_service_diagnosis"))
+    with pytest.raises(NothingToUndo):
+        store.undo(store.list_projects()[0].id, 1)

@@ -20,7 +20,7 @@ from ui.editors import editor
 @editor("evaluation")
 def evaluation_editor(ctx: StepContext) -> None:
     t = ctx.t
-    project, questionnaire = ctx.project, ctx.questionnaire
+    project = ctx.project
     st.caption(t(f"当前为第 {project.cycle} 轮改善。", f"This is improvement cycle {project.cycle}."))
     goals = ev.metric_goals(project.answers)
     if not goals:

@@ -1,0 +1,228 @@
+"""Participant links and anonymous suggestions: letting people in without letting them see everything.
+
+A facilitator creates a *link* for one project: a random token (shown once, stored only as
+its SHA-256) of one of two kinds.
+
+- `participant`: `Participant(store, token)` may read the fishbone's cause list and add
+  causes, sub-causes, dot votes and suggestions to that project, nothing else: no answers,
+  no plan, no other project. Every call checks the token again, so a revoked link stops at once.
+- `suggest`: the anonymous suggestion form for frontline staff. A suggestion is stored with its
+  project and the date only: no name, session, address, link or time of day. The facilitator
+  sees suggestions only once at least `threshold` (3 unless configured) have arrived, in an
+  order that says nothing about who came first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+
+from diagnosis import fishbone as fb
+from diagnosis.cjk import clean
+from diagnosis.errors import DiagnosisError
+from diagnosis.project.files import resolve_questionnaire
+from diagnosis.store import ANONYMOUS, ProjectNotFound, Store, links, suggestions
+
+KINDS = ("participant", "suggest")
+MAX_SUGGESTION = 2000
+DEFAULT_THRESHOLD = 3
+
+
+class LinkNotFound(DiagnosisError):
+    """No link with that token (mistyped, or never made)."""
+
+
+class LinkRevoked(DiagnosisError):
+    """The facilitator revoked this link."""
+
+
+@dataclass(frozen=True)
+class Link:
+    id: str
+    project_id: str
+    kind: str
+    label: str
+    created: dt.datetime
+    created_by: str
+    revoked: dt.datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked is None
+
+
+@dataclass(frozen=True)
+class CauseView:
+    """What a participant sees of a cause: its place, text and votes, nothing else."""
+
+    id: str
+    category: str
+    text: str
+    depth: int
+    votes: int
+    mine: int
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    count: int
+    threshold: int
+    texts: list[str]  # empty until `count` reaches `threshold`
+
+    @property
+    def visible(self) -> bool:
+        return self.count >= self.threshold
+
+
+def threshold() -> int:
+    """How many suggestions must arrive before the facilitator sees any (DIAGNOSIS_SUGGESTION_THRESHOLD)."""
+    raw = os.environ.get("DIAGNOSIS_SUGGESTION_THRESHOLD", "")
+    return max(1, int(raw)) if raw.strip().isdigit() else DEFAULT_THRESHOLD
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    return None if value is None else value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _link(row) -> Link:
+    return Link(row.id, row.project_id, row.kind, row.label, _utc(row.created), row.created_by, _utc(row.revoked))
+
+
+# --- the facilitator's side ----------------------------------------------------------------------
+
+
+def create_link(store: Store, project_id: str, kind: str, created_by: str = "", label: str = "") -> tuple[str, Link]:
+    """A new link for a project: (the token, to hand out once; the link as stored)."""
+    if kind not in KINDS:
+        raise DiagnosisError(f"a link is one of {', '.join(KINDS)}")
+    if store.head(project_id) is None:
+        raise ProjectNotFound(f"no project '{project_id}'")
+    token = secrets.token_urlsafe(24)
+    row = {"id": uuid.uuid4().hex[:16], "token_hash": _hash(token), "project_id": project_id, "kind": kind,
+           "label": clean(label)[:200], "created": dt.datetime.now(dt.UTC), "created_by": (created_by or ANONYMOUS)[:200],
+           "revoked": None}
+    with store._write() as conn, conn.begin():
+        conn.execute(links.insert().values(**row))
+    return token, Link(row["id"], project_id, kind, row["label"], row["created"], row["created_by"], None)
+
+
+def project_links(store: Store, project_id: str) -> list[Link]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(links).where(links.c.project_id == project_id).order_by(links.c.created.desc())).all()
+    return [_link(r) for r in rows]
+
+
+def revoke_link(store: Store, link_id: str) -> None:
+    with store._write() as conn, conn.begin():
+        result = conn.execute(update(links).where(links.c.id == link_id, links.c.revoked.is_(None))
+                              .values(revoked=dt.datetime.now(dt.UTC)))
+    if result.rowcount == 0:
+        raise LinkNotFound(f"no active link '{link_id}'")
+
+
+def suggestions_of(store: Store, project_id: str, minimum: int | None = None) -> Suggestions:
+    """The project's anonymous suggestions, only once at least `minimum` arrived (sorted by text)."""
+    minimum = threshold() if minimum is None else minimum
+    with store.engine.connect() as conn:
+        count = conn.execute(select(func.count()).select_from(suggestions).where(suggestions.c.project_id == project_id)).scalar()
+        texts = []
+        if count >= minimum:
+            texts = sorted(conn.execute(select(suggestions.c.text).where(suggestions.c.project_id == project_id)).scalars())
+    return Suggestions(count, minimum, texts)
+
+
+# --- the link holder's side ----------------------------------------------------------------------
+
+
+def resolve(store: Store, token: str, kind: str) -> Link:
+    """The active link of `kind` behind a token; LinkNotFound / LinkRevoked otherwise."""
+    if not token or len(token) > 200:
+        raise LinkNotFound("no such link")
+    with store.engine.connect() as conn:
+        row = conn.execute(select(links).where(links.c.token_hash == _hash(token))).first()
+    if row is None or row.kind != kind:
+        raise LinkNotFound("no such link")
+    if row.revoked is not None:
+        raise LinkRevoked("this link was revoked")
+    if store.head(row.project_id) is None:
+        raise LinkNotFound("the project of this link no longer exists")
+    return _link(row)
+
+
+def add_suggestion(store: Store, project_id: str, text: str) -> None:
+    """Store a suggestion with its date only (no name, session, address, link or time)."""
+    value = clean(text)
+    if not value:
+        raise DiagnosisError("a suggestion needs a text")
+    if len(value) > MAX_SUGGESTION:
+        raise DiagnosisError(f"a suggestion has at most {MAX_SUGGESTION} characters ({len(value)} given)")
+    with store._write() as conn, conn.begin():
+        conn.execute(suggestions.insert().values(id=uuid.uuid4().hex, project_id=project_id, day=dt.date.today(), text=value))
+
+
+def suggest(store: Store, token: str, text: str) -> None:
+    """The anonymous form: a suggestion through a `suggest` link."""
+    add_suggestion(store, resolve(store, token, "suggest").project_id, text)
+
+
+class Participant:
+    """What a participant link allows, and nothing more (see the module docstring)."""
+
+    def __init__(self, store: Store, token: str):
+        self._store, self._token = store, token
+        self.link = resolve(store, token, "participant")
+
+    def _project_id(self) -> str:
+        return resolve(self._store, self._token, "participant").project_id
+
+    def title(self) -> str:
+        return self._store.load(self._project_id()).project.meta.title
+
+    def categories(self) -> list[tuple[str, dict]]:
+        """(category id, its label in each language) of the project's fishbone."""
+        questionnaire = resolve_questionnaire(self._store.load(self._project_id()).project)
+        return [(c.id, c.label if isinstance(c.label, dict) else {"zh": c.label, "en": c.label}) for c in questionnaire.cause_categories]
+
+    def votes_allowed(self) -> int:
+        return resolve_questionnaire(self._store.load(self._project_id()).project).analysis.votes_per_participant
+
+    def problem(self) -> str:
+        project = self._store.load(self._project_id()).project
+        return project.fishbone.problem or str(project.answers.get("problem_statement") or "")
+
+    def causes(self, participant: str = "") -> list[CauseView]:
+        fishbone = self._store.load(self._project_id()).project.fishbone
+        return [CauseView(c.id, c.category, c.text, depth, c.vote_total, c.votes.get(participant, 0))
+                for c, _parent, depth in fb.walk(fishbone)]
+
+    def add_cause(self, text: str, category: str | None = None, parent_id: str | None = None, participant: str = "") -> str:
+        added: list[str] = []
+        name = clean(participant) or ANONYMOUS
+
+        def change(project) -> None:
+            added.append(fb.add_cause(project.fishbone, text, category, parent_id=parent_id, author=name).id)
+
+        self._store.apply(self._project_id(), change, name, f"participant: add cause {clean(text)[:80]}")
+        return added[0]
+
+    def vote(self, cause_id: str, participant: str, dots: int = 1) -> None:
+        allowed = self.votes_allowed()
+        self._store.apply(self._project_id(), lambda p: fb.cast_vote(p.fishbone, cause_id, participant, allowed, dots) and None,
+                          participant, f"participant: vote {dots}")
+
+    def withdraw(self, cause_id: str, participant: str) -> None:
+        self._store.apply(self._project_id(), lambda p: fb.withdraw_vote(p.fishbone, cause_id, participant) and None,
+                          participant, "participant: withdraw a vote")
+
+    def suggest(self, text: str) -> None:
+        add_suggestion(self._store, self._project_id(), text)

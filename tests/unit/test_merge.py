@@ -1,0 +1,139 @@
+"""Three-way merge of a project and the readable diff between two revisions (pure functions)."""
+
+from __future__ import annotations
+
+from diagnosis import fishbone as fb
+from diagnosis.demo import demo_project
+from diagnosis.history import diff
+from diagnosis.merge import merge, set_at
+from diagnosis.project.model import CheckIn, Measure, MetricValue
+
+
+def three():
+    base = demo_project("zh")
+    return base, base.model_copy(deep=True), base.model_copy(deep=True)
+
+
+def texts(project):
+    return [c.text for c in fb.iter_causes(project.fishbone)]
+
+
+def test_causes_and_sub_causes_added_on_both_sides_all_land():
+    base, mine, theirs = three()
+    parent = base.fishbone.causes[0].id
+    fb.add_cause(mine.fishbone, "mine: a sub-cause", parent_id=parent)
+    fb.add_cause(theirs.fishbone, "theirs: a sub-cause", parent_id=parent)
+    fb.add_cause(theirs.fishbone, "theirs: a rib", "people")
+    merged = merge(base, mine, theirs)
+    assert merged.conflicts == []
+    children = [c.text for c in fb.find_cause(merged.project.fishbone, parent).children]
+    assert "mine: a sub-cause" in children and "theirs: a sub-cause" in children
+    assert "theirs: a rib" in texts(merged.project)
+
+
+def test_a_cause_moved_on_one_side_and_edited_on_the_other_keeps_both_changes():
+    base, mine, theirs = three()
+    first, second = base.fishbone.causes[0].id, base.fishbone.causes[1].id
+    fb.nest_cause(mine.fishbone, second, first)
+    fb.edit_cause(theirs.fishbone, second, evidence="工单 120 张")
+    fb.cast_vote(theirs.fishbone, second, "王芳", 5)
+    merged = merge(base, mine, theirs).project
+    moved = fb.find_cause(merged.fishbone, second)
+    assert fb.parent_of(merged.fishbone, second).id == first
+    assert moved.evidence == "工单 120 张" and moved.votes["王芳"] == 1
+    assert moved.category == fb.find_cause(merged.fishbone, first).category
+
+
+def test_votes_merge_per_participant():
+    base, mine, theirs = three()
+    cid = base.fishbone.causes[0].id
+    mine.fishbone.causes[0].votes["甲"] = 2
+    theirs.fishbone.causes[0].votes["乙"] = 3
+    votes = fb.find_cause(merge(base, mine, theirs).project.fishbone, cid).votes
+    assert votes["甲"] == 2 and votes["乙"] == 3
+
+
+def test_table_rows_added_on_both_sides_all_land_and_cells_edited_on_both_sides_merge():
+    base, mine, theirs = three()
+    rows = base.answers["metrics"]
+    mine.answers["metrics"] = [dict(rows[0], name="mine renamed"), *rows[1:], {"metric": "fcr", "name": "mine new"}]
+    theirs.answers["metrics"] = [dict(rows[0], baseline=1.5), *rows[1:], {"metric": "aht", "name": "theirs new"}]
+    merged = merge(base, mine, theirs)
+    result = merged.project.answers["metrics"]
+    assert merged.conflicts == []
+    assert result[0]["name"] == "mine renamed" and result[0]["baseline"] == 1.5
+    assert [r["name"] for r in result[-2:]] == ["theirs new", "mine new"]
+    assert len(result) == len(rows) + 2
+
+
+def test_measures_check_ins_and_metric_values_added_on_both_sides_all_land():
+    base, mine, theirs = three()
+    mine.measures.append(Measure(title="mine"))
+    theirs.measures.append(Measure(title="theirs"))
+    measure = base.measures[0].id
+    mine.checkins.append(CheckIn(measure=measure, date="2025-09-08", status="on_track"))
+    theirs.checkins.append(CheckIn(measure=measure, date="2025-09-08", status="late"))
+    mine.evaluation.values.append(MetricValue(metric="csat", checkpoint=12, value=4.9))
+    theirs.evaluation.values.append(MetricValue(metric="frt", checkpoint=12, value=2.9))
+    merged = merge(base, mine, theirs).project
+    assert {"mine", "theirs"} <= {m.title for m in merged.measures}
+    assert len(merged.checkins) == len(base.checkins) + 2
+    assert len(merged.evaluation.values) == len(base.evaluation.values) + 2
+
+
+def test_a_value_changed_differently_on_both_sides_keeps_theirs_and_reports_both():
+    base, mine, theirs = three()
+    mine.answers["project_name"] = "mine"
+    theirs.answers["project_name"] = "theirs"
+    mine.measures[0].owner = "李敏敏"
+    theirs.measures[0].owner = "张伟伟"
+    merged = merge(base, mine, theirs)
+    assert merged.project.answers["project_name"] == "theirs"
+    assert {(c.path, c.mine, c.theirs) for c in merged.conflicts} == {
+        (("answers", "project_name"), "mine", "theirs"), (("measures", f"#{base.measures[0].id}", "owner"), "李敏敏", "张伟伟")}
+
+
+def test_a_cause_deleted_on_one_side_and_edited_on_the_other_is_kept_and_reported():
+    base, mine, theirs = three()
+    cid = base.fishbone.causes[0].id
+    fb.delete_cause(mine.fishbone, cid)
+    fb.edit_cause(theirs.fishbone, cid, text="edited")
+    merged = merge(base, mine, theirs)
+    assert fb.find_cause(merged.project.fishbone, cid).text == "edited"
+    assert merged.conflicts[0].mine_deleted
+
+
+def test_a_chosen_value_goes_back_to_the_conflicts_place():
+    base, mine, theirs = three()
+    mine.measures[0].owner = "李敏敏"
+    theirs.measures[0].owner = "张伟伟"
+    conflict = merge(base, mine, theirs).conflicts[0]
+    data = theirs.model_dump(mode="json")
+    set_at(data, conflict.path, conflict.mine)
+    assert data["measures"][0]["owner"] == "李敏敏"
+
+
+def test_the_diff_names_what_changed_in_each_area_with_before_and_after():
+    old, new = demo_project("zh"), demo_project("zh")
+    new.answers["project_name"] = "新名称"
+    cause = fb.add_cause(new.fishbone, "新原因", "people")
+    fb.cast_vote(new.fishbone, cause.id, "王芳", 5)
+    fb.delete_cause(new.fishbone, old.fishbone.causes[1].id)
+    new.measures[0].owner = "赵强"
+    new.checkins.append(CheckIn(measure=new.measures[0].id, date="2025-09-15", status="late"))
+    new.answers["metrics"] = [*old.answers["metrics"], {"metric": "fcr", "name": "一次解决率"}]
+    changes = {(c.area, c.kind, c.subject, c.field) for c in diff(old, new)}
+    assert ("answers", "changed", "project_name", "") in changes
+    assert ("answers", "added", "metrics", "") in changes
+    assert ("causes", "added", "新原因", "") in changes
+    assert ("votes", "added", "新原因", "王芳") in changes
+    assert ("causes", "removed", old.fishbone.causes[1].text, "") in changes
+    assert ("measures", "changed", new.measures[0].title, "owner") in changes
+    assert any(c[0] == "checkins" and c[1] == "added" for c in changes)
+    owner = next(c for c in diff(old, new) if c.field == "owner")
+    assert (owner.before, owner.after) == (old.measures[0].owner, "赵强")
+    assert "赵强" in owner.describe("en")
+
+
+def test_an_unchanged_project_has_no_diff():
+    assert diff(demo_project("zh"), demo_project("zh")) == []

@@ -1,0 +1,67 @@
+"""The store's schema is migrated with Alembic, including stores made before migrations existed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    inspect,
+)
+
+from diagnosis import migrations
+from diagnosis.demo import demo_project
+from diagnosis.store import Store
+
+
+def test_the_store_knows_the_newest_migration():
+    config = Config()
+    config.set_main_option("script_location", str(migrations.HERE))
+    assert ScriptDirectory.from_config(config).get_current_head() == migrations.HEAD
+
+
+def test_a_sqlite_store_made_before_migrations_upgrades_and_keeps_its_projects(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    old = MetaData()  # the tables exactly as the program created them before issue 8
+    projects = Table("projects", old, Column("id", String(64), primary_key=True), Column("title", Text, nullable=False, default=""),
+                     Column("questionnaire_id", String(64), nullable=False), Column("revision", Integer, nullable=False),
+                     Column("created", DateTime(timezone=True), nullable=False), Column("updated", DateTime(timezone=True), nullable=False),
+                     Column("deleted", Boolean, nullable=False, default=False))
+    revisions = Table("revisions", old, Column("project_id", String(64), ForeignKey("projects.id"), primary_key=True),
+                      Column("number", Integer, primary_key=True), Column("saved", DateTime(timezone=True), nullable=False),
+                      Column("author", String(200), nullable=False, default=""), Column("description", String(500), nullable=False, default=""),
+                      Column("content", Text, nullable=False))
+    engine = create_engine(url)
+    old.create_all(engine)
+    now = dt.datetime.now(dt.UTC)
+    project = demo_project("zh")
+    with engine.begin() as conn:
+        conn.execute(projects.insert().values(id="demo", title="t", questionnaire_id="customer_service_diagnosis", revision=1,
+                                              created=now, updated=now, deleted=False))
+        conn.execute(revisions.insert().values(project_id="demo", number=1, saved=now, author="", description="old",
+                                               content=project.model_dump_json()))
+    engine.dispose()
+
+    store = Store(url)
+    assert store.load("demo").project == project
+    assert {"conflicts", "links", "suggestions", "alembic_version"} <= set(inspect(store.engine).get_table_names())
+    assert store.commit(project, "new", "after upgrade", base_revision=1).revision == 2
+    Store(url).close()  # opening again is a no-op
+
+
+def test_a_new_store_on_either_database_is_at_the_newest_schema(store_url):
+    store = Store(store_url)
+    with store.engine.connect() as conn:
+        assert migrations.current(conn) == migrations.HEAD
+    store.close()

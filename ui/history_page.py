@@ -1,0 +1,115 @@
+"""The History page: every revision with time and author, what changed, restore, undo my last change.
+
+Revisions are listed newest first; picking one shows its changes against the one before (or
+any two revisions compared), in the workshop's words (`diagnosis.history.diff`). Restoring
+and undoing are new revisions themselves, so nothing is ever lost. Open conflicts of the
+project are listed at the end for anyone to settle.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from diagnosis.errors import DiagnosisError
+from diagnosis.history import AREA_NAMES, KINDS, diff
+from diagnosis.store import ANONYMOUS
+from ui import conflicts, nav, state
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def _who(author: str, lang: str) -> str:
+    return _t(lang, "匿名", "anonymous") if not author or author == ANONYMOUS else author
+
+
+def _changes_table(old_number: int, new_number: int, project_id: str, lang: str) -> None:
+    store = state.store()
+    old, new = store.load(project_id, old_number).project, store.load(project_id, new_number).project
+    changes = diff(old, new)
+    if not changes:
+        st.caption(_t(lang, "没有内容变化。", "No change in content."))
+        return
+    pick = 0 if lang == "zh" else 1
+    rows = [{_t(lang, "范围", "Area"): AREA_NAMES[c.area][pick], _t(lang, "变化", "Change"): KINDS[c.kind][pick],
+             _t(lang, "对象", "What"): c.subject, _t(lang, "字段", "Field"): c.field,
+             _t(lang, "之前", "Before"): "" if c.before is None else str(c.before),
+             _t(lang, "之后", "After"): "" if c.after is None else str(c.after)} for c in changes]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key=f"history.changes.{old_number}.{new_number}")
+
+
+def _restore(number: int) -> None:
+    op = state.get()
+    saved = state.store().restore(op.project.meta.id, number, state.author())
+    state.adopt(saved)
+    state.flash("success", _t(state.lang(), f"已恢复到第 {number} 版（新的一版：{saved.revision}）。",
+                              f"Restored revision {number} (as new revision {saved.revision})."))
+
+
+def _undo(number: int) -> None:
+    op = state.get()
+    try:
+        saved = state.store().undo(op.project.meta.id, number, state.author())
+    except DiagnosisError as exc:
+        state.flash("error", str(exc))
+        return
+    state.adopt(saved)
+    st.session_state.setdefault("history.undone", set()).add((op.project.meta.id, number))
+    state.flash("success" if not saved.conflicts else "warning",
+                _t(state.lang(), f"已撤销第 {number} 版的修改。", f"Undid the change of revision {number}.")
+                + (_t(state.lang(), " 有些值之后又被他人修改，已保留他人的值，见冲突。",
+                      " Some values were changed again by others since; theirs were kept, see the conflicts.") if saved.conflicts else ""))
+
+
+def _last_own(project_id: str) -> int | None:
+    undone = st.session_state.get("history.undone", set())
+    mine = [n for n in state.my_revisions(project_id) if (project_id, n) not in undone]
+    name = state.author()
+    if not mine and name:  # a returning participant: the last revision under their name
+        mine = [r.number for r in state.store().revisions(project_id, limit=200)
+                if r.author == name and (project_id, r.number) not in undone and not r.description.startswith("undo")]
+    mine = [n for n in mine if n > 1]
+    return max(mine) if mine else None
+
+
+def draw_page() -> None:
+    lang = state.lang()
+    state.show_flash()
+    st.title(_t(lang, "修改历史", "History"))
+    op = nav.project_or_hint(lang)
+    if op is None:
+        return
+    pid = op.project.meta.id
+    revisions = state.store().revisions(pid, limit=500)
+    own = _last_own(pid)
+    if own is not None:
+        info = next((r for r in revisions if r.number == own), None)
+        label = info.description if info else str(own)
+        st.button(_t(lang, f"↶ 撤销我最近的修改（第 {own} 版：{label}）", f"↶ Undo my last change (revision {own}: {label})"),
+                  key="history.undo", on_click=_undo, args=(own,))
+    table = [{"#": r.number, _t(lang, "时间", "Time"): r.saved.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+              _t(lang, "作者", "Author"): _who(r.author, lang), _t(lang, "说明", "Description"): r.description} for r in revisions]
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", key="history.list", height=300)
+    numbers = [r.number for r in revisions]
+    chosen = st.selectbox(_t(lang, "查看某一版改了什么", "See what a revision changed"), numbers, key="history.revision",
+                          format_func=lambda n: f"#{n}")
+    if chosen is not None:
+        if chosen > 1:
+            _changes_table(chosen - 1, chosen, pid, lang)
+        if chosen != op.revision:
+            st.button(_t(lang, f"恢复到第 {chosen} 版", f"Restore revision {chosen}"), key="history.restore",
+                      on_click=_restore, args=(chosen,))
+    with st.expander(_t(lang, "比较任意两版", "Compare any two revisions")):
+        left, right = st.columns(2)
+        a = left.selectbox(_t(lang, "从", "From"), numbers, index=min(1, len(numbers) - 1), key="history.from")
+        b = right.selectbox(_t(lang, "到", "To"), numbers, index=0, key="history.to")
+        if a is not None and b is not None and a != b:
+            _changes_table(min(a, b), max(a, b), pid, lang)
+    open_conflicts = state.store().conflicts(pid)
+    if open_conflicts:
+        st.subheader(_t(lang, f"未解决的冲突（{len(open_conflicts)}）", f"Open conflicts ({len(open_conflicts)})"))
+        for item in open_conflicts[:50]:
+            with st.container(border=True):
+                conflicts.draw_conflict(item, lang, "history.conflict")
