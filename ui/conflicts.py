@@ -65,7 +65,7 @@ def draw_mine(lang: str) -> None:
     items = [c for c in state.store().conflicts(op.project.meta.id) if c.id in wanted]
     if not items:
         return
-    with st.expander(_t(lang, f"⚠️ 修改冲突（{len(items)}）", f"⚠️ Conflicting edits ({len(items)})"), expanded=True):
+    with st.expander(_t(lang, f"修改冲突（{len(items)}）", f"Conflicting edits ({len(items)})"), expanded=True):
         st.caption(_t(lang, "您和他人同时修改了同一处，保存的是对方的值。请选择保留哪一个：",
                       "You and someone else changed the same thing; theirs is stored. Choose which to keep:"))
         for item in items:

@@ -66,7 +66,7 @@ def sidebar(current: st.Page) -> None:
     lang = state.lang()
     op = state.get()
     order = [PROJECTS, *STEPS.values(), REPORT]
-    here = next((p for p in order if p.endswith(f"/{current.url_path}.py")), PROJECTS)
+    here = next((p for p in order if p.endswith(f"/{current.url_path}.py")), PROJECTS if not current.url_path else None)
     with st.sidebar:
         if op is None:
             st.markdown(f"**{t('sidebar.no_project', lang)}**")
@@ -83,14 +83,16 @@ def sidebar(current: st.Page) -> None:
                 st.page_link(path, label=tr(step.title, lang))
                 st.progress(done.ratio, text=t("sidebar.progress", lang, done=done.answered, total=done.total))
             st.page_link(REPORT, label=t("nav.report", lang))
-            position = order.index(here)
-            prev_col, next_col = st.columns(2)
-            if position > 0:
-                prev_col.page_link(order[position - 1], label=t("sidebar.prev", lang))
-            if position < len(order) - 1:
-                next_col.page_link(order[position + 1], label=t("sidebar.next", lang))
-            st.page_link(HISTORY, label="🕘 " + ("修改历史" if lang == "zh" else "History"))
-            st.page_link(SHARE, label="🔗 " + ("邀请与建议" if lang == "zh" else "Share"))
+            if here is not None:  # previous / next walk the method's pages, not History or Share
+                position = order.index(here)
+                prev_col, next_col = st.columns(2)
+                if position > 0:
+                    prev_col.page_link(order[position - 1], label=t("sidebar.prev", lang))
+                if position < len(order) - 1:
+                    next_col.page_link(order[position + 1], label=t("sidebar.next", lang))
+            st.divider()
+            st.page_link(HISTORY, label="修改历史" if lang == "zh" else "History")
+            st.page_link(SHARE, label="邀请与建议" if lang == "zh" else "Share")
             conflicts.draw_mine(lang)
         st.divider()
         st.session_state["sidebar.lang"] = lang
