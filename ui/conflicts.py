@@ -16,6 +16,7 @@ import streamlit as st
 from diagnosis.errors import DiagnosisError
 from diagnosis.store import StoredConflict
 from ui import state
+from ui.texts import md
 
 
 def _t(lang: str, zh: str, en: str) -> str:
@@ -44,14 +45,14 @@ def _choose(conflict_id: str, keep: str) -> None:
 
 def draw_conflict(item: StoredConflict, lang: str, key: str) -> None:
     c = item.conflict
-    st.markdown(f"**{c.where}**")
+    st.markdown(f"**{md(c.where)}**")
     st.caption(_t(lang, f"{item.created.astimezone():%Y-%m-%d %H:%M}，第 {item.revision} 版",
                   f"{item.created.astimezone():%Y-%m-%d %H:%M}, revision {item.revision}"))
-    st.markdown(_t(lang, f"{item.mine_author} 的值：", f"{item.mine_author}'s value: ") + f"`{_show(c.mine, c.mine_deleted, lang)}`")
-    st.markdown(_t(lang, f"{item.theirs_author} 的值（当前保存）：", f"{item.theirs_author}'s value (stored): ")
+    st.markdown(_t(lang, f"{md(item.mine_author)} 的值：", f"{md(item.mine_author)}'s value: ") + f"`{_show(c.mine, c.mine_deleted, lang)}`")
+    st.markdown(_t(lang, f"{md(item.theirs_author)} 的值（当前保存）：", f"{md(item.theirs_author)}'s value (stored): ")
                 + f"`{_show(c.theirs, c.theirs_deleted, lang)}`")
     left, right = st.columns(2)
-    left.button(_t(lang, f"用 {item.mine_author} 的", f"Use {item.mine_author}'s"), key=f"{key}.mine.{item.id}",
+    left.button(_t(lang, f"用 {md(item.mine_author)} 的", f"Use {md(item.mine_author)}'s"), key=f"{key}.mine.{item.id}",
                 on_click=_choose, args=(item.id, "mine"))
     right.button(_t(lang, "保留当前", "Keep stored"), key=f"{key}.theirs.{item.id}", on_click=_choose, args=(item.id, "theirs"))
 

@@ -15,6 +15,7 @@ from diagnosis import sharing
 from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import tr
 from ui import state
+from ui.texts import md
 
 
 def _t(zh: str, en: str) -> str:
@@ -55,9 +56,9 @@ def draw_participant(token: str) -> None:
         _refused(exc)
         return
     lang = state.lang()
-    st.caption(title)
+    st.caption(md(title))
     if problem:
-        st.markdown(_t("**问题：** ", "**Problem:** ") + problem)
+        st.markdown(_t("**问题：** ", "**Problem:** ") + md(problem))
     flash = st.session_state.pop("join.flash", None)
     if flash:
         getattr(st, flash[0])(flash[1])
@@ -71,7 +72,7 @@ def draw_participant(token: str) -> None:
     for cause in causes:
         row = st.columns([6, 1, 1], vertical_alignment="center")
         indent = "\u2003" * cause.depth + ("↳ " if cause.depth else f"{label.get(cause.category, cause.category)} · ")
-        row[0].markdown(f"{indent}{cause.text}  ·  **{cause.votes}**" + (_t(f"（我 {cause.mine}）", f" (mine {cause.mine})") if cause.mine else ""))
+        row[0].markdown(f"{indent}{md(cause.text)}  ·  **{cause.votes}**" + (_t(f"（我 {cause.mine}）", f" (mine {cause.mine})") if cause.mine else ""))
         row[1].button("+1", key=f"join.vote.{cause.id}", disabled=used >= allowed,
                       on_click=_run, args=(lambda c=cause.id: participant.vote(c, name), _t("已投票", "Voted")))
         if cause.mine:

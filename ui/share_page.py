@@ -10,6 +10,7 @@ import streamlit as st
 
 from diagnosis import sharing
 from ui import nav, state
+from ui.texts import md
 
 NEW = "share.new_link"
 
@@ -61,8 +62,8 @@ def draw_page() -> None:
         with st.container(border=True):
             info, action = st.columns([5, 1], vertical_alignment="center")
             status = _t(lang, "有效", "active") if link.active else _t(lang, "已撤销", "revoked")
-            info.markdown(f"**{kind}** · {link.label or '—'} · {status}")
-            info.caption(f"{link.created.astimezone():%Y-%m-%d %H:%M} · {link.created_by}")
+            info.markdown(f"**{kind}** · {md(link.label or '—')} · {status}")
+            info.caption(f"{link.created.astimezone():%Y-%m-%d %H:%M} · {md(link.created_by)}")
             if link.active:
                 action.button(_t(lang, "撤销", "Revoke"), key=f"share.revoke.{link.id}", on_click=_revoke, args=(link.id,))
     st.subheader(_t(lang, "匿名建议", "Anonymous suggestions"))
@@ -71,4 +72,4 @@ def draw_page() -> None:
         st.info(_t(lang, f"已收到 {found.count} 条建议；至少 {found.threshold} 条后才显示，以免能认出是谁写的。",
                    f"{found.count} suggestions so far; they show once at least {found.threshold} arrived, so nobody can be singled out."))
     for item in found.texts:
-        st.markdown(f"- {item}")
+        st.markdown(f"- {md(item)}")
