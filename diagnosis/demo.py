@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from diagnosis import catalog
+from diagnosis.demo_tickets import demo_ticket_data
 from diagnosis.project.model import (
     Cause,
     CheckIn,
@@ -268,4 +269,5 @@ def demo_project(lang: str = "zh") -> Project:
         measures=demo_measures(lang),
         checkins=demo_checkins(lang),
         evaluation=demo_evaluation(),
+        data=demo_ticket_data(),
     )

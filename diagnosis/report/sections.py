@@ -65,20 +65,48 @@ def summary_root_causes_and_quick_wins(inp: ReportInput) -> list[Any]:
 
 
 def ticket_findings(inp: ReportInput) -> Section | None:
-    data = inp.project.data or {}
-    overall = (data.get("results") or {}).get("overall") if isinstance(data.get("results"), dict) else None
-    if not overall:
+    """The ticket import of step 2: file, overall metrics, by channel, and its charts."""
+    from diagnosis.tickets import charts as ticket_charts
+    from diagnosis.tickets import metrics as ticket_metrics
+    from diagnosis.tickets.flow import stored_result
+
+    result = stored_result(inp.project)
+    if result is None or not result.overall:
         return None
-    t = inp.t
+    t, lang = inp.t, inp.lang
     section = Section("data-tickets", t("工单数据指标", "Ticket data metrics"))
-    source = data.get("source") or {}
-    if source:
-        section.blocks.append(KeyValues([
-            (t("文件", "File"), str(source.get("name", ""))),
-            (t("行数", "Rows"), _number(source.get("rows"))),
-        ]))
-    rows = [[name, "—" if value is None else _number(round(value, 4) if isinstance(value, float) else value)] for name, value in overall.items()]
-    section.blocks.append(Table([t("指标", "Metric"), t("数值", "Value")], rows, sheet=t("工单指标", "Ticket metrics"), numeric={1}))
+    source = inp.project.data.get("source") or {}
+    facts = [(t("文件", "File"), str(source.get("name", ""))), (t("工单数", "Tickets"), _number(result.rows)),
+             (t("响应时限 SLA", "Response SLA"), t(f"{result.sla_minutes:g} 分钟", f"{result.sla_minutes:g} min"))]
+    if result.bad_rows:
+        facts.append((t("问题行（已从相关指标中排除）", "Bad rows (left out of the metrics they distort)"), _number(sum(result.bad_rows.values()))))
+    section.blocks.append(KeyValues(facts))
+    names = [n for n in result.overall if n in ticket_metrics.METRIC_NAMES]
+    section.blocks.append(Table(
+        [t("指标", "Metric"), t("数值", "Value")],
+        [[ticket_metrics.label_with_unit(n, lang), ticket_metrics.format_value(n, result.overall[n], lang)] for n in names],
+        caption=t("总体", "Overall"), numeric={1},
+    ))
+    channels = result.groups.get("channel") or {}
+    if channels:
+        shown = [n for n in ("volume", "frt_mean_min", "sla_rate", "fcr", "transfer_rate", "csat_mean", "complaint_rate") if n in names]
+        section.blocks.append(Table(
+            [t("渠道", "Channel"), *[ticket_metrics.label_with_unit(n, lang) for n in shown]],
+            [[channel, *[ticket_metrics.format_value(n, values.get(n), lang) for n in shown]] for channel, values in channels.items()],
+            caption=t("按渠道", "By channel"), numeric=set(range(1, len(shown) + 1)),
+        ))
+    for builder, caption, name in (
+        (ticket_charts.channel_comparison, t("渠道对比", "Channel comparison"), "channels"),
+        (ticket_charts.heatmap, t("工单量：小时 × 星期", "Ticket volume by hour and weekday"), "heatmap"),
+        (ticket_charts.monthly_trends, t("月度趋势", "Monthly trends"), "months"),
+    ):
+        chart = builder(result, lang)
+        if chart is not None and not (name == "months" and len(result.groups.get("month") or {}) < 2):
+            section.blocks.append(chart_figure(chart, caption, f"tickets-{name}"))
+    rows = [[n, *[ticket_metrics.format_value(m, v.get(m), lang) for m in names]] for g in result.groups.values() for n, v in g.items()]
+    if rows:
+        section.blocks.append(Table([t("分组", "Group"), *[ticket_metrics.label_with_unit(m, lang) for m in names]], rows,
+                                    sheet=t("工单指标", "Ticket metrics"), in_document=False))
     return section
 
 

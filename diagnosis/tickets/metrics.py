@@ -99,6 +99,17 @@ def label(name: str, lang: str = "zh") -> str:
     return metric.zh if lang == "zh" else metric.en
 
 
+UNIT_LABELS = {"min": ("分钟", "min"), "h": ("小时", "h"), "s": ("秒", "s"), "score": ("分", "of 5")}
+
+
+def label_with_unit(name: str, lang: str = "zh") -> str:
+    """The metric's name with its unit, e.g. "首次响应时间均值（分钟）" / "FRT mean (min)"."""
+    unit = UNIT_LABELS.get(BY_NAME[name].unit)
+    if unit is None:
+        return label(name, lang)
+    return f"{label(name, lang)}（{unit[0]}）" if lang == "zh" else f"{label(name, lang)} ({unit[1]})"
+
+
 def format_value(name: str, value: Optional[float], lang: str = "zh") -> str:
     """A value for people: rates as percentages, times with one or two decimals, None as n/a."""
     if value is None:

@@ -97,3 +97,13 @@ def test_the_console_script_is_installed():
     assert script.exists() or shutil.which("diagnosis")
     result = subprocess.run([str(script), "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and "diagnosis" in result.stdout
+
+
+def test_demo_can_write_its_ticket_export_for_the_kpi_command(tmp_path):
+    tickets = tmp_path / "tickets.csv"
+    assert run("demo", "-o", str(tmp_path / "d.diagnosis.yaml"), "--tickets", str(tickets)).returncode == 0
+    result = run("kpi", str(tickets), "--by", "channel", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["overall"]["volume"] == 9872
+    assert set(data["groups"]) == {"微信", "网页在线", "电话"}

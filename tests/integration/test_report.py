@@ -71,6 +71,16 @@ def test_the_summary_names_the_vital_few_and_the_quick_wins(demo):
     assert "速赢措施（1 个月内）" in summary and "10:00-12:00 增加 4 名弹性排班" in summary
 
 
+def test_the_data_findings_show_the_ticket_import_by_channel(demo):
+    report = built(demo, "zh")
+    data = next(s for s in report.sections if s.id == "data")
+    tickets = data.children[0]
+    assert tickets.title == "工单数据指标"
+    by_channel = next(b for b in tickets.blocks if getattr(b, "caption", "") == "按渠道")
+    assert [row[0] for row in by_channel.rows] == ["微信", "电话", "网页在线"]
+    assert sum(1 for b in tickets.blocks if type(b).__name__ == "Figure") >= 2
+
+
 def test_the_fishbone_and_charts_are_embedded_as_svg(demo):
     html = rendered(demo, "html", "zh").decode()
     assert html.count("<svg") >= 4  # fishbone, Pareto, Gantt, metrics
@@ -180,7 +190,7 @@ def test_xlsx_has_typed_filtered_sheets_with_frozen_headers(demo):
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(rendered(demo, "xlsx", "en")))
-    assert {"Answers", "Causes", "Pareto", "Plan", "Tracking", "Check-ins", "Evaluation"} <= set(wb.sheetnames)
+    assert {"Answers", "Causes", "Pareto", "Plan", "Tracking", "Check-ins", "Evaluation", "Ticket metrics"} <= set(wb.sheetnames)
     pareto = wb["Pareto"]
     assert pareto["D2"].value == 1450 and isinstance(pareto["E2"].value, float)
     assert pareto.max_row == 16
