@@ -252,7 +252,7 @@ def tracking_section(inp: ReportInput) -> Section:
         [], sheet=t("跟踪", "Tracking"), numeric={3},
     )
     for i, r in enumerate(rows):
-        flags = [t("逾期", "overdue")] * r.overdue + [t("超过 7 天未更新", "no check-in for 7+ days")] * r.stale
+        flags = [t("逾期", "overdue")] * r.overdue + [t(f"{tracking.STALE_DAYS} 天以上未跟进", f"no check-in for over {tracking.STALE_DAYS} days")] * r.stale
         table.rows.append([r.measure.title, r.owner, tracking.status_label(r.status, inp.lang), r.progress,
                            r.latest.date.isoformat() if r.latest else "", r.measure.due.isoformat() if r.measure.due else "", "; ".join(flags)])
         if flags or r.status in ("late", "at_risk"):

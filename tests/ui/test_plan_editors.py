@@ -118,7 +118,8 @@ def test_overdue_and_stale_measures_are_highlighted_and_summed_up():
     table = tables_with(at, "Attention")[0]
     attention = dict(zip(table["Measure"], table["Attention"]))
     assert "overdue" in attention["Show cross-channel history in the agent desktop (interim)"]
-    assert "no check-in for 7+ days" in attention["Add promotion intents to the bot"]
+    assert "no check-in for over 7 days" in attention["Add promotion intents to the bot"]
+    assert attention["Show cross-channel history in the agent desktop (interim)"] == "overdue; no check-in for over 7 days"
     assert attention["Add 4 flexible agents for 10:00-12:00"] == ""
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Late"], metrics["At risk"], metrics["Done"]) == ("1", "1", "2")

@@ -64,6 +64,8 @@ def _undo(ctx: StepContext) -> None:
     description, before = stack.pop()
     ctx.project.fishbone = Fishbone.model_validate(before)
     ctx.save(ctx.t(f"撤销：{description}", f"Undo: {description}"))
+    # the problem and edit-form widgets still hold the undone values: drop them so they show the restored fishbone
+    st.session_state["causes.reset"] = [k for k in st.session_state if k == "causes.problem" or str(k).startswith("causes.edit.")]
     _flash("info", ctx.t(f"已撤销：{description}", f"Undone: {description}"))
     st.rerun()
 
@@ -146,7 +148,7 @@ def _overview(ctx: StepContext) -> None:
             ctx.t("环节", "Stage"): _stage_label(ctx, cause.stage),
             ctx.t("频率", "Frequency"): _level_label(ctx, cause.frequency),
             ctx.t("影响", "Impact"): _level_label(ctx, cause.impact),
-            ctx.t("数值", "Value"): cause.value,
+            ctx.t("数值", "Value"): "—" if cause.value is None else f"{cause.value:g}",
             ctx.t("单位", "Unit"): cause.unit,
             ctx.t("票数", "Votes"): cause.vote_total,
         })
@@ -353,10 +355,11 @@ def _pareto(ctx: StepContext) -> None:
         st.caption(t(f"关键少数：累计占比首次达到 {threshold}% 的前 {len(result.vital_few)} 项。",
                      f"Vital few: the first {len(result.vital_few)} items, whose cumulative share first reaches {threshold}%."))
     if result.other is not None:
-        st.caption(t("“其他”包含：", "“Other” holds: ") + "；".join(f"{md(r.cause)} ({r.value:g})" for r in result.other.rows))
+        st.caption(t("“其他”包含：", "“Other” holds: ") + t("；", "; ").join(f"{md(r.cause)} ({r.value:g})" for r in result.other.rows))
     if result.excluded:
         st.warning(t("未计入排序：", "Left out of the ranking: ") + "\n\n"
-                   + "\n".join(f"- {e.cause}（{e.category}）：{e.reason_text(ctx.lang)}" for e in result.excluded))
+                   + "\n".join(t(f"- {e.cause}（{e.category}）：{e.reason_text(ctx.lang)}", f"- {e.cause} ({e.category}): {e.reason_text(ctx.lang)}")
+                             for e in result.excluded))
     comparison = pareto_before_after(ctx.project, ctx.questionnaire, ctx.lang, by=by, level=level, threshold=threshold)
     if comparison is not None:
         st.markdown("**" + t("与上一轮对比（同一刻度）", "Compared with the previous cycle (same scale)") + "**")
@@ -385,6 +388,6 @@ def _confirm(ctx: StepContext) -> None:
         return
     c1, c2 = st.columns(2)
     if c1.button(t("确认根本原因", "Confirm root causes"), key="causes.confirm.save", type="primary"):
-        _change(ctx, t(f"确认 {len(chosen)} 个根本原因", f"Confirm {len(chosen)} root causes"), lambda f: fb.confirm_root_causes(f, chosen))
+        _change(ctx, t(f"确认 {len(chosen)} 个根本原因", f"Confirm {len(chosen)} root cause" + ("" if len(chosen) == 1 else "s")), lambda f: fb.confirm_root_causes(f, chosen))
     if confirmed is not None and c2.button(t("恢复为建议（关键少数）", "Back to the proposal (vital few)"), key="causes.confirm.reset"):
         _change(ctx, t("撤回根本原因确认", "Withdraw the root-cause confirmation"), lambda f: fb.confirm_root_causes(f, None))

@@ -34,7 +34,7 @@ def evaluation_editor(ctx: StepContext) -> None:
 
 
 def _checkpoint_label(ctx: StepContext, months: int) -> str:
-    return ctx.t(f"{months} 个月", f"{months} months")
+    return ctx.t(f"{months} 个月", f"{months} month" if months == 1 else f"{months} months")
 
 
 def _values_editor(ctx: StepContext, goals: list[ev.MetricGoal]) -> None:
@@ -161,7 +161,7 @@ def _results(ctx: StepContext, project: Project, goals: list[ev.MetricGoal], key
     if not alerts:
         st.success(t("没有触发的预警规则。", "No alert rule fired."))
     for a in alerts:
-        months = "、".join(_checkpoint_label(ctx, c) for c in a.checkpoints)
+        months = t("、", ", ").join(_checkpoint_label(ctx, c) for c in a.checkpoints)
         values = ", ".join(f"{v:g}" for v in a.values)
         st.error(t(f"**{a.action('zh')}**  \n{a.rule.metric}：{months}（{values}）",
                    f"**{a.action('en')}**  \n{a.rule.metric}: {months} ({values})"))

@@ -56,8 +56,9 @@ def tracking_editor(ctx: StepContext) -> None:
                 t("状态", "Status"): tracking.status_label(r.status, ctx.lang),
                 t("进度 %", "Progress %"): r.progress,
                 t("最近跟进", "Last check-in"): r.latest.date if r.latest else None,
-                t("提醒", "Attention"): " ".join(
-                    [t("逾期", "overdue")] * r.overdue + [t("超过 7 天未跟进", "no check-in for 7+ days")] * r.stale
+                t("提醒", "Attention"): t("；", "; ").join(
+                    [t("逾期", "overdue")] * r.overdue
+                    + [t(f"{tracking.STALE_DAYS} 天以上未跟进", f"no check-in for over {tracking.STALE_DAYS} days")] * r.stale
                 ),
             }
             for r in rows
