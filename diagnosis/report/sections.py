@@ -110,6 +110,18 @@ def ticket_findings(inp: ReportInput) -> Section | None:
     return section
 
 
+def method_findings(inp: ReportInput) -> Section | None:
+    """Step 2 against the method's rules of thumb (survey sample, interview targets)."""
+    from diagnosis.method_checks import data_collection_findings
+
+    findings = data_collection_findings(inp.project)
+    if not findings:
+        return None
+    marks = {"ok": "✔", "warning": "⚠"}
+    return Section("data-method", inp.t("数据收集检查", "Data collection checks"),
+                   [Bullets([f"{marks[f.level]} {f.text(inp.lang)}" for f in findings])])
+
+
 # --- step 3 -------------------------------------------------------------------------------------
 
 
@@ -325,6 +337,6 @@ def evaluation_section(inp: ReportInput) -> Section:
 
 
 build.SUMMARY_EXTRAS[:] = [summary_root_causes_and_quick_wins]
-build.DATA_EXTRAS[:] = [ticket_findings]
+build.DATA_EXTRAS[:] = [method_findings, ticket_findings]  # each goes first: tickets, then checks
 build.ANALYSIS_SECTIONS[:] = [fishbone_section, pareto_section, root_cause_section, plan_section, tracking_section, evaluation_section]
 

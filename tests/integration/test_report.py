@@ -79,6 +79,8 @@ def test_the_data_findings_show_the_ticket_import_by_channel(demo):
     by_channel = next(b for b in tickets.blocks if getattr(b, "caption", "") == "按渠道")
     assert [row[0] for row in by_channel.rows] == ["微信", "电话", "网页在线"]
     assert sum(1 for b in tickets.blocks if type(b).__name__ == "Figure") >= 2
+    checks = next(c for c in data.children if c.id == "data-method")
+    assert checks.title == "数据收集检查" and len(checks.blocks[0].items) == 2
 
 
 def test_the_fishbone_and_charts_are_embedded_as_svg(demo):

@@ -135,3 +135,24 @@ def test_an_unreadable_upload_shows_one_error_and_no_exception():
     at = upload(at, "data.upload", "bad.csv", b"a,b\n1,2,3,4\n")
     assert not at.exception
     assert any("malformed CSV" in e.value for e in at.error)
+
+
+def test_the_data_step_checks_the_survey_sample_against_the_30_percent_rule():
+    def script() -> None:
+        import streamlit as st
+
+        from diagnosis import catalog
+        from diagnosis.demo import demo_project
+        from ui.context import StepContext
+        from ui.editors import draw_editor
+
+        project = demo_project("en")
+        project.answers["survey_sample"] = 100
+        draw_editor("data", StepContext(project=project, questionnaire=catalog.get(project.questionnaire.id).questionnaire,
+                                        lang="en", save=lambda d: None))
+        st.session_state.done = True
+
+    at = AppTest.from_function(script, default_timeout=60).run()
+    assert not at.exception
+    assert any("under 30%" in w.value and "at least 360" in w.value for w in at.warning)
+    assert any("complained twice or more" in s.value for s in at.success)

@@ -21,6 +21,7 @@ from ui.context import StepContext
 from ui.editors import editor
 from ui.texts import md
 from diagnosis.demo_tickets import demo_tickets_csv
+from diagnosis.method_checks import data_collection_findings
 
 NONE = "—"
 
@@ -156,6 +157,8 @@ def _checkpoint(ctx: StepContext, mapping: dict, sla: float) -> None:
 
 @editor("data")
 def data_editor(ctx: StepContext) -> None:
+    for finding in data_collection_findings(ctx.project):
+        (st.success if finding.level == "ok" else st.warning)(md(finding.text(ctx.lang)))
     st.subheader(ctx.t("工单数据导入", "Ticket data import"))
     source = ctx.project.data.get("source")
     if source:

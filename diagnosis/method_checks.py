@@ -1,0 +1,71 @@
+"""Checks of step 2 against the method's own rules of thumb (PRODUCT.md, step 2).
+
+- The customer survey samples at least 30% of the customers who had the problem.
+- In-depth interviews go to customers who complained twice or more in the last 30 days.
+
+Each check reads answers by the question ids the shipped questionnaires use
+(`customers_with_problem`, `survey_sample`, `interviews` with `complaints_30d`); a
+questionnaire without those questions simply gets no finding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from diagnosis.project.model import Project
+
+MIN_SAMPLE_SHARE = 0.30
+MIN_COMPLAINTS = 2
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: Literal["ok", "warning"]
+    zh: str
+    en: str
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def survey_sample(answers: dict[str, Any]) -> Finding | None:
+    population, sample = _number(answers.get("customers_with_problem")), _number(answers.get("survey_sample"))
+    if not population or sample is None or population <= 0:
+        return None
+    share = sample / population
+    if share >= MIN_SAMPLE_SHARE:
+        return Finding("ok", f"调研样本 {sample:,.0f} 人，占有问题客户的 {share:.0%}（≥ 30%），具有代表性。",
+                       f"The survey sample of {sample:,.0f} is {share:.0%} of the customers who had the problem (at least 30%): representative.")
+    needed = int(-(-population * MIN_SAMPLE_SHARE // 1))
+    return Finding("warning", f"调研样本仅占有问题客户的 {share:.0%}，低于 30%：至少需要 {needed:,} 人，否则结论可能不具代表性。",
+                   f"The survey sample is only {share:.0%} of the customers who had the problem, under 30%: survey at least {needed:,} or the result may not be representative.")
+
+
+def interview_targets(answers: dict[str, Any]) -> Finding | None:
+    rows = [r for r in answers.get("interviews") or [] if isinstance(r, dict) and any(v not in (None, "") for v in r.values())]
+    counted = [(r, _number(r.get("complaints_30d"))) for r in rows]
+    known = [(r, n) for r, n in counted if n is not None]
+    if not known:
+        return None
+    below = [r for r, n in known if n < MIN_COMPLAINTS]
+    if not below:
+        return Finding("ok", f"{len(known)} 位受访客户近 30 天均投诉 2 次及以上，符合深访对象要求。",
+                       f"All {len(known)} interviewed customers complained twice or more in the last 30 days, as the method asks.")
+    names = "、".join(str(r.get("customer") or "?") for r in below)
+    names_en = ", ".join(str(r.get("customer") or "?") for r in below)
+    return Finding("warning", f"{len(below)} 位受访客户近 30 天投诉少于 2 次（{names}）：深访应优先选择反复投诉的客户。",
+                   f"{len(below)} interviewed customers complained fewer than twice in the last 30 days ({names_en}): in-depth interviews should go to repeat complainers.")
+
+
+def data_collection_findings(project: Project) -> list[Finding]:
+    return [f for f in (survey_sample(project.answers), interview_targets(project.answers)) if f is not None]
