@@ -29,7 +29,7 @@ import altair as alt
 from diagnosis.i18n import tr
 from diagnosis.project.model import Cycle, EvaluationRecord, Fishbone, Measure, MetricValue, Project
 from diagnosis.questionnaire.model import AlertRule, Questionnaire
-from diagnosis.questionnaire.rules import default_answers
+from diagnosis.questionnaire.rules import as_number, default_answers
 
 LOWER_IS_BETTER = {"frt", "resolution_time", "aht", "complaint_rate", "transfer_rate", "reopen_rate"}
 HIGHER_IS_BETTER = {"csat", "fcr", "sla_rate", "connect_rate"}
@@ -88,22 +88,13 @@ def infer_direction(metric: str, baseline: Optional[float] = None, target: Optio
     return "higher"
 
 
-def _number(value: Any) -> Optional[float]:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def metric_goals(answers: dict[str, Any]) -> list[MetricGoal]:
     """The rows of `metrics` that have a metric, a baseline and a target."""
     out = []
     for row in answers.get("metrics") or []:
         if not isinstance(row, dict):
             continue
-        metric, baseline, target = row.get("metric"), _number(row.get("baseline")), _number(row.get("target"))
+        metric, baseline, target = row.get("metric"), as_number(row.get("baseline")), as_number(row.get("target"))
         if not metric or baseline is None or target is None:
             continue
         given = row.get("direction") in ("lower", "higher")

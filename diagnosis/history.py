@@ -162,3 +162,16 @@ def _records(area: str, a: list, b: list, subject, out: list[Change], key=lambda
             for name in [*before, *(n for n in after if n not in before)]:
                 if before.get(name) != after.get(name):
                     out.append(Change(area, "changed", subject(after), name, before.get(name), after.get(name)))
+
+
+def last_own_revision(mine: list[int], revisions: list, author: str, undone: set[int]) -> int | None:
+    """The revision "undo my last change" reverts: the newest of `mine` (the revisions this
+    session saved) not undone yet; for a returning participant without any, the newest
+    revision saved under their name that is not itself an undo. Revision 1 (the project's
+    creation) is never undone."""
+    own = [n for n in mine if n not in undone]
+    if not own and author:
+        own = [r.number for r in revisions if r.author == author and r.number not in undone and not r.description.startswith("undo")]
+    own = [n for n in own if n > 1]
+    return max(own) if own else None
+

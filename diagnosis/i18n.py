@@ -23,3 +23,9 @@ def tr(text: Text | None, lang: str = DEFAULT_LANGUAGE) -> str:
         if candidate in text and text[candidate]:
             return text[candidate]
     return ""
+
+
+def pick(lang: str, zh: str, en: str) -> str:
+    """The Chinese or the English of an interface text written inline."""
+    return zh if lang == "zh" else en
+

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from diagnosis.project.model import Project
+from diagnosis.questionnaire.rules import as_number
 
 MIN_SAMPLE_SHARE = 0.30
 MIN_COMPLAINTS = 2
@@ -29,17 +30,8 @@ class Finding:
         return self.zh if lang == "zh" else self.en
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def survey_sample(answers: dict[str, Any]) -> Finding | None:
-    population, sample = _number(answers.get("customers_with_problem")), _number(answers.get("survey_sample"))
+    population, sample = as_number(answers.get("customers_with_problem")), as_number(answers.get("survey_sample"))
     if not population or sample is None or population <= 0:
         return None
     share = sample / population
@@ -53,7 +45,7 @@ def survey_sample(answers: dict[str, Any]) -> Finding | None:
 
 def interview_targets(answers: dict[str, Any]) -> Finding | None:
     rows = [r for r in answers.get("interviews") or [] if isinstance(r, dict) and any(v not in (None, "") for v in r.values())]
-    counted = [(r, _number(r.get("complaints_30d"))) for r in rows]
+    counted = [(r, as_number(r.get("complaints_30d"))) for r in rows]
     known = [(r, n) for r, n in counted if n is not None]
     if not known:
         return None

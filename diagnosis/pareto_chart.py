@@ -16,16 +16,13 @@ from diagnosis.cjk import wrap
 from diagnosis.pareto import MEASURE_TITLES, ParetoResult, rank_fishbone, records
 from diagnosis.project.model import Project
 from diagnosis.questionnaire.model import Questionnaire
+from diagnosis.i18n import pick as _t
 
 VITAL = "#c0392b"
 TRIVIAL = "#95a5a6"
 OTHER_COLOR = "#d5d8dc"
 LINE = "#2c3e50"
 FONT = "Noto Sans CJK SC, Noto Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
 
 
 def _frame(result: ParetoResult, lang: str) -> pd.DataFrame:

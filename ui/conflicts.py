@@ -15,12 +15,9 @@ import streamlit as st
 
 from diagnosis.errors import DiagnosisError
 from diagnosis.store import StoredConflict
+from diagnosis.i18n import pick as _t
 from ui import state
 from ui.texts import md
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
 
 
 def _show(value: Any, deleted: bool, lang: str) -> str:

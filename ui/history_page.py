@@ -12,13 +12,11 @@ import pandas as pd
 import streamlit as st
 
 from diagnosis.errors import DiagnosisError
+from diagnosis import history
 from diagnosis.history import AREA_NAMES, KINDS, diff
 from diagnosis.store import ANONYMOUS
+from diagnosis.i18n import pick as _t
 from ui import conflicts, nav, state
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
 
 
 def _who(author: str, lang: str) -> str:
@@ -64,14 +62,12 @@ def _undo(number: int) -> None:
 
 
 def _last_own(project_id: str) -> int | None:
-    undone = st.session_state.get("history.undone", set())
-    mine = [n for n in state.my_revisions(project_id) if (project_id, n) not in undone]
+    undone = {n for pid, n in st.session_state.get("history.undone", set()) if pid == project_id}
+    mine = state.my_revisions(project_id)
     name = state.author()
-    if not mine and name:  # a returning participant: the last revision under their name
-        mine = [r.number for r in state.store().revisions(project_id, limit=200)
-                if r.author == name and (project_id, r.number) not in undone and not r.description.startswith("undo")]
-    mine = [n for n in mine if n > 1]
-    return max(mine) if mine else None
+    # the store is read only for a returning participant who saved nothing in this session
+    revisions = state.store().revisions(project_id, limit=200) if name and not [n for n in mine if n not in undone] else []
+    return history.last_own_revision(mine, revisions, name, undone)
 
 
 def draw_page() -> None:

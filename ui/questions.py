@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 from diagnosis.i18n import tr
-from diagnosis.questionnaire.rules import _as_number, is_answered, parse_date, validate_answer
+from diagnosis.questionnaire.rules import as_number, is_answered, parse_date, validate_answer
 from ui import state, tables
 from ui.texts import md, t
 
@@ -58,7 +58,7 @@ def _text(question: Any, value: Any, key: str, lang: str) -> None:
 
 def _number(question: Any, value: Any, key: str, lang: str) -> None:
     integer = question.type == "integer"
-    number = _as_number(value)
+    number = as_number(value)
     if integer:
         shown = None if number is None else int(number)
         step, parse = int(question.step or 1), (lambda v: None if v is None else int(v))
@@ -98,7 +98,7 @@ def _scale(question: Any, value: Any, key: str, lang: str) -> None:
     def show(n: int) -> str:
         return f"{n} · {ends[n]}" if ends.get(n) else str(n)
 
-    number = _as_number(value)
+    number = as_number(value)
     shown = int(number) if number is not None and int(number) in points else None
     st.radio(**_common(question, lang), options=points, index=None, format_func=show, horizontal=True,
              **_bind(key, shown, question, lambda v: v))

@@ -9,14 +9,11 @@ from __future__ import annotations
 import streamlit as st
 
 from diagnosis import sharing
+from diagnosis.i18n import pick as _t
 from ui import nav, state
 from ui.texts import md
 
 NEW = "share.new_link"
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
 
 
 def _base_url() -> str:

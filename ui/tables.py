@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from diagnosis.i18n import tr
-from diagnosis.questionnaire.rules import _as_number, parse_date
+from diagnosis.questionnaire.rules import as_number, parse_date
 from ui import state
 from ui.texts import t
 
@@ -30,7 +30,7 @@ def _text(v: Any) -> Any:
 
 
 def _float(v: Any) -> Any:
-    n = _as_number(v)
+    n = as_number(v)
     return None if n is None or math.isnan(n) else float(n)
 
 

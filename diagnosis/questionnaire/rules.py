@@ -26,7 +26,8 @@ def is_answered(value: Any) -> bool:
     return True
 
 
-def _as_number(value: Any) -> float | None:
+def as_number(value: Any) -> float | None:
+    """An answer as a number (numbers and numeric text), or None (empty, yes/no, other text)."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float)):
@@ -52,7 +53,7 @@ def condition_holds(cond: Condition, answers: dict[str, Any]) -> bool:
         return cond.not_equals not in values
     if cond.one_of is not None:
         return any(v in cond.one_of for v in values)
-    number = _as_number(value)
+    number = as_number(value)
     if number is None:
         return False
     if cond.greater_than is not None:
@@ -86,7 +87,7 @@ def _msg(zh: str, en: str) -> dict[str, str]:
 
 
 def _check_number(value: Any, lo: float | None, hi: float | None, integer: bool = False) -> list[Text]:
-    number = _as_number(value)
+    number = as_number(value)
     if number is None:
         return [_msg("请输入数字", "Enter a number")]
     out: list[Text] = []

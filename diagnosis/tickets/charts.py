@@ -15,13 +15,10 @@ import pandas as pd
 
 from diagnosis.tickets.analyze import KpiResult
 from diagnosis.tickets.metrics import label
+from diagnosis.i18n import pick as _t
 
 TREND_METRICS = ("volume", "frt_mean_min", "csat_mean", "complaint_rate")
 WEEKDAYS = {"zh": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"], "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
 
 
 def heatmap(result: KpiResult, lang: str = "zh") -> Optional[alt.Chart]:

@@ -20,6 +20,7 @@ import datetime as dt
 from typing import Any, Optional
 
 from diagnosis.errors import DiagnosisError
+from diagnosis.fishbone import iter_causes
 from diagnosis.project.model import Cause, MetricValue, Project, now
 from diagnosis.tickets.analyze import KpiResult
 from diagnosis.tickets.fields import Mapping
@@ -119,14 +120,8 @@ def category_counts(result: KpiResult) -> dict[str, int]:
     return {k: int(v["volume"] or 0) for k, v in result.groups.get("category", {}).items()}
 
 
-def _walk(causes: list[Cause]):
-    for cause in causes:
-        yield cause
-        yield from _walk(cause.children)
-
-
 def all_causes(project: Project) -> list[Cause]:
-    return list(_walk(project.fishbone.causes))
+    return list(iter_causes(project.fishbone))
 
 
 def suggest_causes(project: Project, counts: dict[str, int]) -> dict[str, str]:

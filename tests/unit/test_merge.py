@@ -137,3 +137,18 @@ def test_the_diff_names_what_changed_in_each_area_with_before_and_after():
 
 def test_an_unchanged_project_has_no_diff():
     assert diff(demo_project("zh"), demo_project("zh")) == []
+
+
+def test_undo_own_last_picks_the_newest_own_revision_not_yet_undone():
+    from types import SimpleNamespace as R
+
+    from diagnosis.history import last_own_revision
+
+    revisions = [R(number=5, author="李敏", description="undo 3"), R(number=4, author="王", description="x"),
+                 R(number=3, author="李敏", description="add cause"), R(number=1, author="李敏", description="created")]
+    assert last_own_revision([2, 6], revisions, "李敏", set()) == 6
+    assert last_own_revision([2, 6], revisions, "李敏", {6}) == 2
+    # nothing saved in this session: the newest under the name, skipping undos and creation
+    assert last_own_revision([], revisions, "李敏", set()) == 3
+    assert last_own_revision([], revisions, "李敏", {3}) is None
+    assert last_own_revision([], revisions, "", set()) is None
