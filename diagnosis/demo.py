@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from diagnosis import catalog
-from diagnosis.demo_tickets import demo_ticket_data
+from diagnosis.demo_tickets import LAUNCH, PROJECT_DEFINITIONS, demo_ticket_data
 from diagnosis.project.model import (
     Cause,
     CheckIn,
@@ -108,10 +108,10 @@ def demo_measures(lang: str = "zh") -> list[Measure]:
          D(2025, 9, 1), D(2025, 9, 15), 5, 4, 2, ("电话排队时长 (分钟)", "Phone queue time (min)"), 5.5, 2.5,
          ("临时人员不足", "Not enough temporary staff"), ("由二线客服支援高峰", "Second-line agents cover the peak")),
         ("c04", ("新功能分层培训与考试", "Tiered training and test on the new features"), ("王经理", "Manager Wang"), ("培训部", "Training"),
-         D(2025, 9, 1), D(2025, 9, 28), 4, 4, 2, ("一次解决率 (%)", "First-contact resolution (%)"), 65, 80,
+         D(2025, 9, 1), D(2025, 9, 28), 4, 4, 2, ("一次解决率 (%)", "First-contact resolution (%)"), 76, 85,
          ("培训占用排班", "Training takes agents off the roster"), ("分批在低峰时段培训", "Train in batches in off-peak hours")),
         ("c03", ("退款审批由三级简化为一级（500 元以下）", "Cut refund approval from three levels to one (under 500 yuan)"), ("陈顾问", "Consultant Chen"), ("财务部", "Finance"),
-         D(2025, 9, 8), D(2025, 11, 15), 4, 5, 3, ("退款解决时长 (小时)", "Refund resolution time (h)"), 5.3, 2.0,
+         D(2025, 9, 8), D(2025, 11, 15), 4, 5, 3, ("退款解决时长 (小时)", "Refund resolution time (h)"), 5.4, 2.5,
          ("财务风控不同意", "Finance risk control objects"), ("先在小额订单试点", "Pilot on small orders first")),
         ("c06", ("机器人增加促销意图识别", "Add promotion intents to the bot"), ("赵工", "Engineer Zhao"), ("IT 部", "IT"),
          D(2025, 9, 8), D(2025, 11, 30), 3, 4, 3, ("机器人分流准确率 (%)", "Bot routing accuracy (%)"), 62, 85,
@@ -160,20 +160,9 @@ def demo_checkins(lang: str = "zh") -> list[CheckIn]:
     return out
 
 
-def demo_evaluation() -> EvaluationRecord:
-    values = [
-        ("frt", 1, 4.6), ("frt", 3, 3.4),
-        ("sla_rate", 1, 91.0), ("sla_rate", 3, 95.5),
-        ("csat", 1, 4.5), ("csat", 3, 4.6),  # target 4.8 missed
-        ("complaint_rate", 1, 2.8), ("complaint_rate", 3, 1.9),
-        ("resolution_time", 1, 4.1), ("resolution_time", 3, 1.8),
-        ("fcr", 1, 71.0), ("fcr", 3, 86.0),
-    ]
-    launch = D(2025, 9, 15)
-    return EvaluationRecord(
-        launch=launch,
-        values=[MetricValue(metric=m, checkpoint=c, value=v, date=launch + dt.timedelta(days=30 * c)) for m, c, v in values],
-    )
+def demo_evaluation(lang: str = "zh") -> EvaluationRecord:
+    """Months 1 and 3 after the launch, each value computed from that month's export."""
+    return EvaluationRecord(launch=LAUNCH, values=demo_ticket_data(lang)[2])
 
 
 def demo_answers(lang: str) -> dict[str, Any]:
@@ -182,16 +171,9 @@ def demo_answers(lang: str) -> dict[str, Any]:
 
     return {
         "project_name": t("在线商城客服中心流程诊断", "Online shop service centre diagnosis"),
-        "problem_statement": t("8月咨询量 9,872 次（环比 +12%），投诉率由 2.5% 升至 3.2%，满意度下降 1.2；新版 App 上线当天咨询 1,256 次，一半是“新功能怎么用”。",
-                               "August: 9,872 inquiries (+12% on July), complaint rate up from 2.5% to 3.2%, CSAT down 1.2; the new app release drove 1,256 inquiries in a day, half of them 'how do I use this feature'."),
-        "metrics": [
-            {"metric": "frt", "name": t("渠道平均首次响应时间", "Average first response time across channels"), "baseline": 5.3, "target": 3.5, "unit": t("分钟", "min"), "direction": "lower"},
-            {"metric": "sla_rate", "name": t("24 小时响应率", "24-hour response rate"), "baseline": 88.0, "target": 95.0, "unit": "%", "direction": "higher"},
-            {"metric": "csat", "name": t("客户满意度", "Customer satisfaction"), "baseline": 4.4, "target": 4.8, "unit": t("分 (满分 5)", "of 5"), "direction": "higher"},
-            {"metric": "complaint_rate", "name": t("投诉率", "Complaint rate"), "baseline": 3.2, "target": 2.0, "unit": "%", "direction": "lower"},
-            {"metric": "resolution_time", "name": t("退款类工单解决时长", "Refund ticket resolution time"), "baseline": 5.3, "target": 2.0, "unit": t("小时", "h"), "direction": "lower"},
-            {"metric": "fcr", "name": t("一次解决率", "First-contact resolution"), "baseline": 65.0, "target": 85.0, "unit": "%", "direction": "higher"},
-        ],
+        "problem_statement": t("8月咨询量 9,872 次（环比 +12%），投诉率由 2.5% 升至 3.2%，满意度由 89.7 降至 88.5（百分制）；新版 App 上线当天咨询 1,256 次，一半是“新功能怎么用”。",
+                               "August: 9,872 inquiries (+12% on July), complaint rate up from 2.5% to 3.2%, CSAT down from 89.7 to 88.5 (of 100); the new app release drove 1,256 inquiries in a day, half of them 'how do I use this feature'."),
+        "metrics": demo_ticket_data(lang)[1],
         "team": [
             {"role": "service_manager", "name": t("王经理", "Manager Wang"), "department": t("客服中心", "Service centre")},
             {"role": "frontline_agent", "name": t("李敏", "Li Min"), "department": t("在线客服组", "Online team")},
@@ -206,20 +188,19 @@ def demo_answers(lang: str) -> dict[str, Any]:
         "has_ticket_export": True,
         "process_documents": ["sop", "service_manual"],
         "documents_up_to_date": "partly_outdated",
-        "period_start": "2025-03-01",
+        "period_start": "2025-07-01",
         "period_end": "2025-08-31",
-        "months_covered": 6,
+        "months_covered": 2,
+        # the customer the August export shows with two complaints in its last 30 days
         "interviews": [
-            {"customer": t("客户 A（三次投诉）", "Customer A (3 complaints)"), "date": "2025-08-26", "complaints_30d": 3,
+            {"customer": t("客户 C2387604（两次投诉）", "Customer C2387604 (2 complaints)"), "date": "2025-08-26", "complaints_30d": 2,
              "key_quote": t("每次转接都要重新说一遍订单号", "Every transfer I have to repeat my order number"), "notes": ""},
-            {"customer": t("客户 B（两次投诉）", "Customer B (2 complaints)"), "date": "2025-08-27", "complaints_30d": 2,
-             "key_quote": t("退款等了 5 个小时还没人处理", "Waited 5 hours for the refund and nobody handled it"), "notes": ""},
         ],
         "competitor_benchmark": [
             {"competitor": t("同行 X", "Peer X"), "channel": t("微信", "WeChat"), "response_standard": t("30 秒内响应", "Reply within 30 s"), "notes": ""},
         ],
         "ticket_volume": 9872,
-        "agent_count": 48,
+        "agent_count": 14,
         "customers_with_problem": 1200,
         "survey_sample": 420,
         "survey_efficiency": 3,
@@ -239,8 +220,8 @@ def demo_answers(lang: str) -> dict[str, Any]:
         "root_causes_verified": True,
         "checkin_weekday": "fri",
         "resources_confirmed": True,
-        "review_notes": t("3个月时响应时间、投诉率、一次解决率均达标；满意度 4.6 未达 4.8 的目标，需在下一轮聚焦。",
-                          "At 3 months response time, complaint rate and FCR met their targets; CSAT 4.6 missed the 4.8 target and is the next cycle's focus."),
+        "review_notes": t("3个月时首次响应、3 分钟响应率、电话高峰响应、投诉率和退款解决时长均达标；满意度 93.0 未达 96 的目标，需在下一轮聚焦。",
+                          "At 3 months first response, the 3-minute response rate, the phone peak, the complaint rate and refund resolution met their targets; CSAT 93.0 missed the target of 96 and is the next cycle's focus."),
         "overall_rating": 4,
         "standardized": ["sop_updated", "knowledge_base_updated"],
         "next_cycle_focus": t("满意度：回访流程与服务话术", "CSAT: return visits and service scripts"),
@@ -268,6 +249,7 @@ def demo_project(lang: str = "zh") -> Project:
         fishbone=demo_fishbone(lang),
         measures=demo_measures(lang),
         checkins=demo_checkins(lang),
-        evaluation=demo_evaluation(),
-        data=demo_ticket_data(),
+        evaluation=demo_evaluation(lang),
+        data=demo_ticket_data(lang)[0],
+        metric_definitions=list(PROJECT_DEFINITIONS),
     )

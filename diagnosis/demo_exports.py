@@ -33,7 +33,9 @@ ask again about the same category within 7 days.
 
 Each file also has exactly 3 bad rows an importer must reject: a first response before
 creation, a creation time that is not a date, and a satisfaction of 150 or 999. They are
-EXCLUDED from every fact above: a file has the tickets of the table + 3 rows.
+EXCLUDED from every mean and share above, but they are tickets all the same: a file has as
+many rows as the table has tickets (August: 9,872 rows, 9,869 of them valid), so the ticket
+count an importer gives (every row, `volume`) is the stated one.
 
 `python -m diagnosis.demo_exports --write` writes the files; `--check` regenerates them in
 memory and exits 1 when the shipped files differ.
@@ -91,7 +93,7 @@ class Period:
     last_day: dt.date  # inclusive
     encoding: str  # as Python names it; "utf-8-sig" writes a BOM
     seed: int
-    tickets: int  # valid rows
+    tickets: int  # rows of the file: the period's tickets, the 3 bad rows among them
     shares: tuple[float, float, float]  # WeChat, web chat, phone
     frt_minutes: float
     csat: float
@@ -142,6 +144,7 @@ PERIODS: tuple[Period, ...] = (
            (145, 105, 170), 0.03, 0.06, (dt.date(2025, 11, 30), "2025-11-31 {h}"), "150"),
 )
 # fmt: on
+BAD_ROWS = 3  # per file, one of each kind (see the module docstring)
 BY_NAME = {p.name: p for p in PERIODS} | {p.filename: p for p in PERIODS}
 
 
@@ -218,10 +221,11 @@ def _labels(counts: list[int], names: tuple[str, ...] | list[str], rng: random.R
 def _day_counts(period: Period, rng: random.Random) -> list[int]:
     days = period.days
     weights = [_WEEKDAY[d.weekday()] * dict(period.day_boost).get(d.day, 1.0) * rng.gauss(1, 0.05) for d in days]
+    valid = period.tickets - BAD_ROWS
     if period.peak is None:
-        return _apportion(period.tickets, weights)
+        return _apportion(valid, weights)
     at = days.index(period.peak.day)
-    rest = _apportion(period.tickets - period.peak.tickets, weights[:at] + weights[at + 1 :])
+    rest = _apportion(valid - period.peak.tickets, weights[:at] + weights[at + 1 :])
     return rest[:at] + [period.peak.tickets] + rest[at:]
 
 

@@ -1,102 +1,88 @@
-"""A ticket export for the demo: the online shop's August 2025, as its system would export it.
+"""The demo project's numbers, computed from its own ticket exports (`diagnosis.demo_exports`).
 
-9,872 inquiries; WeChat 40%, web chat 28%, phone 32%; a peak of 1,256 inquiries on the app
-release day (12 August), half of them "how do I use this feature"; promotion questions 23%;
-refunds slow to resolve; the phone queue at 10:00-12:00 over 5 minutes; complaint rate about
-3.2%. Chinese headers, a few bad rows (as real exports have). Deterministic for a seed, so the
-demo is the same everywhere.
+The demo imports July 2025 (reference, for the month-on-month change), August 2025 (the
+baseline), and the months 1 and 3 after the 15 September rollout (checkpoints). Its step-1
+rows are bound to metric definitions; every baseline and checkpoint value of them is what
+that definition gives on those files, so the demo never states a number its data contradicts.
 """
 
 from __future__ import annotations
 
 import copy
-import csv
 import datetime as dt
-import io
-import random
 from functools import lru_cache
+from typing import Any
 
-HEADERS = ["工单号", "创建时间", "首次响应时间", "解决时间", "渠道", "地区", "问题类型", "客服", "处理时长(秒)", "转接次数", "是否重开", "满意度", "是否投诉"]
-TOTAL = 9872
-RELEASE_DAY = 12
-PEAK = 1256
-CHANNELS = [("微信", 0.40, 4.5), ("网页在线", 0.28, 3.6), ("电话", 0.32, 6.2)]  # share, mean first response (min)
-CATEGORIES = [("新功能使用", 0.20), ("促销活动", 0.23), ("订单查询", 0.22), ("退款退货", 0.15), ("物流配送", 0.12), ("账户问题", 0.08)]
-REGIONS = [("华东", 0.38), ("华南", 0.24), ("华北", 0.2), ("西南", 0.1), ("其他", 0.08)]
-AGENTS = [f"客服{n:02d}" for n in range(1, 49)]
+from diagnosis import catalog
+from diagnosis.demo_exports import shipped
+from diagnosis.metric_definitions import MetricDefinition, Segment
+
+AUGUST = "工单导出_2025-08.csv"
+# (file, period, months after launch, imported at)
+IMPORTS = (
+    ("工单导出_2025-07.csv", "reference", None, "2025-09-01T09:00:00+00:00"),
+    (AUGUST, "baseline", None, "2025-09-01T09:05:00+00:00"),
+    ("工单导出_2025-09-16_2025-10-15.csv", "checkpoint", 1, "2025-10-16T09:00:00+00:00"),
+    ("工单导出_2025-11-16_2025-12-15.csv", "checkpoint", 3, "2025-12-16T09:00:00+00:00"),
+)
+LAUNCH = dt.date(2025, 9, 15)
+CHECKPOINT_DATES = {1: dt.date(2025, 10, 15), 3: dt.date(2025, 12, 15)}
+SLA_MINUTES = 15.0
+
+# the demo team's own definitions, next to the questionnaire's standard ones
+PROJECT_DEFINITIONS = (
+    MetricDefinition(id="refund_resolution_mean", name={"zh": "退款类工单平均解决时长", "en": "Refund ticket resolution time (mean)"},
+                     kind="resolution_time", statistic="mean", field="resolution_h", segment=Segment(category=["退款退货"]),
+                     unit={"zh": "小时", "en": "h"}, direction="lower", family="efficiency"),
+    MetricDefinition(id="phone_peak_frt", name={"zh": "电话 10-12 点平均首次响应时间", "en": "Phone first response 10:00-12:00 (mean)"},
+                     kind="frt", statistic="mean", field="frt_min", segment=Segment(channel=["电话"], hours=(10, 12)),
+                     unit={"zh": "分钟", "en": "min"}, direction="lower", family="efficiency"),
+)  # fmt: skip
+
+# step-1 rows: (definition, name zh, name en, target)
+GOALS = (
+    ("frt_mean", "全渠道平均首次响应时间", "Average first response time, all channels", 2.5),
+    ("sla_3min", "3 分钟内首次响应率", "First response within 3 minutes", 70.0),
+    ("phone_peak_frt", "电话高峰（10-12 点）首次响应时间", "Phone peak (10:00-12:00) first response time", 3.5),
+    ("csat_mean", "客户满意度（百分制）", "Customer satisfaction (of 100)", 96.0),
+    ("complaint_rate", "投诉率", "Complaint rate", 2.2),
+    ("refund_resolution_mean", "退款类工单解决时长", "Refund ticket resolution time", 2.5),
+)
 
 
-def _pick(rng: random.Random, weighted: list[tuple]) -> tuple:
-    return rng.choices(weighted, weights=[w[1] for w in weighted])[0]
+def demo_sample_export() -> bytes:
+    """The August export, as the step-2 page offers it for download."""
+    return shipped(AUGUST)
 
 
-def _day_counts() -> list[int]:
-    """Inquiries per day of August: the release day's peak, the rest spread over 30 days."""
-    rest = TOTAL - PEAK - 2  # the two broken rows at the end are inquiries too
-    base = [rest // 30] * 30
-    for i in range(rest - sum(base)):
-        base[i] += 1
-    return base[: RELEASE_DAY - 1] + [PEAK] + base[RELEASE_DAY - 1 :]
-
-
-def _hour(rng: random.Random) -> int:
-    # busiest 10:00-12:00 and 19:00-21:00
-    weights = [1, 1, 1, 1, 1, 1, 2, 4, 8, 12, 16, 16, 10, 10, 11, 11, 10, 9, 9, 12, 12, 9, 5, 2]
-    return rng.choices(range(24), weights=weights)[0]
+def demo_ticket_data(lang: str = "zh") -> tuple[dict[str, Any], list[dict[str, Any]], list[Any]]:
+    """(project.data, the step-1 metric rows, the step-6 values) of the demo, from its exports."""
+    data, rows, values = _computed(lang)
+    return copy.deepcopy(data), copy.deepcopy(rows), [v.model_copy() for v in values]
 
 
 @lru_cache(maxsize=2)
-def demo_tickets_csv(seed: int = 2025) -> bytes:
-    """The export as CSV bytes (UTF-8 with BOM, as Excel on a Chinese Windows saves it)."""
-    rng = random.Random(seed)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADERS)
-    number = 0
-    for day, count in enumerate(_day_counts(), start=1):
-        for _ in range(count):
-            number += 1
-            channel, _, frt_mean = _pick(rng, CHANNELS)
-            category = "新功能使用" if day == RELEASE_DAY and rng.random() < 0.5 else _pick(rng, CATEGORIES)[0]
-            hour = _hour(rng)
-            created = dt.datetime(2025, 8, day, hour, rng.randrange(60), rng.randrange(60))
-            frt = rng.expovariate(1 / frt_mean)
-            if channel == "电话" and 10 <= hour < 12:
-                frt += 2.5  # the phone queue at 10:00-12:00
-            responded = created + dt.timedelta(minutes=frt)
-            hours = 0.05 + rng.expovariate(1 / (5.3 if category == "退款退货" else 1.6))
-            transfers = rng.choices([0, 1, 2], weights=[78, 18, 4])[0]
-            reopened = rng.random() < (0.12 if transfers else 0.05)
-            complaint = rng.random() < (0.06 if transfers or reopened else 0.022)
-            csat = "" if rng.random() < 0.45 else str(max(1, min(5, round(rng.gauss(3.6 if complaint else 4.5, 0.8)))))
-            resolved = "" if rng.random() < 0.03 else (responded + dt.timedelta(hours=hours)).strftime("%Y/%m/%d %H:%M")
-            writer.writerow([
-                f"T2508{number:05d}", created.strftime("%Y-%m-%d %H:%M:%S"), responded.strftime("%Y-%m-%d %H:%M:%S"), resolved,
-                channel, _pick(rng, REGIONS)[0], category, rng.choice(AGENTS),
-                max(30, round(rng.gauss(420 if channel == "电话" else 300, 90))), transfers, "是" if reopened else "否", csat,
-                "是" if complaint else "否",
-            ])
-    # real exports carry a few broken rows: a typo'd date and an impossible rating
-    writer.writerow(["T2508X0001", "2025-08-3l 10:00", "", "", "微信", "华东", "订单查询", "客服01", 200, 0, "否", "", "否"])
-    writer.writerow(["T2508X0002", "2025-08-20 11:00:00", "2025-08-20 11:02:00", "", "电话", "华南", "退款退货", "客服02", 380, 0, "否", "9", "否"])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def demo_ticket_data() -> dict:
-    """What step 2 stores after importing the demo export (mapping, file facts, results)."""
-    return copy.deepcopy(dict(_demo_ticket_data()))
-
-
-@lru_cache(maxsize=1)
-def _demo_ticket_data() -> tuple:
+def _computed(lang: str) -> tuple[dict[str, Any], list[dict[str, Any]], list[Any]]:
+    from diagnosis.metric_definitions import definitions
     from diagnosis.project.model import Meta, Project, QuestionnaireRef
     from diagnosis.tickets import analyze, read_export, resolve_mapping
-    from diagnosis.tickets.flow import store_import
+    from diagnosis.tickets.flow import fill_checkpoint, measure_and_store, store_import, use_as_baseline
 
-    export = read_export(demo_tickets_csv(), "工单导出_2025-08.csv")
-    mapping = resolve_mapping(export.headers, None)
-    result = analyze(export, mapping, sla_minutes=15)
-    scratch = Project(meta=Meta(id="scratch"), questionnaire=QuestionnaireRef(id="x", version="1"))
-    store_import(scratch, export.facts, mapping, result)
-    scratch.data["imported"] = "2025-09-01T09:00:00+00:00"
-    return tuple(scratch.data.items())
+    q = catalog.get("customer_service_diagnosis").questionnaire
+    scratch = Project(meta=Meta(id="scratch"), questionnaire=QuestionnaireRef(id=q.id, version=q.version),
+                      metric_definitions=list(PROJECT_DEFINITIONS))  # fmt: skip
+    entries = {}
+    for filename, period, months, imported in IMPORTS:
+        export = read_export(shipped(filename), filename)
+        mapping = resolve_mapping(export.headers, None)
+        if period == "baseline":  # the step-2 overview is of the baseline period
+            store_import(scratch, export.facts, mapping, analyze(export, mapping, sla_minutes=SLA_MINUTES))
+            scratch.data["imported"] = imported
+        entries[(period, months)] = measure_and_store(scratch, q, export, mapping, period, months, SLA_MINUTES, imported)
+    known = definitions(q, scratch)
+    for definition_id, zh, en, target in GOALS:
+        row = use_as_baseline(scratch, q, known[definition_id], entries[("baseline", None)])
+        row.update(name=zh if lang == "zh" else en, target=target, unit=known[definition_id].unit_text(lang))
+    for months, day in CHECKPOINT_DATES.items():
+        fill_checkpoint(scratch, known, entries[("checkpoint", months)], months, day)
+    return scratch.data, scratch.answers["metrics"], scratch.evaluation.values

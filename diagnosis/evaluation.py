@@ -27,6 +27,7 @@ from typing import Any, Optional
 import altair as alt
 
 from diagnosis.i18n import tr
+from diagnosis.metric_definitions import MANUAL, row_key
 from diagnosis.project.model import Cycle, EvaluationRecord, Fishbone, Measure, MetricValue, Project
 from diagnosis.questionnaire.model import AlertRule, Questionnaire
 from diagnosis.questionnaire.rules import as_number, default_answers
@@ -56,7 +57,12 @@ ALIASES = {
 
 @dataclass(frozen=True)
 class MetricGoal:
-    """One row of the step-1 metrics table."""
+    """One row of the step-1 metrics table.
+
+    `metric` is the method's metric the row is a variant of (frt, csat ...: alert rules and a
+    measure's expected effect refer to it); `key` identifies the row's stored values
+    (`metric_definitions.row_key`); `definition` the definition it is computed by (None: typed
+    in by hand)."""
 
     metric: str
     name: str
@@ -65,9 +71,17 @@ class MetricGoal:
     unit: str
     direction: str  # "lower" or "higher" (is better)
     direction_given: bool  # False when inferred
+    key: str = ""
+    definition: Optional[str] = None
 
     def label(self, questionnaire: Optional[Questionnaire], lang: str) -> str:
-        return self.name or metric_option_label(questionnaire, self.metric, lang) or self.metric
+        """The row's wording; else its definition's name; else the metric's option label."""
+        if self.name:
+            return self.name
+        known = {d.id: d for d in getattr(questionnaire, "metric_definitions", None) or []}
+        if self.definition in known:
+            return known[self.definition].label(lang)
+        return metric_option_label(questionnaire, self.metric, lang) or self.metric
 
 
 def metric_option_label(questionnaire: Optional[Questionnaire], metric: str, lang: str) -> str:
@@ -98,12 +112,14 @@ def metric_goals(answers: dict[str, Any]) -> list[MetricGoal]:
         if not metric or baseline is None or target is None:
             continue
         given = row.get("direction") in ("lower", "higher")
+        definition = row.get("definition")
         out.append(
             MetricGoal(
                 metric=str(metric), name=str(row.get("name") or ""), baseline=baseline, target=target,
                 unit=str(row.get("unit") or ""),
                 direction=row["direction"] if given else infer_direction(str(metric), baseline, target),
-                direction_given=given,
+                direction_given=given, key=row_key(row),
+                definition=str(definition) if definition and definition != MANUAL else None,
             )
         )
     return out
@@ -175,7 +191,8 @@ class CheckpointResult:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "metric": self.goal.metric, "name": self.goal.name, "unit": self.goal.unit,
+            "metric": self.goal.metric, "row": self.goal.key, "definition": self.goal.definition,
+            "name": self.goal.name, "unit": self.goal.unit,
             "direction": self.goal.direction, "baseline": self.goal.baseline, "target": self.goal.target,
             "checkpoint": self.checkpoint, "value": self.value, "change": self.change,
             "change_pct": self.change_pct, "target_met": self.target_met,
@@ -188,17 +205,17 @@ def evaluate(project: Project, questionnaire: Questionnaire) -> list[CheckpointR
     out = []
     for goal in metric_goals(project.answers):
         for cp in points:
-            found = value_at(project.evaluation, goal.metric, cp)
+            found = value_at(project.evaluation, goal.key, cp)
             out.append(CheckpointResult(goal, cp, found.value if found else None))
     return out
 
 
 def latest_results(project: Project, questionnaire: Questionnaire) -> dict[str, CheckpointResult]:
-    """The latest measured checkpoint of each metric that has one."""
+    """The latest measured checkpoint of each step-1 row that has one, by row key."""
     out: dict[str, CheckpointResult] = {}
     for result in evaluate(project, questionnaire):
         if result.value is not None:
-            out[result.goal.metric] = result
+            out[result.goal.key] = result
     return out
 
 
@@ -249,7 +266,37 @@ def alert_runs(rule: AlertRule, values: list[MetricValue]) -> list[FiredAlert]:
 
 
 def fired_alerts(project: Project, questionnaire: Questionnaire) -> list[FiredAlert]:
-    return [a for rule in questionnaire.evaluation.alerts for a in alert_runs(rule, project.evaluation.values)]
+    """Each rule on the values of every step-1 row of its metric (a rule names a metric or a definition)."""
+    out = []
+    goals = metric_goals(project.answers)
+    for rule in questionnaire.evaluation.alerts:
+        keys = {g.key for g in goals if rule.metric in (g.metric, g.definition) and _on_scale(project, questionnaire, g, rule.scale)}
+        for key in sorted(keys):
+            values = [v.model_copy(update={"metric": rule.metric}) for v in project.evaluation.values if v.metric == key]
+            out.extend(alert_runs(rule, values))
+    return out
+
+
+def _on_scale(project: Project, questionnaire: Questionnaire, goal: MetricGoal, scale: Optional[str]) -> bool:
+    """Whether a rule for a rating `scale` applies to the goal.
+
+    The scale is the definition's, else the baseline export's (detected); a row typed in by
+    hand is read from its numbers (baseline and target up to 5: 1-5, up to 10: 1-10, else 0-100)."""
+    if scale is None:
+        return True
+    from diagnosis.metric_definitions import definitions
+    from diagnosis.tickets.flow import baseline_import
+
+    if goal.definition is None:
+        top = max(abs(goal.baseline), abs(goal.target))
+        return scale == ("1-5" if top <= 5 else "1-10" if top <= 10 else "0-100")
+    definition = definitions(questionnaire, project).get(goal.definition)
+    if definition is None or definition.field != "csat":  # a top-2-box share is a percentage, not a score
+        return definition is None
+    if definition.scale:
+        return definition.scale == scale
+    entry = baseline_import(project)
+    return entry is None or entry.get("csat_scale") in (None, scale)
 
 
 # --- measures to adjust --------------------------------------------------------------------
@@ -261,7 +308,7 @@ def _norm(text: str) -> str:
 
 
 def metrics_named(text: str, goals: list[MetricGoal], questionnaire: Optional[Questionnaire]) -> set[str]:
-    """The step-1 metrics a measure's expected-effect text names."""
+    """The step-1 rows (their keys) a measure's expected-effect text names."""
     norm = _norm(text)
     if not norm:
         return set()
@@ -270,12 +317,12 @@ def metrics_named(text: str, goals: list[MetricGoal], questionnaire: Optional[Qu
         words = {goal.metric, *ALIASES.get(goal.metric, [])}
         names = {goal.name, metric_option_label(questionnaire, goal.metric, "zh"), metric_option_label(questionnaire, goal.metric, "en")}
         if any(_norm(w) and _norm(w) in norm for w in words) or any(_norm(n) and (_norm(n) == norm or norm in _norm(n)) for n in names):
-            out.add(goal.metric)
+            out.add(goal.key)
     return out
 
 
 def measure_metrics(project: Project, questionnaire: Optional[Questionnaire]) -> dict[str, set[str]]:
-    """Measure id -> the step-1 metrics it works on (by its text, else by its root cause)."""
+    """Measure id -> the step-1 rows (keys) it works on (by its text, else by its root cause)."""
     goals = metric_goals(project.answers)
     direct = {m.id: metrics_named(m.metric, goals, questionnaire) for m in project.measures}
     by_cause: dict[str, set[str]] = {}
@@ -288,11 +335,11 @@ def measure_metrics(project: Project, questionnaire: Optional[Questionnaire]) ->
 @dataclass(frozen=True)
 class Adjustment:
     measure: Measure
-    metrics: tuple[str, ...]  # the missed metrics it belongs to
+    metrics: tuple[str, ...]  # the keys of the missed step-1 rows it works on
 
 
 def measures_to_adjust(project: Project, questionnaire: Questionnaire) -> list[Adjustment]:
-    missed = [g.metric for g in missed_metrics(project, questionnaire)]
+    missed = [g.key for g in missed_metrics(project, questionnaire)]
     links = measure_metrics(project, questionnaire)
     out = []
     for m in project.measures:
@@ -304,7 +351,7 @@ def measures_to_adjust(project: Project, questionnaire: Questionnaire) -> list[A
 
 def missed_without_measure(project: Project, questionnaire: Questionnaire) -> list[MetricGoal]:
     linked = set().union(*measure_metrics(project, questionnaire).values()) if project.measures else set()
-    return [g for g in missed_metrics(project, questionnaire) if g.metric not in linked]
+    return [g for g in missed_metrics(project, questionnaire) if g.key not in linked]
 
 
 # --- chart ---------------------------------------------------------------------------------
@@ -315,7 +362,7 @@ def metric_chart(goal: MetricGoal, results: list[CheckpointResult], lang: str, q
     t = (lambda zh, en: zh if lang == "zh" else en)  # noqa: E731
     baseline_label = t("基线", "Baseline")
     points = [{"point": baseline_label, "order": 0, "value": goal.baseline, "kind": baseline_label}]
-    for r in sorted((r for r in results if r.goal.metric == goal.metric), key=lambda r: r.checkpoint):
+    for r in sorted((r for r in results if r.goal.key == goal.key), key=lambda r: r.checkpoint):
         label = t(f"{r.checkpoint} 个月", f"{r.checkpoint} mo")
         kind = "" if r.value is None else t("达标", "Met") if r.target_met else t("未达标", "Missed")
         points.append({"point": label, "order": r.checkpoint, "value": r.value, "kind": kind})
@@ -377,8 +424,8 @@ def start_next_cycle(project: Project, questionnaire: Optional[Questionnaire] = 
                 continue
             goal = found[0]
             row["direction"] = goal.direction
-            if goal.metric in latest:
-                row["baseline"] = latest[goal.metric].value
+            if goal.key in latest:
+                row["baseline"] = latest[goal.key].value
     project.history.append(cycle)
     project.answers = answers
     project.fishbone = Fishbone(problem=project.fishbone.problem)

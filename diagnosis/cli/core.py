@@ -51,16 +51,16 @@ def check_project(file: str) -> None:
 @cli.command()
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Where to write the demo project.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-@click.option("--tickets", type=click.Path(dir_okay=False), help="Also write the demo's ticket export (CSV) here.")
+@click.option("--tickets", type=click.Path(dir_okay=False), help="Also write the demo's August 2025 ticket export (CSV) here.")
 def demo(output: str, lang: str, tickets: str | None) -> None:
     """Write a demo project filled from the online-shop case (August 2025)."""
     from diagnosis.demo import demo_project
-    from diagnosis.demo_tickets import demo_tickets_csv
+    from diagnosis.demo_tickets import demo_sample_export
     from diagnosis.project import dumps
 
     write_output(output, lambda: dumps(demo_project(lang)).encode("utf-8"))
     if tickets:
-        write_output(tickets, demo_tickets_csv)
+        write_output(tickets, demo_sample_export)
 
 
 @cli.command()

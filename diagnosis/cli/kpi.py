@@ -34,8 +34,13 @@ def _is_number(text: str) -> bool:
 @click.option("--by", type=click.Choice(list(GROUPINGS)), help="Also compute the metrics per group.")
 @click.option("--sla-minutes", type=click.FloatRange(min=0, min_open=True), default=15.0, show_default=True,
               help="First-response SLA for sla_rate.")  # fmt: skip
+@click.option("--definition", "definition_id", metavar="ID",
+              help="Compute one metric definition (an id of the questionnaire's metric_definitions, e.g. frt_mean) with its n.")
+@click.option("--questionnaire", "questionnaire_id", default="customer_service_diagnosis", show_default=True,
+              help="The questionnaire whose metric definitions --definition names.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def kpi(file: str, mapping_file: str | None, by: str | None, sla_minutes: float, fmt: str) -> None:
+def kpi(file: str, mapping_file: str | None, by: str | None, sla_minutes: float, definition_id: str | None,
+        questionnaire_id: str, fmt: str) -> None:
     """Compute the service metrics of a ticket export FILE (CSV with any delimiter, or .xlsx).
 
     Encoding (UTF-8, GB18030/GBK) and delimiter are detected; Chinese and English headers are
@@ -45,6 +50,9 @@ def kpi(file: str, mapping_file: str | None, by: str | None, sla_minutes: float,
     """
     from diagnosis.tickets import analyze_file
 
+    if definition_id:
+        _one_definition(file, mapping_file, sla_minutes, definition_id, questionnaire_id, fmt)
+        return
     try:
         export, mapping, result = analyze_file(file, mapping_file, sla_minutes, [by] if by else [])
     except DiagnosisError as exc:
@@ -73,6 +81,48 @@ def kpi(file: str, mapping_file: str | None, by: str | None, sla_minutes: float,
     click.echo(f"mapping: {mapped}", err=True)
 
 
+def _one_definition(file: str, mapping_file: str | None, sla: float, definition_id: str, questionnaire_id: str, fmt: str) -> None:
+    from diagnosis import catalog
+    from diagnosis.metric_definitions import definitions
+    from diagnosis.tickets.fields import load_mapping, resolve_mapping
+    from diagnosis.tickets.measure import measure_export
+    from diagnosis.tickets.reader import read_export
+
+    try:
+        known = definitions(catalog.get(questionnaire_id).questionnaire)
+        if definition_id not in known:
+            raise DiagnosisError(f"unknown definition '{definition_id}' (one of {', '.join(known)})")
+        definition = known[definition_id]
+        export = read_export(file)
+        mapping = resolve_mapping(export.headers, load_mapping(mapping_file) if mapping_file else None)
+        measured = measure_export(export, mapping, [definition], sla)
+    except DiagnosisError as exc:
+        fail(exc)
+        return
+    found = measured.values[definition_id]
+    data = {"definition": definition_id, "describe": definition.describe("en"), "value": found.value, "n": found.n,
+            "k": found.k, "unit": definition.unit_text("en"), "csat_scale": measured.csat_scale, "note": found.note,
+            "period": measured.period.to_dict(), "monthly": found.monthly}  # fmt: skip
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo("definition,value,n,unit")
+        click.echo(f"{definition_id},{'' if found.value is None else found.value},{found.n},{data['unit']}")
+    else:
+        value = "n/a" if found.value is None else f"{found.value:.4g}"
+        click.echo(f"{definition.label('en')}: {value} {data['unit']} (n = {found.n:,})".replace("  ", " "))
+        click.echo(f"definition: {data['describe']}")
+        if found.note:
+            click.echo(f"note: {found.note}")
+
+
+def print_table(header: list[str], body: list[list[object]]) -> None:
+    """Columns aligned for CJK text (wide characters count twice); numbers right-aligned."""
+    widths = [max(_width(str(row[i])) for row in [header, *body]) for i in range(len(header))]
+    for row in [header, *body]:
+        click.echo("  ".join(_pad(str(cell), w, i > 0) for i, (cell, w) in enumerate(zip(row, widths))).rstrip())
+
+
 def _print_table(result, by, table_rows, names) -> None:
     if not by:
         width = max(len(n) for n in names)
@@ -82,9 +132,7 @@ def _print_table(result, by, table_rows, names) -> None:
         header = [by, "share", *names]
         body = [[key, f"{(v.get('volume') or 0) / result.rows * 100:.1f}%" if result.rows else "n/a",
                  *(format_value(n, v.get(n), "en") for n in names)] for key, v in table_rows]  # fmt: skip
-        widths = [max(_width(str(row[i])) for row in [header, *body]) for i in range(len(header))]
-        for row in [header, *body]:
-            click.echo("  ".join(_pad(str(cell), w, i > 0) for i, (cell, w) in enumerate(zip(row, widths))).rstrip())
+        print_table(header, body)
     if result.bad_rows:
         click.echo("bad rows: " + ", ".join(f"{reason} {count:,}" for reason, count in result.bad_rows.items()))
 

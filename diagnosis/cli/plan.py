@@ -96,9 +96,9 @@ def evaluate(file: str, fmt: str) -> None:
     for r in results:
         met = {True: "yes", False: "no", None: ""}[r.target_met]
         change = "" if r.change is None else f"{r.change:+g}" + ("" if r.change_pct is None else f" ({r.change_pct:+.1f}%)")
-        rows.append([r.goal.metric, f"{r.checkpoint} mo", r.goal.baseline, r.goal.target, r.goal.direction,
+        rows.append([r.goal.key, f"{r.checkpoint} mo", r.goal.baseline, r.goal.target, r.goal.direction,
                      "" if r.value is None else f"{r.value:g}", change, met])
-    click.echo(_table(["metric", "checkpoint", "baseline", "target", "better", "value", "change", "target met"], rows))
+    click.echo(_table(["row", "checkpoint", "baseline", "target", "better", "value", "change", "target met"], rows))
     click.echo("")
     if not alerts:
         click.echo("alerts: none fired")

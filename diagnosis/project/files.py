@@ -10,9 +10,11 @@ the previous file as `<name>.bak`.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import tempfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, Callable
 
@@ -148,7 +150,36 @@ def _migrate_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _migrate_1_to_2}
+def _migrate_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
+    """Format 3 stores step-6 values per step-1 row (`row_key`), not per metric id.
+
+    A format-2 value of metric `csat` belongs to the first row of that metric; rows stay as
+    they were, typed in by hand (format 2 had no definitions), so their key is their wording."""
+    from diagnosis.metric_definitions import row_key
+
+    out = dict(data)
+    answers = out.get("answers") if isinstance(out.get("answers"), dict) else {}
+    rows = [r for r in answers.get("metrics") or [] if isinstance(r, dict)]
+    first = {}
+    for row in rows:
+        first.setdefault(row.get("metric"), row_key(row))
+
+    def rekey(evaluation: Any) -> Any:
+        if not isinstance(evaluation, dict) or not isinstance(evaluation.get("values"), list):
+            return evaluation
+        values = [dict(v, metric=first.get(v.get("metric"), v.get("metric"))) if isinstance(v, dict) else v
+                  for v in evaluation["values"]]  # fmt: skip
+        return dict(evaluation, values=values)
+
+    if "evaluation" in out:
+        out["evaluation"] = rekey(out["evaluation"])
+    out["format_version"] = 3
+    return out
+
+
+# format 2 onwards share one layout (2 -> 3 only rekeys step-6 values), so positions still hold
+LAYOUT_SINCE = 2
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 
 def migrate(data: dict[str, Any], filename: str) -> dict[str, Any]:
@@ -229,8 +260,9 @@ def load_project(
     try:
         project = Project.model_validate(data)
     except ValidationError as exc:
-        # positions refer to the file as written; after a migration only paths are meaningful
-        raise ProjectFileError(_pydantic_problems(exc, located if original_version == FORMAT_VERSION else None, filename)) from None
+        # positions refer to the file as written: kept where the migrations keep the layout
+        same_layout = isinstance(original_version, int) and original_version >= LAYOUT_SINCE
+        raise ProjectFileError(_pydantic_problems(exc, located if same_layout else None, filename)) from None
     warnings: list[Problem] = []
     if original_version != FORMAT_VERSION:
         warnings.append(Problem(filename, f"migrated from format {original_version} to {FORMAT_VERSION}; save to keep the new format"))
@@ -244,10 +276,38 @@ def resolve_questionnaire(project: Project) -> Questionnaire:
     ref = project.questionnaire
     if ref.source:
         try:
-            return catalog.load_source(ref.source.encode("utf-8"), f"<embedded questionnaire {ref.id}>").questionnaire
+            embedded = catalog.load_source(ref.source.encode("utf-8"), f"<embedded questionnaire {ref.id}>").questionnaire
+            return with_project_definitions(embedded, project)
         except QuestionnaireError as exc:
             raise ProjectFileError(exc.problems) from None
-    return catalog.get(ref.id).questionnaire
+    return with_project_definitions(catalog.get(ref.id).questionnaire, project)
+
+
+def with_project_definitions(questionnaire: Questionnaire, project: Project) -> Questionnaire:
+    """The questionnaire with the project's own metric definitions added (options of the step-1 table included)."""
+    if not project.metric_definitions:
+        return questionnaire
+    known = {d.id: d for d in questionnaire.metric_definitions}
+    known.update({d.id: d for d in project.metric_definitions})
+    data = questionnaire.model_dump(mode="json", exclude_none=True)
+    data["metric_definitions"] = [d.model_dump(mode="json", exclude_none=True) for d in known.values()]
+    return _rebuild(questionnaire.model_dump_json(exclude_none=True), json.dumps(data["metric_definitions"], ensure_ascii=False))
+
+
+@lru_cache(maxsize=32)
+def _rebuild(questionnaire_json: str, definitions_json: str) -> Questionnaire:
+    data = json.loads(questionnaire_json)
+    data["metric_definitions"] = json.loads(definitions_json)
+
+    def drop_filled(node: Any) -> Any:  # options filled from the old definitions: fill anew
+        if isinstance(node, dict):
+            node = {k: drop_filled(v) for k, v in node.items()}
+            if node.get("options_from") == "metric_definitions":
+                node.pop("options", None)
+            return node
+        return [drop_filled(v) for v in node] if isinstance(node, list) else node
+
+    return Questionnaire.model_validate(drop_filled(data))
 
 
 def check_answers(project: Project, questionnaire: Questionnaire, filename: str, located: Located | None = None) -> list[Problem]:

@@ -13,8 +13,10 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from diagnosis.metric_definitions import MetricDefinition
+
 FORMAT = "process-diagnosis-project"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 Level = Literal["high", "medium", "low"]
 Status = Literal["not_started", "on_track", "at_risk", "late", "done"]
@@ -122,13 +124,20 @@ class CheckIn(Record):
 
 
 class MetricValue(Record):
-    """A metric measured at an evaluation checkpoint (months after launch)."""
+    """A step-1 row's value at an evaluation checkpoint (months after launch).
+
+    `metric` is the row's key (`diagnosis.metric_definitions.row_key`): the definition id of a
+    bound row, `manual:<wording>` for a row typed in by hand; so two rows never share values."""
 
     metric: str
     checkpoint: int = Field(ge=0, le=120)
     value: float
     date: Optional[dt.date] = None
     note: str = ""
+    # computed from an export: the definition applied, the tickets behind the value, the import
+    definition: Optional[str] = None
+    n: Optional[int] = Field(None, ge=0)
+    source: Optional[str] = None
 
 
 class EvaluationRecord(Record):
@@ -158,8 +167,11 @@ class Project(Record):
     measures: list[Measure] = Field(default_factory=list)
     checkins: list[CheckIn] = Field(default_factory=list)
     evaluation: EvaluationRecord = Field(default_factory=EvaluationRecord)
-    # step-2 ticket import: mapping, source file facts and computed results (never raw rows)
+    # step-2 ticket import: mapping, source file facts and computed results (never raw rows);
+    # `data["imports"]` holds one entry per imported period (see diagnosis.tickets.flow)
     data: dict[str, Any] = Field(default_factory=dict)
+    # the team's own metric definitions, beside the questionnaire's
+    metric_definitions: list[MetricDefinition] = Field(default_factory=list)
     cycle: int = Field(1, ge=1)
     history: list[Cycle] = Field(default_factory=list)
 

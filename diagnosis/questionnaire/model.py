@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from diagnosis.i18n import Text
+from diagnosis.metric_definitions import MetricDefinition
 
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=64)]
 
@@ -175,6 +176,9 @@ class Column(Strict):
     min: Optional[float] = None
     max: Optional[float] = None
     pattern: Optional[str] = None
+    # a choice column whose options are the questionnaire's (and the project's) metric
+    # definitions, plus "typed in by hand": filled in when the questionnaire is loaded
+    options_from: Optional[Literal["metric_definitions"]] = None
 
     @model_validator(mode="after")
     def _choice_has_options(self) -> Column:
@@ -300,6 +304,8 @@ class AlertRule(Strict):
     below: Optional[float] = None
     above: Optional[float] = None
     consecutive: int = Field(1, ge=1)
+    # the rule applies to rows on this rating scale only (a CSAT bound means nothing on another scale)
+    scale: Optional[Literal["1-5", "1-10", "0-100"]] = None
     action: Text
 
     @model_validator(mode="after")
@@ -327,6 +333,27 @@ def _default_categories() -> list[CauseCategory]:
     return [CauseCategory(id=i, label=label) for i, label in DEFAULT_CATEGORIES]
 
 
+MANUAL_OPTION = {"id": "manual", "label": {"zh": "手工录入（不从导出计算）", "en": "Typed in by hand (not computed)"}}
+
+
+def _fill_definition_options(data: Any, definitions: list[Any]) -> Any:
+    """Raw questionnaire data with the options of every `options_from: metric_definitions` column."""
+    options = [{"id": d.get("id"), "label": d.get("name")} if isinstance(d, dict) else {"id": d.id, "label": d.name}
+               for d in definitions] + [MANUAL_OPTION]  # fmt: skip
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            node = {k: walk(v) for k, v in node.items()}
+            if node.get("options_from") == "metric_definitions" and "options" not in node:
+                node["options"] = options
+            return node
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(data)
+
+
 class Questionnaire(Strict):
     id: Identifier
     version: str = Field(min_length=1, max_length=40)
@@ -338,6 +365,23 @@ class Questionnaire(Strict):
     analysis: Analysis = Analysis()
     priority: Priority = Priority()
     evaluation: Evaluation = Evaluation()
+    # how step-1 metric rows are computed from ticket exports (see diagnosis.metric_definitions)
+    metric_definitions: list[MetricDefinition] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _definition_options(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("metric_definitions", []), list):
+            return _fill_definition_options(data, data.get("metric_definitions") or [])
+        return data
+
+    @model_validator(mode="after")
+    def _definition_ids_unique(self) -> "Questionnaire":
+        ids = [d.id for d in self.metric_definitions]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"metric_definitions: duplicate id(s) {', '.join(dup)}")
+        return self
 
     # --- navigation helpers used by the app, the validator and the reports ---
 

@@ -55,7 +55,7 @@ def metric_rows(inp: ReportInput) -> list[dict[str, Any]]:
     latest = evaluation.latest_results(inp.project, inp.questionnaire)
     rows = []
     for goal in evaluation.metric_goals(inp.project.answers):
-        result = latest.get(goal.metric)
+        result = latest.get(goal.key)
         rows.append(
             {
                 "name": goal.label(inp.questionnaire, inp.lang),

@@ -311,7 +311,7 @@ def evaluation_section(inp: ReportInput) -> Section:
     charts = [
         evaluation.metric_chart(goal, results, inp.lang, inp.questionnaire).properties(width=220, height=160)
         for goal in evaluation.metric_goals(inp.project.answers)
-        if any(r.goal.metric == goal.metric for r in measured)
+        if any(r.goal.key == goal.key for r in measured)
     ]
     if charts:
         # small multiples in one figure: one conversion instead of one per metric

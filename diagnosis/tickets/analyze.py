@@ -25,7 +25,7 @@ from diagnosis.tickets.reader import Export, Progress, _report
 
 DEFAULT_SLA_MINUTES = 15.0
 MAX_EXAMPLES = 3
-_KEYS = ("channel", "region", "category", "agent", "hour", "weekday", "month")
+_KEYS = ("channel", "region", "category", "agent", "hour", "weekday", "month", "day")
 
 
 @dataclass
@@ -42,6 +42,8 @@ class KpiResult:
     heatmap: list[dict[str, int]] = field(default_factory=list)
     # metrics that cannot be computed for lack of a column
     unavailable: list[str] = field(default_factory=list)
+    # the CSAT scale the ratings were read on ("1-5", "1-10", "0-100")
+    csat_scale: str = "1-5"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -77,7 +79,7 @@ def _number(value: Any) -> Optional[float]:
 def _sorted_groups(name: str, groups: dict[str, dict[str, Optional[float]]]) -> dict[str, dict[str, Optional[float]]]:
     if name in ("hour", "weekday"):
         keys = sorted(groups, key=int)
-    elif name == "month":
+    elif name in ("month", "day"):
         keys = sorted(groups)
     else:
         keys = sorted(groups, key=lambda k: (-(groups[k]["volume"] or 0), k))
@@ -91,8 +93,11 @@ def analyze(
     groupings: Optional[Iterable[str]] = None,
     progress: Optional[Progress] = None,
     heatmap: bool = True,
+    csat_scale: Optional[str] = None,
 ) -> KpiResult:
-    """Every metric overall and per grouping (default: every grouping the mapping allows)."""
+    """Every metric overall and per grouping (default: every grouping the mapping allows but `day`).
+
+    `csat_scale` ("1-5", "1-10", "0-100") is detected from the ratings when not given."""
     if not (sla_minutes > 0 and math.isfinite(sla_minutes)):
         raise DiagnosisError(f"the SLA must be a positive number of minutes, not {sla_minutes}")
     mapped = {name: header for name, header in mapping.items() if header}
@@ -104,7 +109,7 @@ def analyze(
     if missing:
         raise DiagnosisError(f"{export.facts.name}: mapped column(s) not in the file: {', '.join(missing)}")
     possible = available_groupings(mapping)
-    wanted = possible if groupings is None else list(groupings)
+    wanted = [g for g in possible if g != "day"] if groupings is None else list(groupings)
     for name in wanted:
         if name not in GROUPINGS:
             raise DiagnosisError(f"unknown grouping '{name}' (one of {', '.join(GROUPINGS)})")
@@ -125,8 +130,9 @@ def analyze(
         # a view, not a table: cleaning streams into the aggregation (materializing costs more
         # than re-cleaning for the rare bad-row examples)
         kinds = {f.name: clean.column_kind(f.type) for f in table.schema}
-        con.execute("CREATE TEMP VIEW tickets AS " + clean.clean_sql("export_rows", mapping, kinds))
-        result = _aggregate(con, mapping, sla_minutes, wanted, heatmap and "created_at" in mapped)
+        scale = csat_scale or detect_csat_scale(con, mapping)
+        con.execute("CREATE TEMP VIEW tickets AS " + clean.clean_sql("export_rows", mapping, kinds, scale))
+        result = _aggregate(con, mapping, sla_minutes, wanted, heatmap and "created_at" in mapped, scale)
         result.bad_examples = _examples(export, mapping, result.bad_examples)
     finally:
         con.close()
@@ -135,9 +141,30 @@ def analyze(
     return result
 
 
-def _aggregate(con: duckdb.DuckDBPyConnection, mapping: Mapping, sla: float, wanted: list[str], heatmap: bool) -> KpiResult:
+def detect_csat_scale(con: duckdb.DuckDBPyConnection, mapping: Mapping, source: str = "export_rows") -> str:
+    """The survey's scale from its ratings: median at most 5 -> 1-5, at most 10 -> 1-10, else 0-100.
+
+    The median, not the maximum, so that a few mistyped ratings (a 9 on a 5-point survey)
+    are reported as bad rows instead of changing the scale; real 10- and 100-point surveys
+    have medians far above 5 and 10. A definition or mapping can declare the scale instead."""
+    header = mapping.get("csat")
+    if not header:
+        return "1-5"
+    column = clean._quote(header)
+    (median,) = con.execute(
+        f"SELECT quantile_cont(v, 0.5) FROM (SELECT parse_num(CAST({column} AS VARCHAR)) AS v FROM {source}) WHERE v >= 0"
+    ).fetchone()
+    if median is None or median <= 5:
+        return "1-5"
+    return "1-10" if median <= 10 else "0-100"
+
+
+def _aggregate(con: duckdb.DuckDBPyConnection, mapping: Mapping, sla: float, wanted: list[str], heatmap: bool,
+               scale: str = "1-5") -> KpiResult:
+    from diagnosis.metric_definitions import TOP2
+
     sets = [()] + [(g,) for g in wanted]
-    metric_sql = [m.sql.replace("$sla", repr(float(sla))) + f" AS {m.name}" for m in METRICS]
+    metric_sql = [m.sql.replace("$sla", repr(float(sla))).replace("$top2", repr(TOP2[scale])) + f" AS {m.name}" for m in METRICS]
     grouping_sql = ", ".join("(" + ", ".join(s) + ")" for s in sets)
     columns = [k for k in _KEYS if (k,) in sets]
     if columns:
@@ -180,7 +207,7 @@ def _aggregate(con: duckdb.DuckDBPyConnection, mapping: Mapping, sla: float, wan
                 example_rows.setdefault(reason.id, set()).update((first, last))
     heat = [{"weekday": w, "hour": h, "volume": v} for (w, h), v in sorted(cells.items())]
     bad = {r.id: bad[r.id] for r in clean.REASONS if r.id in bad}
-    result = KpiResult(0, float(sla), overall, groups, bad, {}, heat, unavailable)
+    result = KpiResult(0, float(sla), overall, groups, bad, {}, heat, unavailable, scale)
     # row indices for now (the first and last row of each combination of reasons); `_examples` adds the text
     result.bad_examples = {r: sorted(rows)[:MAX_EXAMPLES] for r, rows in example_rows.items()}
     return result

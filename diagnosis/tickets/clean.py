@@ -57,7 +57,7 @@ REASONS: tuple[Reason, ...] = (
            "首次响应时间、时限内响应率", "first response time, SLA rate"),
     Reason("resolved_before_creation", 32, ("created_at", "resolved_at"), "解决早于创建", "resolved before creation",
            "解决时长", "resolution time"),
-    Reason("csat_out_of_range", 64, ("csat",), "满意度不在 1-5 分之间", "CSAT not a score from 1 to 5",
+    Reason("csat_out_of_range", 64, ("csat",), "满意度超出评分量表", "CSAT outside the survey's scale",
            "满意度指标", "CSAT figures"),
     Reason("handle_seconds_invalid", 128, ("handle_seconds",), "处理时长不是非负数", "handle time not a non-negative number",
            "平均处理时长", "AHT"),
@@ -67,6 +67,10 @@ REASONS: tuple[Reason, ...] = (
            "重开率、一次解决率", "reopen rate, FCR"),
     Reason("complaint_invalid", 1024, ("complaint",), "是否投诉不是是/否", "complaint not a yes/no",
            "投诉率", "complaint rate"),
+    Reason("queue_seconds_invalid", 2048, ("queue_seconds",), "排队时长不是非负数", "queue time not a non-negative number",
+           "排队时长", "queue time"),
+    Reason("abandoned_invalid", 4096, ("abandoned",), "是否放弃不是是/否", "abandoned not a yes/no",
+           "放弃率、接通率", "abandon rate, connect rate"),
 )
 # fmt: on
 REASON_BY_ID = {r.id: r for r in REASONS}
@@ -159,11 +163,15 @@ def _parse(kind: str, column: str | None, column_kinds: dict[str, str]) -> str:
     return template.format(c=quoted)
 
 
-def clean_sql(source: str, mapping: Mapping, column_kinds: dict[str, str] | None = None) -> str:
+def clean_sql(source: str, mapping: Mapping, column_kinds: dict[str, str] | None = None, csat_scale: str = "1-5") -> str:
     """The SELECT that turns the export `source` (with a `__row` column) into clean tickets.
 
-    `column_kinds` (header -> `column_kind`) says which columns Arrow already typed."""
+    `column_kinds` (header -> `column_kind`) says which columns Arrow already typed;
+    `csat_scale` ("1-5", "1-10", "0-100") which ratings are in range."""
+    from diagnosis.metric_definitions import SCALE_MAX, SCALE_MIN
+
     kinds = column_kinds or {}
+    csat_min, csat_max = SCALE_MIN[csat_scale], SCALE_MAX[csat_scale]
 
     def raw(name: str) -> str:
         header = mapping.get(name)
@@ -189,12 +197,16 @@ def clean_sql(source: str, mapping: Mapping, column_kinds: dict[str, str] | None
         {raw('csat')} AS csat_raw, {parse('csat', 'number')} AS csat_num,
         {parse('complaint', 'yesno')} AS complaint_yes,
         {text('channel')} AS channel, {text('region')} AS region,
-        {text('category')} AS category, {text('agent')} AS agent
+        {text('category')} AS category, {text('agent')} AS agent,
+        {parse('customer_id', 'text')} AS customer_id,
+        {raw('queue_seconds')} AS queue_raw, {parse('queue_seconds', 'seconds')} AS queue_num,
+        CASE WHEN {mapped('abandoned')} THEN {parse('abandoned', 'yesno')} END AS abandoned_yes
       FROM {source}"""
     first_bad = "(first_raw IS NOT NULL AND first_resp IS NULL)"
     resolved_bad = "(resolved_raw IS NOT NULL AND resolved IS NULL)"
     before = "coalesce(first_resp < created, false)"
-    csat_bad = "(csat_raw IS NOT NULL AND (csat_num IS NULL OR csat_num < 1 OR csat_num > 5))"
+    csat_bad = f"(csat_raw IS NOT NULL AND (csat_num IS NULL OR csat_num < {csat_min} OR csat_num > {csat_max}))"
+    queue_bad = "(queue_raw IS NOT NULL AND (queue_num IS NULL OR queue_num < 0))"
     handle_bad = "(handle_raw IS NOT NULL AND (handle_num IS NULL OR handle_num < 0))"
     transfers_bad = "(transfers_raw IS NOT NULL AND (transfers_num IS NULL OR transfers_num < 0))"
     bits = {
@@ -209,6 +221,8 @@ def clean_sql(source: str, mapping: Mapping, column_kinds: dict[str, str] | None
         "transfers_invalid": transfers_bad,
         "reopened_invalid": "(reopened_yes IS NULL)",
         "complaint_invalid": "(complaint_yes IS NULL)",
+        "queue_seconds_invalid": queue_bad,
+        "abandoned_invalid": f"({mapped('abandoned')} AND abandoned_yes IS NULL)",
     }
     bad = " + ".join(f"({bits[r.id]})::INT * {r.bit}" for r in REASONS)
     return f"""
@@ -224,5 +238,9 @@ def clean_sql(source: str, mapping: Mapping, column_kinds: dict[str, str] | None
         reopened_yes AS reopened,
         CASE WHEN NOT {csat_bad} THEN csat_num END AS csat,
         complaint_yes AS complaint,
-        hour(created) AS hour, isodow(created) AS weekday, strftime(created, '%Y-%m') AS month
+        customer_id, created,
+        CASE WHEN NOT {queue_bad} THEN queue_num END AS queue_s,
+        abandoned_yes AS abandoned,
+        hour(created) AS hour, isodow(created) AS weekday, strftime(created, '%Y-%m') AS month,
+        strftime(created, '%Y-%m-%d') AS day
       FROM ({parsed})"""

@@ -1,6 +1,6 @@
 """The canonical ticket fields, the headers real exports use for them, and the column mapping.
 
-A ticket export's columns are mapped onto thirteen canonical fields. The synonyms below are
+A ticket export's columns are mapped onto sixteen canonical fields. The synonyms below are
 the headers seen in Chinese and English ticket systems; headers are compared after
 normalization (case, width, spaces, `_`/`-`, and a trailing unit in brackets such as
 `处理时长（秒）` are ignored). A mapping is a plain `{field: header or None}` dict: saved in
@@ -43,6 +43,9 @@ FIELDS: tuple[Field, ...] = (
     Field("ticket_id", "id", "工单号", "Ticket ID",
           ("工单号", "工单编号", "工单id", "单号", "工单", "编号", "会话id", "会话编号", "ticket_id", "ticket id", "ticket",
            "ticket no", "ticket number", "id", "case id", "case number", "conversation id")),
+    Field("customer_id", "id", "客户ID", "Customer ID",
+          ("客户id", "会员id", "客户编号", "会员编号", "用户id", "客户号", "会员号", "customer_id", "customer id", "customer",
+           "member id", "user id", "client id")),
     Field("created_at", "datetime", "创建时间", "Created at",
           ("创建时间", "创建日期", "提交时间", "进线时间", "咨询时间", "发起时间", "接入时间", "来电时间", "建单时间", "下单时间",
            "created_at", "created", "create time", "created time", "creation time", "created date", "opened_at", "opened",
@@ -68,6 +71,11 @@ FIELDS: tuple[Field, ...] = (
     Field("handle_seconds", "number", "处理时长（秒）", "Handle time (s)",
           ("处理时长", "处理时长秒", "通话时长", "会话时长", "服务时长", "处理用时", "handle_seconds", "handle seconds",
            "handle time", "handling time", "aht", "duration", "talk time", "handle_time")),
+    Field("queue_seconds", "number", "排队时长（秒）", "Queue time (s)",
+          ("排队时长", "排队时间", "等待时长", "排队等待时长", "queue_seconds", "queue seconds", "queue time", "wait time",
+           "waiting time", "hold time in queue")),
+    Field("abandoned", "yesno", "是否放弃", "Abandoned",
+          ("是否放弃", "放弃", "是否挂断", "排队放弃", "呼损", "abandoned", "is_abandoned", "abandon", "hung up")),
     Field("transfers", "number", "转接次数", "Transfers",
           ("转接次数", "转接", "转单次数", "转派次数", "转移次数", "transfers", "transfer count", "transfer_count",
            "transfer times", "number of transfers", "transferred")),

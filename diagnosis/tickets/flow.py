@@ -1,38 +1,40 @@
 """How import results flow on: into `Project.data`, step-1 baselines, causes and step-6 checkpoints.
 
-Step 1 and step 6 state rates in percent (3.2 = 3.2 %) and CSAT on the 1-5 scale, as the
-shipped questionnaires and their alert rules do; the import computes rates as fractions, so
-values are converted here, in one place (`step_value`).
+Two things are kept per import, never the raw rows:
 
-`Project.data` after an import (no raw rows):
+- the step-2 overview of the latest baseline export (`store_import`): mapping, file facts and
+  the `KpiResult` of every metric per grouping, for the tables and charts of step 2;
+- one entry per imported period in `data["imports"]` (`store_period`): every metric
+  definition of the project computed on that export, with n and the daily / monthly
+  aggregates (`diagnosis.tickets.measure`).
 
-    source: {name, size, sha256, rows, format, encoding, delimiter}
-    mapping: {created_at: 创建时间, ...}
-    sla_minutes: 15.0
-    imported: 2025-09-01T10:00:00+00:00
-    results: KpiResult.to_dict()
-    checkpoints: {"3": {source: {...}, sla_minutes, imported, overall: {...}}}   # later exports
+    imports: [{id, period: baseline|checkpoint|reference, months (checkpoints), source: {name,
+               size, sha256, rows ...}, mapping, sla_minutes, csat_scale, imported,
+               facts: {start, end, days, peak_day, peak_volume, months},
+               values: {definition id: {value, n, k, daily, monthly, missing, note}},
+               repeat_complainers: [{customer, complaints, last}]}]
+
+A step-1 row bound to a definition gets its baseline from the latest baseline import and each
+checkpoint from the checkpoint import of that month, by that definition and nothing else
+(`use_as_baseline`, `fill_checkpoint`); rows typed in by hand are never filled from an export.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from diagnosis.errors import DiagnosisError
 from diagnosis.fishbone import iter_causes
+from diagnosis.metric_definitions import MANUAL, MetricDefinition, bound_definition, definitions, row_key
 from diagnosis.project.model import Cause, MetricValue, Project, now
+from diagnosis.questionnaire.model import Questionnaire
+from diagnosis.questionnaire.rules import as_number
 from diagnosis.tickets.analyze import KpiResult
 from diagnosis.tickets.fields import Mapping
-from diagnosis.tickets.metrics import BY_NAME, UNITS, label
+from diagnosis.tickets.measure import DefinitionValue, Measured, measure_export
 from diagnosis.tickets.reader import SourceFacts
-
-# the statistic used when a step-1 metric is filled from an export without naming one
-DEFAULT_STATISTIC = {
-    "volume": "volume", "frt": "frt_mean_min", "sla_rate": "sla_rate", "resolution_time": "resolution_mean_h",
-    "aht": "aht_mean_s", "fcr": "fcr", "transfer_rate": "transfer_rate", "reopen_rate": "reopen_rate",
-    "csat": "csat_mean", "complaint_rate": "complaint_rate",
-}  # fmt: skip
 
 
 def store_import(project: Project, facts: SourceFacts, mapping: Mapping, result: KpiResult) -> None:
@@ -56,63 +58,6 @@ def stored_result(project: Project) -> Optional[KpiResult]:
 def stored_mapping(project: Project) -> Optional[Mapping]:
     mapping = project.data.get("mapping")
     return dict(mapping) if isinstance(mapping, dict) else None
-
-
-def step_value(metric: str, value: Optional[float]) -> Optional[float]:
-    """A computed value in the units of steps 1 and 6 (rates in %), rounded for people."""
-    if value is None:
-        return None
-    unit = BY_NAME[metric].unit
-    if unit == "rate":
-        return round(value * 100, 2)
-    if unit == "count":
-        return float(int(value))
-    return round(value, 2 if unit != "s" else 0)
-
-
-def unit_text(metric: str, lang: str) -> str:
-    zh, en = UNITS[BY_NAME[metric].unit]
-    return zh if lang == "zh" else en
-
-
-def baseline_row(result: KpiResult, metric: str, lang: str = "zh", group: Optional[tuple[str, str]] = None) -> dict[str, Any]:
-    """A row for `answers["metrics"]` (step 1) from a computed metric, overall or for one group."""
-    if metric not in BY_NAME:
-        raise DiagnosisError(f"unknown metric '{metric}'")
-    values = result.overall if group is None else result.groups.get(group[0], {}).get(group[1])
-    if values is None:
-        raise DiagnosisError(f"no group '{group[1]}' in the grouping by {group[0]}")  # type: ignore[index]
-    value = step_value(metric, values.get(metric))
-    if value is None:
-        raise DiagnosisError(f"{metric} is not available in this export (a column is missing or no ticket qualifies)")
-    info = BY_NAME[metric]
-    name = label(metric, lang)
-    if group is not None:
-        name = f"{name} ({group[1]})"
-    return {"metric": info.step1, "name": name, "baseline": value, "target": None, "unit": unit_text(metric, lang),
-            "direction": info.direction}  # fmt: skip
-
-
-def use_as_baseline(answers: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
-    """Add the row to `answers["metrics"]`, or update the baseline of the row with the same metric and name.
-
-    An existing row keeps its target and direction; returns the row as stored."""
-    rows = answers.setdefault("metrics", [])
-    if not isinstance(rows, list):
-        raise DiagnosisError("the step-1 answer 'metrics' is not a table")
-    candidates = [r for r in rows if isinstance(r, dict) and r.get("metric") == row["metric"]]
-    # the row with the same wording; else, for a listed metric, the first row of that metric
-    match = next((r for r in candidates if (r.get("name") or "") == row["name"]), None)
-    if match is None and row["metric"] != "other" and candidates:
-        match = candidates[0]
-    if match is not None:
-        match["baseline"] = row["baseline"]
-        match["unit"] = match.get("unit") or row["unit"]
-        match["name"] = match.get("name") or row["name"]
-        match["direction"] = match.get("direction") or row["direction"]
-        return match
-    rows.append(dict(row))
-    return rows[-1]
 
 
 def category_counts(result: KpiResult) -> dict[str, int]:
@@ -162,35 +107,203 @@ def attach_counts(project: Project, assignment: dict[str, str], counts: dict[str
     return changed
 
 
-def checkpoint_values(project: Project, result: KpiResult, checkpoint: int, date: Optional[dt.date] = None) -> list[MetricValue]:
-    """Step-6 values for every step-1 metric the export can measure (rates in %)."""
-    values = []
-    seen = set()
+# --- periods: every import keeps the values of every definition (never the raw rows) --------
+
+PERIODS = ("baseline", "checkpoint", "reference")
+
+
+def imports(project: Project) -> list[dict[str, Any]]:
+    """The imported periods, oldest data first: [{id, period, months, source, values, facts ...}]."""
+    entries = [e for e in project.data.get("imports") or [] if isinstance(e, dict)]
+    return sorted(entries, key=lambda e: ((e.get("facts") or {}).get("end") or "", e.get("imported") or ""))
+
+
+def store_period(project: Project, facts: SourceFacts, mapping: Mapping, measured: Measured, period: str,
+                 months: Optional[int] = None, sla_minutes: float = 15.0, imported: Optional[str] = None) -> dict[str, Any]:
+    """Keep one export's definition values as a period of the project and return the entry.
+
+    A checkpoint replaces the earlier import of the same month count; a baseline or reference
+    import replaces the import of the same file (same SHA-256)."""
+    if period not in PERIODS:
+        raise DiagnosisError(f"unknown period '{period}' (one of {', '.join(PERIODS)})")
+    if period == "checkpoint" and (months is None or months < 0):
+        raise DiagnosisError("a checkpoint import needs the months after launch")
+    entry = {
+        "id": "i" + facts.sha256[:10] + (f"m{months}" if period == "checkpoint" else ""),
+        "period": period, "months": months if period == "checkpoint" else None,
+        "source": facts.to_dict(), "mapping": dict(mapping), "sla_minutes": sla_minutes,
+        "csat_scale": measured.csat_scale, "imported": imported or now().isoformat(),
+        "facts": measured.period.to_dict(), "values": {k: v.to_dict() for k, v in measured.values.items()},
+        "repeat_complainers": measured.repeat_complainers,
+    }  # fmt: skip
+
+    def same(e: dict[str, Any]) -> bool:
+        if period == "checkpoint":
+            return e.get("period") == "checkpoint" and e.get("months") == months
+        return e.get("period") != "checkpoint" and (e.get("source") or {}).get("sha256") == facts.sha256
+
+    project.data["imports"] = [e for e in project.data.get("imports") or [] if not same(e)] + [entry]
+    return entry
+
+
+def baseline_import(project: Project) -> Optional[dict[str, Any]]:
+    """The baseline period the step-1 values come from: the baseline import with the latest data."""
+    found = [e for e in imports(project) if e.get("period") == "baseline"]
+    return found[-1] if found else None
+
+
+def checkpoint_import(project: Project, months: int) -> Optional[dict[str, Any]]:
+    return next((e for e in imports(project) if e.get("period") == "checkpoint" and e.get("months") == months), None)
+
+
+def period_value(entry: Optional[dict[str, Any]], definition_id: str) -> Optional[DefinitionValue]:
+    if not entry:
+        return None
+    data = (entry.get("values") or {}).get(definition_id)
+    return DefinitionValue.from_dict(data) if isinstance(data, dict) else None
+
+
+def rounded(definition: MetricDefinition, value: Optional[float]) -> Optional[float]:
+    """A definition's value as steps 1 and 6 keep it: counts whole, seconds whole, else 2 decimals."""
+    if value is None:
+        return None
+    if definition.statistic == "count" and definition.field == "volume":
+        return float(round(value))
+    return round(value, 0 if definition.field in ("handle_s", "queue_s") else 2)
+
+
+def _step1_metric(definition: MetricDefinition, questionnaire: Optional[Questionnaire]) -> str:
+    """The step-1 `metric` choice of a definition: its kind when that is an option, else other."""
+    try:
+        column = next(c for c in questionnaire.question("metrics").columns if c.id == "metric")  # type: ignore[union-attr]
+        options = {o.id for o in column.options or []}
+    except (AttributeError, KeyError, StopIteration):
+        options = set()
+    return definition.kind if definition.kind in options else "other"
+
+
+def use_as_baseline(project: Project, questionnaire: Optional[Questionnaire], definition: MetricDefinition,
+                    entry: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+    """Bind a step-1 row to `definition` and set its baseline from a baseline import; returns the row.
+
+    The row of that definition is updated (its target, wording and direction stay); without
+    one a new row is added, with no wording of its own (the definition's name is shown in the
+    reader's language)."""
+    entry = entry or baseline_import(project)
+    if entry is None:
+        raise DiagnosisError("no baseline import yet: import an export of the baseline period first")
+    found = period_value(entry, definition.id)
+    value = rounded(definition, found.value if found else None)
+    if value is None:
+        why = found.note if found and found.note else "the definition is not in this import"
+        raise DiagnosisError(f"{definition.id} cannot be computed from {entry['source']['name']}: {why}")
+    rows = project.answers.setdefault("metrics", [])
+    if not isinstance(rows, list):
+        raise DiagnosisError("the step-1 answer 'metrics' is not a table")
+    match = next((r for r in rows if isinstance(r, dict) and r.get("definition") == definition.id), None)
+    if match is None:
+        match = {"metric": _step1_metric(definition, questionnaire), "definition": definition.id, "name": "",
+                 "baseline": value, "target": None, "unit": "", "direction": definition.direction}  # fmt: skip
+        rows.append(match)
+    match["baseline"] = value
+    match["direction"] = match.get("direction") or definition.direction
+    return match
+
+
+@dataclass
+class CheckpointFill:
+    values: list[MetricValue]
+    # step-1 rows not filled: (row key, why) -- typed-in rows, or a definition the export cannot compute
+    skipped: list[tuple[str, str]]
+
+
+def checkpoint_values(project: Project, known: dict[str, MetricDefinition], entry: dict[str, Any], checkpoint: int,
+                      date: Optional[dt.date] = None) -> CheckpointFill:
+    """Step-6 values of every bound step-1 row from one import, each by the row's own definition."""
+    values, skipped = [], []
     for row in project.answers.get("metrics") or []:
-        metric_id = row.get("metric") if isinstance(row, dict) else None
-        statistic = DEFAULT_STATISTIC.get(metric_id or "")
-        if statistic is None or metric_id in seen:
+        if not isinstance(row, dict):
             continue
-        value = step_value(statistic, result.overall.get(statistic))
+        key = row_key(row)
+        definition = bound_definition(row, known)
+        if definition is None:
+            skipped.append((key, "typed in by hand" if row.get("definition") in (None, "", MANUAL) else "unknown definition"))
+            continue
+        found = period_value(entry, definition.id)
+        value = rounded(definition, found.value if found else None)
         if value is None:
+            skipped.append((key, (found.note if found else "") or "not in this import"))
             continue
-        seen.add(metric_id)
-        note = f"{label(statistic, 'en')} from ticket export"
-        values.append(MetricValue(metric=metric_id, checkpoint=checkpoint, value=value, date=date, note=note))
-    return values
+        values.append(MetricValue(metric=key, checkpoint=checkpoint, value=value, date=date, definition=definition.id,
+                                  n=found.n if found else None, source=entry.get("id"),
+                                  note=f"{definition.label('en')} from {entry['source']['name']}"))  # fmt: skip
+    return CheckpointFill(values, skipped)
 
 
-def fill_checkpoint(
-    project: Project, result: KpiResult, checkpoint: int, facts: Optional[SourceFacts] = None, date: Optional[dt.date] = None
-) -> list[MetricValue]:
-    """Put the values into `project.evaluation` (replacing those of the same metric and checkpoint)."""
-    new = checkpoint_values(project, result, checkpoint, date)
-    if not new:
-        raise DiagnosisError("none of the step-1 metrics can be measured from this export")
-    keys = {(v.metric, v.checkpoint) for v in new}
-    project.evaluation.values = [v for v in project.evaluation.values if (v.metric, v.checkpoint) not in keys] + new
-    entry: dict[str, Any] = {"sla_minutes": result.sla_minutes, "imported": now().isoformat(), "overall": dict(result.overall)}
-    if facts is not None:
-        entry["source"] = facts.to_dict()
-    project.data.setdefault("checkpoints", {})[str(checkpoint)] = entry
-    return new
+def fill_checkpoint(project: Project, known: dict[str, MetricDefinition], entry: dict[str, Any], checkpoint: int,
+                    date: Optional[dt.date] = None) -> CheckpointFill:
+    """Put the values into `project.evaluation` (replacing those of the same row and checkpoint)."""
+    filled = checkpoint_values(project, known, entry, checkpoint, date)
+    if not filled.values:
+        raise DiagnosisError("none of the step-1 rows is bound to a definition this export can compute")
+    keys = {(v.metric, v.checkpoint) for v in filled.values}
+    project.evaluation.values = [v for v in project.evaluation.values if (v.metric, v.checkpoint) not in keys] + filled.values
+    project.evaluation.values.sort(key=lambda v: (v.metric, v.checkpoint))
+    return filled
+
+
+def measure_and_store(project: Project, questionnaire: Questionnaire, export, mapping: Mapping, period: str,
+                      months: Optional[int] = None, sla_minutes: float = 15.0, imported: Optional[str] = None) -> dict[str, Any]:
+    """Compute every definition of the project on an export and keep it as a period."""
+    known = definitions(questionnaire, project)
+    measured = measure_export(export, mapping, known.values(), sla_minutes)
+    return store_period(project, export.facts, mapping, measured, period, months, sla_minutes, imported)
+
+
+def row_view(project: Project, questionnaire: Questionnaire, lang: str) -> list[dict[str, Any]]:
+    """Every step-1 row with its definition in words, baseline (and n behind it), target and checkpoints.
+
+    The shape of `diagnosis metrics P --format json` and of the step-2 / step-6 tables."""
+    known = definitions(questionnaire, project)
+    base = baseline_import(project)
+    out = []
+    for row in project.answers.get("metrics") or []:
+        if not isinstance(row, dict):
+            continue
+        definition = bound_definition(row, known)
+        key = row_key(row)
+        computed = period_value(base, definition.id) if definition else None
+        baseline_computed = rounded(definition, computed.value) if definition and computed else None
+        name = row.get("name") or (definition.label(lang) if definition else "") or str(row.get("metric") or "")
+        checkpoints = {}
+        for v in project.evaluation.values:
+            if v.metric == key:
+                checkpoints[v.checkpoint] = {"value": v.value, "n": v.n, "computed": v.definition is not None}
+        out.append({
+            "row": key, "name": name, "definition": definition.id if definition else None,
+            "definition_text": definition.describe(lang) if definition else ("手工录入" if lang == "zh" else "typed in by hand"),
+            "unit": row.get("unit") or (definition.unit_text(lang) if definition else ""),
+            "direction": row.get("direction"), "baseline": as_number(row.get("baseline")),
+            "baseline_n": computed.n if computed and baseline_computed == as_number(row.get("baseline")) else None,
+            "baseline_computed": baseline_computed, "target": as_number(row.get("target")),
+            "checkpoints": dict(sorted(checkpoints.items())),
+        })  # fmt: skip
+    return out
+
+
+def month_on_month(project: Project, definition_id: str) -> list[dict[str, Any]]:
+    """The definition's value per calendar month over every non-checkpoint import, with the change on the month before."""
+    months: dict[str, dict[str, Any]] = {}
+    for entry in imports(project):
+        if entry.get("period") == "checkpoint":
+            continue
+        found = period_value(entry, definition_id)
+        for month, data in (found.monthly if found else {}).items():
+            months[month] = data
+    out, previous = [], None
+    for month in sorted(months):
+        value = months[month].get("value")
+        change = None if previous in (None, 0) or value is None else round((value - previous) / abs(previous) * 100, 1)
+        out.append({"month": month, "value": value, "n": months[month].get("n"), "change_pct": change})
+        previous = value
+    return out

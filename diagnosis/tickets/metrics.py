@@ -8,8 +8,9 @@ table the reader produced (zero copy); see README "Ticket data: engine" for the 
 Definitions (issue 6): first-response statistics use the tickets that have a valid first
 response; `sla_rate` counts tickets answered within the SLA over all valid tickets (no answer
 is a miss); FCR is resolved tickets with no transfer and no reopen over resolved tickets;
-reopen rate is reopened over resolved; CSAT % is ratings of 4-5 over rated tickets; rates
-are fractions 0-1; p90 and medians interpolate linearly (numpy's default).
+reopen rate is reopened over tickets resolved at least once (resolved now, or reopened), so
+never over 100%; CSAT top-2-box is the top two points of the scale over rated tickets; rates
+are fractions 0-1; CSAT figures are on the export's own scale (`KpiResult.csat_scale`); p90 and medians interpolate linearly (numpy's default).
 """
 
 from __future__ import annotations
@@ -61,12 +62,14 @@ METRICS: tuple[Metric, ...] = (
     Metric("transfer_rate", "转接率", "Transfer rate", "rate", ("transfers",),
            "avg((transfers >= 1)::INT)", "lower", "转接 ≥1 次的工单 / 工单", "tickets with >= 1 transfer / tickets", "transfer_rate"),
     Metric("reopen_rate", "重开率", "Reopen rate", "rate", ("resolved_at", "reopened"),
-           "sum(CASE WHEN reopened AND resolved_known THEN 1 ELSE 0 END) / nullif(sum(is_resolved::INT), 0)", "lower",
-           "重开工单 / 已解决工单", "reopened tickets / resolved tickets", "reopen_rate"),
+           "avg(CASE WHEN resolved_known AND reopened IS NOT NULL AND (is_resolved OR reopened) THEN reopened::INT END)", "lower",
+           "重开工单 / 至少解决过一次的工单（已解决或已重开）", "reopened tickets / tickets resolved at least once (resolved or reopened)",
+           "reopen_rate"),
     Metric("csat_mean", "满意度均值", "CSAT mean", "score", ("csat",),
-           "avg(csat)", "higher", "有评分工单的满意度平均分（1-5）", "mean score (1-5) over rated tickets", "csat"),
-    Metric("csat_pct", "满意度 4-5 分占比", "CSAT % of 4-5", "rate", ("csat",),
-           "avg((csat >= 4)::INT)", "higher", "4-5 分评价 / 有评分工单", "ratings of 4-5 / rated tickets"),
+           "avg(csat)", "higher", "有评分工单的满意度平均分（按导出的评分量表）", "mean score over rated tickets (on the export's scale)", "csat"),
+    Metric("csat_pct", "满意度最高两档占比", "CSAT top-2-box", "rate", ("csat",),
+           "avg((csat >= $top2)::INT)", "higher", "最高两档评分（4-5/5、9-10/10、80-100/100）/ 有评分工单",
+           "top-two-box ratings (4-5 of 5, 9-10 of 10, 80-100 of 100) / rated tickets"),
     Metric("complaint_rate", "投诉率", "Complaint rate", "rate", ("complaint",),
            "avg(complaint::INT)", "lower", "投诉工单 / 工单", "complaint tickets / tickets", "complaint_rate"),
 )
@@ -84,13 +87,14 @@ GROUPINGS: dict[str, tuple[str, str, str]] = {
     "hour": ("小时", "Hour of day", "created_at"),
     "weekday": ("星期", "Weekday", "created_at"),
     "month": ("月份", "Month", "created_at"),
+    "day": ("日期", "Day", "created_at"),
 }
-TIME_GROUPINGS = ("hour", "weekday", "month")
+TIME_GROUPINGS = ("hour", "weekday", "month", "day")
 BLANK = "(blank)"  # the group of tickets whose channel/region/... cell is empty
 
 UNITS: dict[str, tuple[str, str]] = {
     "count": ("件", "tickets"), "min": ("分钟", "min"), "h": ("小时", "h"), "s": ("秒", "s"),
-    "rate": ("%", "%"), "score": ("分（满分 5）", "of 5"),
+    "rate": ("%", "%"), "score": ("分", "points"),
 }
 
 
@@ -99,7 +103,7 @@ def label(name: str, lang: str = "zh") -> str:
     return metric.zh if lang == "zh" else metric.en
 
 
-UNIT_LABELS = {"min": ("分钟", "min"), "h": ("小时", "h"), "s": ("秒", "s"), "score": ("分", "of 5")}
+UNIT_LABELS = {"min": ("分钟", "min"), "h": ("小时", "h"), "s": ("秒", "s"), "score": ("分", "points")}
 
 
 def label_with_unit(name: str, lang: str = "zh") -> str:

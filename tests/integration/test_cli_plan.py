@@ -60,8 +60,10 @@ def test_evaluate_json_gives_value_change_and_target_met_per_checkpoint_and_the_
     result = run("evaluate", str(demo_file), "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    csat = {r["checkpoint"]: r for r in data["results"] if r["metric"] == "csat"}
-    assert (csat[3]["value"], csat[3]["change"], csat[3]["change_pct"], csat[3]["target_met"]) == (4.6, 0.2, 4.55, False)
+    csat = {r["checkpoint"]: r for r in data["results"] if r["row"] == "csat_mean"}
+    assert csat[3]["metric"] == "csat" and csat[3]["definition"] == "csat_mean"
+    # the demo exports: CSAT 88.5 of 100 in August, 93.0 in month 3; target 96
+    assert (csat[3]["value"], csat[3]["change"], csat[3]["change_pct"], csat[3]["target_met"]) == (93.0, 4.5, 5.08, False)
     assert csat[6]["value"] is None and data["checkpoints"] == [1, 3, 6]
     assert data["alerts"] == []
 
@@ -69,7 +71,7 @@ def test_evaluate_json_gives_value_change_and_target_met_per_checkpoint_and_the_
 def test_evaluate_table_lists_metrics_and_says_when_no_alert_fired(demo_file):
     result = run("evaluate", str(demo_file))
     assert result.returncode == 0, result.stderr
-    assert "csat" in result.stdout and "alerts: none fired" in result.stdout
+    assert "csat_mean" in result.stdout and "alerts: none fired" in result.stdout
 
 
 def test_evaluate_shows_a_fired_alert_with_its_action(tmp_path):
@@ -78,13 +80,14 @@ def test_evaluate_shows_a_fired_alert_with_its_action(tmp_path):
     path = tmp_path / "alert.diagnosis.yaml"
     assert run("demo", "--lang", "en", "-o", str(path)).returncode == 0
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["evaluation"]["values"] = [{"metric": "csat", "checkpoint": c, "value": v} for c, v in [(1, 3.7), (3, 3.6), (6, 3.5)]]
+    # the demo rates on 100 points: the 100-point rule applies, not the 5-point one
+    data["evaluation"]["values"] = [{"metric": "csat_mean", "checkpoint": c, "value": v} for c, v in [(1, 75), (3, 74), (6, 70)]]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = run("evaluate", str(path))
     assert result.returncode == 0, result.stderr
-    assert "alert csat_low: csat below 3.8 at 1 mo, 3 mo, 6 mo -> CSAT below 3.8 three times in a row" in result.stdout
+    assert "alert csat_low_100: csat below 76 at 1 mo, 3 mo, 6 mo -> CSAT below 76 of 100 three times in a row" in result.stdout
     data = json.loads(run("evaluate", str(path), "--format", "json").stdout)
-    assert [a["rule"] for a in data["alerts"]] == ["csat_low"]
+    assert [a["rule"] for a in data["alerts"]] == ["csat_low_100"]
 
 
 @pytest.mark.parametrize("command", ["plan", "evaluate"])

@@ -119,7 +119,7 @@ def test_the_summary_compares_baseline_target_and_latest():
     report = build_report(project, catalog.get(project.questionnaire.id).questionnaire, lang="en")
     table = next(b for b in report.sections[0].blocks if getattr(b, "columns", None) == ["Metric", "Baseline", "Target", "Latest", "Met"])
     csat = next(r for r in table.rows if r[0].startswith("Customer satisfaction"))
-    assert csat[1:3] == ["4.4", "4.8"] and csat[3].startswith("4.6") and "missed" in csat[4]
+    assert csat[1:3] == ["88.5", "96"] and csat[3].startswith("93") and "missed" in csat[4]
 
 
 def test_sections_without_data_say_so(demo):

@@ -48,16 +48,19 @@ def test_the_rows_direction_wins_and_an_unknown_metric_follows_its_target():
 
 
 def test_each_metric_is_compared_with_its_baseline_at_every_checkpoint(questionnaire):
-    results = {(r.goal.metric, r.checkpoint): r for r in ev.evaluate(demo_project("en"), questionnaire)}
-    frt = results[("frt", 3)]
-    assert (frt.value, frt.change, frt.change_pct, frt.target_met, frt.improved) == (3.4, -1.9, -35.85, True, True)
-    assert results[("csat", 3)].target_met is False
-    assert results[("csat", 6)].value is None and results[("csat", 6)].target_met is None
+    results = {(r.goal.key, r.checkpoint): r for r in ev.evaluate(demo_project("en"), questionnaire)}
+    # all-channel FRT mean: 3.2 min in August, 2.3 in month 3 (the demo exports' facts)
+    frt = results[("frt_mean", 3)]
+    assert (frt.value, frt.change, frt.change_pct, frt.target_met, frt.improved) == (2.3, -0.9, -28.13, True, True)
+    # the phone-peak FRT is a row of its own with values of its own
+    assert results[("phone_peak_frt", 3)].value != frt.value and results[("phone_peak_frt", 3)].target_met
+    assert results[("csat_mean", 3)].target_met is False
+    assert results[("csat_mean", 6)].value is None and results[("csat_mean", 6)].target_met is None
     assert {cp for _, cp in results} == {1, 3, 6}
 
 
 def test_the_demo_misses_only_its_csat_target_at_3_months(questionnaire):
-    assert [g.metric for g in ev.missed_metrics(demo_project("en"), questionnaire)] == ["csat"]
+    assert [g.key for g in ev.missed_metrics(demo_project("en"), questionnaire)] == ["csat_mean"]
 
 
 def values(metric, *series):
@@ -78,30 +81,34 @@ def test_an_alert_run_is_strictly_beyond_its_bound_and_can_be_over():
     assert [(a.checkpoints, a.active) for a in ev.alert_runs(rule, series)] == [((1, 3), False)]
 
 
-def test_fired_alerts_use_the_questionnaires_rules(questionnaire):
-    project = demo_project("en")
-    project.evaluation.values = values("csat", (1, 3.7), (3, 3.6), (6, 3.5))
+def test_fired_alerts_use_the_rule_of_the_rows_rating_scale(questionnaire):
+    project = demo_project("en")  # CSAT on a 100-point scale
+    project.evaluation.values = values("csat_mean", (1, 75.0), (3, 74.0), (6, 70.0))
     fired = ev.fired_alerts(project, questionnaire)
-    assert [a.rule.id for a in fired] == ["csat_low"]
+    assert [a.rule.id for a in fired] == ["csat_low_100"]
     assert "task force" in fired[0].action("en")
+    # a 5-point row typed in by hand gets the 5-point rule only
+    project.answers["metrics"] = [{"metric": "csat", "name": "CSAT", "baseline": 4.4, "target": 4.8, "direction": "higher"}]
+    project.evaluation.values = values("manual:CSAT", (1, 3.7), (3, 3.6), (6, 3.5))
+    assert [a.rule.id for a in ev.fired_alerts(project, questionnaire)] == ["csat_low"]
 
 
-def test_measures_are_tied_to_metrics_by_their_text_or_else_their_root_cause(questionnaire):
+def test_measures_are_tied_to_rows_by_their_text_or_else_their_root_cause(questionnaire):
     project = demo_project("zh")
     links = ev.measure_metrics(project, questionnaire)
-    assert links["m03"] == {"fcr"} and links["m04"] == {"resolution_time"}
+    assert links["m04"] == {"refund_resolution_mean"} and links["m03"] == set()
     project.measures[5].metric = "满意度 (分)"  # m06 on root cause c01
     links = ev.measure_metrics(project, questionnaire)
-    assert links["m06"] == {"csat"} and links["m07"] == {"csat"}
+    assert links["m06"] == {"csat_mean"} and links["m07"] == {"csat_mean"}
 
 
 def test_measures_of_a_missed_metric_are_marked_for_adjustment(questionnaire):
     project = demo_project("en")
-    assert [g.metric for g in ev.missed_without_measure(project, questionnaire)] == ["csat"]
+    assert [g.key for g in ev.missed_without_measure(project, questionnaire)] == ["csat_mean"]
     assert ev.measures_to_adjust(project, questionnaire) == []
-    ev.set_value(project.evaluation, "fcr", 3, 80.0)
+    ev.set_value(project.evaluation, "refund_resolution_mean", 3, 3.0)  # above its 2.5 target
     adjust = ev.measures_to_adjust(project, questionnaire)
-    assert [(a.measure.id, a.metrics) for a in adjust] == [("m03", ("fcr",))]
+    assert [(a.measure.id, a.metrics) for a in adjust] == [("m04", ("refund_resolution_mean",))]
 
 
 def test_setting_a_value_replaces_the_earlier_one_and_dates_it_from_the_launch():
@@ -121,11 +128,11 @@ def test_a_checkpoint_date_keeps_the_day_or_falls_back_to_the_months_end():
 
 def test_the_chart_of_a_metric_shows_baseline_checkpoints_and_target(questionnaire):
     project = demo_project("en")
-    goal = ev.metric_goals(project.answers)[2]
+    goal = ev.metric_goals(project.answers)[3]
     spec = ev.metric_chart(goal, ev.evaluate(project, questionnaire), "en", questionnaire).to_dict()
     points = spec["layer"][1]["data"]["values"]
-    assert [p["point"] for p in points] == ["Baseline", "1 mo", "3 mo"]
-    assert spec["layer"][2]["mark"]["type"] == "rule" and spec["layer"][2]["data"]["values"][0]["value"] == 4.8
+    assert [(p["point"], round(p["value"], 1)) for p in points] == [("Baseline", 88.5), ("1 mo", 91.0), ("3 mo", 93.0)]
+    assert spec["layer"][2]["mark"]["type"] == "rule" and spec["layer"][2]["data"]["values"][0]["value"] == 96
 
 
 def test_starting_the_next_cycle_archives_this_one_and_keeps_the_goals_with_new_baselines(questionnaire):
@@ -135,10 +142,10 @@ def test_starting_the_next_cycle_archives_this_one_and_keeps_the_goals_with_new_
     closed = ev.start_next_cycle(project, questionnaire)
     assert project.cycle == 2 and project.history == [closed] and closed.number == 1
     assert [m.id for m in closed.measures] == measures and closed.answers["plan_start"] == "2025-09-01"
-    assert closed.answers["metrics"][2]["baseline"] == 4.4
-    metrics = {row["metric"]: row for row in project.answers["metrics"]}
-    assert (metrics["csat"]["baseline"], metrics["csat"]["target"]) == (4.6, 4.8)
-    assert metrics["frt"]["direction"] == "lower"
+    assert closed.answers["metrics"][3]["baseline"] == 88.5
+    metrics = {row["definition"]: row for row in project.answers["metrics"]}
+    assert (round(metrics["csat_mean"]["baseline"], 1), metrics["csat_mean"]["target"]) == (93.0, 96.0)
+    assert metrics["frt_mean"]["direction"] == "lower"
     assert project.measures == [] and project.checkins == [] and project.evaluation.values == []
     assert project.fishbone.causes == [] and project.fishbone.problem
     assert "plan_start" not in project.answers and "launch_date" not in project.answers
@@ -151,4 +158,4 @@ def test_a_project_with_an_earlier_cycle_saves_and_loads(questionnaire):
     loaded = load_project(dumps(project).encode(), "two-cycles.yaml")
     assert loaded.project.cycle == 2 and loaded.project.history[0].measures[0].id == "m01"
     view = ev.cycle_view(loaded.project, loaded.project.history[0])
-    assert [g.metric for g in ev.missed_metrics(view, questionnaire)] == ["csat"]
+    assert [g.key for g in ev.missed_metrics(view, questionnaire)] == ["csat_mean"]

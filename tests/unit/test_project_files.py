@@ -80,7 +80,7 @@ def test_the_file_is_readable_yaml_with_chinese_kept_as_is(tmp_path):
     path = tmp_path / "p.diagnosis.yaml"
     save_project(project, path)
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("format: process-diagnosis-project\nformat_version: 2\n")
+    assert text.startswith("format: process-diagnosis-project\nformat_version: 3\n")
     assert "在线商城" in text
     assert "notes: |-\n    第一行\n    第二行" in text
 
@@ -138,7 +138,7 @@ def test_a_corrupt_or_foreign_file_gets_a_clear_error(raw, message):
 
 
 def test_a_file_from_a_newer_version_is_refused():
-    text = dumps(make_project()).replace("format_version: 2", "format_version: 99")
+    text = dumps(make_project()).replace("format_version: 3", "format_version: 99")
     with pytest.raises(UnsupportedVersion, match="newer version.*format 99"):
         load_project(text.encode(), "p.yaml")
 
@@ -146,7 +146,7 @@ def test_a_file_from_a_newer_version_is_refused():
 def test_a_format_1_file_is_migrated():
     old = (DATA / "projects" / "format1.diagnosis.yaml").read_bytes()
     loaded = load_project(old, "old.yaml")
-    assert loaded.project.format_version == 2
+    assert loaded.project.format_version == 3
     assert loaded.project.meta.title == "旧项目 Old project"
     assert loaded.project.meta.language == "en"
     assert loaded.project.answers == {"name": "Old shop", "frt": 4.5, "plan_start": "2025-09-01"}

@@ -20,7 +20,7 @@ from diagnosis.tickets.metrics import format_value, label
 from ui.context import StepContext
 from ui.editors import editor
 from ui.texts import md
-from diagnosis.demo_tickets import demo_tickets_csv
+from diagnosis.demo_tickets import demo_sample_export
 from diagnosis.method_checks import data_collection_findings
 
 NONE = "—"
@@ -169,7 +169,7 @@ def data_editor(ctx: StepContext) -> None:
         upload = st.file_uploader(ctx.t("上传工单导出（CSV 或 Excel .xlsx）", "Upload a ticket export (CSV or Excel .xlsx)"),
                                   type=["csv", "txt", "tsv", "xlsx"], key="data.upload")  # fmt: skip
         st.download_button(ctx.t("下载示例导出（演示案例，2025年8月）", "Download a sample export (the demo case, August 2025)"),
-                           data=demo_tickets_csv, file_name="工单导出_2025-08.csv", mime="text/csv", key="data.sample")
+                           data=demo_sample_export, file_name="工单导出_2025-08.csv", mime="text/csv", key="data.sample")
     sla = st.number_input(ctx.t("响应时限 SLA（分钟）", "Response SLA (minutes)"), min_value=0.5, max_value=10080.0,
                           value=float(ctx.project.data.get("sla_minutes", 15.0)), step=1.0, key="data.sla", disabled=ctx.read_only)  # fmt: skip
     if upload is not None:

@@ -12,6 +12,7 @@ from diagnosis import evaluation as ev
 from diagnosis import plan
 from diagnosis.project.model import Project
 from diagnosis.questionnaire.rules import parse_date
+from diagnosis.tickets.flow import row_view
 from diagnosis.tracking import status_label
 from ui.context import StepContext
 from ui.editors import editor
@@ -50,15 +51,22 @@ def _values_editor(ctx: StepContext, goals: list[ev.MetricGoal]) -> None:
         st.caption(t("请先在上方填写上线日期，评估节点从这一天起算。", "Fill in the launch date above; the checkpoints count from it."))
     columns = {p: _checkpoint_label(ctx, p) for p in points}
     metric_col = t("指标", "Metric")
+    fixed = {"definition": t("口径", "Definition"), "baseline": t("基线", "Baseline"), "target": t("目标", "Target"),
+             "unit": t("单位", "Unit")}  # fmt: skip
+    described = {row["row"]: row["definition_text"] for row in row_view(project, questionnaire, ctx.lang)}
     frame = pd.DataFrame(
         [
-            {metric_col: g.label(questionnaire, ctx.lang),
-             **{label: _value(project, g.metric, p) for p, label in columns.items()}}
+            {metric_col: g.label(questionnaire, ctx.lang), fixed["definition"]: described.get(g.key, ""),
+             fixed["baseline"]: g.baseline, fixed["target"]: g.target, fixed["unit"]: g.unit,
+             **{label: _value(project, g.key, p) for p, label in columns.items()}}
             for g in goals
         ]
     )
+    st.caption(t("由工单导出按口径计算的值可在第二步“按口径填入评估节点”；在此手工修改的值记为手工录入。",
+                 "Values computed from a ticket export by each row's definition come from step 2 (fill a checkpoint); "
+                 "a value changed here is recorded as typed in."))
     edited = st.data_editor(
-        frame, hide_index=True, width="stretch", disabled=[metric_col] if not ctx.read_only else True,
+        frame, hide_index=True, width="stretch", disabled=[metric_col, *fixed.values()] if not ctx.read_only else True,
         # the key changes with the stored values, so edits already saved are never replayed
         # onto a new state (e.g. after the next cycle starts)
         num_rows="fixed", key=f"evaluation.values.{project.cycle}.{_digest(project)}",
@@ -70,7 +78,7 @@ def _values_editor(ctx: StepContext, goals: list[ev.MetricGoal]) -> None:
     changes = []
     for n, goal in enumerate(goals):
         for p, label in columns.items():
-            old, new = _value(project, goal.metric, p), edited.iloc[n][label]
+            old, new = _value(project, goal.key, p), edited.iloc[n][label]
             new = None if new is None or (isinstance(new, float) and math.isnan(new)) else float(new)
             if old != new:
                 changes.append((goal, p, new))
@@ -78,8 +86,8 @@ def _values_editor(ctx: StepContext, goals: list[ev.MetricGoal]) -> None:
         if project.evaluation.launch is None and launch is not None:
             project.evaluation.launch = launch
         for goal, p, value in changes:
-            ev.set_value(project.evaluation, goal.metric, p, value)
-        what = ", ".join(f"{g.metric}@{p}" for g, p, _ in changes)
+            ev.set_value(project.evaluation, goal.key, p, value)
+        what = "、".join(f"{g.label(questionnaire, ctx.lang)}（{_checkpoint_label(ctx, p)}）" for g, p, _ in changes)
         ctx.save(t(f"录入评估值：{what}", f"Evaluation values: {what}"))
         st.rerun()
 
@@ -87,7 +95,7 @@ def _values_editor(ctx: StepContext, goals: list[ev.MetricGoal]) -> None:
 def _value_form(ctx: StepContext, goals: list[ev.MetricGoal], points: list[int]) -> None:
     """One value with its measurement date and a note (the grid above is for quick entry)."""
     t = ctx.t
-    labels = {g.metric: g.label(ctx.questionnaire, ctx.lang) for g in goals}
+    labels = {g.key: g.label(ctx.questionnaire, ctx.lang) for g in goals}
     with st.expander(t("录入单个测量值（可附日期与说明）", "Record one value (with date and note)")):
         with st.form("evaluation.value_form", clear_on_submit=True):
             c1, c2, c3 = st.columns(3)
@@ -122,6 +130,12 @@ def _value(project: Project, metric: str, checkpoint: int) -> float | None:
     return found.value if found else None
 
 
+def _n(project: Project, key: str, checkpoint: int) -> int | None:
+    """The tickets behind a value computed from an export (None for a typed-in value)."""
+    found = ev.value_at(project.evaluation, key, checkpoint)
+    return found.n if found else None
+
+
 def _results(ctx: StepContext, project: Project, goals: list[ev.MetricGoal], key: str) -> None:
     t = ctx.t
     questionnaire = ctx.questionnaire
@@ -142,6 +156,7 @@ def _results(ctx: StepContext, project: Project, goals: list[ev.MetricGoal], key
                         t("目标", "Target"): r.goal.target,
                         t("方向", "Direction"): better[r.goal.direction],
                         t("测量值", "Value"): r.value,
+                        t("样本 n", "n"): _n(project, r.goal.key, r.checkpoint),
                         t("变化", "Change"): r.change,
                         t("变化 %", "Change %"): r.change_pct,
                         t("达标", "Target met"): t("达标", "met") if r.target_met else t("未达标", "missed"),
@@ -175,14 +190,14 @@ def _adjustments(ctx: StepContext) -> None:
     if not adjust and not orphans:
         return
     st.subheader(t("需要调整的措施", "Measures to adjust"))
-    labels = {g.metric: g.label(questionnaire, ctx.lang) for g in ev.metric_goals(project.answers)}
+    labels = {g.key: g.label(questionnaire, ctx.lang) for g in ev.metric_goals(project.answers)}
     for a in adjust:
         missed = "、".join(labels.get(m, m) for m in a.metrics)
         st.warning(t(f"**{a.measure.title}**（{a.measure.owner}）：{missed} 未达标，请调整后进入下一轮。",
                      f"**{a.measure.title}** ({a.measure.owner}): {missed} missed its target; adjust it for the next cycle."))
     for g in orphans:
-        st.warning(t(f"{labels[g.metric]} 未达标，但没有措施针对这个指标：下一轮请为它制定措施。",
-                     f"{labels[g.metric]} missed its target but no measure works on it: plan one in the next cycle."))
+        st.warning(t(f"{labels[g.key]} 未达标，但没有措施针对这个指标：下一轮请为它制定措施。",
+                     f"{labels[g.key]} missed its target but no measure works on it: plan one in the next cycle."))
 
 
 def _next_cycle(ctx: StepContext) -> None:
