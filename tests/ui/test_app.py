@@ -143,7 +143,7 @@ def test_a_table_edit_on_a_new_project_adds_the_first_row(app, store):
     open_new(app)
     _edit_table(app, "metrics", {"added_rows": [{"metric": "frt", "baseline": 15, "target": 8, "direction": "lower"}]})
     assert store.load(open_id(app)).project.answers["metrics"] == [
-        {"metric": "frt", "name": None, "baseline": 15.0, "target": 8.0, "unit": None, "direction": "lower"}
+        {"metric": "frt", "definition": None, "name": None, "baseline": 15.0, "target": 8.0, "unit": None, "direction": "lower"}
     ]
 
 

@@ -27,10 +27,10 @@ def editor_app(kind: str, lang: str, read_only: bool, setup: str) -> None:
         if setup == "csat_alert":
             from diagnosis.project.model import MetricValue
 
-            project.evaluation.values += [MetricValue(metric="csat", checkpoint=6, value=3.5)]
+            project.evaluation.values += [MetricValue(metric="csat_mean", checkpoint=6, value=70.0)]
             for value in project.evaluation.values:
-                if value.metric == "csat":
-                    value.value = 3.6
+                if value.metric == "csat_mean":
+                    value.value = 72.0
         st.session_state.project = project
         st.session_state.saves = []
     project = st.session_state.project
@@ -155,30 +155,31 @@ def test_a_deviation_is_required_when_a_measure_is_at_risk():
 def test_the_evaluation_shows_results_charts_and_the_missed_target():
     at = start("evaluation")
     results = tables_with(at, "Target met")[0]
-    csat = results[(results["Metric"] == "Customer satisfaction") & (results["Checkpoint"] == "3 months")].iloc[0]
-    assert (csat["Value"], csat["Target met"]) == (4.6, "missed")
-    assert len([c for c in charts(at) if "Target 4.8" in c.proto.spec]) == 1
-    assert any("Customer satisfaction missed its target" in w.value for w in at.warning)
+    csat = results[(results["Metric"] == "Customer satisfaction (of 100)") & (results["Checkpoint"] == "3 months")].iloc[0]
+    # month 3 of the demo exports: CSAT 93.0 of 100 over the rated tickets, target 96
+    assert (csat["Value"], csat["Target met"]) == (93.0, "missed") and csat["n"] > 3000
+    assert len([c for c in charts(at) if "Target 96" in c.proto.spec]) == 1
+    assert any("Customer satisfaction (of 100) missed its target" in w.value for w in at.warning)
     assert any("No alert rule fired" in s.value for s in at.success)
 
 
 def test_a_fired_alert_is_shown_with_its_action():
     at = start("evaluation", setup="csat_alert")
-    assert any("CSAT below 3.8 three times in a row -> exception report -> task force" in e.value for e in at.error)
+    assert any("CSAT below 76 of 100 three times in a row -> exception report -> task force" in e.value for e in at.error)
 
 
 def test_recording_a_value_updates_the_results():
     at = start("evaluation")
-    at.selectbox(key="evaluation.form.metric").set_value("csat")
+    at.selectbox(key="evaluation.form.metric").set_value("csat_mean")
     at.selectbox(key="evaluation.form.checkpoint").set_value(6)
-    at.number_input(key="evaluation.form.value").set_value(4.85)
+    at.number_input(key="evaluation.form.value").set_value(96.5)
     at.text_input(key="evaluation.form.note").input("survey of 500 customers")
     next(b for b in at.button if b.proto.is_form_submitter).click().run()
     assert not at.exception
-    found = [v for v in at.session_state.project.evaluation.values if v.metric == "csat" and v.checkpoint == 6]
-    assert [(v.value, v.note, v.date) for v in found] == [(4.85, "survey of 500 customers", dt.date(2026, 3, 15))]
-    assert at.session_state.saves == ["Evaluation value: Customer satisfaction (6 months) = 4.85"]
-    assert not any("Customer satisfaction missed its target" in w.value for w in at.warning)
+    found = [v for v in at.session_state.project.evaluation.values if v.metric == "csat_mean" and v.checkpoint == 6]
+    assert [(v.value, v.note, v.date) for v in found] == [(96.5, "survey of 500 customers", dt.date(2026, 3, 15))]
+    assert at.session_state.saves == ["Evaluation value: Customer satisfaction (of 100) (6 months) = 96.5"]
+    assert not any("Customer satisfaction (of 100) missed its target" in w.value for w in at.warning)
 
 
 def test_the_next_cycle_starts_only_after_confirmation_and_keeps_the_earlier_one_read_only():

@@ -21,6 +21,7 @@ from ui.context import StepContext
 from ui.editors import editor
 from ui.texts import md
 from diagnosis.demo_tickets import demo_sample_export
+from diagnosis.metric_definitions import definitions
 from diagnosis.method_checks import data_collection_findings
 
 NONE = "—"
@@ -103,12 +104,23 @@ def _results(ctx: StepContext, result) -> None:
 def _flow_on(ctx: StepContext, result) -> None:
     st.subheader(ctx.t("用于后续步骤", "Use in other steps"))
     # step 1: baseline
-    computable = [m.name for m in METRICS if result.overall.get(m.name) is not None]
-    metric = st.selectbox(ctx.t("指标", "Metric"), computable, key="data.baseline_metric", format_func=lambda n: label(n, ctx.lang))
+    known = definitions(ctx.questionnaire, ctx.project)
+    base = flow.baseline_import(ctx.project)
+    computable = [d for d, v in ((d, flow.period_value(base, d)) for d in known) if v is not None and v.value is not None]
+    metric = st.selectbox(ctx.t("指标口径", "Metric definition"), computable, key="data.baseline_metric",
+                          format_func=lambda d: known[d].label(ctx.lang))  # fmt: skip
+    if metric:
+        found = flow.period_value(base, metric)
+        st.caption(f"{known[metric].describe(ctx.lang)} · n = {found.n:,}" if found else known[metric].describe(ctx.lang))
     if st.button(ctx.t("设为第一步基线", "Use as baseline"), key="data.use_baseline", disabled=ctx.read_only or not computable):
-        row = flow.use_as_baseline(ctx.project.answers, flow.baseline_row(result, metric, ctx.lang))
-        ctx.save(ctx.t(f"基线：{row['name']} = {row['baseline']}", f"baseline: {row['name']} = {row['baseline']}"))
-        st.success(ctx.t(f"已写入第一步目标指标：{row['name']} 基线 {row['baseline']}", f"Step-1 metric {row['name']}: baseline {row['baseline']}"))
+        try:
+            row = flow.use_as_baseline(ctx.project, ctx.questionnaire, known[metric])
+        except DiagnosisError as exc:
+            st.error(str(exc))
+        else:
+            name = row.get("name") or known[metric].label(ctx.lang)
+            ctx.save(ctx.t(f"基线：{name} = {row['baseline']}", f"baseline: {name} = {row['baseline']}"))
+            st.success(ctx.t(f"已写入第一步目标指标：{name} 基线 {row['baseline']}", f"Step-1 metric {name}: baseline {row['baseline']}"))
     # step 3: causes
     counts = flow.category_counts(result)
     causes = flow.all_causes(ctx.project)
@@ -146,13 +158,16 @@ def _checkpoint(ctx: StepContext, mapping: dict, sla: float) -> None:
         if st.button(ctx.t("填写检查点", "Fill the checkpoint"), key="data.fill_checkpoint"):
             try:
                 usable = {k: v for k, v in mapping.items() if v in export.headers}
-                result = analyze(export, resolve_mapping(export.headers, usable), sla, groupings=[])
-                values = flow.fill_checkpoint(ctx.project, result, int(month), export.facts, dt.date.today())
+                entry = flow.measure_and_store(ctx.project, ctx.questionnaire, export, resolve_mapping(export.headers, usable),
+                                               "checkpoint", int(month), sla)  # fmt: skip
+                filled = flow.fill_checkpoint(ctx.project, definitions(ctx.questionnaire, ctx.project), entry, int(month),
+                                              dt.date.today())  # fmt: skip
             except DiagnosisError as exc:
                 st.error(str(exc))
                 return
+            values = filled.values
             ctx.save(ctx.t(f"第 {month} 个月检查点：{len(values)} 个指标", f"checkpoint month {month}: {len(values)} metrics"))
-            st.success(", ".join(f"{v.metric} = {v.value}" for v in values))
+            st.success(", ".join(f"{v.metric} = {v.value} (n = {v.n:,})" for v in values))
 
 
 @editor("data")
@@ -187,6 +202,7 @@ def data_editor(ctx: StepContext) -> None:
                     st.error(str(exc))
                 else:
                     flow.store_import(ctx.project, facts, mapping, result)
+                    flow.measure_and_store(ctx.project, ctx.questionnaire, export, mapping, "baseline", None, sla)
                     ctx.save(ctx.t(f"导入工单数据：{facts.name}（{facts.rows:,} 行）", f"ticket data import: {facts.name} ({facts.rows:,} rows)"))
                 finally:
                     bar.empty()
