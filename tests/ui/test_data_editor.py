@@ -17,6 +17,11 @@ def host(read_only: bool = False, lang: str = "zh", with_results: bool = True) -
     from ui.context import StepContext
     from ui.editors import draw_editor
 
+    def project_questionnaire(project):
+        from diagnosis.project.files import resolve_questionnaire
+
+        return resolve_questionnaire(project)
+
     if "project" not in st.session_state:
         project = demo_project(lang)
         project.data = {}
@@ -24,11 +29,12 @@ def host(read_only: bool = False, lang: str = "zh", with_results: bool = True) -
             export = read_export(csv_bytes(), "tickets.csv")
             mapping = resolve_mapping(export.headers)
             flow.store_import(project, export.facts, mapping, analyze(export, mapping, 15))
+            flow.measure_and_store(project, project_questionnaire(project), export, mapping, "baseline")
         st.session_state.project = project
         st.session_state.saves = []
     ctx = StepContext(
         project=st.session_state.project,
-        questionnaire=catalog.get("customer_service_diagnosis").questionnaire,
+        questionnaire=project_questionnaire(st.session_state.project),
         lang=lang,
         save=st.session_state.saves.append,
         read_only=read_only,
@@ -49,7 +55,7 @@ def test_the_editor_shows_metrics_groups_bad_rows_and_the_three_charts():
     assert at.selectbox(key="data.by").value == "channel"
     at.selectbox(key="data.by").set_value("weekday").run()
     assert not at.exception
-    assert any("满意度不在 1-5 分之间" in e.label for e in at.expander)
+    assert any("满意度超出评分量表" in e.label for e in at.expander)
     charts = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
     assert len(charts) == 3
 
@@ -60,7 +66,7 @@ def test_use_as_baseline_updates_the_step1_metric_and_saves():
     at.button(key="data.use_baseline").click().run()
     assert not at.exception
     project = at.session_state.project
-    fcr = [r for r in project.answers["metrics"] if r["metric"] == "fcr"]
+    fcr = [r for r in project.answers["metrics"] if r.get("definition") == "fcr"]
     assert len(fcr) == 1 and fcr[0]["baseline"] == pytest.approx(66.67)
     assert len(at.session_state.saves) == 1 and "基线" in at.session_state.saves[0]
 
@@ -115,6 +121,12 @@ def test_an_upload_shows_encoding_and_mapping_then_computes_and_saves():
     assert at.session_state.saves and "导出.csv" in at.session_state.saves[-1]
 
 
+def flow_checkpoint(project, months):
+    from diagnosis.tickets import flow
+
+    return flow.checkpoint_import(project, months)
+
+
 def test_a_later_export_fills_the_chosen_checkpoint():
     from tests.unit.test_tickets import csv_bytes
 
@@ -124,9 +136,10 @@ def test_a_later_export_fills_the_chosen_checkpoint():
     at.button(key="data.fill_checkpoint").click().run()
     assert not at.exception
     project = at.session_state.project
-    at3 = {v.metric: v.value for v in project.evaluation.values if v.checkpoint == 3}
-    assert at3["fcr"] == pytest.approx(66.67) and at3["complaint_rate"] == pytest.approx(30.0)
-    assert project.data["checkpoints"]["3"]["source"]["name"] == "九月.csv"
+    at3 = {v.metric: v for v in project.evaluation.values if v.checkpoint == 3}
+    # each demo row by its own definition on the small export: 3 complaints of 10 tickets
+    assert at3["complaint_rate"].value == pytest.approx(30.0) and at3["complaint_rate"].n == 10
+    assert flow_checkpoint(project, 3)["source"]["name"] == "九月.csv"
     assert project.data["source"]["name"] == "tickets.csv"  # the baseline import is kept
 
 

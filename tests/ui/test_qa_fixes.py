@@ -42,5 +42,5 @@ def test_one_month_checkpoints_are_singular_in_english():
     at = start_plan("evaluation", setup="csat_alert")
     table = next(df.value for df in at.dataframe if "Checkpoint" in df.value.columns)
     assert "1 month" in set(table["Checkpoint"]) and "1 months" not in set(table["Checkpoint"])
-    alert = next(e.value for e in at.error if "CSAT below 3.8" in e.value)
+    alert = next(e.value for e in at.error if "CSAT below 76" in e.value)
     assert "、" not in alert
