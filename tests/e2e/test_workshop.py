@@ -68,7 +68,7 @@ def test_answers_survive_a_reload_and_travel_in_the_project_file(app_url, app_da
     row_y = box["y"] + 35 + 17
     page.mouse.click(box["x"] + 200, row_y)
     idle(page)
-    for x, text, column, expected in ((200, "微信渠道首次响应", "name", "微信渠道首次响应"), (400, "15", "baseline", 15.0), (400, "16", "baseline", 16.0)):
+    for x, text, column, expected in ((200, "微信渠道首次响应", "name", "微信渠道首次响应"), (330, "15", "baseline", 15.0), (330, "16", "baseline", 16.0)):
         page.wait_for_timeout(300)  # the grid redraws after the rerun
         if column == "name":  # a text cell: double-click opens its editor
             page.mouse.dblclick(box["x"] + x, row_y)
@@ -88,7 +88,8 @@ def test_answers_survive_a_reload_and_travel_in_the_project_file(app_url, app_da
             page.screenshot(path="/tmp/shots/fail.png")
             raise AssertionError(f"{column}={expected!r} not stored: {stored(app_data, project_id).answers['metrics']}")
     rows = stored(app_data, project_id).answers["metrics"]
-    assert rows == [{"metric": None, "name": "微信渠道首次响应", "baseline": 16.0, "target": None, "unit": None, "direction": None}]
+    assert rows == [{"metric": None, "name": "微信渠道首次响应", "baseline": 16.0, "target": None, "unit": None, "direction": None,
+                     "definition": None}]
 
     page.reload()
     idle(page)
