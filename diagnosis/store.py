@@ -58,6 +58,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from diagnosis import migrations
 from diagnosis.errors import DiagnosisError
 from diagnosis.merge import Conflict, merge_data, set_at
+from diagnosis.text import clean_data
 from diagnosis.project.files import migrate
 from diagnosis.project.model import FORMAT_VERSION, Project
 
@@ -309,7 +310,10 @@ class Store:
     def _commit(self, project: Project, author: str, description: str, base_revision: int | None, strict: bool) -> Saved:
         pid = project.meta.id
         author = (author or "").strip()[:200] or ANONYMOUS
-        mine = project.model_dump(mode="json")
+        raw = project.model_dump(mode="json")
+        mine = clean_data(raw)  # no control characters are ever stored (see diagnosis.text)
+        if mine is not raw:
+            project = Project.model_validate(mine)
 
         written: list[tuple[int, dict[str, Any]]] = []
 
@@ -502,6 +506,6 @@ def _conflict(row: Any) -> StoredConflict:
 def _decode(content: str, project_id: str, number: int) -> Project:
     # revisions written by an older version of the program are migrated like old files
     try:
-        return Project.model_validate(migrate(json.loads(content), f"{project_id}@{number}"))
+        return Project.model_validate(clean_data(migrate(json.loads(content), f"{project_id}@{number}")))
     except (ValueError, ValidationError) as exc:
         raise DiagnosisError(f"revision {number} of project '{project_id}' cannot be read: {exc}") from None

@@ -5,7 +5,8 @@ plain Python values from them ourselves, so that we can
 - record the line and column of every value and key (`Located.marks`),
 - refuse duplicate keys (PyYAML silently keeps the last one),
 - refuse documents whose aliases expand to huge structures ("billion laughs") quickly,
-- never construct arbitrary Python objects (only the safe scalar tags are resolved).
+- never construct arbitrary Python objects (only the safe scalar tags are resolved),
+- drop control characters from strings (`diagnosis.text.clean_text`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import yaml
 
 from diagnosis.errors import Problem
+from diagnosis.text import clean_text
 
 try:  # libyaml is much faster; fall back to the pure-Python parser when it is missing
     from yaml import CSafeLoader as _Loader
@@ -87,10 +89,12 @@ class _Builder:
         self.located.marks.setdefault(path, _pos(node.start_mark))
         if isinstance(node, yaml.ScalarNode):
             try:
-                return self.constructor.construct_object(node, deep=True)
+                value = self.constructor.construct_object(node, deep=True)
             except yaml.constructor.ConstructorError as exc:
                 self.problem(_pos(node.start_mark), f"cannot read value: {exc.problem}")
                 return None
+            # escapes ("\e", "\x1b") can put control characters in a string: never keep them
+            return clean_text(value) if isinstance(value, str) else value
         active = active | {id(node)}
         if isinstance(node, yaml.SequenceNode):
             if node.tag not in ("tag:yaml.org,2002:seq",):

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from diagnosis.errors import DiagnosisError
+from diagnosis.text import ARROW_CONTROL_PATTERN, clean_text
 
 Progress = Callable[[float, str], None]
 Source = Union[str, Path, bytes, IO[bytes]]
@@ -152,7 +153,7 @@ def _unique_headers(raw: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for i, header in enumerate(raw, start=1):
-        header = (header or "").strip().lstrip("\ufeff") or f"column_{i}"
+        header = clean_text(header or "").strip().lstrip("\ufeff") or f"column_{i}"
         if header in seen:
             seen[header] += 1
             header = f"{header}.{seen[header]}"
@@ -314,6 +315,22 @@ def _read_xlsx(data: bytes, name: str, progress: Optional[Progress]) -> Export:
     return Export(table, facts, first_line=header_line + 1)
 
 
+def _without_controls(table: pa.Table) -> pa.Table:
+    """Text columns without control characters (see `diagnosis.text`), CR/CRLF as LF."""
+    import pyarrow.compute as pc
+
+    for i, column in enumerate(table.columns):
+        if not pa.types.is_string(column.type) or column.null_count == len(column):
+            continue
+        if not pc.any(pc.match_substring_regex(column, ARROW_CONTROL_PATTERN + "|\r")).as_py():
+            continue
+        column = pc.replace_substring(column, "\r\n", "\n")
+        column = pc.replace_substring(column, "\r", "\n")
+        column = pc.replace_substring_regex(column, ARROW_CONTROL_PATTERN, "")
+        table = table.set_column(i, table.field(i), column)
+    return table
+
+
 def read_export(source: Source, name: Optional[str] = None, progress: Optional[Progress] = None) -> Export:
     """Read a CSV or .xlsx export from a path, bytes or a binary file object (an upload)."""
     data, name = _load_bytes(source, name)
@@ -326,5 +343,6 @@ def read_export(source: Source, name: Optional[str] = None, progress: Optional[P
         raise ExportError(f"{name}: old Excel .xls files are not supported; save it as .xlsx or CSV")
     else:
         export = _read_csv(data, name, progress)
+    export.table = _without_controls(export.table)
     _report(progress, 0.7, "read")
     return export
