@@ -322,15 +322,19 @@ def _read_xlsx(data: bytes, name: str, progress: Optional[Progress]) -> Export:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:
-        raise ExportError(f"{name}: not a readable .xlsx workbook ({exc})") from None
+        raise _unreadable_workbook(name, exc) from None
     try:
         return _read_sheet(workbook, data, name, progress)
     except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
-        raise ExportError(f"{name}: not a readable .xlsx workbook ({exc})") from None
+        raise _unreadable_workbook(name, exc) from None
     except SyntaxError as exc:  # xml ParseError (and lxml's XMLSyntaxError) derive from it
         raise ExportError(f"{name}: the first sheet is damaged ({exc}); open and save it again in Excel, or export as CSV") from None
     finally:
         workbook.close()
+
+
+def _unreadable_workbook(name: str, exc: BaseException) -> ExportError:
+    return ExportError(f"{name}: not a readable .xlsx workbook ({exc})")
 
 
 def _check_archive(data: bytes, name: str) -> None:
@@ -342,7 +346,7 @@ def _check_archive(data: bytes, name: str) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ExportError(f"{name}: not a readable .xlsx workbook ({exc})") from None
+        raise _unreadable_workbook(name, exc) from None
     total = sum(m.file_size for m in members)
     if total > MAX_XLSX_UNCOMPRESSED:
         raise ExportError(f"{name}: the workbook expands to {total / 2**20:,.0f} MB (limit {MAX_XLSX_UNCOMPRESSED // 2**20} MB); export as CSV")
