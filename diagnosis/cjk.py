@@ -27,7 +27,7 @@ def display_width(text: str) -> int:
 
 def clean(text: str) -> str:
     """One line of printable text: control characters and line breaks become spaces."""
-    out = "".join(" " if (unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch != "\u200d") else ch for ch in str(text))
+    out = "".join(" " if (unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") and ch != "\u200d") else ch for ch in str(text))
     return " ".join(out.split())
 
 

@@ -21,7 +21,7 @@ from typing import Optional
 
 import graphviz
 
-from diagnosis.cjk import clean, display_width, wrap
+from diagnosis.cjk import ELLIPSIS, clean, display_width, wrap
 from diagnosis.errors import DiagnosisError
 from diagnosis.fishbone import category_label
 from diagnosis.project.model import Cause, Project
@@ -40,6 +40,9 @@ ROW_GAP = 7.0
 CHILD_GAP = 12.0  # between the points where sub-causes join their parent's rib
 COLUMN_GAP = 34.0
 EM_PER_COLUMN = 0.56  # one display column (half a CJK character) in em, slightly generous
+# longest text drawn or put in a tooltip (graphviz refuses strings over 16 KB and dies on
+# longer ones); labels are further cut to a few wrapped lines, each cut ends in an ellipsis
+MAX_TEXT = 400
 
 
 class DiagramError(DiagnosisError):
@@ -95,7 +98,7 @@ def _text_size(lines: list[str], size: float) -> tuple[float, float]:
 
 def _rows(cause: Cause, depth: int) -> _Row:
     style = _style(depth)
-    lines = wrap(cause.text, style.columns, style.max_lines)
+    lines = wrap(shorten(cause.text), style.columns, style.max_lines)
     width, height = _text_size(lines, style.size)
     row = _Row(cause, depth, lines, width, height)
     row.children = [_rows(child, depth + 1) for child in cause.children]
@@ -200,9 +203,15 @@ def _label(lines: list[str], size: float, color: str, bold: bool, width: float, 
     )
 
 
+def shorten(text: str, limit: int = MAX_TEXT) -> str:
+    """At most `limit` characters, an ellipsis marking a cut (the report body has the full text)."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+
+
 def _tooltip(text: str) -> str:
     # a tooltip is expanded once more than a label: \N in it would become the node's name
-    return graphviz.nohtml(_escape(text).replace("&#92;&#92;", "&#92;" * 4))
+    return graphviz.nohtml(_escape(shorten(text)).replace("&#92;&#92;", "&#92;" * 4))
 
 
 class _Drawing:
@@ -254,7 +263,7 @@ def _bones(project: Project, questionnaire: Questionnaire, lang: str) -> list[_B
     bones = []
     for n, category in enumerate(ids):
         ribs = [_rows(cause, 0) for cause in project.fishbone.causes if cause.category == category]
-        label = wrap(category_label(questionnaire, category, lang, short=False), 22, 3)
+        label = wrap(shorten(category_label(questionnaire, category, lang, short=False)), 22, 3)
         bones.append(_Bone(category, label, PALETTE[n % len(PALETTE)], upper=n % 2 == 0, ribs=ribs))
     return bones
 
@@ -269,7 +278,7 @@ def fishbone_graph(project: Project, questionnaire: Questionnaire, lang: str = "
         highlight = {c.id for c in root_causes(project, questionnaire)}
     drawing = _Drawing("fishbone")
     problem = project.fishbone.problem or project.answers.get("problem_statement") or ""
-    head_lines = wrap(problem, 26, 6) if clean(str(problem)) else [("（问题尚未填写）" if lang == "zh" else "(problem not stated yet)")]
+    head_lines = wrap(shorten(problem), 26, 6) if clean(str(problem)) else [("（问题尚未填写）" if lang == "zh" else "(problem not stated yet)")]
     head_w, head_h = _text_size(head_lines, 14)
     head_w, head_h = head_w + 20, head_h + 16
     head = drawing.text(head_w / 2 + 14, 0, _label(head_lines, 14, TEXT, True, head_w - 20, head_h - 16, "LEFT"),
@@ -327,6 +336,8 @@ def render_dot(dot: str, fmt: str = "svg") -> bytes:
         return graphviz.Source(dot, engine="neato").pipe(format=fmt, quiet=True)
     except graphviz.ExecutableNotFound as exc:
         raise DiagramError("graphviz is not installed (the `neato` program is missing)") from exc
+    except BrokenPipeError as exc:  # graphviz died while reading its input
+        raise DiagramError("graphviz could not draw the diagram (it stopped reading its input)") from exc
     except (graphviz.CalledProcessError, subprocess.CalledProcessError) as exc:
         detail = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
         raise DiagramError("graphviz could not draw the diagram" + (f": {detail[-1]}" if detail else "")) from exc

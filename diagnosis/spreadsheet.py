@@ -17,13 +17,17 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from diagnosis.text import clean_text
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralize(value: Any) -> Any:
-    """A text cell that cannot run as a formula; other types pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """A text cell that cannot run as a formula (nor hold a control character); other types pass unchanged."""
+    if isinstance(value, str):
+        value = clean_text(value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value
 
 
@@ -59,7 +63,7 @@ def to_xlsx(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, sheet: str
     """One sheet: bold frozen header row, an auto filter over the data, typed cells."""
     wb = Workbook()
     ws = wb.active
-    ws.title = sheet[:31]
+    ws.title = clean_text(sheet)[:31]
     ws.append([neutralize(h) for h in headers])
     for cell in ws[1]:
         cell.font = Font(bold=True)

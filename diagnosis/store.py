@@ -26,11 +26,13 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,11 +55,12 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InternalError, OperationalError
 
 from diagnosis import migrations
 from diagnosis.errors import DiagnosisError
 from diagnosis.merge import Conflict, merge_data, set_at
+from diagnosis.text import clean_data, clean_text
 from diagnosis.project.files import migrate
 from diagnosis.project.model import FORMAT_VERSION, Project
 
@@ -133,6 +136,33 @@ suggestions = Table(
 
 class ProjectNotFound(DiagnosisError):
     """No project (or no such revision) with that id in the store, or it was deleted."""
+
+
+class StoreError(DiagnosisError):
+    """The database refused (disk full, read-only, unreachable): one line, never the SQL."""
+
+
+# the form every project id has (diagnosis.project.model.Meta.id): anything else is no project
+# (a NUL in `?project=` would otherwise reach PostgreSQL as a DataError)
+_PROJECT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def _valid_id(project_id: object) -> bool:
+    return isinstance(project_id, str) and _PROJECT_ID.fullmatch(project_id) is not None
+
+
+def _not_found(project_id: object) -> ProjectNotFound:
+    return ProjectNotFound(f"no project {clean_text(str(project_id))[:80]!r}")
+
+
+@contextmanager
+def _database_errors(action: str) -> Iterator[None]:
+    """A database failure as a `StoreError` whose text is the database's own first line."""
+    try:
+        yield
+    except (OperationalError, DataError, InternalError) as exc:
+        reason = str(getattr(exc, "orig", exc) or type(exc).__name__).strip().splitlines()
+        raise StoreError(f"cannot {action}: the database says: {reason[0] if reason else 'error'}") from None
 
 
 class ConflictError(DiagnosisError):
@@ -281,9 +311,11 @@ class Store:
                 with self._write() as conn, conn.begin():
                     return work(conn)
             except DBAPIError as exc:
-                if attempt == ATTEMPTS - 1 or not _retryable(exc):
+                if attempt < ATTEMPTS - 1 and _retryable(exc):
+                    time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
+                    continue
+                with _database_errors("save the project"):
                     raise
-                time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
         raise AssertionError("unreachable")
 
     # --- writing -------------------------------------------------------------------------
@@ -309,7 +341,10 @@ class Store:
     def _commit(self, project: Project, author: str, description: str, base_revision: int | None, strict: bool) -> Saved:
         pid = project.meta.id
         author = (author or "").strip()[:200] or ANONYMOUS
-        mine = project.model_dump(mode="json")
+        raw = project.model_dump(mode="json")
+        mine = clean_data(raw)  # no control characters are ever stored (see diagnosis.text)
+        if mine is not raw:
+            project = Project.model_validate(mine)
 
         written: list[tuple[int, dict[str, Any]]] = []
 
@@ -388,7 +423,9 @@ class Store:
 
     def delete(self, project_id: str) -> None:
         """Hide a project from the list; its revisions stay (a later save brings it back)."""
-        with self._write() as conn, conn.begin():
+        if not _valid_id(project_id):
+            raise _not_found(project_id)
+        with _database_errors("delete the project"), self._write() as conn, conn.begin():
             result = conn.execute(update(projects).where(projects.c.id == project_id, projects.c.deleted.is_(False)).values(deleted=True))
             if result.rowcount == 0:
                 raise ProjectNotFound(f"no project '{project_id}'")
@@ -417,6 +454,8 @@ class Store:
 
     def conflicts(self, project_id: str, open_only: bool = True) -> list[StoredConflict]:
         """Recorded conflicts of a project, the newest first."""
+        if not _valid_id(project_id):
+            return []
         query = select(conflicts).where(conflicts.c.project_id == project_id)
         if open_only:
             query = query.where(conflicts.c.resolved_revision.is_(None))
@@ -450,7 +489,7 @@ class Store:
 
         who = item.mine_author if keep == "mine" else item.theirs_author
         saved = self.apply(item.project_id, choose, author, f"conflict on {c.where}: kept {who}'s value"[:500])
-        with self._write() as conn, conn.begin():
+        with _database_errors("save the project"), self._write() as conn, conn.begin():
             conn.execute(update(conflicts).where(conflicts.c.id == conflict_id)
                          .values(resolved_revision=saved.revision, resolved_by=(author or ANONYMOUS)[:200]))
         return saved
@@ -459,13 +498,17 @@ class Store:
 
     def head(self, project_id: str) -> int | None:
         """The latest revision number, or None for an unknown or deleted project (cheap)."""
-        with self.engine.connect() as conn:
+        if not _valid_id(project_id):
+            return None
+        with _database_errors("read the project"), self.engine.connect() as conn:
             row = conn.execute(select(projects.c.revision, projects.c.deleted).where(projects.c.id == project_id)).first()
         return None if row is None or row.deleted else row.revision
 
     def load(self, project_id: str, revision: int | None = None) -> StoredProject:
         """The latest (or a given) revision of a project that is not deleted."""
-        with self.engine.connect() as conn:
+        if not _valid_id(project_id):
+            raise _not_found(project_id)
+        with _database_errors("read the project"), self.engine.connect() as conn:
             head = conn.execute(select(projects.c.revision, projects.c.deleted).where(projects.c.id == project_id)).first()
             if head is None or head.deleted:
                 raise ProjectNotFound(f"no project '{project_id}'")
@@ -479,7 +522,7 @@ class Store:
 
     def list_projects(self) -> list[ProjectSummary]:
         """Projects not deleted, the most recently changed first."""
-        with self.engine.connect() as conn:
+        with _database_errors("list the projects"), self.engine.connect() as conn:
             rows = conn.execute(
                 select(projects).where(projects.c.deleted.is_(False)).order_by(projects.c.updated.desc(), projects.c.id)
             ).all()
@@ -487,6 +530,8 @@ class Store:
 
     def revisions(self, project_id: str, limit: int | None = None) -> list[RevisionInfo]:
         """The history of a project, newest first (without the contents)."""
+        if not _valid_id(project_id):
+            return []
         query = (select(revisions.c.number, revisions.c.saved, revisions.c.author, revisions.c.description)
                  .where(revisions.c.project_id == project_id).order_by(revisions.c.number.desc()))
         with self.engine.connect() as conn:
@@ -502,6 +547,6 @@ def _conflict(row: Any) -> StoredConflict:
 def _decode(content: str, project_id: str, number: int) -> Project:
     # revisions written by an older version of the program are migrated like old files
     try:
-        return Project.model_validate(migrate(json.loads(content), f"{project_id}@{number}"))
+        return Project.model_validate(clean_data(migrate(json.loads(content), f"{project_id}@{number}")))
     except (ValueError, ValidationError) as exc:
         raise DiagnosisError(f"revision {number} of project '{project_id}' cannot be read: {exc}") from None

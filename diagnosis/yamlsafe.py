@@ -5,7 +5,8 @@ plain Python values from them ourselves, so that we can
 - record the line and column of every value and key (`Located.marks`),
 - refuse duplicate keys (PyYAML silently keeps the last one),
 - refuse documents whose aliases expand to huge structures ("billion laughs") quickly,
-- never construct arbitrary Python objects (only the safe scalar tags are resolved).
+- never construct arbitrary Python objects (only the safe scalar tags are resolved),
+- drop control characters from strings (`diagnosis.text.clean_text`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import yaml
 
 from diagnosis.errors import Problem
+from diagnosis.text import clean_text
 
 try:  # libyaml is much faster; fall back to the pure-Python parser when it is missing
     from yaml import CSafeLoader as _Loader
@@ -25,6 +27,9 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+# an integer longer than this (about 300 digits) is refused: no count or amount is that big,
+# and Python cannot even print one of over 4,300 digits
+MAX_INT_BITS = 1024
 
 Path = tuple[Any, ...]
 
@@ -63,6 +68,19 @@ class YamlProblems(Exception):
         super().__init__("; ".join(map(str, problems)))
 
 
+def _excerpt(text: str, limit: int = 24) -> str:
+    text = str(text)
+    return f"'{text}'" if len(text) <= limit else f"'{text[:limit]}...', {len(text):,} characters"
+
+
+def _unreadable(node: yaml.ScalarNode, exc: Exception) -> str:
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        return f"invalid date or time {_excerpt(node.value)} ({exc}); write it in quotes to keep it as text"
+    if node.tag == "tag:yaml.org,2002:int":
+        return f"number too large ({_excerpt(node.value)}); write it in quotes to keep it as text"
+    return f"cannot read value {_excerpt(node.value)}: {str(exc).splitlines()[0]}"
+
+
 def _pos(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
@@ -87,10 +105,18 @@ class _Builder:
         self.located.marks.setdefault(path, _pos(node.start_mark))
         if isinstance(node, yaml.ScalarNode):
             try:
-                return self.constructor.construct_object(node, deep=True)
+                value = self.constructor.construct_object(node, deep=True)
             except yaml.constructor.ConstructorError as exc:
                 self.problem(_pos(node.start_mark), f"cannot read value: {exc.problem}")
                 return None
+            except (ValueError, OverflowError) as exc:  # 2025-02-30, an integer of 5,000 digits
+                self.problem(_pos(node.start_mark), _unreadable(node, exc))
+                return None
+            if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+                self.problem(_pos(node.start_mark), f"number too large ({_excerpt(node.value)}); write it in quotes to keep it as text")
+                return None
+            # escapes ("\e", "\x1b") can put control characters in a string: never keep them
+            return clean_text(value) if isinstance(value, str) else value
         active = active | {id(node)}
         if isinstance(node, yaml.SequenceNode):
             if node.tag not in ("tag:yaml.org,2002:seq",):

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from diagnosis.errors import Problem, QuestionnaireError
 from diagnosis.i18n import LANGUAGES
 from diagnosis.questionnaire.model import QUESTION_TYPES, Questionnaire
+from diagnosis.questionnaire.patterns import PatternError, compile_pattern
 from diagnosis.yamlsafe import Located, YamlProblems, load_located
 
 TEXT_KEYS = {"title", "label", "help", "placeholder", "description", "min_label", "max_label", "unit", "pattern_message", "action", "short"}
@@ -362,9 +363,9 @@ def _check_pattern(node: dict, path: tuple[Any, ...], add: Any) -> None:
     pattern = node.get("pattern")
     if isinstance(pattern, str):
         try:
-            re.compile(pattern)
-        except re.error as exc:
-            add((*path, "pattern"), f"invalid regular expression: {exc}")
+            compile_pattern(pattern)
+        except PatternError as exc:
+            add((*path, "pattern"), str(exc))
 
 
 def _check_default(q: dict, path: tuple[Any, ...], add: Any) -> None:
@@ -388,7 +389,7 @@ def _check_default(q: dict, path: tuple[Any, ...], add: Any) -> None:
             add((*path, "default"), f"default {default} is outside {lo if lo is not None else '-inf'}..{hi if hi is not None else 'inf'}")
     elif kind in ("text", "textarea") and isinstance(default, str) and isinstance(q.get("pattern"), str):
         try:
-            if not re.fullmatch(q["pattern"], default):
+            if not compile_pattern(q["pattern"]).fullmatch(default):
                 add((*path, "default"), "default does not match 'pattern'")
-        except re.error:
+        except PatternError:
             pass

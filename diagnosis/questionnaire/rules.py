@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from diagnosis.i18n import Text, tr
 from diagnosis.questionnaire.model import Condition, Questionnaire, Section, Step
+from diagnosis.questionnaire.patterns import MAX_TEXT_ANSWER
+from diagnosis.questionnaire.patterns import matches as pattern_matches
 
 
 def is_answered(value: Any) -> bool:
@@ -105,9 +106,10 @@ def _check_text(value: Any, q: Any) -> list[Text]:
     out: list[Text] = []
     if getattr(q, "min_length", None) is not None and len(text) < q.min_length:
         out.append(_msg(f"至少 {q.min_length} 个字符", f"At least {q.min_length} characters"))
-    if getattr(q, "max_length", None) is not None and len(text) > q.max_length:
-        out.append(_msg(f"最多 {q.max_length} 个字符", f"At most {q.max_length} characters"))
-    if q.pattern and not re.fullmatch(q.pattern, text):
+    limit = min(MAX_TEXT_ANSWER, getattr(q, "max_length", None) or MAX_TEXT_ANSWER)
+    if len(text) > limit:
+        out.append(_msg(f"最多 {limit} 个字符", f"At most {limit} characters"))
+    if q.pattern and len(text) <= MAX_TEXT_ANSWER and not pattern_matches(q.pattern, text):
         out.append(q.pattern_message or _msg("格式不正确", "Wrong format"))
     return out
 
@@ -165,7 +167,9 @@ def _check_table(rows: Any, q: Any) -> list[Text]:
                 problems = [_msg("不是可选项", "Not one of the options")]
             elif col.type == "date":
                 problems = _check_date(value, None, None)
-            elif col.type == "text" and col.pattern and not re.fullmatch(col.pattern, str(value)):
+            elif col.type == "text" and len(str(value)) > MAX_TEXT_ANSWER:
+                problems = [_msg(f"最多 {MAX_TEXT_ANSWER} 个字符", f"At most {MAX_TEXT_ANSWER} characters")]
+            elif col.type == "text" and col.pattern and not pattern_matches(col.pattern, str(value)):
                 problems = [_msg("格式不正确", "Wrong format")]
             for p in problems:
                 out.append(_msg(f"第 {n} 行「{zh_col}」: {tr(p, 'zh')}", f"Row {n} '{en_col}': {tr(p, 'en')}"))

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from diagnosis.report.document import Figure
+from diagnosis.text import clean_data
 
 
 def chart_figure(chart: Any, caption: str, name: str) -> Figure:
     import vl_convert as vlc
 
-    spec = chart.to_dict() if hasattr(chart, "to_dict") else chart
+    # vl-convert aborts the whole process on a control character in a label: never pass one
+    spec = clean_data(chart.to_dict() if hasattr(chart, "to_dict") else chart)
     return Figure(svg=lambda: vlc.vegalite_to_svg(spec), png=lambda: vlc.vegalite_to_png(spec, scale=2), caption=caption, name=name)
 
 

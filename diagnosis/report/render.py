@@ -7,6 +7,7 @@ Word, slides and Excel are real documents of their kind, editable by the consult
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from typing import Any, Callable
@@ -16,8 +17,20 @@ from markupsafe import Markup
 
 from diagnosis.spreadsheet import neutralize as safe_cell
 from diagnosis.report.document import Bullets, Figure, KeyValues, Note, Paragraph, Report, Table
+from diagnosis.text import clean_data
 
 CJK_FONT = "Noto Sans CJK SC"
+
+def _clean_input(renderer: Callable[..., bytes]) -> Callable[..., bytes]:
+    """Every renderer draws a report without control characters, whatever built it: the
+    libraries behind them abort (vl-convert) or raise (openpyxl, python-docx) on one."""
+
+    @functools.wraps(renderer)
+    def draw(report: Report, *args: Any, **kwargs: Any) -> bytes:
+        return renderer(clean_data(report), *args, **kwargs)
+
+    return draw
+
 
 _env = jinja2.Environment(
     loader=jinja2.PackageLoader("diagnosis.report", "templates"),
@@ -38,10 +51,12 @@ def _safe_svg(svg: str) -> Markup:
 _env.filters["safe_svg"] = _safe_svg
 
 
+@_clean_input
 def to_html(report: Report) -> bytes:
     return _env.get_template("report.html.j2").render(report=report).encode("utf-8")
 
 
+@_clean_input
 def to_pdf(report: Report) -> bytes:
     import logging
 
@@ -62,6 +77,7 @@ def _md_escape(text: Any) -> str:
     return text.replace("\r", "").replace("\n", "<br>")
 
 
+@_clean_input
 def to_markdown(report: Report, figure_links: dict[int, str] | None = None) -> bytes:
     out = [f"# {_md_escape(report.title)}", "", f"*{_md_escape(report.subtitle)}*", ""]
     out += [f"- **{_md_escape(k)}**: {_md_escape(v)}" for k, v in report.cover] + [""]
@@ -104,6 +120,7 @@ def _docx_font(style: Any) -> None:
         fonts.set(qn(attr), CJK_FONT)
 
 
+@_clean_input
 def to_docx(report: Report) -> bytes:
     from docx import Document
     from docx.shared import Cm, Pt, RGBColor
@@ -168,6 +185,7 @@ def to_docx(report: Report) -> bytes:
 # --- slides -------------------------------------------------------------------------------------
 
 
+@_clean_input
 def to_pptx(report: Report) -> bytes:
     from pptx import Presentation
     from pptx.util import Emu, Inches, Pt
@@ -266,6 +284,7 @@ def _typed(value: Any) -> Any:
     return safe_cell(value)
 
 
+@_clean_input
 def to_xlsx(report: Report) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from diagnosis.errors import DiagnosisError
+from diagnosis.text import ARROW_CONTROL_PATTERN, clean_text
 
 Progress = Callable[[float, str], None]
 Source = Union[str, Path, bytes, IO[bytes]]
@@ -33,6 +34,15 @@ SAMPLE_BYTES = 256 * 1024
 TIMESTAMP_PARSERS = [pacsv.ISO8601, "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d"]
 DELIMITERS = [",", "\t", ";", "|"]
 NULL_VALUES = ["", "NULL", "null", "None", "N/A", "n/a", "NaN", "nan", "-", "--", "\\N"]
+
+# What an import supports (the README states them; the upload pages say MAX_UPLOAD_MB):
+MAX_UPLOAD_MB = 100  # .streamlit/config.toml server.maxUploadSize
+MAX_ROWS = 2_000_000
+MAX_COLUMNS = 500
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+# an .xlsx is a zip: refuse one that would expand past this, or that compresses suspiciously well
+MAX_XLSX_UNCOMPRESSED = 512 * 1024 * 1024
+MAX_XLSX_RATIO = 250
 
 
 class ExportError(DiagnosisError):
@@ -142,7 +152,10 @@ def sniff_delimiter(text: str) -> str:
         pass
     best, best_fields = ",", 1
     for delimiter in DELIMITERS:
-        widths = [len(row) for row in csv.reader(lines[:20], delimiter=delimiter)]
+        try:
+            widths = [len(row) for row in csv.reader(lines[:20], delimiter=delimiter)]
+        except csv.Error:  # a field over csv's limit (131,072 characters): the size check reports it
+            continue
         if widths and widths[0] > best_fields and widths.count(widths[0]) >= 0.8 * len(widths):
             best, best_fields = delimiter, widths[0]
     return best
@@ -152,7 +165,7 @@ def _unique_headers(raw: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for i, header in enumerate(raw, start=1):
-        header = (header or "").strip().lstrip("\ufeff") or f"column_{i}"
+        header = clean_text(header or "").strip().lstrip("\ufeff") or f"column_{i}"
         if header in seen:
             seen[header] += 1
             header = f"{header}.{seen[header]}"
@@ -193,7 +206,13 @@ def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
         raise ExportError(f"{name}: the file is empty")
     delimiter = sniff_delimiter(text)
     first = text.splitlines()[0] if text.splitlines() else ""
-    headers = _unique_headers(next(csv.reader([first], delimiter=delimiter), []))
+    try:
+        raw_headers = next(csv.reader([first], delimiter=delimiter), [])
+    except csv.Error:
+        raise ExportError(f"{name}:1: the header line has a field over {MAX_CELL_CHARS:,} characters; is this a ticket export?") from None
+    if len(raw_headers) > MAX_COLUMNS:
+        raise ExportError(f"{name}:1: {len(raw_headers):,} columns (limit {MAX_COLUMNS:,})")
+    headers = _unique_headers(raw_headers)
     _report(progress, 0.1, "reading")
     hasher, digest = _hash_in_background(data)
     body = data
@@ -253,8 +272,30 @@ def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
         raise ExportError(f"{name}: malformed CSV")
     del body
     hasher.join()
+    if table.num_rows > MAX_ROWS:
+        raise ExportError(f"{name}: {table.num_rows:,} rows (limit {MAX_ROWS:,}); export a shorter period")
+    _check_cell_sizes(table, name, first_line=2)
     facts = SourceFacts(name, len(data), digest[0], table.num_rows, "csv", encoding, delimiter)
     return Export(table, facts, first_line=2)
+
+
+def _too_long(name: str, line: int, header: str, length: int) -> ExportError:
+    return ExportError(f"{name}:{line}: column '{header}' has a value of {length:,} characters (limit {MAX_CELL_CHARS:,})")
+
+
+def _check_cell_sizes(table: pa.Table, name: str, first_line: int) -> None:
+    """No text cell over MAX_CELL_CHARS (the line is the first offending row's, for a file
+    without line breaks inside values)."""
+    import pyarrow.compute as pc
+
+    for header, column in zip(table.column_names, table.columns):
+        if not pa.types.is_string(column.type) or column.null_count == len(column):
+            continue
+        lengths = pc.utf8_length(column)
+        longest = pc.max(lengths).as_py()
+        if longest is not None and longest > MAX_CELL_CHARS:
+            row = pc.index(pc.greater(lengths, MAX_CELL_CHARS), True).as_py()
+            raise _too_long(name, first_line + row, header, longest)
 
 
 def _cell_text(value: object) -> Optional[str]:
@@ -277,41 +318,101 @@ def _read_xlsx(data: bytes, name: str, progress: Optional[Progress]) -> Export:
 
     from openpyxl import load_workbook
 
+    _check_archive(data, name)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ExportError(f"{name}: not a readable .xlsx workbook ({exc})") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:
+        raise _unreadable_workbook(name, exc) from None
     try:
-        sheet = workbook.worksheets[0]
-        total = sheet.max_row or 0
-        rows = sheet.iter_rows(values_only=True)
-        header_line = 0
-        raw_headers: list = []
-        for header_line, row in enumerate(rows, start=1):
-            if any(v is not None and str(v).strip() for v in row):
-                raw_headers = list(row)
-                break
-        if not raw_headers:
-            raise ExportError(f"{name}: the first sheet is empty")
-        while raw_headers and (raw_headers[-1] is None or not str(raw_headers[-1]).strip()):
-            raw_headers.pop()
-        headers = _unique_headers([_cell_text(h) or "" for h in raw_headers])
-        width = len(headers)
-        columns: list[list[Optional[str]]] = [[] for _ in headers]
-        count = 0
-        for row in rows:
-            if not any(v is not None for v in row):
-                continue
-            for i in range(width):
-                columns[i].append(_cell_text(row[i]) if i < len(row) else None)
-            count += 1
-            if progress is not None and count % 20000 == 0 and total:
-                _report(progress, 0.05 + 0.6 * min(count / total, 1.0), "reading")
+        return _read_sheet(workbook, data, name, progress)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
+        raise _unreadable_workbook(name, exc) from None
+    except SyntaxError as exc:  # xml ParseError (and lxml's XMLSyntaxError) derive from it
+        raise ExportError(f"{name}: the first sheet is damaged ({exc}); open and save it again in Excel, or export as CSV") from None
     finally:
         workbook.close()
+
+
+def _unreadable_workbook(name: str, exc: BaseException) -> ExportError:
+    return ExportError(f"{name}: not a readable .xlsx workbook ({exc})")
+
+
+def _check_archive(data: bytes, name: str) -> None:
+    """Refuse a zip bomb before anything is decompressed: the sizes are in the zip's directory
+    (and zipfile never reads more than the size a member declares)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _unreadable_workbook(name, exc) from None
+    total = sum(m.file_size for m in members)
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise ExportError(f"{name}: the workbook expands to {total / 2**20:,.0f} MB (limit {MAX_XLSX_UNCOMPRESSED // 2**20} MB); export as CSV")
+    for member in members:
+        if member.file_size > 1024 * 1024 and member.file_size > MAX_XLSX_RATIO * max(member.compress_size, 1):
+            raise ExportError(
+                f"{name}: {member.filename} expands {member.file_size / max(member.compress_size, 1):,.0f} times "
+                f"(limit {MAX_XLSX_RATIO}); not a plain export, refused"
+            )
+
+
+def _read_sheet(workbook, data: bytes, name: str, progress: Optional[Progress]) -> Export:
+    """The first sheet's rows as text columns, with the row, column and cell limits."""
+    sheet = workbook.worksheets[0]
+    total = sheet.max_row or 0
+    # rows are padded to the sheet's declared width: never past the column limit
+    declared = sheet.max_column
+    rows = sheet.iter_rows(values_only=True, max_col=min(declared, MAX_COLUMNS + 1) if declared else None)
+    header_line = 0
+    raw_headers: list = []
+    for header_line, row in enumerate(rows, start=1):
+        if any(v is not None and str(v).strip() for v in row):
+            raw_headers = list(row)
+            break
+    if not raw_headers:
+        raise ExportError(f"{name}: the first sheet is empty")
+    while raw_headers and (raw_headers[-1] is None or not str(raw_headers[-1]).strip()):
+        raw_headers.pop()
+    if len(raw_headers) > MAX_COLUMNS:
+        raise ExportError(f"{name}:{header_line}: more than {MAX_COLUMNS:,} columns")
+    headers = _unique_headers([_cell_text(h) or "" for h in raw_headers])
+    width = len(headers)
+    columns: list[list[Optional[str]]] = [[] for _ in headers]
+    count = 0
+    for line, row in enumerate(rows, start=header_line + 1):
+        if not any(v is not None for v in row):
+            continue
+        if count >= MAX_ROWS:
+            raise ExportError(f"{name}: more than {MAX_ROWS:,} rows (limit); export a shorter period")
+        for i in range(width):
+            text = _cell_text(row[i]) if i < len(row) else None
+            if text is not None and len(text) > MAX_CELL_CHARS:
+                raise _too_long(name, line, headers[i], len(text))
+            columns[i].append(text)
+        count += 1
+        if progress is not None and count % 20000 == 0 and total:
+            _report(progress, 0.05 + 0.6 * min(count / total, 1.0), "reading")
     table = pa.table({h: pa.array(col, pa.string()) for h, col in zip(headers, columns)})
     facts = SourceFacts(name, len(data), hashlib.sha256(data).hexdigest(), table.num_rows, "xlsx")
     return Export(table, facts, first_line=header_line + 1)
+
+
+def _without_controls(table: pa.Table) -> pa.Table:
+    """Text columns without control characters (see `diagnosis.text`), CR/CRLF as LF."""
+    import pyarrow.compute as pc
+
+    for i, column in enumerate(table.columns):
+        if not pa.types.is_string(column.type) or column.null_count == len(column):
+            continue
+        if not pc.any(pc.match_substring_regex(column, ARROW_CONTROL_PATTERN + "|\r")).as_py():
+            continue
+        column = pc.replace_substring(column, "\r\n", "\n")
+        column = pc.replace_substring(column, "\r", "\n")
+        column = pc.replace_substring_regex(column, ARROW_CONTROL_PATTERN, "")
+        table = table.set_column(i, table.field(i), column)
+    return table
 
 
 def read_export(source: Source, name: Optional[str] = None, progress: Optional[Progress] = None) -> Export:
@@ -326,5 +427,6 @@ def read_export(source: Source, name: Optional[str] = None, progress: Optional[P
         raise ExportError(f"{name}: old Excel .xls files are not supported; save it as .xlsx or CSV")
     else:
         export = _read_csv(data, name, progress)
+    export.table = _without_controls(export.table)
     _report(progress, 0.7, "read")
     return export

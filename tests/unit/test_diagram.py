@@ -125,3 +125,31 @@ def test_wrapping_breaks_chinese_anywhere_latin_at_spaces_and_keeps_punctuation_
     assert wrap("Customer history not synced", 12) == ["Customer", "history not", "synced"]
     lines = wrap("很长" * 40, 10, max_lines=2)
     assert len(lines) == 2 and lines[-1].endswith("…") and all(display_width(x) <= 10 for x in lines)
+
+
+@pytest.mark.parametrize("length", [17_600, 100_000])
+def test_a_huge_problem_statement_and_cause_are_drawn_cut_with_an_ellipsis(length):
+    from diagnosis.diagram import MAX_TEXT
+
+    project = demo_project("zh")
+    project.fishbone.problem = "问题" * (length // 2)
+    project.fishbone.causes[0].text = "原因 " * (length // 3)
+    svg = render_fishbone(project, Q, "zh", "svg")
+    root = ET.fromstring(svg)
+    head = next(g for g in root.iter(f"{SVG}g") if g.get("id") == "head")
+    assert "".join(t.text or "" for t in head.iter(f"{SVG}text")).endswith("…")
+    tooltips = [a.get("{http://www.w3.org/1999/xlink}title") or "" for a in root.iter(f"{SVG}a")]
+    assert tooltips and max(len(t) for t in tooltips) <= MAX_TEXT
+
+
+def test_a_dying_graphviz_is_a_diagram_error_not_a_broken_pipe(monkeypatch):
+    import graphviz
+
+    from diagnosis.diagram import DiagramError, render_dot
+
+    def broken(*_args, **_kwargs):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(graphviz.Source, "pipe", broken)
+    with pytest.raises(DiagramError, match="graphviz could not draw the diagram"):
+        render_dot("graph { a }")

@@ -15,6 +15,9 @@ from diagnosis.project.files import atomic_write
 from diagnosis.project.model import MetricValue
 from tests.conftest import DATA
 
+# control characters are dropped on load by policy (see diagnosis.text): a round trip keeps every other text
+PRINTABLE = st.characters(exclude_categories=("Cc", "Cs"), exclude_characters="\ufffe\uffff", include_characters="\t\n")
+
 
 @pytest.fixture(autouse=True)
 def test_questionnaires(monkeypatch):
@@ -34,19 +37,19 @@ scalars = st.one_of(
     st.booleans(),
     st.integers(min_value=-(2**53), max_value=2**53),
     st.floats(allow_nan=False, allow_infinity=False),
-    st.text(max_size=40),
+    st.text(PRINTABLE, max_size=40),
 )
 values = st.recursive(
     scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(min_size=1, max_size=8), inner, max_size=4)),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(PRINTABLE, min_size=1, max_size=8), inner, max_size=4)),
     max_leaves=12,
 )
-text = st.text(max_size=60)
+text = st.text(PRINTABLE, max_size=60)
 levels = st.sampled_from([None, "high", "medium", "low"])
 causes = st.recursive(
     st.builds(Cause, category=st.sampled_from(["people", "machine", "method"]), text=text, frequency=levels, impact=levels,
               value=st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False)),
-              votes=st.dictionaries(st.text(min_size=1, max_size=6), st.integers(0, 9), max_size=3)),
+              votes=st.dictionaries(st.text(PRINTABLE, min_size=1, max_size=6), st.integers(0, 9), max_size=3)),
     lambda inner: st.builds(Cause, category=st.just("people"), text=text, children=st.lists(inner, max_size=3)),
     max_leaves=8,
 )

@@ -1,0 +1,69 @@
+"""User text made safe to store and to draw: no control characters.
+
+A control character (ESC, NUL, a C1 code...) is never meaningful in a diagnosis and breaks
+the libraries that draw text: vl-convert aborts the whole process on one in a chart label,
+openpyxl and python-docx refuse them (they are not allowed in XML). So every text that
+enters (a ticket export, a YAML file, an answer saved through the store) and every text a
+renderer draws goes through `clean_text`: C0 and C1 control characters are removed, except
+tab and line feed; a carriage return (alone or in CRLF) becomes a line feed. Lone
+surrogates and the XML non-characters U+FFFE/U+FFFF are removed as well.
+
+`clean_data` applies it to every string (and key) inside nested dicts, lists, tuples and
+dataclasses, and returns the very same object when nothing had to change (cheap to call
+on clean data).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import re
+from typing import Any
+
+# characters removed outright (tab \x09 and line feed \x0a are kept; \r is handled first)
+CONTROL_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+_CONTROL = re.compile(f"[{CONTROL_CLASS}]")
+_ANY = re.compile(f"[{CONTROL_CLASS}\r]")
+# the same class for Arrow's RE2 (escaped, since a pattern cannot hold NUL or surrogates)
+ARROW_CONTROL_PATTERN = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}\x{7f}-\x{9f}\x{fffe}\x{ffff}]"
+
+
+def clean_text(text: str) -> str:
+    """`text` without control characters (tab and newline kept, CR/CRLF become LF)."""
+    if not _ANY.search(text):
+        return text
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def has_control(text: str) -> bool:
+    return _ANY.search(text) is not None
+
+
+def clean_data(value: Any) -> Any:
+    """`value` with `clean_text` applied to every string inside it (same object if clean)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        out = {clean_data(k): clean_data(v) for k, v in value.items()}
+        same = len(out) == len(value) and all(k2 is k and v2 is v for (k2, v2), (k, v) in zip(out.items(), value.items()))
+        return value if same else out
+    if isinstance(value, (list, tuple)):
+        items = [clean_data(v) for v in value]
+        if all(a is b for a, b in zip(items, value)):
+            return value
+        return type(value)(items) if isinstance(value, list) or type(value) is tuple else type(value)(*items)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {}
+        for f in dataclasses.fields(value):
+            if not f.init:
+                continue
+            old = getattr(value, f.name)
+            new = clean_data(old)
+            if new is not old:
+                changes[f.name] = new
+        return dataclasses.replace(value, **changes) if changes else value
+    caption = getattr(value, "caption", None)
+    if isinstance(caption, str) and has_control(caption):  # a figure: only its caption is text
+        value = copy.copy(value)
+        value.caption = clean_text(caption)
+    return value

@@ -1,0 +1,44 @@
+"""Hostile inputs on the command line: they end quickly, with one located line, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+
+from tests.conftest import DATA, PYTHON, ROOT
+
+HOSTILE = DATA / "hostile"
+
+
+def run(*args, cwd=ROOT, timeout=60):
+    # a timeout here is a hang guard (the audit saw validate run past 300 s), not a measurement
+    return subprocess.run([PYTHON, "-m", "diagnosis", *args], capture_output=True, text=True, cwd=cwd, timeout=timeout)
+
+
+def test_validate_checks_a_catastrophic_pattern_against_its_default_without_hanging():
+    result = run("validate", "catastrophic_pattern.yaml", cwd=HOSTILE)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == ["catastrophic_pattern.yaml:19:22: default does not match 'pattern'"]
+    assert "Traceback" not in result.stderr
+
+
+def test_check_project_on_an_unquoted_impossible_date_is_one_located_line(tmp_path):
+    from diagnosis.demo import demo_project
+    from diagnosis.project import dumps
+
+    path = tmp_path / "demo.diagnosis.yaml"
+    path.write_text(dumps(demo_project("zh")).replace("  launch_date: '2025-09-15'", "  launch_date: 2025-02-30"), encoding="utf-8")
+    result = run("check-project", str(path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{path}:") and "invalid date or time '2025-02-30'" in lines[0]
+
+
+def test_kpi_with_a_mapping_holding_a_huge_integer_is_one_located_line(tmp_path):
+    export = tmp_path / "t.csv"
+    export.write_text("工单号,创建时间\nT1,2025-08-01 10:00\n", encoding="utf-8")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("ticket_id: 工单号\ncreated_at: " + "9" * 4400 + "\n", encoding="utf-8")
+    result = run("kpi", str(export), "--mapping", str(mapping))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{mapping}:2:13: number too large")

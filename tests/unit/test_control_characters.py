@@ -1,0 +1,135 @@
+"""Control characters (ESC, NUL, C1 codes) never reach storage nor a renderer."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import textwrap
+import zipfile
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from diagnosis import catalog
+from diagnosis.demo import demo_project
+from diagnosis.store import Store
+from diagnosis.text import clean_data, clean_text
+from diagnosis.tickets.reader import read_export
+from diagnosis.yamlsafe import load_located
+from tests.conftest import PYTHON, ROOT
+
+ESC = "\x1b"
+
+# a demo project whose texts carry control characters, as if stored before this was fixed
+HOSTILE_PROJECT = textwrap.dedent(
+    """
+    from diagnosis.demo import demo_project
+    project = demo_project("zh")
+    project.fishbone.problem = "投诉\\x1b[31m上升\\x85\\x00"
+    project.fishbone.causes[0].text = "系统\\x1b卡顿\\x07"
+    project.answers["problem_statement"] = "慢\\x1b"
+    channels = project.data["results"]["groups"]["channel"]
+    channels["微\\x1b信"] = channels.pop("微信")
+    """
+)
+
+
+def test_clean_text_removes_c0_and_c1_controls_but_keeps_tab_and_newline():
+    assert clean_text("a\x1bb\x00c\x07d\x7fe\x85f\x9fg") == "abcdefg"
+    assert clean_text("one\ttwo\nthree") == "one\ttwo\nthree"
+    assert clean_text("crlf\r\nline\rend") == "crlf\nline\nend"
+    assert clean_text("lone \ud800 surrogate \ufffe") == "lone  surrogate "
+    assert clean_text("中文：不变") == "中文：不变"
+
+
+@given(st.text())
+def test_clean_text_leaves_no_character_an_xml_writer_refuses(text):
+    out = clean_text(text)
+    assert all(ch in "\t\n" or 0x20 <= ord(ch) < 0x7F or 0x9F < ord(ch) < 0xD800 or 0xDFFF < ord(ch) < 0xFFFE or ord(ch) > 0xFFFF for ch in out)
+
+
+def test_clean_data_returns_the_same_object_when_nothing_changes_and_cleans_keys_and_values():
+    data = {"a": ["x", ("y", {"z": 1})]}
+    assert clean_data(data) is data
+    assert clean_data({"k\x1b": ["v\x00", ("w\x85",)]}) == {"k": ["v", ("w",)]}
+
+
+def test_a_ticket_export_with_esc_in_a_column_is_read_without_it():
+    csv = "工单号,渠道,创建时间\nT1,微\x1b信,2025-08-01 10:00\nT2,电话\x85,2025-08-01 11:00\nT3,\"网\r\n页\",2025-08-01 12:00\n".encode()
+    export = read_export(csv, "export.csv")
+    assert export.table.column("渠道").to_pylist() == ["微信", "电话", "网\n页"]
+
+
+def test_yaml_escapes_cannot_put_control_characters_into_a_value():
+    located = load_located('title: "bad\\e[31m\\x07 name"\nlist: ["\\x00x"]\n', "q.yaml")
+    assert located.data == {"title": "bad[31m name", "list": ["x"]}
+
+
+def test_an_answer_with_control_characters_is_stored_without_them(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'd.sqlite'}")
+    project = demo_project("zh")
+    project.answers["problem_statement"] = "慢\x1b[31m回复\x00"
+    project.fishbone.causes[0].text = "系统\x1b卡顿"
+    saved = store.commit(project, author="an\x1bna")
+    assert saved.project.answers["problem_statement"] == "慢[31m回复"
+    loaded = store.load(project.meta.id).project
+    assert loaded.answers["problem_statement"] == "慢[31m回复"
+    assert loaded.fishbone.causes[0].text == "系统卡顿"
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf", "pptx", "docx", "xlsx", "md"])
+def test_every_report_format_renders_a_project_holding_control_characters(fmt, tmp_path):
+    # in a child process: before the fix vl-convert aborted the whole interpreter
+    script = HOSTILE_PROJECT + textwrap.dedent(
+        f"""
+        from diagnosis import catalog
+        from diagnosis.report import render_report
+        out = render_report(project, catalog.get(project.questionnaire.id).questionnaire, {fmt!r}, "zh")
+        open({str(tmp_path / "out")!r}, "wb").write(out)
+        """
+    )
+    done = subprocess.run([PYTHON, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    data = (tmp_path / "out").read_bytes()
+    if fmt in ("docx", "pptx", "xlsx"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = b"".join(archive.read(n) for n in archive.namelist() if n.endswith(".xml"))
+        assert b"\x1b" not in xml and b"\x07" not in xml
+    elif fmt != "pdf":  # a PDF is binary
+        assert b"\x1b" not in data
+
+
+def test_a_chart_with_esc_in_a_label_converts_to_svg_and_png():
+    script = textwrap.dedent(
+        """
+        from diagnosis.report.figures import chart_figure
+        spec = {"data": {"values": [{"a": "x\\x1by", "b": 1}]}, "mark": "bar",
+                "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}}}
+        figure = chart_figure(spec, "cap\\x1b", "chart")
+        assert "\\x1b" not in figure.svg and figure.png[:4] == b"\\x89PNG"
+        """
+    )
+    done = subprocess.run([PYTHON, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_fishbone_diagram_draws_control_characters_and_lone_surrogates():
+    from diagnosis.diagram import render_fishbone
+
+    project = demo_project("zh")
+    project.fishbone.problem = "投诉\x1b上升\ud800"
+    project.fishbone.causes[0].text = "系统\x1b卡顿\x85"
+    svg = render_fishbone(project, catalog.get(project.questionnaire.id).questionnaire, "zh", "svg")
+    assert b"\x1b" not in svg and "系统 卡顿".encode() in svg
+
+
+def test_spreadsheet_cells_lose_control_characters_before_openpyxl_sees_them():
+    from openpyxl import load_workbook
+
+    from diagnosis.spreadsheet import to_csv, to_xlsx
+
+    book = load_workbook(io.BytesIO(to_xlsx(["渠道\x1b"], [["微\x1b信"], ["=\x00SUM(A1)"]], sheet="s\x1b")))
+    sheet = book.active
+    assert [c.value for c in sheet["A"]] == ["渠道", "微信", "'=SUM(A1)"]
+    assert b"\x1b" not in to_csv(["a"], [["b\x1bc"]])
