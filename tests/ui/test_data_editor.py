@@ -49,7 +49,8 @@ def app(**kwargs) -> AppTest:
 def test_the_editor_shows_metrics_groups_bad_rows_and_the_three_charts():
     at = app()
     assert not at.exception
-    assert at.get("file_uploader")  # upload offered
+    assert at.get("file_uploader")  # upload offered, with its size limit said
+    assert any("单个文件最大 100 MB" in c.value for c in at.caption)
     assert at.number_input(key="data.sla").value == 15.0
     assert len(at.dataframe) >= 2  # overall, by group (+ bad-row examples)
     assert at.selectbox(key="data.by").value == "channel"

@@ -22,6 +22,7 @@ from ui.editors import editor
 from ui.texts import md
 from diagnosis.demo_tickets import demo_sample_export
 from diagnosis.metric_definitions import definitions
+from diagnosis.tickets.reader import MAX_UPLOAD_MB
 from diagnosis.method_checks import data_collection_findings
 
 NONE = "—"
@@ -150,6 +151,7 @@ def _checkpoint(ctx: StepContext, mapping: dict, sla: float) -> None:
         months = list(ctx.questionnaire.evaluation.checkpoints_months)
         month = st.selectbox(ctx.t("检查点（上线后月数）", "Checkpoint (months after launch)"), months, key="data.checkpoint")
         upload = st.file_uploader(ctx.t("后续导出文件", "Later export"), type=["csv", "txt", "tsv", "xlsx"], key="data.checkpoint_upload")
+        st.caption(_limit_text(ctx))
         if upload is None:
             return
         export = _read(ctx, upload, "data.checkpoint_export")
@@ -170,6 +172,10 @@ def _checkpoint(ctx: StepContext, mapping: dict, sla: float) -> None:
             st.success(", ".join(f"{v.metric} = {v.value} (n = {v.n:,})" for v in values))
 
 
+def _limit_text(ctx: StepContext) -> str:
+    return ctx.t(f"单个文件最大 {MAX_UPLOAD_MB} MB", f"Files up to {MAX_UPLOAD_MB} MB")
+
+
 @editor("data")
 def data_editor(ctx: StepContext) -> None:
     for finding in data_collection_findings(ctx.project):
@@ -183,6 +189,7 @@ def data_editor(ctx: StepContext) -> None:
     if not ctx.read_only:
         upload = st.file_uploader(ctx.t("上传工单导出（CSV 或 Excel .xlsx）", "Upload a ticket export (CSV or Excel .xlsx)"),
                                   type=["csv", "txt", "tsv", "xlsx"], key="data.upload")  # fmt: skip
+        st.caption(_limit_text(ctx))
         st.download_button(ctx.t("下载示例导出（演示案例，2025年8月）", "Download a sample export (the demo case, August 2025)"),
                            data=demo_sample_export, file_name="工单导出_2025-08.csv", mime="text/csv", key="data.sample")
     sla = st.number_input(ctx.t("响应时限 SLA（分钟）", "Response SLA (minutes)"), min_value=0.5, max_value=10080.0,
