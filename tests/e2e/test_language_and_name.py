@@ -193,3 +193,28 @@ def test_the_name_is_remembered_by_the_browser_and_signs_edits_after_a_reload(ap
         participant.screenshot(path="/tmp/name-participant.png", full_page=True)
     finally:
         phone.close()
+
+
+STEP_TITLES = {"goals": ("第一步", "Step 1"), "data": ("第二步", "Step 2"), "causes": ("第三步", "Step 3"),
+               "solutions": ("第四步", "Step 4"), "tracking": ("第五步", "Step 5"), "evaluation": ("第六步", "Step 6")}
+
+
+def test_switching_the_language_on_every_step_of_the_demo_writes_nothing(app_url, app_data, new_page):
+    from diagnosis.demo import demo_project
+
+    project = demo_project("zh")
+    project.meta.id = "demo-languages"
+    store(app_data).save(project, "seed", "seed")
+    revisions = [r.number for r in store(app_data).revisions(project.meta.id)]
+    page = new_page()
+    for kind, (zh, en) in STEP_TITLES.items():
+        page.goto(f"{app_url}/{kind}?project={project.meta.id}")
+        expect(page.locator("h1").first).to_contain_text(zh)
+        page.wait_for_selector(IDLE)
+        for button, title in (("English", en), ("中文", zh)):
+            widget(page, "sidebar.lang").get_by_text(button, exact=True).click()
+            expect(page.locator("h1").first).to_contain_text(title)
+            page.wait_for_selector(IDLE)
+        written = [r.description for r in store(app_data).revisions(project.meta.id)][: -len(revisions)]
+        now = store(app_data).load(project.meta.id).project.answers
+        assert not written, (kind, written, {k: (v, now.get(k)) for k, v in project.answers.items() if now.get(k) != v})

@@ -220,3 +220,34 @@ def test_the_name_typed_in_the_sidebar_signs_the_next_edit(app, store):
     app.text_input(key="sidebar.author").input("王丽").run()
     app.text_input(key="goals.project_name").input("签名测试").run()
     assert store.revisions(open_id(app))[0].author == "王丽"
+
+
+@pytest.mark.parametrize(("page", "kind", "question_id"), [
+    ("goals", "multiselect", "scope_in"), ("causes", "radio", "pareto_basis"), ("data", "selectbox", "documents_up_to_date"),
+    ("data", "radio", "has_ticket_export"), ("data", "radio", "survey_efficiency"),
+])
+def test_a_choice_sent_back_as_its_label_in_the_language_before_a_switch_changes_nothing(app, store, page, kind, question_id):
+    """Choice widgets send their labels; right after a switch the browser can still send the old
+    language's (seen under load): no error, no revision."""
+    open_demo(app)
+    app.switch_page(f"app_pages/{page}.py").run()
+    key = f"{page}.{question_id}"
+    sent_in_chinese = getattr(app, kind)(key=key)._widget_state
+    app.segmented_control(key="sidebar.lang").set_value("en").run()
+    revisions = len(store.revisions("demo"))
+    stored = store.load("demo").project.answers[question_id]
+    element = getattr(app, kind)(key=key)
+    base = type(element)
+
+    class Stale(base):  # what the browser sends: the labels it still shows
+        @property
+        def _widget_state(self):
+            state = base._widget_state.fget(self)
+            state.CopyFrom(sent_in_chinese)
+            return state
+
+    element.__class__ = Stale
+    app.run()
+    assert not app.exception
+    assert store.load("demo").project.answers[question_id] == stored
+    assert len(store.revisions("demo")) == revisions
