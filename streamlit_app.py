@@ -15,6 +15,7 @@ from ui.texts import t
 st.set_page_config(page_title=t("app.title", state.lang()), layout="wide")
 guest = state.guest()
 if guest is not None:
+    state.keep_in_browser()
     st.navigation([nav.guest_page(guest[0])], position="hidden").run()
     st.stop()
 state.sync()

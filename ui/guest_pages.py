@@ -30,7 +30,7 @@ def _refused(exc: DiagnosisError) -> None:
 
 
 def _name() -> str:
-    name = str(st.session_state.get("join.name") or "").strip()
+    name = state.author()
     if not name:  # votes need a participant: an anonymous label for this session
         name = st.session_state.setdefault("join.anonymous", "participant-" + uuid.uuid4().hex[:4])
     return name
@@ -62,7 +62,9 @@ def draw_participant(token: str) -> None:
     flash = st.session_state.pop("join.flash", None)
     if flash:
         getattr(st, flash[0])(flash[1])
-    st.text_input(_t("您的姓名（可不填）", "Your name (optional)"), key="join.name")
+    st.session_state["join.name"] = state.author()  # remembered by this browser (ui.browser)
+    st.text_input(_t("您的姓名（可不填）", "Your name (optional)"), key="join.name",
+                  on_change=state.take_author, args=("join.name",))
     name = _name()
     label = {cid: tr(text, lang) for cid, text in categories}
     causes = participant.causes(name)

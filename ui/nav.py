@@ -2,7 +2,7 @@
 
 The sidebar shows the project title and its save state, the six steps with how many required
 questions are answered, previous/next, History and Share, conflicts this session ran into,
-the language and the participant's name. Guest links get their own one-page navigation.
+the language and the participant's name (both kept by the browser, not the project). Guest links get their own one-page navigation.
 """
 
 from __future__ import annotations
@@ -58,10 +58,6 @@ def _go_lang() -> None:
         state.set_lang(chosen)
 
 
-def _go_author() -> None:
-    st.session_state[state.AUTHOR] = st.session_state.get("sidebar.author", "")
-
-
 def sidebar(current: st.Page) -> None:
     lang = state.lang()
     op = state.get()
@@ -99,7 +95,8 @@ def sidebar(current: st.Page) -> None:
         st.segmented_control(t("sidebar.language", lang), options=["zh", "en"], format_func={"zh": "中文", "en": "English"}.get,
                              key="sidebar.lang", on_change=_go_lang, required=True)
         st.session_state["sidebar.author"] = state.author()
-        st.text_input(t("sidebar.author", lang), key="sidebar.author", on_change=_go_author)
+        st.text_input(t("sidebar.author", lang), key="sidebar.author", on_change=state.take_author, args=("sidebar.author",))
+        state.keep_in_browser()
 
 
 def project_or_hint(lang: str) -> state.OpenProject | None:

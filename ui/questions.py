@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from diagnosis.i18n import tr
+from diagnosis.i18n import LANGUAGES, tr
 from diagnosis.questionnaire.rules import as_number, is_answered, parse_date, validate_answer
 from ui import state, tables
 from ui.texts import md, t
@@ -41,6 +41,19 @@ def _bind(key: str, widget_value: Any, question: Any, parse: Callable[[Any], Any
     """Seed the widget from the store and route its changes back to the store."""
     st.session_state[key] = widget_value
     return {"key": key, "on_change": _commit, "args": (question.id, key, parse)}
+
+
+def _choice(labels: Callable[[str], dict[Any, str]], lang: str) -> tuple[Callable[[Any], str], Callable[[Any], Any]]:
+    """A choice widget's format_func, and the reading of its value as its option.
+
+    Choice widgets send their choice as its label. Right after a language switch the browser can
+    still send the other language's label (a rerun that started before it redrew the widget, seen
+    under load), which Streamlit passes on as the value: it must be shown without an error, and
+    read as its option it is no change, so nothing is saved.
+    """
+    shown = labels(lang)
+    options = {label: option for other in LANGUAGES for option, label in labels(other).items()}
+    return (lambda v: shown.get(v, str(v))), (lambda v: options.get(v, v) if isinstance(v, str) else v)
 
 
 def _common(question: Any, lang: str) -> dict[str, Any]:
@@ -70,44 +83,53 @@ def _number(question: Any, value: Any, key: str, lang: str) -> None:
                     **_bind(key, shown, question, parse))
 
 
+def _option_labels(question: Any) -> Callable[[str], dict[Any, str]]:
+    return lambda lang: {o.id: tr(o.label, lang) for o in question.options}
+
+
+def _option_labels(question: Any) -> Callable[[str], dict[Any, str]]:
+    return lambda lang: {o.id: tr(o.label, lang) for o in question.options}
+
+
 def _single(question: Any, value: Any, key: str, lang: str) -> None:
     ids = [o.id for o in question.options]
-    labels = {o.id: tr(o.label, lang) for o in question.options}
+    show, option = _choice(_option_labels(question), lang)
     shown = value if value in ids else None
     if question.display == "select":
-        st.selectbox(**_common(question, lang), options=ids, index=None, format_func=labels.get,
-                     placeholder=t("step.choose", lang), **_bind(key, shown, question, lambda v: v))
+        st.selectbox(**_common(question, lang), options=ids, index=None, format_func=show,
+                     placeholder=t("step.choose", lang), **_bind(key, shown, question, option))
     else:
-        horizontal = sum(len(x) for x in labels.values()) <= 60
-        st.radio(**_common(question, lang), options=ids, index=None, format_func=labels.get, horizontal=horizontal,
-                 **_bind(key, shown, question, lambda v: v))
+        horizontal = sum(len(show(i)) for i in ids) <= 60
+        st.radio(**_common(question, lang), options=ids, index=None, format_func=show, horizontal=horizontal,
+                 **_bind(key, shown, question, option))
 
 
 def _multi(question: Any, value: Any, key: str, lang: str) -> None:
     ids = [o.id for o in question.options]
-    labels = {o.id: tr(o.label, lang) for o in question.options}
+    show, option = _choice(_option_labels(question), lang)
     shown = [v for v in value if v in ids] if isinstance(value, list) else []
-    st.multiselect(**_common(question, lang), options=ids, default=None, format_func=labels.get,
-                   placeholder=t("step.choose", lang), **_bind(key, shown, question, lambda v: list(v) or None))
+    st.multiselect(**_common(question, lang), options=ids, default=None, format_func=show,
+                   placeholder=t("step.choose", lang), **_bind(key, shown, question, lambda v: [option(x) for x in v] or None))
 
 
 def _scale(question: Any, value: Any, key: str, lang: str) -> None:
     points = list(range(question.min, question.max + 1))
-    ends = {question.min: tr(question.min_label, lang), question.max: tr(question.max_label, lang)}
 
-    def show(n: int) -> str:
-        return f"{n} · {ends[n]}" if ends.get(n) else str(n)
+    def labels(lang: str) -> dict[Any, str]:
+        ends = {question.min: tr(question.min_label, lang), question.max: tr(question.max_label, lang)}
+        return {n: f"{n} · {ends[n]}" if ends.get(n) else str(n) for n in points}
 
+    show, option = _choice(labels, lang)
     number = as_number(value)
     shown = int(number) if number is not None and int(number) in points else None
     st.radio(**_common(question, lang), options=points, index=None, format_func=show, horizontal=True,
-             **_bind(key, shown, question, lambda v: v))
+             **_bind(key, shown, question, option))
 
 
 def _yesno(question: Any, value: Any, key: str, lang: str) -> None:
-    names = {True: t("step.yes", lang), False: t("step.no", lang)}
-    st.radio(**_common(question, lang), options=[True, False], index=None, format_func=names.get, horizontal=True,
-             **_bind(key, value if isinstance(value, bool) else None, question, lambda v: v))
+    show, option = _choice(lambda lang: {True: t("step.yes", lang), False: t("step.no", lang)}, lang)
+    st.radio(**_common(question, lang), options=[True, False], index=None, format_func=show, horizontal=True,
+             **_bind(key, value if isinstance(value, bool) else None, question, option))
 
 
 def _date(question: Any, value: Any, key: str, lang: str) -> None:

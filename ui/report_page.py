@@ -1,5 +1,7 @@
 """The Report page: the HTML report previewed in the page, each format as a download.
 
+The report opens in the project's default report language (kept with the project, unlike the
+interface language, which is the reader's); another one can be chosen, and made the default.
 Building the report (charts, diagram) takes seconds, so it is cached per project revision
 and language; PDF, Word and slides are rendered only when asked for.
 """
@@ -14,6 +16,7 @@ from diagnosis.errors import DiagnosisError
 from diagnosis.report import FORMATS, build_report, render, report_filename
 from ui import nav, state
 
+NAMES = {"zh": "中文", "en": "English"}
 LABELS = {
     "html": ("网页 HTML", "HTML"),
     "pdf": ("PDF", "PDF"),
@@ -42,10 +45,14 @@ def draw_page() -> None:
     op = nav.project_or_hint(lang)
     if op is None:
         return
+    default = op.project.meta.language  # the project's default report language, not the reader's
     report_lang = st.segmented_control(
-        tx("报告语言", "Report language"), options=["zh", "en"], default=lang,
-        format_func={"zh": "中文", "en": "English"}.get, key="report.lang",
-    ) or lang
+        tx("报告语言", "Report language"), options=["zh", "en"], default=default,
+        format_func=NAMES.get, key=f"report.lang.{op.project.meta.id}",
+    ) or default
+    if report_lang != default:
+        st.button(tx(f"设为本项目的默认报告语言（现为{NAMES[default]}）", f"Make it this project's default report language (now {NAMES[default]})"),
+                  key="report.set_default", on_click=state.change, args=(f"report language {report_lang}", lambda p: setattr(p.meta, "language", report_lang)))
     base = f"{op.project.meta.id}|{op.revision}|{report_lang}|{dt.date.today().isoformat()}"
     try:
         with st.spinner(tx("正在生成报告…", "Building the report…")):

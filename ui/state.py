@@ -7,6 +7,8 @@ another session saved in between, the store merges the change onto the newer rev
 (`Store.commit`); values both changed come back as conflicts this session is shown. `watch()`
 polls the head revision (one small SELECT) and reruns the app when someone else saved.
 Guest sessions (`?join=` participant links, `?suggest=` suggestion forms) never open a project.
+The interface language and the person's name belong to the browser, not the project (`ui.browser`):
+switching the language writes nothing to the store; the project keeps its default report language.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from typing import Any
 import streamlit as st
 
 from diagnosis.errors import DiagnosisError
-from diagnosis.i18n import DEFAULT_LANGUAGE
+from diagnosis.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from diagnosis.project.files import resolve_questionnaire, touch
 from diagnosis.project.model import Project
 from diagnosis.questionnaire.model import Questionnaire
 from diagnosis.questionnaire.rules import is_answered
 from diagnosis.store import ProjectNotFound, Saved, Store, default_url
+from ui import browser
 from ui.texts import t
 
 OPEN = "state.open"
@@ -61,14 +64,18 @@ def get() -> OpenProject | None:
 
 
 def lang() -> str:
-    op = get()
-    if op is not None:
-        return op.project.meta.language
-    return st.session_state.get(LANG, DEFAULT_LANGUAGE)
+    """This session's interface language: what this browser chose last, else Chinese."""
+    if LANG not in st.session_state:
+        chosen = browser.recalled("lang")
+        st.session_state[LANG] = chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+    return st.session_state[LANG]
 
 
 def author() -> str:
-    return str(st.session_state.get(AUTHOR, "") or "").strip()
+    """The name this session's edits are signed with (remembered by the browser)."""
+    if AUTHOR not in st.session_state:
+        st.session_state[AUTHOR] = browser.recalled("name") or ""
+    return str(st.session_state[AUTHOR] or "").strip()
 
 
 def flash(kind: str, text: str) -> None:
@@ -87,7 +94,6 @@ def _open(project_id: str) -> OpenProject:
     questionnaire = resolve_questionnaire(stored.project)
     op = OpenProject(stored.project, questionnaire, stored.revision, stored.saved)
     st.session_state[OPEN] = op
-    st.session_state[LANG] = op.project.meta.language
     return op
 
 
@@ -224,7 +230,16 @@ def set_answer(question_id: str, value: Any) -> None:
 
 
 def set_lang(new: str) -> None:
-    st.session_state[LANG] = new
-    op = get()
-    if op is not None and op.project.meta.language != new:
-        change(f"language {new}", lambda p: setattr(p.meta, "language", new))
+    """Switch this session's interface language; nothing is written to the project."""
+    if new in LANGUAGES:
+        st.session_state[LANG] = new
+
+
+def take_author(widget_key: str) -> None:
+    """`on_change` of a name field: sign this session's edits with the name typed there."""
+    st.session_state[AUTHOR] = str(st.session_state.get(widget_key) or "").strip()[: browser.LONGEST]
+
+
+def keep_in_browser() -> None:
+    """Let this browser remember the session's language and name (for reloads and new tabs)."""
+    browser.remember({"lang": lang(), "name": author()})

@@ -154,11 +154,14 @@ def draw(question: Any, value: Any, key: str, lang: str, label: str) -> None:
     if base is not None and alive and delta != committed:
         # an edit whose callback did not run (e.g. state seeded by a test): store it now
         _commit(question, widget_key, base_key)
-    elif base is None or not alive or apply_delta(base, delta, question) != stored:
-        # first draw, back from another page, or rows changed elsewhere: start from the stored rows
+    elif base is None or not alive or st.session_state.get(f"{key}.lang") != lang or apply_delta(base, delta, question) != stored:
+        # first draw, back from another page, rows changed elsewhere, or another language (the
+        # column labels are part of the editor's identity: a new one starts with an empty delta,
+        # which must not be taken for an edit): start from the stored rows
         version, base = version + 1, stored
         widget_key = f"{key}.v{version}"
         st.session_state[base_key] = (version, base, _plain(None))
+    st.session_state[f"{key}.lang"] = lang
     st.markdown(label, help=tr(question.help, lang) or None)
     st.data_editor(
         _frame(base, question),

@@ -34,7 +34,8 @@ def _free_port() -> int:
 def running_app(data: Path, database_url: str | None = None, **extra_env: str):
     """`streamlit run` on a free port with its store in `data` (or on `database_url`); yields the base URL."""
     port = _free_port()
-    env = {**os.environ, "DIAGNOSIS_DATA_DIR": str(data), **extra_env}
+    # PYTHONPATH: the server runs this checkout's code, whatever the venv has installed
+    env = {**os.environ, "DIAGNOSIS_DATA_DIR": str(data), "PYTHONPATH": str(ROOT), **extra_env}
     env.pop("DIAGNOSIS_DATABASE_URL", None)
     if database_url:
         env["DIAGNOSIS_DATABASE_URL"] = database_url

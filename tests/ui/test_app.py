@@ -71,13 +71,15 @@ def test_a_validation_message_appears_next_to_the_question_in_the_current_langua
     assert any("capital letters" in m.value for m in app.markdown)
 
 
-def test_switching_the_language_changes_the_labels_and_is_kept_with_the_project(app, store):
+def test_switching_the_language_changes_the_labels_and_writes_nothing_to_the_project(app, store):
     open_new(app)
+    revisions = len(store.revisions(open_id(app)))
     assert app.text_input(key="goals.project_name").label.startswith("项目名称")
     app.segmented_control(key="sidebar.lang").set_value("en").run()
     assert app.text_input(key="goals.project_name").label.startswith("Project name")
     assert app.title[0].value == "Step 1: Goals and scope"
-    assert store.load(open_id(app)).project.meta.language == "en"
+    assert store.load(open_id(app)).project.meta.language == "zh"  # the default report language stays
+    assert len(store.revisions(open_id(app))) == revisions
 
 
 def test_the_sidebar_shows_the_completeness_of_every_step(app):
@@ -195,3 +197,57 @@ def test_a_project_from_an_uploaded_questionnaire_gets_a_widget_for_every_questi
     assert "goals.period_start" in [w.key for w in app.date_input]  # show_if with `all`
     app.number_input(key="goals.agents").set_value(3).run()
     assert "goals.period_start" not in [w.key for w in app.date_input]
+
+
+def test_switching_the_language_after_table_edits_stores_nothing_and_keeps_the_last_value(app, store):
+    """issue 12, item 1: the switch back re-saved the table as it was when the page loaded."""
+    open_demo(app)
+    _edit_table(app, "metrics", {"edited_rows": {0: {"target": 4.5}}})
+    _edit_table(app, "metrics", {"edited_rows": {0: {"target": 4.6}}})
+    revisions = len(store.revisions("demo"))
+    for lang in ("en", "zh", "en"):
+        app.segmented_control(key="sidebar.lang").set_value(lang).run()
+        assert not app.exception
+        shown = next(d for d in app.data_editor if d.key.startswith("goals.metrics.")).value
+        assert shown["target"].iloc[0] == 4.6
+        app.run()  # the next run (any rerun: a poll, a click) must not take the new editor's empty delta for an edit
+    assert store.load("demo").project.answers["metrics"][0]["target"] == 4.6
+    assert len(store.revisions("demo")) == revisions
+
+
+def test_the_name_typed_in_the_sidebar_signs_the_next_edit(app, store):
+    open_new(app)
+    app.text_input(key="sidebar.author").input("王丽").run()
+    app.text_input(key="goals.project_name").input("签名测试").run()
+    assert store.revisions(open_id(app))[0].author == "王丽"
+
+
+@pytest.mark.parametrize(("page", "kind", "question_id"), [
+    ("goals", "multiselect", "scope_in"), ("causes", "radio", "pareto_basis"), ("data", "selectbox", "documents_up_to_date"),
+    ("data", "radio", "has_ticket_export"), ("data", "radio", "survey_efficiency"),
+])
+def test_a_choice_sent_back_as_its_label_in_the_language_before_a_switch_changes_nothing(app, store, page, kind, question_id):
+    """Choice widgets send their labels; right after a switch the browser can still send the old
+    language's (seen under load): no error, no revision."""
+    open_demo(app)
+    app.switch_page(f"app_pages/{page}.py").run()
+    key = f"{page}.{question_id}"
+    sent_in_chinese = getattr(app, kind)(key=key)._widget_state
+    app.segmented_control(key="sidebar.lang").set_value("en").run()
+    revisions = len(store.revisions("demo"))
+    stored = store.load("demo").project.answers[question_id]
+    element = getattr(app, kind)(key=key)
+    base = type(element)
+
+    class Stale(base):  # what the browser sends: the labels it still shows
+        @property
+        def _widget_state(self):
+            state = base._widget_state.fget(self)
+            state.CopyFrom(sent_in_chinese)
+            return state
+
+    element.__class__ = Stale
+    app.run()
+    assert not app.exception
+    assert store.load("demo").project.answers[question_id] == stored
+    assert len(store.revisions("demo")) == revisions

@@ -28,6 +28,28 @@ def test_asking_for_a_format_turns_its_button_into_a_download(app):
 def test_the_report_follows_the_chosen_language(app):
     open_demo(app)
     app.switch_page("app_pages/report.py").run(timeout=120)
-    app.segmented_control(key="report.lang").set_value("en").run(timeout=120)
+    app.segmented_control(key="report.lang.demo").set_value("en").run(timeout=120)
     html = app.get("iframe")[0].proto.srcdoc
     assert "Executive summary" in html
+
+
+def test_the_report_opens_in_the_projects_report_language_whatever_the_readers_language(app):
+    open_demo(app)
+    app.segmented_control(key="sidebar.lang").set_value("en").run()
+    app.switch_page("app_pages/report.py").run(timeout=120)
+    assert app.title[0].value == "Diagnosis report"
+    assert "执行摘要" in app.get("iframe")[0].proto.srcdoc
+
+
+def test_another_report_language_can_be_made_the_projects_default_with_one_revision(app, store):
+    open_demo(app)
+    app.switch_page("app_pages/report.py").run(timeout=120)
+    assert "report.set_default" not in [b.key for b in app.button]
+    before = len(store.revisions("demo"))
+    app.segmented_control(key="report.lang.demo").set_value("en").run(timeout=120)
+    app.button(key="report.set_default").click().run(timeout=120)
+    assert not app.exception
+    assert store.load("demo").project.meta.language == "en"
+    assert [r.description for r in store.revisions("demo")][0] == "report language en"
+    assert len(store.revisions("demo")) == before + 1
+    assert "report.set_default" not in [b.key for b in app.button]
