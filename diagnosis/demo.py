@@ -19,7 +19,6 @@ from diagnosis.project.model import (
     Fishbone,
     Measure,
     Meta,
-    MetricValue,
     Project,
     QuestionnaireRef,
 )

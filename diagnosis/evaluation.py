@@ -84,12 +84,17 @@ class MetricGoal:
         return metric_option_label(questionnaire, self.metric, lang) or self.metric
 
 
-def metric_option_label(questionnaire: Optional[Questionnaire], metric: str, lang: str) -> str:
+def metric_options(questionnaire: Optional[Questionnaire]) -> list:
+    """The options of the step-1 table's `metric` column (none when the questionnaire has no such column)."""
     try:
         column = next(c for c in questionnaire.question("metrics").columns if c.id == "metric")  # type: ignore[union-attr]
     except (AttributeError, KeyError, StopIteration):
-        return ""
-    return next((tr(o.label, lang) for o in column.options or [] if o.id == metric), "")
+        return []
+    return list(column.options or [])
+
+
+def metric_option_label(questionnaire: Optional[Questionnaire], metric: str, lang: str) -> str:
+    return next((tr(o.label, lang) for o in metric_options(questionnaire) if o.id == metric), "")
 
 
 def infer_direction(metric: str, baseline: Optional[float] = None, target: Optional[float] = None) -> str:

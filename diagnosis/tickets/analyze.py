@@ -100,14 +100,7 @@ def analyze(
     `csat_scale` ("1-5", "1-10", "0-100") is detected from the ratings when not given."""
     if not (sla_minutes > 0 and math.isfinite(sla_minutes)):
         raise DiagnosisError(f"the SLA must be a positive number of minutes, not {sla_minutes}")
-    mapped = {name: header for name, header in mapping.items() if header}
-    if not mapped:
-        raise DiagnosisError(
-            f"{export.facts.name}: no column is recognized as a ticket field; give a mapping (columns: {', '.join(export.headers[:20])})"
-        )
-    missing = [h for h in mapped.values() if h not in export.headers]
-    if missing:
-        raise DiagnosisError(f"{export.facts.name}: mapped column(s) not in the file: {', '.join(missing)}")
+    mapped = mapped_columns(export, mapping)
     possible = available_groupings(mapping)
     wanted = [g for g in possible if g != "day"] if groupings is None else list(groupings)
     for name in wanted:
@@ -117,19 +110,11 @@ def analyze(
             needs = GROUPINGS[name][2]
             raise DiagnosisError(f"cannot group by {name}: no column is mapped to {needs}")
 
-    table = export.table.select(list(dict.fromkeys(mapped.values())))
-    table = table.append_column("__row", pa.array(np.arange(table.num_rows, dtype=np.int64)))
-    # no progress bar: DuckDB would print it on stdout, into the CLI's JSON
-    con = duckdb.connect(":memory:")
-    con.execute("SET enable_progress_bar = false")
+    con, kinds = open_export(export, mapped)
     try:
-        for statement in clean.macros():
-            con.execute(statement)
-        con.register("export_rows", table)
         _report(progress, 0.75, "cleaning")
         # a view, not a table: cleaning streams into the aggregation (materializing costs more
         # than re-cleaning for the rare bad-row examples)
-        kinds = {f.name: clean.column_kind(f.type) for f in table.schema}
         scale = csat_scale or detect_csat_scale(con, mapping)
         con.execute("CREATE TEMP VIEW tickets AS " + clean.clean_sql("export_rows", mapping, kinds, scale))
         result = _aggregate(con, mapping, sla_minutes, wanted, heatmap and "created_at" in mapped, scale)
@@ -139,6 +124,33 @@ def analyze(
     result.rows = export.table.num_rows
     _report(progress, 1.0, "done")
     return result
+
+
+def mapped_columns(export, mapping: Mapping) -> dict[str, str]:
+    """The mapped fields (field -> header), checked against the export's headers."""
+    mapped = {name: header for name, header in mapping.items() if header}
+    if not mapped:
+        raise DiagnosisError(
+            f"{export.facts.name}: no column is recognized as a ticket field; give a mapping (columns: {', '.join(export.headers[:20])})"
+        )
+    missing = [h for h in mapped.values() if h not in export.headers]
+    if missing:
+        raise DiagnosisError(f"{export.facts.name}: mapped column(s) not in the file: {', '.join(missing)}")
+    return mapped
+
+
+def open_export(export, mapped: dict[str, str]) -> tuple[duckdb.DuckDBPyConnection, dict[str, str]]:
+    """A DuckDB connection with the mapped columns as `export_rows` (plus `__row`) and the cleaning macros;
+    returns it with each column's kind. The caller closes it."""
+    table = export.table.select(list(dict.fromkeys(mapped.values())))
+    table = table.append_column("__row", pa.array(np.arange(table.num_rows, dtype=np.int64)))
+    # no progress bar: DuckDB would print it on stdout, into the CLI's JSON
+    con = duckdb.connect(":memory:")
+    con.execute("SET enable_progress_bar = false")
+    for statement in clean.macros():
+        con.execute(statement)
+    con.register("export_rows", table)
+    return con, {f.name: clean.column_kind(f.type) for f in table.schema}
 
 
 def detect_csat_scale(con: duckdb.DuckDBPyConnection, mapping: Mapping, source: str = "export_rows") -> str:

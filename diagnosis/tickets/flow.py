@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from diagnosis.errors import DiagnosisError
+from diagnosis.evaluation import metric_options
 from diagnosis.fishbone import iter_causes
 from diagnosis.metric_definitions import MANUAL, MetricDefinition, bound_definition, definitions, row_key
 from diagnosis.project.model import Cause, MetricValue, Project, now
@@ -156,6 +157,13 @@ def checkpoint_import(project: Project, months: int) -> Optional[dict[str, Any]]
     return next((e for e in imports(project) if e.get("period") == "checkpoint" and e.get("months") == months), None)
 
 
+def computable(project: Project, known: dict[str, MetricDefinition]) -> list[str]:
+    """The definitions (ids) the baseline import gives a value for: what "use as baseline" offers."""
+    base = baseline_import(project)
+    found = {d: period_value(base, d) for d in known}
+    return [d for d, v in found.items() if v is not None and v.value is not None]
+
+
 def period_value(entry: Optional[dict[str, Any]], definition_id: str) -> Optional[DefinitionValue]:
     if not entry:
         return None
@@ -174,11 +182,7 @@ def rounded(definition: MetricDefinition, value: Optional[float]) -> Optional[fl
 
 def _step1_metric(definition: MetricDefinition, questionnaire: Optional[Questionnaire]) -> str:
     """The step-1 `metric` choice of a definition: its kind when that is an option, else other."""
-    try:
-        column = next(c for c in questionnaire.question("metrics").columns if c.id == "metric")  # type: ignore[union-attr]
-        options = {o.id for o in column.options or []}
-    except (AttributeError, KeyError, StopIteration):
-        options = set()
+    options = {o.id for o in metric_options(questionnaire)}
     return definition.kind if definition.kind in options else "other"
 
 

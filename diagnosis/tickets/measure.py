@@ -25,8 +25,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Optional
 
 import duckdb
-import numpy as np
-import pyarrow as pa
 
 from diagnosis.metric_definitions import TOP2, MetricDefinition
 from diagnosis.tickets import clean
@@ -178,18 +176,10 @@ class Measured:
 def measure_export(export, mapping: Mapping, definitions: Iterable[MetricDefinition], sla_minutes: float = 15.0,
                    csat_scale: Optional[str] = None) -> Measured:
     """Every definition on one export (see the module docstring)."""
-    from diagnosis.tickets.analyze import detect_csat_scale
+    from diagnosis.tickets.analyze import detect_csat_scale, mapped_columns, open_export
 
-    mapped = {name: header for name, header in mapping.items() if header}
-    table = export.table.select(list(dict.fromkeys(mapped.values())))
-    table = table.append_column("__row", pa.array(np.arange(table.num_rows, dtype=np.int64)))
-    con = duckdb.connect(":memory:")
-    con.execute("SET enable_progress_bar = false")
+    con, kinds = open_export(export, mapped_columns(export, mapping))
     try:
-        for statement in clean.macros():
-            con.execute(statement)
-        con.register("export_rows", table)
-        kinds = {f.name: clean.column_kind(f.type) for f in table.schema}
         scale = csat_scale or detect_csat_scale(con, mapping)
         # cleaned once, read by every definition
         con.execute("CREATE TEMP TABLE clean_tickets AS " + clean.clean_sql("export_rows", mapping, kinds, scale))

@@ -12,18 +12,18 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from diagnosis.demo_tickets import demo_sample_export
 from diagnosis.errors import DiagnosisError
+from diagnosis.method_checks import data_collection_findings
+from diagnosis.metric_definitions import definitions
 from diagnosis.tickets import FIELDS, GROUPINGS, METRICS, analyze, read_export, resolve_mapping
 from diagnosis.tickets import charts, flow
 from diagnosis.tickets.clean import REASONS
 from diagnosis.tickets.metrics import format_value, label
+from diagnosis.tickets.reader import MAX_UPLOAD_MB
 from ui.context import StepContext
 from ui.editors import editor
 from ui.texts import md
-from diagnosis.demo_tickets import demo_sample_export
-from diagnosis.metric_definitions import definitions
-from diagnosis.tickets.reader import MAX_UPLOAD_MB
-from diagnosis.method_checks import data_collection_findings
 
 NONE = "—"
 
@@ -107,7 +107,7 @@ def _flow_on(ctx: StepContext, result) -> None:
     # step 1: baseline
     known = definitions(ctx.questionnaire, ctx.project)
     base = flow.baseline_import(ctx.project)
-    computable = [d for d, v in ((d, flow.period_value(base, d)) for d in known) if v is not None and v.value is not None]
+    computable = flow.computable(ctx.project, known)
     metric = st.selectbox(ctx.t("指标口径", "Metric definition"), computable, key="data.baseline_metric",
                           format_func=lambda d: known[d].label(ctx.lang))  # fmt: skip
     if metric:
