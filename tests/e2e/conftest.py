@@ -15,6 +15,9 @@ import pytest
 
 from tests.conftest import ROOT
 
+# how long one step (a rerun, a redraw, another tab's poll) may take on a busy 2-core CI machine
+PATIENCE_MS = 60_000
+
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -98,7 +101,7 @@ def new_page(browser):
         context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="zh-CN")
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(PATIENCE_MS)
         return page
 
     yield make

@@ -13,11 +13,13 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import PATIENCE_MS
+
 pytestmark = pytest.mark.e2e
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 ZH_TITLE, EN_TITLE = "第一步：明确优化目标与范围", "Step 1: Goals and scope"
-SEEN = 15000  # ms: how long another tab may take to pick up a revision (it polls every 3 s)
+SEEN = PATIENCE_MS  # how long another tab may take to pick up a revision (it polls every 3 s)
 
 
 def widget(page, key: str):
@@ -119,7 +121,7 @@ def test_the_language_is_this_browsers_another_tab_or_colleague_keeps_its_own(ap
     mine = new_page()
     open_step1(mine, app_url, project_id)
     second_tab = mine.context.new_page()  # same browser, opened before the switch
-    second_tab.set_default_timeout(15000)
+    second_tab.set_default_timeout(PATIENCE_MS)
     open_step1(second_tab, app_url, project_id)
     colleague = new_page()  # another browser
     open_step1(colleague, app_url, project_id)
@@ -168,7 +170,7 @@ def test_the_name_is_remembered_by_the_browser_and_signs_edits_after_a_reload(ap
     assert store(app_data).revisions(project_id)[0].author == "王丽"
 
     new_tab = page.context.new_page()
-    new_tab.set_default_timeout(15000)
+    new_tab.set_default_timeout(PATIENCE_MS)
     open_step1(new_tab, app_url, project_id)
     expect(widget(new_tab, "sidebar.author").locator("input")).to_have_value("王丽")
 
@@ -180,7 +182,7 @@ def test_the_name_is_remembered_by_the_browser_and_signs_edits_after_a_reload(ap
     phone = page.context.browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
     try:
         participant = phone.new_page()
-        participant.set_default_timeout(15000)
+        participant.set_default_timeout(PATIENCE_MS)
         participant.goto(f"{app_url}/?join={token}")
         field = widget(participant, "join.name").locator("input")
         expect(field).to_have_value("")
