@@ -56,9 +56,10 @@ def _values_editor(ctx: StepContext, goals: list[ev.MetricGoal]) -> None:
     described = {row["row"]: row["definition_text"] for row in row_view(project, questionnaire, ctx.lang)}
     frame = pd.DataFrame(
         [
-            {metric_col: g.label(questionnaire, ctx.lang), fixed["definition"]: described.get(g.key, ""),
-             fixed["baseline"]: g.baseline, fixed["target"]: g.target, fixed["unit"]: g.unit,
-             **{label: _value(project, g.key, p) for p, label in columns.items()}}
+            {metric_col: g.label(questionnaire, ctx.lang), fixed["baseline"]: g.baseline, fixed["target"]: g.target,
+             fixed["unit"]: g.unit, **{label: _value(project, g.key, p) for p, label in columns.items()},
+             # last: the long text would push the checkpoint columns out of sight
+             fixed["definition"]: described.get(g.key, "")}
             for g in goals
         ]
     )
