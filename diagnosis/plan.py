@@ -4,9 +4,11 @@ Each measure gets a priority score from urgency, importance and resource cost (f
 weights from the questionnaire's `priority` section, see `Priority`) and a horizon counted
 from the plan's start date:
 
-- short (quick win): due at most `short_term_days` (30) days after the plan start,
-- mid: due 31 to `mid_term_days` (90) days after it,
-- long: due more than 90 days after it.
+- short (quick win): due within `short_term_months` (1) calendar months of the plan start,
+  that is on or before the same day of the next month (2025-09-01 -> 2025-10-01; a start on
+  January 31 ends on the last day of February),
+- mid: due after that and within `mid_term_months` (3) calendar months (2025-09-01 -> 2025-12-01),
+- long: due later than that.
 
 A due date before the plan start counts as short. Without a due date (or without any plan
 start) the horizon follows the resource cost: cost 1-2 short, 3 mid, 4-5 long, since cheap
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 import altair as alt
+from dateutil.relativedelta import relativedelta
 
 from diagnosis import tracking
 from diagnosis.fishbone import iter_causes
@@ -34,19 +37,37 @@ from diagnosis.questionnaire.rules import parse_date
 from diagnosis.spreadsheet import to_csv, to_xlsx
 
 HORIZONS = ("short", "mid", "long")
-HORIZON_LABELS = {
-    "short": ("短期速赢（1 个月内）", "Short-term quick wins (within 1 month)"),
-    "mid": ("中期（1-3 个月）", "Mid-term (1-3 months)"),
-    "long": ("长期（3 个月以上）", "Long-term (over 3 months)"),
-}
 
 
 def _t(pair: tuple[str, str], lang: str) -> str:
     return pair[0] if lang == "zh" else pair[1]
 
 
-def horizon_label(horizon: str, lang: str) -> str:
-    return _t(HORIZON_LABELS[horizon], lang)
+def _months_en(n: int) -> str:
+    return f"{n} month" if n == 1 else f"{n} months"
+
+
+def horizon_label(horizon: str, lang: str, priority: Optional[Priority] = None) -> str:
+    """"短期速赢（1 个月内）" / "Mid-term (1-3 months)": built from the questionnaire's month counts."""
+    p = priority or Priority()
+    s, m = p.short_term_months, p.mid_term_months
+    labels = {
+        "short": (f"短期速赢（{s} 个月内）", f"Short-term quick wins (within {_months_en(s)})"),
+        "mid": (f"中期（{s}-{m} 个月）", f"Mid-term ({s}-{_months_en(m)})"),
+        "long": (f"长期（{m} 个月以上）", f"Long-term (over {_months_en(m)})"),
+    }
+    return _t(labels[horizon], lang)
+
+
+def horizon_rule(lang: str, priority: Optional[Priority] = None) -> str:
+    """The one-sentence rule shown under the plan, from the same month counts."""
+    p = priority or Priority()
+    s, m = p.short_term_months, p.mid_term_months
+    return _t((f"期限按自然月从方案开始日期起算：{s} 个月内到期为短期，{s}-{m} 个月为中期，超过 {m} 个月为长期；"
+               "没有完成日期时按资源成本（1-2 短期、3 中期、4-5 长期）。",
+               f"Horizons count calendar months from the plan start: due within {_months_en(s)} short, "
+               f"{s}-{_months_en(m)} mid, over {_months_en(m)} long; without a due date by resource cost "
+               "(1-2 short, 3 mid, 4-5 long)."), lang)
 
 
 # --- score and horizon ---------------------------------------------------------------------
@@ -77,10 +98,9 @@ def planned_horizon(measure: Measure, plan_start: Optional[dt.date], priority: P
     """The horizon from the due date (or the cost), ignoring any override."""
     if measure.due is None or plan_start is None:
         return horizon_by_cost(measure.cost)
-    days = (measure.due - plan_start).days
-    if days <= priority.short_term_days:
+    if measure.due <= plan_start + relativedelta(months=priority.short_term_months):
         return "short"
-    if days <= priority.mid_term_days:
+    if measure.due <= plan_start + relativedelta(months=priority.mid_term_months):
         return "mid"
     return "long"
 
@@ -137,6 +157,10 @@ class PlanRow:
     planned_horizon: str  # what the dates / cost say, shown next to an override
     status: str
     progress: int
+    priority: Priority = Priority()  # the questionnaire's month counts, for the horizon's label
+
+    def horizon_label(self, lang: str, horizon: Optional[str] = None) -> str:
+        return horizon_label(horizon or self.horizon, lang, self.priority)
 
     @property
     def owner(self) -> str:
@@ -175,6 +199,7 @@ def plan_rows(project: Project, questionnaire: Questionnaire) -> list[PlanRow]:
                 planned_horizon=planned_horizon(m, start, priority),
                 status=latest.status if latest else "not_started",
                 progress=latest.progress if latest else 0,
+                priority=priority,
             )
         )
     far = dt.date.max
@@ -195,7 +220,7 @@ def plan_json(project: Project, questionnaire: Questionnaire) -> dict[str, Any]:
 
 # (key, zh header, en header, value of a row)
 COLUMNS: list[tuple[str, str, str, Any]] = [
-    ("horizon", "期限", "Horizon", lambda r, lang: horizon_label(r.horizon, lang)),
+    ("horizon", "期限", "Horizon", lambda r, lang: r.horizon_label(lang)),
     ("horizon_overridden", "期限已手动调整", "Horizon overridden", lambda r, lang: r.horizon_overridden),
     ("score", "优先级得分", "Priority score", lambda r, lang: r.score),
     ("measure", "措施", "Measure", lambda r, lang: r.measure.title),
@@ -255,7 +280,7 @@ def gantt_chart(rows: list[PlanRow], lang: str) -> alt.Chart:
             "measure": r.measure.title,
             "start": r.measure.start.isoformat(),
             "due": r.measure.due.isoformat(),
-            "horizon": horizon_label(r.horizon, lang),
+            "horizon": r.horizon_label(lang),
             "overridden": r.horizon_overridden,
             "score": r.score,
             "status": tracking.status_label(r.status, lang),
@@ -263,7 +288,7 @@ def gantt_chart(rows: list[PlanRow], lang: str) -> alt.Chart:
         for r in rows
         if r.measure.start is not None and r.measure.due is not None
     ]
-    horizon_names = [horizon_label(h, lang) for h in HORIZONS]
+    horizon_names = [horizon_label(h, lang, rows[0].priority if rows else None) for h in HORIZONS]
     return (
         alt.Chart(alt.Data(values=data), title=t["title"])
         .mark_bar(cornerRadius=3)

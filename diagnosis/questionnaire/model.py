@@ -286,14 +286,33 @@ class Priority(Strict):
         score = urgency ** w_urgency * importance ** w_importance * (6 - cost) ** w_cost
     The cheaper a measure, the higher it scores; the default weights sum to 1 so the score
     stays on the 1-5 scale.
+
+    Horizons count calendar months from the plan start: short is due within
+    `short_term_months` (1), mid within `mid_term_months` (3), long after that.
     """
 
     formula: Literal["weighted_sum", "weighted_geometric"] = "weighted_sum"
     urgency: float = 0.4
     importance: float = 0.4
     cost: float = 0.2
-    short_term_days: int = Field(30, ge=1)
-    mid_term_days: int = Field(90, ge=2)
+    short_term_months: int = Field(1, ge=1, le=24)
+    mid_term_months: int = Field(3, ge=2, le=60)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _months_not_days(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for old in ("short_term_days", "mid_term_days"):
+                if old in data:
+                    new = old.replace("_days", "_months")
+                    raise ValueError(f"`{old}` is no longer read: horizons count calendar months, write `{new}` instead")
+        return data
+
+    @model_validator(mode="after")
+    def _mid_after_short(self) -> Priority:
+        if self.mid_term_months <= self.short_term_months:
+            raise ValueError("`mid_term_months` must be more than `short_term_months`")
+        return self
 
 
 class AlertRule(Strict):

@@ -49,7 +49,7 @@ def summary_root_causes_and_quick_wins(inp: ReportInput) -> list[Any]:
         blocks.append(Bullets([f"{c.text}（{_category_label(inp, c.category)}）" if inp.lang == "zh" else f"{c.text} ({_category_label(inp, c.category)})" for c in roots]))
     quick = [r for r in plan.plan_rows(inp.project, inp.questionnaire) if r.horizon == "short"]
     if quick:
-        blocks.append(Paragraph(t("速赢措施（1 个月内）", "Quick wins (within 1 month)"), emphasis=True))
+        blocks.append(Paragraph(plan.horizon_label("short", inp.lang, inp.questionnaire.priority), emphasis=True))
         blocks.append(Bullets([
             f"{r.measure.title} — {r.measure.owner}, {t('截止', 'due')} {r.measure.due.isoformat() if r.measure.due else '—'}"
             for r in quick
@@ -217,7 +217,7 @@ def plan_section(inp: ReportInput) -> Section:
         chosen = [r for r in rows if r.horizon == horizon]
         if not chosen:
             continue
-        child = Section(f"plan-{horizon}", plan.horizon_label(horizon, inp.lang))
+        child = Section(f"plan-{horizon}", plan.horizon_label(horizon, inp.lang, inp.questionnaire.priority))
         child.blocks.append(Table(
             [t("措施", "Measure"), t("根因", "Root cause"), t("负责人", "Owner"), t("截止", "Due"), t("得分", "Score"), t("预期效果", "Expected effect"), t("风险 → 预案", "Risk → contingency")],
             [[

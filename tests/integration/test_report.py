@@ -68,7 +68,7 @@ def test_the_summary_names_the_vital_few_and_the_quick_wins(demo):
     html = rendered(demo, "html", "zh").decode()
     summary = html.split('id="summary"')[1].split("<section")[0]
     assert "关键根因" in summary and "客户历史记录未同步" in summary
-    assert "速赢措施（1 个月内）" in summary and "10:00-12:00 增加 4 名弹性排班" in summary
+    assert "短期速赢（1 个月内）" in summary and "10:00-12:00 增加 4 名弹性排班" in summary
 
 
 def test_the_data_findings_show_the_ticket_import_by_channel(demo):

@@ -30,12 +30,32 @@ def questionnaire_with_priority(block: str):
 
 
 @pytest.mark.parametrize(
-    ("days", "expected"),
-    [(-5, "short"), (0, "short"), (30, "short"), (31, "mid"), (90, "mid"), (91, "long"), (400, "long")],
+    ("start", "due", "expected"),
+    [
+        # the two cases: exactly 3 months is mid, not long; over a month is mid, not short
+        ("2025-09-01", "2025-12-01", "mid"),
+        ("2026-02-01", "2026-03-03", "mid"),
+        # exactly 1 month is short, one day more is mid
+        ("2025-09-01", "2025-10-01", "short"),
+        ("2025-09-01", "2025-10-02", "mid"),
+        # exactly 3 months is mid, one day more is long
+        ("2025-09-01", "2025-12-02", "long"),
+        # end of February: a month after January 31 is February's last day
+        ("2026-01-31", "2026-02-28", "short"),
+        ("2026-01-31", "2026-03-01", "mid"),
+        ("2024-01-31", "2024-02-29", "short"),
+        ("2024-01-31", "2024-03-01", "mid"),
+        # 3 months after November 30 is the end of February
+        ("2025-11-30", "2026-02-28", "mid"),
+        ("2025-11-30", "2026-03-01", "long"),
+        # a due date on or before the start is short
+        ("2025-09-01", "2025-08-20", "short"),
+        ("2025-09-01", "2025-09-01", "short"),
+    ],
 )
-def test_the_horizon_counts_days_from_the_plan_start_with_30_and_90_inclusive(days, expected):
-    measure = Measure(title="x", due=START + dt.timedelta(days=days), cost=5)
-    assert plan.horizon(measure, START, Priority()) == (expected, False)
+def test_the_horizon_counts_calendar_months_from_the_plan_start(start, due, expected):
+    measure = Measure(title="x", due=dt.date.fromisoformat(due), cost=5)
+    assert plan.horizon(measure, dt.date.fromisoformat(start), Priority()) == (expected, False)
 
 
 @pytest.mark.parametrize(("cost", "expected"), [(1, "short"), (2, "short"), (3, "mid"), (4, "long"), (5, "long")])
@@ -49,10 +69,25 @@ def test_an_override_wins_and_is_reported_as_overridden():
     assert plan.planned_horizon(measure, START, Priority()) == "short"
 
 
-def test_the_horizon_days_come_from_the_questionnaire():
-    q = questionnaire_with_priority("  short_term_days: 14\n  mid_term_days: 60\n")
-    measure = Measure(title="x", due=START + dt.timedelta(days=20))
-    assert plan.horizon(measure, START, q.priority) == ("mid", False)
+def test_the_horizon_months_come_from_the_questionnaire_and_name_the_labels():
+    q = questionnaire_with_priority("  short_term_months: 2\n  mid_term_months: 6\n")
+    start = dt.date(2025, 9, 1)
+    assert plan.horizon(Measure(title="x", due=dt.date(2025, 11, 1)), start, q.priority) == ("short", False)
+    assert plan.horizon(Measure(title="x", due=dt.date(2025, 11, 2)), start, q.priority) == ("mid", False)
+    assert plan.horizon(Measure(title="x", due=dt.date(2026, 3, 2)), start, q.priority) == ("long", False)
+    assert [plan.horizon_label(h, "en", q.priority) for h in plan.HORIZONS] == [
+        "Short-term quick wins (within 2 months)", "Mid-term (2-6 months)", "Long-term (over 6 months)"]
+    assert plan.horizon_label("mid", "zh", q.priority) == "中期（2-6 个月）"
+    assert "6 months" in plan.horizon_rule("en", q.priority)
+
+
+def test_a_questionnaire_with_day_counts_gets_a_located_error_naming_the_month_keys():
+    from diagnosis.errors import QuestionnaireError
+
+    with pytest.raises(QuestionnaireError) as info:
+        questionnaire_with_priority("  short_term_days: 30\n")
+    message = str(info.value)
+    assert "custom.yaml" in message and "short_term_months" in message and "\n" not in message
 
 
 def test_the_plan_start_is_the_answer_else_the_earliest_measure_start():

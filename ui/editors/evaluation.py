@@ -230,7 +230,7 @@ def _history(ctx: StepContext) -> None:
                 st.dataframe(
                     pd.DataFrame(
                         [
-                            {t("期限", "Horizon"): plan.horizon_label(r.horizon, ctx.lang), t("措施", "Measure"): r.measure.title,
+                            {t("期限", "Horizon"): r.horizon_label(ctx.lang), t("措施", "Measure"): r.measure.title,
                              t("负责人", "Owner"): r.owner, t("完成", "Due"): r.measure.due,
                              t("状态", "Status"): status_label(r.status, ctx.lang)}
                             for r in rows

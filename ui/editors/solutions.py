@@ -40,17 +40,15 @@ def solutions_editor(ctx: StepContext) -> None:
     rows = plan.plan_rows(project, questionnaire)
     st.subheader(t("行动计划（按期限与优先级）", "Action plan (by horizon and priority)"))
     start = plan.plan_start(project)
-    st.caption(t(f"期限从方案开始日期 {start or '（未填写）'} 起算：30 天内为短期，31-90 天为中期，超过 90 天为长期；"
-                 "没有完成日期时按资源成本（1-2 短期、3 中期、4-5 长期）。",
-                 f"Horizons count from the plan start {start or '(not set)'}: due within 30 days short, 31-90 days mid, "
-                 "beyond 90 days long; without a due date by resource cost (1-2 short, 3 mid, 4-5 long)."))
+    st.caption(t(f"方案开始日期：{start or '（未填写）'}。", f"Plan start: {start or '(not set)'}.") + " "
+               + plan.horizon_rule(ctx.lang, questionnaire.priority))
     if not rows:
         st.caption(t("还没有措施。", "No measures yet."))
         return
     for hz in plan.HORIZONS:
         group = [r for r in rows if r.horizon == hz]
         if group:
-            st.markdown(f"**{plan.horizon_label(hz, ctx.lang)}** ({len(group)})")
+            st.markdown(f"**{plan.horizon_label(hz, ctx.lang, questionnaire.priority)}** ({len(group)})")
             st.dataframe(_plan_frame(ctx, group), hide_index=True, width="stretch", key=f"solutions.plan.{hz}")
 
     st.altair_chart(plan.gantt_chart(rows, ctx.lang), width="stretch", key="solutions.gantt")
@@ -78,8 +76,8 @@ def _plan_frame(ctx: StepContext, rows: list[plan.PlanRow]) -> pd.DataFrame:
             t("开始", "Start"): [r.measure.start for r in rows],
             t("完成", "Due"): [r.measure.due for r in rows],
             t("期限说明", "Horizon note"): [
-                t(f"手动调整（按日期应为{plan.horizon_label(r.planned_horizon, 'zh')}）",
-                  f"overridden (dates say {plan.horizon_label(r.planned_horizon, 'en')})") if r.horizon_overridden else ""
+                t(f"手动调整（按日期应为{r.horizon_label('zh', r.planned_horizon)}）",
+                  f"overridden (dates say {r.horizon_label('en', r.planned_horizon)})") if r.horizon_overridden else ""
                 for r in rows
             ],
             t("状态", "Status"): [status_label(r.status, ctx.lang) for r in rows],
@@ -154,7 +152,7 @@ def _measure_form(ctx: StepContext, roots: list) -> None:
         cost = c3.slider(t("资源成本", "Resource cost"), 1, 5, m.cost, key=f"{k}.cost")
         horizons = [AUTO, *plan.HORIZONS]
         override = c4.selectbox(t("期限", "Horizon"), horizons, index=horizons.index(m.horizon_override or AUTO),
-                                format_func=lambda h: t("自动（按日期）", "Automatic (by dates)") if h == AUTO else plan.horizon_label(h, ctx.lang),
+                                format_func=lambda h: t("自动（按日期）", "Automatic (by dates)") if h == AUTO else plan.horizon_label(h, ctx.lang, ctx.questionnaire.priority),
                                 key=f"{k}.horizon_override")
         submitted = st.form_submit_button(t("保存措施", "Save measure") if current else t("添加措施", "Add measure"))
     if submitted:
