@@ -11,14 +11,17 @@ of its rib, so counting both would count the same tickets twice. The measure is 
 A cause whose measure is zero, negative or missing (or not a finite number) is left out and
 listed in `excluded` with its reason, so totals are never silently wrong. Equal values keep
 the order in which the causes were entered. The vital few are the shortest prefix of the
-ranking whose cumulative percent reaches the threshold (the questionnaire's, 80 by default).
+ranking whose cumulative percent reaches the threshold (the questionnaire's, 80 by default),
+and every cause tied on value with the last of them: entry order must not decide which of two
+equal causes is fixed first. Such a tie is marked on its rows (`tied_at_cut`) and stated by
+`ParetoResult.cut_note`, which every table (page, report, command line) shows.
 A long tail can be folded into one "其他 / Other" bar; the vital few are never folded.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal, Optional
 
 from diagnosis.errors import DiagnosisError
@@ -61,6 +64,7 @@ class ParetoRow:
     cumulative: float
     cumulative_percent: float
     vital_few: bool
+    tied_at_cut: bool = False  # equal in value to the last cause within the threshold, and vital for it
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,22 @@ class ParetoResult:
         rows = self.rows + (self.other.rows if self.other else [])
         return [row for row in rows if row.vital_few]
 
+    @property
+    def tied_at_cut(self) -> list[ParetoRow]:
+        return [row for row in self.vital_few if row.tied_at_cut]
+
+    def cut_note(self, lang: str) -> str:
+        """One sentence when causes tied at the threshold were all made vital, else ""."""
+        tied = self.tied_at_cut
+        if not tied:
+            return ""
+        value = f"{_number(tied[0].value):g}"
+        names = "、".join(r.cause for r in tied) if lang == "zh" else ", ".join(r.cause for r in tied)
+        if lang == "zh":
+            return f"在 {self.threshold:g}% 分界处有 {len(tied)} 项数值相同（{value}）：{names}，全部计为关键少数，不按录入顺序取舍。"
+        return (f"{len(tied)} items are tied at the {self.threshold:g}% cut (value {value}): {names}; "
+                "all count as vital few rather than letting entry order decide.")
+
     def to_dict(self) -> dict[str, Any]:
         """The command line's JSON: `by`, `threshold`, `rows`, `excluded`; percentages 0-100."""
         rows = self.rows + (self.other.rows if self.other else [])
@@ -119,6 +139,7 @@ class ParetoResult:
                     "cumulative": _number(r.cumulative),
                     "cumulative_percent": round(r.cumulative_percent, 2),
                     "vital_few": r.vital_few,
+                    "tied_at_cut": r.tied_at_cut,
                 }
                 for r in rows
             ],
@@ -127,6 +148,13 @@ class ParetoResult:
                 for e in self.excluded
             ],
         }
+
+
+def vital_mark(vital: bool, tied: bool, lang: str) -> str:
+    """The table cell of the vital-few column: ★, and "(tie)" on a cause made vital by a tie."""
+    if not vital:
+        return ""
+    return "★" + (("（并列）" if lang == "zh" else " (tie)") if tied else "")
 
 
 def _number(x: float) -> float | int:
@@ -246,6 +274,7 @@ def rank_fishbone(
         # reached within a rounding error: 0.8 * total may not be exactly representable
         if vital_open and cumulative * 100 >= threshold * total * (1 - 1e-12):
             vital_open = False
+    rows = _keep_ties_together(rows)
 
     other = None
     keep = len(rows)
@@ -264,6 +293,24 @@ def rank_fishbone(
         by=by, level=level, threshold=threshold, total=total, rows=rows, excluded=excluded, other=other,
         unit=units.pop() if len(units) == 1 else "",
     )
+
+
+def _same(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=0.0)
+
+
+def _keep_ties_together(rows: list[ParetoRow]) -> list[ParetoRow]:
+    """Make every cause tied with the last vital one vital too, marking the whole tied group."""
+    vital = [r for r in rows if r.vital_few]
+    if not vital or len(vital) == len(rows):
+        return rows
+    cut = vital[-1].value
+    if not _same(rows[len(vital)].value, cut):
+        return rows  # the next cause is smaller: no tie straddles the cut
+    return [
+        replace(r, vital_few=True, tied_at_cut=True) if _same(r.value, cut) else r
+        for r in rows
+    ]
 
 
 def pareto_table(
@@ -320,7 +367,7 @@ def records(result: ParetoResult, lang: str, with_other: bool = True) -> list[di
         out.append({
             "rank": None, "cause_id": "__other__", "cause": f"{o.label(lang)} ({len(o.rows)})", "category": "",
             "category_id": "", "value": o.value, "percent": o.percent, "cumulative": result.total,
-            "cumulative_percent": 100.0, "vital_few": False,
+            "cumulative_percent": 100.0, "vital_few": False, "tied_at_cut": False,
         })
     return out
 

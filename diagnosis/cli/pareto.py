@@ -19,6 +19,7 @@ _LANG = click.Choice(["zh", "en"])
 
 def _table(result, lang: str) -> str:
     from diagnosis.cjk import display_width, pad, wrap
+    from diagnosis.pareto import vital_mark
 
     zh = lang == "zh"
     head = ["#", "原因" if zh else "cause", "类别" if zh else "category", "值" if zh else "value", "%",
@@ -26,13 +27,16 @@ def _table(result, lang: str) -> str:
     body = []
     for row in result.to_dict()["rows"]:
         body.append([str(row["rank"]), wrap(row["cause"], 40, 1)[0], row["category"], f"{row['value']:g}", f"{row['percent']:.1f}",
-                     f"{row['cumulative']:g}", f"{row['cumulative_percent']:.1f}", "★" if row["vital_few"] else ""])
+                     f"{row['cumulative']:g}", f"{row['cumulative_percent']:.1f}", vital_mark(row["vital_few"], row["tied_at_cut"], lang)])
     widths = [max(display_width(line[i]) for line in [head, *body]) for i in range(len(head))]
     numeric = {0, 3, 4, 5, 6}
     lines = ["  ".join(pad(cell, widths[i], right=i in numeric) for i, cell in enumerate(line)).rstrip() for line in [head, *body]]
     lines.insert(1, "  ".join("-" * w for w in widths))
     if not body:
         lines.append("（没有可排序的原因）" if zh else "(no cause to rank)")
+    if result.cut_note(lang):
+        lines.append("")
+        lines.append(result.cut_note(lang))
     if result.excluded:
         lines.append("")
         lines.append("未计入：" if zh else "excluded:")
@@ -68,7 +72,7 @@ def pareto(file: str, by: str, level: str, threshold: Optional[float], fmt: str,
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     elif fmt == "csv":
         out = io.StringIO()
-        keys = ["rank", "cause", "category", "value", "percent", "cumulative", "cumulative_percent", "vital_few"]
+        keys = ["rank", "cause", "category", "value", "percent", "cumulative", "cumulative_percent", "vital_few", "tied_at_cut"]
         writer = csv.DictWriter(out, fieldnames=keys, lineterminator="\n")
         writer.writeheader()
         for row in result.to_dict()["rows"]:
@@ -76,6 +80,8 @@ def pareto(file: str, by: str, level: str, threshold: Optional[float], fmt: str,
         click.echo(out.getvalue(), nl=False)
         for item in result.excluded:
             click.echo(f"excluded: {item.cause} ({item.category}): {item.reason_text('en')}", err=True)
+        if result.cut_note("en"):
+            click.echo(result.cut_note("en"), err=True)
     else:
         click.echo(_table(result, lang))
 

@@ -159,8 +159,8 @@ def pareto_section(inp: ReportInput) -> Section:
         return section
     measure = pareto.MEASURE_TITLES[result.by][inp.lang if inp.lang in ("zh", "en") else "en"]
     section.blocks.append(Paragraph(t(
-        f"按「{measure}」排序；累计占比达到 {result.threshold:g}% 的最短前缀为关键少数（共 {len(result.vital_few)} 项）。",
-        f"Ranked by {measure.lower()}; the vital few are the shortest prefix reaching {result.threshold:g}% ({len(result.vital_few)} causes).",
+        f"按「{measure}」排序；累计占比达到 {result.threshold:g}% 的最短前缀（及与其最后一项数值相同者）为关键少数（共 {len(result.vital_few)} 项）。",
+        f"Ranked by {measure.lower()}; the vital few are the shortest prefix reaching {result.threshold:g}%, with any cause tied with its last ({len(result.vital_few)} causes).",
     )))
     section.blocks.append(chart_figure(pareto_chart.chart(result, inp.lang), t("帕累托图", "Pareto chart"), "pareto"))
     table = Table(
@@ -168,10 +168,12 @@ def pareto_section(inp: ReportInput) -> Section:
         [], sheet="Pareto", numeric={0, 3, 4, 5, 6},
     )
     for i, row in enumerate(result.rows + (result.other.rows if result.other else [])):
-        table.rows.append([row.rank, row.cause, row.category, _number(row.value), f"{row.percent:.1f}", _number(row.cumulative), f"{row.cumulative_percent:.1f}", "★" if row.vital_few else ""])
+        table.rows.append([row.rank, row.cause, row.category, _number(row.value), f"{row.percent:.1f}", _number(row.cumulative), f"{row.cumulative_percent:.1f}", pareto.vital_mark(row.vital_few, row.tied_at_cut, inp.lang)])
         if row.vital_few:
             table.highlight.add(i)
     section.blocks.append(table)
+    if result.cut_note(inp.lang):
+        section.blocks.append(Paragraph(result.cut_note(inp.lang)))
     if result.excluded:
         section.blocks.append(Bullets([
             t(f"未计入：{e.cause}（{e.reason_text(inp.lang)}）", f"Left out: {e.cause} ({e.reason_text(inp.lang)})") for e in result.excluded

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import PYTHON, ROOT
 
-ROW_KEYS = ["rank", "cause", "category", "value", "percent", "cumulative", "cumulative_percent", "vital_few"]
+ROW_KEYS = ["rank", "cause", "category", "value", "percent", "cumulative", "cumulative_percent", "vital_few", "tied_at_cut"]
 
 
 def run(*args, cwd=ROOT):
@@ -57,6 +57,27 @@ def test_pareto_table_lists_the_vital_few_and_what_was_left_out(demo):
     result = run("pareto", str(demo))
     assert result.returncode == 0
     assert "★" in result.stdout and "未计入" in result.stdout and "没有数值" in result.stdout
+
+
+def test_pareto_table_marks_causes_tied_at_the_cut_and_says_why(demo, tmp_path):
+    from diagnosis.project import load_project, save_project
+
+    loaded = load_project(demo)
+    ribs = loaded.project.fishbone.causes
+    for rib, value in zip(ribs, [70, 10, 10, 10]):
+        rib.value = value
+        for child in rib.children:
+            child.value = None
+    for rib in ribs[4:]:
+        rib.value = 0
+    path = tmp_path / "tied.diagnosis.yaml"
+    save_project(loaded.project, path)
+    result = run("pareto", str(path), "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("★ (tie)") == 3
+    assert "3 items are tied at the 80% cut (value 10)" in result.stdout
+    rows = json.loads(run("pareto", str(path), "--format", "json").stdout)["rows"]
+    assert [(r["vital_few"], r["tied_at_cut"]) for r in rows] == [(True, False), (True, True), (True, True), (True, True)]
 
 
 @pytest.mark.parametrize("args", [["--by", "cost"], ["--threshold", "0"], ["--threshold", "120"], ["--format", "xml"], []])

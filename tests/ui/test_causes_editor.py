@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 
-def editor_app(lang: str = "zh", read_only: bool = False, empty: bool = False, author: str = "王经理") -> None:
+def editor_app(lang: str = "zh", read_only: bool = False, empty: bool = False, author: str = "王经理", values: tuple = ()) -> None:
     import streamlit as st
 
     from diagnosis import catalog
@@ -19,6 +19,10 @@ def editor_app(lang: str = "zh", read_only: bool = False, empty: bool = False, a
         project = demo_project(lang)
         if empty:
             project.fishbone = Fishbone()
+        for n, rib in enumerate(project.fishbone.causes if values else []):
+            rib.value = values[n] if n < len(values) else 0
+            for child in rib.children:
+                child.value = None
         st.session_state.project = project
         st.session_state.saves = []
     project = st.session_state.project
@@ -122,6 +126,13 @@ def test_pareto_controls_change_the_ranking():
     assert not at.exception, at.exception
     table = next(d.value for d in at.dataframe if "Vital few" in d.value.columns)
     assert list(table["Cause"])[0] == "Machine"
+
+
+def test_causes_tied_at_the_cut_are_all_vital_and_the_page_says_so():
+    at = start(lang="en", values=(70, 10, 10, 10))
+    table = next(d.value for d in at.dataframe if "Vital few" in d.value.columns)
+    assert list(table["Vital few"]) == ["★", "★ (tie)", "★ (tie)", "★ (tie)"]
+    assert any("3 items are tied at the 80% cut (value 10)" in i.value.replace("\\", "") for i in at.info)  # md-escaped
 
 
 def test_read_only_shows_everything_and_changes_nothing():

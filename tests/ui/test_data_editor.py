@@ -9,7 +9,6 @@ from streamlit.testing.v1 import AppTest
 def host(read_only: bool = False, lang: str = "zh", with_results: bool = True) -> None:
     import streamlit as st
 
-    from diagnosis import catalog
     from diagnosis.demo import demo_project
     from diagnosis.tickets import analyze, read_export, resolve_mapping
     from diagnosis.tickets import flow

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from diagnosis import catalog
 from diagnosis.demo import demo_project
 from diagnosis.project import dumps, load_project
 from diagnosis.project.files import resolve_questionnaire

@@ -28,7 +28,7 @@ positive = st.one_of(st.integers(1, 10_000).map(float), st.floats(0.001, 1e6, al
 
 @settings(max_examples=200, deadline=None)
 @given(values=st.lists(positive, min_size=1, max_size=60), threshold=st.floats(1, 100))
-def test_percents_sum_to_100_cumulative_rises_and_the_vital_few_are_the_shortest_prefix(values, threshold):
+def test_percents_sum_to_100_cumulative_rises_and_the_vital_few_are_the_shortest_prefix_with_its_ties(values, threshold):
     result = rank_fishbone(bone(values), Q, threshold=threshold)
     rows = result.rows
     assert len(rows) == len(values) and not result.excluded
@@ -41,8 +41,32 @@ def test_percents_sum_to_100_cumulative_rises_and_the_vital_few_are_the_shortest
     k = len(vital)
     assert vital == rows[:k] and k >= 1
     assert rows[k - 1].cumulative_percent >= threshold - 1e-9
-    if k > 1:  # minimal: one bar fewer does not reach the threshold
-        assert rows[k - 2].cumulative_percent < threshold
+    # the shortest prefix reaching the threshold, then every cause equal to its last one
+    m = next(i for i, r in enumerate(rows, start=1) if r.cumulative * 100 >= threshold * result.total * (1 - 1e-12) or i == len(rows))
+    assert all(math.isclose(r.value, rows[m - 1].value) for r in rows[m:k])
+    assert k == len(rows) or not math.isclose(rows[k].value, rows[m - 1].value)
+    assert [r.tied_at_cut for r in rows[:m]] == [k > m and math.isclose(r.value, rows[m - 1].value) for r in rows[:m]]
+    assert all(r.tied_at_cut for r in rows[m:k]) and bool(result.cut_note("en")) == (k > m)
+
+
+def test_causes_tied_with_the_last_vital_one_are_vital_too_and_the_table_says_so():
+    # 50 + 30 = 80 of 100 reach 80% at the second cause; the third equals it
+    result = rank_fishbone(bone([50.0, 10.0, 10.0, 10.0, 10.0, 10.0]), Q)
+    assert [r.value for r in result.rows] == [50, 10, 10, 10, 10, 10]
+    # the cut falls at 80% after the 4th cause (50+10+10+10); the 5th and 6th are tied with it
+    assert [r.vital_few for r in result.rows] == [True] * 6
+    assert [r.tied_at_cut for r in result.rows] == [False, True, True, True, True, True]
+    assert result.cut_note("en") == ("5 items are tied at the 80% cut (value 10): 原因 1, 原因 2, 原因 3, 原因 4, 原因 5; "
+                                     "all count as vital few rather than letting entry order decide.")
+    assert result.cut_note("zh").startswith("在 80% 分界处有 5 项数值相同（10）")
+    # by entry order alone the table would have kept 原因 1-3 and dropped 原因 4 and 5
+    result = rank_fishbone(bone([40.0, 40.0, 10.0, 10.0]), Q)
+    assert [r.vital_few for r in result.rows] == [True, True, False, False] and result.cut_note("en") == ""
+    result = rank_fishbone(bone([60.0, 15.0, 15.0, 10.0]), Q)  # 75% after two, 90% after three; 15 = 15
+    assert [r.vital_few for r in result.rows] == [True, True, True, False] and result.cut_note("en") == ""
+    result = rank_fishbone(bone([70.0, 10.0, 10.0, 10.0]), Q)  # 80% reached at the 2nd; the 3rd and 4th tie
+    assert [(r.vital_few, r.tied_at_cut) for r in result.rows] == [(True, False), (True, True), (True, True), (True, True)]
+    assert result.to_dict()["rows"][3]["tied_at_cut"] is True
 
 
 @settings(max_examples=100, deadline=None)

@@ -18,7 +18,7 @@ from diagnosis import fishbone as fb
 from diagnosis.diagram import fishbone_dot, render_dot
 from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import tr
-from diagnosis.pareto import default_measure, pareto_before_after, pareto_chart, pareto_table, proposed_root_causes, records
+from diagnosis.pareto import default_measure, pareto_before_after, pareto_chart, pareto_table, proposed_root_causes, records, vital_mark
 from diagnosis.project.model import Fishbone
 from ui.context import StepContext
 from ui.editors import editor
@@ -346,7 +346,9 @@ def _pareto(ctx: StepContext) -> None:
         st.warning(t("没有可排序的原因：请为原因填写数值、投票或频率与影响。", "Nothing to rank: give causes a value, votes, or frequency and impact."))
     else:
         st.altair_chart(pareto_chart(result, ctx.lang), width="stretch", key="causes.pareto.chart")
-        frame = pd.DataFrame(records(result, ctx.lang))[["rank", "cause", "category", "value", "percent", "cumulative", "cumulative_percent", "vital_few"]]
+        frame = pd.DataFrame(records(result, ctx.lang))[["rank", "cause", "category", "value", "percent", "cumulative", "cumulative_percent", "vital_few", "tied_at_cut"]]
+        frame["vital_few"] = [vital_mark(v, tied, ctx.lang) for v, tied in zip(frame["vital_few"], frame["tied_at_cut"])]
+        frame = frame.drop(columns="tied_at_cut")
         frame.columns = ["#", t("原因", "Cause"), t("类别", "Category"), measures[by], "%", t("累计", "Cumulative"),
                          t("累计 %", "Cumulative %"), t("关键少数", "Vital few")]
         st.dataframe(frame, hide_index=True, width="stretch", key="causes.pareto.table",
@@ -354,6 +356,8 @@ def _pareto(ctx: StepContext) -> None:
                                     t("累计 %", "Cumulative %"): st.column_config.NumberColumn(format="%.1f")})
         st.caption(t(f"关键少数：累计占比首次达到 {threshold}% 的前 {len(result.vital_few)} 项。",
                      f"Vital few: the first {len(result.vital_few)} items, whose cumulative share first reaches {threshold}%."))
+        if result.cut_note(ctx.lang):
+            st.info(md(result.cut_note(ctx.lang)))
     if result.other is not None:
         st.caption(t("“其他”包含：", "“Other” holds: ") + t("；", "; ").join(f"{md(r.cause)} ({r.value:g})" for r in result.other.rows))
     if result.excluded:
