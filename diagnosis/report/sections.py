@@ -289,6 +289,37 @@ def tracking_section(inp: ReportInput) -> Section:
     return section
 
 
+def _with_n(value: Any, n: Any, t: Any) -> str:
+    if value is None:
+        return ""
+    return _number(value) + (t(f"（n={n:,}）", f" (n={n:,})") if n else "")
+
+
+def _definitions_table(inp: ReportInput) -> Table | None:
+    """Each step-1 row with how it is computed (or "typed in by hand"), baseline and checkpoints with n."""
+    from diagnosis.tickets.flow import row_view
+
+    rows = row_view(inp.project, inp.questionnaire, inp.lang)
+    if not rows:
+        return None
+    t = inp.t
+    points = evaluation.checkpoints(inp.questionnaire, inp.project.evaluation)
+    table = Table(
+        [t("指标", "Metric"), t("口径", "Definition"), t("单位", "Unit"), t("基线", "Baseline"), t("目标", "Target"),
+         *[t(f"{p} 个月", f"{p} month" if p == 1 else f"{p} months") for p in points]],
+        [], caption=t("指标口径：每行的基线与各节点值都按同一口径计算；n 为所依据的工单数",
+                      "Metric definitions: each row's baseline and checkpoint values come from one definition; n is the tickets behind a value"),
+        sheet=t("指标口径", "Metric definitions"),
+    )
+    for row in rows:
+        checkpoints = row["checkpoints"]
+        table.rows.append([
+            row["name"], row["definition_text"], row["unit"], _with_n(row["baseline"], row["baseline_n"], t), _number(row["target"]),
+            *[_with_n(checkpoints[p]["value"], checkpoints[p]["n"], t) if p in checkpoints else "" for p in points],
+        ])
+    return table
+
+
 def evaluation_section(inp: ReportInput) -> Section:
     t = inp.t
     section = Section("evaluation", t("效果评估与预警", "Evaluation and alerts"))
@@ -296,6 +327,9 @@ def evaluation_section(inp: ReportInput) -> Section:
     measured = [r for r in results if r.value is not None]
     if inp.project.evaluation.launch:
         section.blocks.append(Paragraph(t(f"上线日期：{inp.project.evaluation.launch.isoformat()}", f"Launch: {inp.project.evaluation.launch.isoformat()}")))
+    definitions_table = _definitions_table(inp)
+    if definitions_table is not None:
+        section.blocks.append(definitions_table)
     if not measured:
         section.blocks.append(Note(t("尚无评估数据。", "No evaluation values yet.")))
         return section

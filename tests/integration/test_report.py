@@ -262,3 +262,17 @@ def test_the_report_command_on_a_broken_project_is_a_clean_error(tmp_path):
     result = subprocess.run([PYTHON, "-m", "diagnosis", "report", str(bad), "--format", "pdf", "-o", str(tmp_path / "x.pdf")], capture_output=True, text=True)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_evaluation_states_each_rows_definition_with_n_and_marks_typed_in_rows():
+    project = demo_project("en")
+    project.answers["metrics"] = [*project.answers["metrics"],
+                                  {"metric": "other", "name": "Bot routing accuracy", "baseline": 85, "target": 90, "unit": "%", "direction": "higher"}]
+    html = render(build_report(project, catalog.get(project.questionnaire.id).questionnaire, lang="en"), "html").decode()
+    evaluation = html.split('id="evaluation"')[1]
+    table = evaluation.split("Metric definitions")[1].split("</table>")[0]
+    # the all-channel FRT row: its definition, its computed baseline with the tickets behind it, each checkpoint's n
+    assert "mean of first response - created (minutes)" in table and "3.2 (n=9,615)" in table and "2.6 (n=9,221)" in table
+    assert "only category = 退款退货" in table
+    bot = table.split("Bot routing accuracy")[1].split("</tr>")[0]
+    assert "typed in by hand" in bot and "n=" not in bot

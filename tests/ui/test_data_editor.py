@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 
-def host(read_only: bool = False, lang: str = "zh", with_results: bool = True) -> None:
+def host(read_only: bool = False, lang: str = "zh", with_results: bool = True, demo_data: bool = False) -> None:
     import streamlit as st
 
     from diagnosis.demo import demo_project
@@ -23,8 +23,9 @@ def host(read_only: bool = False, lang: str = "zh", with_results: bool = True) -
 
     if "project" not in st.session_state:
         project = demo_project(lang)
-        project.data = {}
-        if with_results:
+        if not demo_data:
+            project.data = {}
+        if with_results and not demo_data:
             export = read_export(csv_bytes(), "tickets.csv")
             mapping = resolve_mapping(export.headers)
             flow.store_import(project, export.facts, mapping, analyze(export, mapping, 15))
@@ -169,3 +170,43 @@ def test_the_data_step_checks_the_survey_sample_against_the_30_percent_rule():
     assert not at.exception
     assert any("under 30%" in w.value and "at least 360" in w.value for w in at.warning)
     assert any("complained twice or more" in s.value for s in at.success)
+
+
+def test_the_demo_lists_its_four_periods_and_the_month_on_month_volume():
+    at = app(lang="en", demo_data=True)
+    assert not at.exception
+    periods = next(d.value for d in at.dataframe if "Period" in d.value.columns)
+    assert list(periods["Period"]) == ["reference", "baseline", "checkpoint (1 months)", "checkpoint (3 months)"]
+    assert list(periods["Tickets"]) == [8814, 9872, 9318, 9146]
+    assert at.selectbox(key="data.mom").value == "volume"
+    mom = next(d.value for d in at.dataframe if "Month" in d.value.columns)
+    # July 8,814 -> August 9,872 rows, each with one row whose creation time cannot be read (it
+    # belongs to no month): 8,813 -> 9,871 tickets by month, +12.0% (the seed case's "+12% on July")
+    assert list(mom["Month"]) == ["2025-07", "2025-08"] and list(mom["Value"]) == [8813, 9871]
+    assert list(mom["Change on the month before %"])[1] == pytest.approx(round((9871 - 8813) / 8813 * 100, 1)) == 12.0
+
+
+def test_a_new_baseline_file_replaces_the_old_only_once_the_user_ticks_replace():
+    from tests.unit.test_tickets import csv_bytes
+
+    at = app()
+    at = upload(at, "data.upload", "新导出.csv", csv_bytes(delimiter=";"))
+    assert at.button(key="data.compute").disabled  # nothing replaced without asking
+    assert at.session_state.project.data["source"]["name"] == "tickets.csv" and not at.session_state.saves
+    at.checkbox(key="data.replace_baseline").check().run()
+    at.button(key="data.compute").click().run()
+    assert not at.exception and at.session_state.project.data["source"]["name"] == "新导出.csv"
+
+
+def test_an_earlier_export_saved_as_reference_keeps_the_baseline():
+    from tests.unit.test_tickets import csv_bytes
+
+    at = app()
+    at = upload(at, "data.upload", "七月.csv", csv_bytes(delimiter=";"))
+    at.radio(key="data.period").set_value("reference").run()
+    at.button(key="data.compute_reference").click().run()
+    assert not at.exception
+    project = at.session_state.project
+    assert project.data["source"]["name"] == "tickets.csv"
+    assert [e["period"] for e in project.data["imports"] if e["source"]["name"] == "七月.csv"] == ["reference"]
+    assert "七月.csv" in at.session_state.saves[-1]

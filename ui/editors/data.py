@@ -102,6 +102,48 @@ def _results(ctx: StepContext, result) -> None:
             st.altair_chart(chart, key=f"data.chart.{name}")
 
 
+PERIOD_CHOICES = {
+    "baseline": ("基线期（本次诊断的时期）", "the baseline (the period diagnosed)"),
+    "reference": ("参照期（更早的时期，用于环比）", "a reference (an earlier period, for month on month)"),
+}
+PERIOD_NAMES = {"baseline": ("基线期", "baseline"), "reference": ("参照期", "reference"), "checkpoint": ("评估节点", "checkpoint")}
+
+
+def _periods(ctx: StepContext) -> None:
+    """Every imported period, and the month-on-month change of a definition across them."""
+    entries = flow.imports(ctx.project)
+    if not entries:
+        return
+    t = ctx.t
+    st.subheader(t("已导入的时期", "Imported periods"))
+    rows = []
+    for e in entries:
+        facts, source = e.get("facts") or {}, e.get("source") or {}
+        name = t(*PERIOD_NAMES.get(e.get("period"), (e.get("period"), e.get("period"))))
+        if e.get("period") == "checkpoint":
+            name += t(f"（{e.get('months')} 个月）", f" ({e.get('months')} months)")
+        rows.append({t("时期", "Period"): name, t("文件", "File"): source.get("name", ""),
+                     t("起", "From"): facts.get("start"), t("止", "To"): facts.get("end"), t("工单数", "Tickets"): source.get("rows"),
+                     t("高峰日", "Peak day"): facts.get("peak_day"), t("高峰日工单", "Peak-day tickets"): facts.get("peak_volume")})  # fmt: skip
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="data.periods")
+    known = definitions(ctx.questionnaire, ctx.project)
+    choices = [d for d in known if len(flow.month_on_month(ctx.project, d)) >= 2]
+    if not choices:
+        st.caption(t("环比需要至少两个月的数据（可再导入一份更早的参照期导出）。",
+                     "Month on month needs two months of data or more (import an earlier export as a reference period)."))
+        return
+    default = choices.index("volume") if "volume" in choices else 0
+    chosen = st.selectbox(t("环比：指标口径", "Month on month: definition"), choices, index=default, key="data.mom",
+                          format_func=lambda d: known[d].label(ctx.lang))  # fmt: skip
+    definition = known[chosen]
+    st.dataframe(pd.DataFrame([
+        {t("月份", "Month"): m["month"], t("数值", "Value"): flow.rounded(definition, m["value"]), "n": m["n"],
+         t("环比 %", "Change on the month before %"): m["change_pct"]}
+        for m in flow.month_on_month(ctx.project, chosen)
+    ]), hide_index=True, width="stretch", key="data.mom.table")  # fmt: skip
+    st.caption(definition.describe(ctx.lang) + " · " + t("检查点导出不计入环比。", "checkpoint exports are not part of month on month."))
+
+
 def _flow_on(ctx: StepContext, result) -> None:
     st.subheader(ctx.t("用于后续步骤", "Use in other steps"))
     # step 1: baseline
@@ -201,7 +243,24 @@ def data_editor(ctx: StepContext) -> None:
             st.info(ctx.t(f"编码 {facts.encoding or 'xlsx'} · 分隔符 {facts.delimiter!r} · {facts.rows:,} 行",
                           f"Encoding {facts.encoding or 'xlsx'} · delimiter {facts.delimiter!r} · {facts.rows:,} rows"))  # fmt: skip
             mapping = _mapping_form(ctx, export)
-            if st.button(ctx.t("计算指标并保存", "Compute and save"), key="data.compute", type="primary"):
+            period = st.radio(ctx.t("这份导出是", "This export is"), ["baseline", "reference"], horizontal=True, key="data.period",
+                              format_func=lambda p: ctx.t(*PERIOD_CHOICES[p]))  # fmt: skip
+            replaces = period == "baseline" and source is not None and source.get("sha256") != facts.sha256
+            confirmed = True
+            if replaces:
+                confirmed = st.checkbox(ctx.t(f"替换当前基线导入 {md(source['name'])}（{source['rows']:,} 行）：步骤二的总览与基线将改用新文件",
+                                              f"Replace the current baseline import {md(source['name'])} ({source['rows']:,} rows): "
+                                              "the step-2 overview and the baselines will come from the new file"),
+                                        key="data.replace_baseline")  # fmt: skip
+            if period == "reference":
+                if st.button(ctx.t("保存为参照期", "Save as a reference period"), key="data.compute_reference", type="primary"):
+                    try:
+                        flow.measure_and_store(ctx.project, ctx.questionnaire, export, mapping, "reference", None, sla)
+                    except DiagnosisError as exc:
+                        st.error(str(exc))
+                    else:
+                        ctx.save(ctx.t(f"导入参照期：{facts.name}（{facts.rows:,} 行）", f"reference period import: {facts.name} ({facts.rows:,} rows)"))
+            elif st.button(ctx.t("计算指标并保存", "Compute and save"), key="data.compute", type="primary", disabled=not confirmed):
                 bar = st.progress(0.0, text=ctx.t("正在计算指标…", "Computing the metrics…"))
                 try:
                     result = analyze(export, mapping, sla, progress=lambda f, _s: bar.progress(min(f, 1.0)))
@@ -218,5 +277,6 @@ def data_editor(ctx: StepContext) -> None:
         st.caption(ctx.t("尚无工单数据。", "No ticket data yet."))
         return
     _results(ctx, result)
+    _periods(ctx)
     _flow_on(ctx, result)
     _checkpoint(ctx, flow.stored_mapping(ctx.project) or {}, float(ctx.project.data.get("sla_minutes", 15.0)))
