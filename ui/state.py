@@ -243,3 +243,23 @@ def take_author(widget_key: str) -> None:
 def keep_in_browser() -> None:
     """Let this browser remember the session's language and name (for reloads and new tabs)."""
     browser.remember({"lang": lang(), "name": author()})
+
+
+def choice(key: str, options: list[Any], default: Any = None, *, lang: str) -> None:
+    """Seed a keyed choice widget's value, and re-set it after a language switch (pass no `index`).
+
+    Streamlit keeps showing a keyed selectbox's old label after its `format_func` changes, e.g.
+    English options still shown in Chinese after a language switch, until the value is set from
+    Python (streamlit/streamlit#13788). So the value is set when the widget is new, when its
+    choice is no longer offered (then `default`, or the first option) and when the language
+    differs from the one it was last drawn in -- never otherwise, so a choice pending in an
+    unsubmitted form survives a rerun."""
+    drawn = f"{key}.__lang"
+    current = st.session_state.get(key, default)
+    fresh = key not in st.session_state or st.session_state.get(drawn) != lang or current not in options
+    st.session_state[drawn] = lang
+    if not fresh:
+        return
+    if current not in options:
+        current = default if default in options else (options[0] if options else None)
+    st.session_state[key] = current

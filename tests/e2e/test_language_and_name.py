@@ -220,3 +220,21 @@ def test_switching_the_language_on_every_step_of_the_demo_writes_nothing(app_url
         written = [r.description for r in store(app_data).revisions(project.meta.id)][: -len(revisions)]
         now = store(app_data).load(project.meta.id).project.answers
         assert not written, (kind, written, {k: (v, now.get(k)) for k, v in project.answers.items() if now.get(k) != v})
+
+
+def test_after_a_switch_a_chosen_definition_shows_in_the_new_language(app_url, app_data, new_page):
+    from diagnosis.demo import demo_project
+
+    project = demo_project("zh")
+    project.meta.id = "demo-relabel"
+    store(app_data).save(project, "seed", "seed")
+    page = new_page()
+    page.goto(f"{app_url}/data?project={project.meta.id}")
+    page.wait_for_selector(IDLE)
+    expect(widget(page, "data.mom").locator("input")).to_have_value("工单量", timeout=SEEN)
+    widget(page, "sidebar.lang").get_by_text("English", exact=True).click()
+    expect(page.locator("h1").first).to_contain_text("Step 2", timeout=SEEN)
+    page.wait_for_selector(IDLE)
+    # Streamlit kept showing a keyed selectbox's old label after its format_func changed
+    expect(widget(page, "data.mom").locator("input")).to_have_value("Ticket volume", timeout=SEEN)
+    expect(widget(page, "data.by").locator("input")).to_have_value("Channel", timeout=SEEN)

@@ -20,6 +20,7 @@ from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import tr
 from diagnosis.pareto import default_measure, pareto_before_after, pareto_chart, pareto_table, proposed_root_causes, records, vital_mark
 from diagnosis.project.model import Fishbone
+from ui import state
 from ui.context import StepContext
 from ui.editors import editor
 from ui.texts import md
@@ -167,12 +168,15 @@ def _cause_fields(ctx: StepContext, prefix: str, cause: Any = None) -> dict[str,
     value = c1.number_input(ctx.t("数值（如工单数）", "Value (e.g. tickets)"), value=getattr(cause, "value", None),
                             key=f"{prefix}.value", disabled=ctx.read_only)
     unit = c2.text_input(ctx.t("单位", "Unit"), value=getattr(cause, "unit", ""), key=f"{prefix}.unit", disabled=ctx.read_only)
-    frequency = c3.selectbox(ctx.t("频率", "Frequency"), levels, index=levels.index(getattr(cause, "frequency", None) or NONE),
+    state.choice(f"{prefix}.frequency", levels, getattr(cause, "frequency", None) or NONE, lang=ctx.lang)
+    state.choice(f"{prefix}.impact", levels, getattr(cause, "impact", None) or NONE, lang=ctx.lang)
+    frequency = c3.selectbox(ctx.t("频率", "Frequency"), levels,
                              format_func=lambda v: _level_label(ctx, v), key=f"{prefix}.frequency", disabled=ctx.read_only)
-    impact = c4.selectbox(ctx.t("影响", "Impact"), levels, index=levels.index(getattr(cause, "impact", None) or NONE),
+    impact = c4.selectbox(ctx.t("影响", "Impact"), levels,
                           format_func=lambda v: _level_label(ctx, v), key=f"{prefix}.impact", disabled=ctx.read_only)
     stage_now = getattr(cause, "stage", None) or NONE
-    stage = st.selectbox(ctx.t("流程环节", "Process stage"), stages, index=stages.index(stage_now) if stage_now in stages else 0,
+    state.choice(f"{prefix}.stage", stages, stage_now, lang=ctx.lang)
+    stage = st.selectbox(ctx.t("流程环节", "Process stage"), stages,
                          format_func=lambda v: _stage_label(ctx, v or None), key=f"{prefix}.stage", disabled=ctx.read_only)
     evidence = st.text_input(ctx.t("证据（指标、工单数、客户原话）", "Evidence (a metric, a ticket count, a quote)"),
                              value=getattr(cause, "evidence", ""), key=f"{prefix}.evidence", disabled=ctx.read_only)
@@ -187,6 +191,8 @@ def _add_form(ctx: StepContext) -> None:
         with st.form("causes.add_form"):
             text = st.text_input(ctx.t("原因", "Cause"), key="causes.new.text")
             c1, c2 = st.columns(2)
+            state.choice("causes.new.category", categories, lang=ctx.lang)
+            state.choice("causes.new.parent", [NONE, *labels], lang=ctx.lang)
             category = c1.selectbox(ctx.t("类别（鱼骨）", "Category (bone)"), categories,
                                     format_func=lambda c: fb.category_label(ctx.questionnaire, c, ctx.lang, short=False),
                                     key="causes.new.category")
@@ -208,6 +214,7 @@ def _paste(ctx: StepContext) -> None:
                          "lines below; indentation makes a sub-cause."))
         text = st.text_area(ctx.t("原因列表", "Causes"), key="causes.paste.text", height=160,
                             placeholder="机：系统卡顿\n  查询订单需切换三个系统\n法：退款需三级审批\n人：\n  不熟悉新功能")
+        state.choice("causes.paste.category", categories, lang=ctx.lang)
         category = st.selectbox(ctx.t("未指定类别时放在", "Lines without a bone go to"), categories,
                                 format_func=lambda c: fb.category_label(ctx.questionnaire, c, ctx.lang, short=False),
                                 key="causes.paste.category")
@@ -238,8 +245,8 @@ def _edit(ctx: StepContext) -> None:
     c1, c2, c3 = st.columns(3)
     with c1:
         categories = _categories(ctx)
+        state.choice(f"{prefix}.move_to", categories, cause.category, lang=ctx.lang)
         target = st.selectbox(t("移到类别", "Move to category"), categories,
-                              index=categories.index(cause.category) if cause.category in categories else 0,
                               format_func=lambda c: fb.category_label(ctx.questionnaire, c, ctx.lang, short=False), key=f"{prefix}.move_to")
         if st.button(t("移动", "Move"), key=f"{prefix}.move", disabled=target == cause.category and parent is None):
             _change(ctx, t(f"移动原因：{cause.text}", f"Move cause: {cause.text}"), lambda f: fb.move_cause(f, selected, target))
@@ -329,8 +336,9 @@ def _pareto(ctx: StepContext) -> None:
     measures = {"value": t("数值", "Measured value"), "votes": t("票数", "Votes"), "score": t("频率×影响", "Frequency × impact")}
     c1, c2, c3, c4 = st.columns(4)
     options = list(measures)
-    by = c1.radio(t("排序依据", "Rank by"), options, index=options.index(default_measure(ctx.project.fishbone)),
-                  format_func=measures.get, key="causes.pareto.by")
+    state.choice("causes.pareto.by", options, default_measure(ctx.project.fishbone), lang=ctx.lang)
+    state.choice("causes.pareto.level", ["cause", "category"], lang=ctx.lang)
+    by = c1.radio(t("排序依据", "Rank by"), options, format_func=measures.get, key="causes.pareto.by")
     level = c2.radio(t("层级", "Level"), ["cause", "category"], format_func=lambda v: t("原因", "Causes") if v == "cause" else t("类别", "Categories"),
                      key="causes.pareto.level")
     threshold = c3.slider(t("关键少数阈值 (%)", "Vital-few threshold (%)"), 50, 100, int(ctx.questionnaire.analysis.pareto_threshold),

@@ -21,6 +21,7 @@ from diagnosis.tickets import charts, flow
 from diagnosis.tickets.clean import REASONS
 from diagnosis.tickets.metrics import format_value, label
 from diagnosis.tickets.reader import MAX_UPLOAD_MB
+from ui import state
 from ui.context import StepContext
 from ui.editors import editor
 from ui.texts import md
@@ -77,6 +78,7 @@ def _results(ctx: StepContext, result) -> None:
     st.dataframe(overall, hide_index=True, key="data.overall")
     available = [g for g in GROUPINGS if result.groups.get(g)]
     if available:
+        state.choice("data.by", available, lang=ctx.lang)
         by = st.selectbox(ctx.t("分组", "Group by"), available, key="data.by",
                           format_func=lambda g: ctx.t(GROUPINGS[g][0], GROUPINGS[g][1]))  # fmt: skip
         rows = []
@@ -121,7 +123,8 @@ def _periods(ctx: StepContext) -> None:
         facts, source = e.get("facts") or {}, e.get("source") or {}
         name = t(*PERIOD_NAMES.get(e.get("period"), (e.get("period"), e.get("period"))))
         if e.get("period") == "checkpoint":
-            name += t(f"（{e.get('months')} 个月）", f" ({e.get('months')} months)")
+            months = e.get("months")
+            name += t(f"（{months} 个月）", f" ({months} month)" if months == 1 else f" ({months} months)")
         rows.append({t("时期", "Period"): name, t("文件", "File"): source.get("name", ""),
                      t("起", "From"): facts.get("start"), t("止", "To"): facts.get("end"), t("工单数", "Tickets"): source.get("rows"),
                      t("高峰日", "Peak day"): facts.get("peak_day"), t("高峰日工单", "Peak-day tickets"): facts.get("peak_volume")})  # fmt: skip
@@ -132,13 +135,13 @@ def _periods(ctx: StepContext) -> None:
         st.caption(t("环比需要至少两个月的数据（可再导入一份更早的参照期导出）。",
                      "Month on month needs two months of data or more (import an earlier export as a reference period)."))
         return
-    default = choices.index("volume") if "volume" in choices else 0
-    chosen = st.selectbox(t("环比：指标口径", "Month on month: definition"), choices, index=default, key="data.mom",
+    state.choice("data.mom", choices, "volume", lang=ctx.lang)
+    chosen = st.selectbox(t("环比：指标口径", "Month on month: definition"), choices, key="data.mom",
                           format_func=lambda d: known[d].label(ctx.lang))  # fmt: skip
     definition = known[chosen]
     st.dataframe(pd.DataFrame([
         {t("月份", "Month"): m["month"], t("数值", "Value"): flow.rounded(definition, m["value"]), "n": m["n"],
-         t("环比 %", "Change on the month before %"): m["change_pct"]}
+         t("环比", "Change on the month before"): NONE if m["change_pct"] is None else f"{m['change_pct']:+.1f}%"}
         for m in flow.month_on_month(ctx.project, chosen)
     ]), hide_index=True, width="stretch", key="data.mom.table")  # fmt: skip
     st.caption(definition.describe(ctx.lang) + " · " + t("检查点导出不计入环比。", "checkpoint exports are not part of month on month."))
@@ -150,6 +153,7 @@ def _flow_on(ctx: StepContext, result) -> None:
     known = definitions(ctx.questionnaire, ctx.project)
     base = flow.baseline_import(ctx.project)
     computable = flow.computable(ctx.project, known)
+    state.choice("data.baseline_metric", computable, lang=ctx.lang)
     metric = st.selectbox(ctx.t("指标口径", "Metric definition"), computable, key="data.baseline_metric",
                           format_func=lambda d: known[d].label(ctx.lang))  # fmt: skip
     if metric:
@@ -243,6 +247,7 @@ def data_editor(ctx: StepContext) -> None:
             st.info(ctx.t(f"编码 {facts.encoding or 'xlsx'} · 分隔符 {facts.delimiter!r} · {facts.rows:,} 行",
                           f"Encoding {facts.encoding or 'xlsx'} · delimiter {facts.delimiter!r} · {facts.rows:,} rows"))  # fmt: skip
             mapping = _mapping_form(ctx, export)
+            state.choice("data.period", ["baseline", "reference"], lang=ctx.lang)
             period = st.radio(ctx.t("这份导出是", "This export is"), ["baseline", "reference"], horizontal=True, key="data.period",
                               format_func=lambda p: ctx.t(*PERIOD_CHOICES[p]))  # fmt: skip
             replaces = period == "baseline" and source is not None and source.get("sha256") != facts.sha256

@@ -14,6 +14,7 @@ from diagnosis.project.model import Project
 from diagnosis.questionnaire.rules import parse_date
 from diagnosis.tickets.flow import row_view
 from diagnosis.tracking import status_label
+from ui import state
 from ui.context import StepContext
 from ui.editors import editor
 
@@ -101,6 +102,7 @@ def _value_form(ctx: StepContext, goals: list[ev.MetricGoal], points: list[int])
         with st.form("evaluation.value_form", clear_on_submit=True):
             c1, c2, c3 = st.columns(3)
             metric = c1.selectbox(t("指标", "Metric"), list(labels), format_func=labels.get, key="evaluation.form.metric")
+            state.choice("evaluation.form.checkpoint", points, lang=ctx.lang)
             checkpoint = c2.selectbox(t("节点", "Checkpoint"), points, format_func=lambda p: _checkpoint_label(ctx, p),
                                       key="evaluation.form.checkpoint")
             value = c3.number_input(t("测量值", "Value"), value=None, key="evaluation.form.value")

@@ -11,6 +11,7 @@ from diagnosis.fishbone import iter_causes
 from diagnosis import plan
 from diagnosis.project.model import Measure
 from diagnosis.tracking import status_label
+from ui import state
 from ui.context import StepContext
 from ui.editors import editor
 from ui.texts import md
@@ -151,7 +152,8 @@ def _measure_form(ctx: StepContext, roots: list) -> None:
         importance = c2.slider(t("重要度", "Importance"), 1, 5, m.importance, key=f"{k}.importance")
         cost = c3.slider(t("资源成本", "Resource cost"), 1, 5, m.cost, key=f"{k}.cost")
         horizons = [AUTO, *plan.HORIZONS]
-        override = c4.selectbox(t("期限", "Horizon"), horizons, index=horizons.index(m.horizon_override or AUTO),
+        state.choice(f"{k}.horizon_override", horizons, m.horizon_override or AUTO, lang=ctx.lang)
+        override = c4.selectbox(t("期限", "Horizon"), horizons,
                                 format_func=lambda h: t("自动（按日期）", "Automatic (by dates)") if h == AUTO else plan.horizon_label(h, ctx.lang, ctx.questionnaire.priority),
                                 key=f"{k}.horizon_override")
         submitted = st.form_submit_button(t("保存措施", "Save measure") if current else t("添加措施", "Add measure"))

@@ -10,6 +10,7 @@ import streamlit as st
 from diagnosis import tracking
 from diagnosis.errors import DiagnosisError
 from diagnosis.project.model import CheckIn
+from ui import state
 from ui.context import StepContext
 from ui.editors import editor
 
@@ -108,7 +109,8 @@ def _checkin_form(ctx: StepContext, titles: dict[str, str], today: dt.date) -> N
         measure = st.selectbox(t("措施", "Measure"), list(titles), format_func=titles.get, key="tracking.form.measure")
         c1, c2, c3 = st.columns(3)
         day = c1.date_input(t("日期", "Date"), today, key="tracking.form.date")
-        status = c2.selectbox(t("状态", "Status"), tracking.STATUSES, index=1,
+        state.choice("tracking.form.status", list(tracking.STATUSES), tracking.STATUSES[1], lang=ctx.lang)
+        status = c2.selectbox(t("状态", "Status"), tracking.STATUSES,
                               format_func=lambda s: tracking.status_label(s, ctx.lang), key="tracking.form.status")
         progress = c3.slider(t("进度 %", "Progress %"), 0, 100, 0, step=5, key="tracking.form.progress")
         deviation = st.text_input(t("偏差（如“集成延期 3 天”）", "Deviation (e.g. 'integration 3 days late')"), key="tracking.form.deviation")
