@@ -401,7 +401,8 @@ def start_next_cycle(project: Project, questionnaire: Optional[Questionnaire] = 
     value as its new baseline (targets unchanged, the direction written into the row so that
     it no longer depends on inference), and the fishbone's problem statement. Everything else
     of steps 2-6 (answers back to their defaults, causes, measures, check-ins, evaluation)
-    starts empty; the closed cycle keeps it, read-only. `project.data` (step-2 import) stays.
+    starts empty; the closed cycle keeps it, read-only. `project.data` stays, with the closed
+    cycle's last checkpoint export as the new baseline period (`flow.carry_into_next_cycle`).
     Returns the closed cycle.
     """
     if questionnaire is None:
@@ -431,6 +432,9 @@ def start_next_cycle(project: Project, questionnaire: Optional[Questionnaire] = 
             row["direction"] = goal.direction
             if goal.key in latest:
                 row["baseline"] = latest[goal.key].value
+    from diagnosis.tickets.flow import carry_into_next_cycle  # flow reads this module's options
+
+    carry_into_next_cycle(project, project.cycle)
     project.history.append(cycle)
     project.answers = answers
     project.fishbone = Fishbone(problem=project.fishbone.problem)

@@ -111,6 +111,8 @@ def attach_counts(project: Project, assignment: dict[str, str], counts: dict[str
 # --- periods: every import keeps the values of every definition (never the raw rows) --------
 
 PERIODS = ("baseline", "checkpoint", "reference")
+# an earlier cycle's checkpoint other than its last: kept for the record, used by no step
+CLOSED = "closed"
 
 
 def imports(project: Project) -> list[dict[str, Any]]:
@@ -295,19 +297,57 @@ def row_view(project: Project, questionnaire: Questionnaire, lang: str) -> list[
     return out
 
 
+def _covers(facts: dict[str, Any], month: str) -> bool:
+    """Whether an export's dates span the whole calendar month ("2025-08")."""
+    try:
+        first = dt.date.fromisoformat(month + "-01")
+        start, end = dt.date.fromisoformat(facts["start"]), dt.date.fromisoformat(facts["end"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return start <= first and end >= last
+
+
 def month_on_month(project: Project, definition_id: str) -> list[dict[str, Any]]:
-    """The definition's value per calendar month over every non-checkpoint import, with the change on the month before."""
+    """The definition's value per calendar month over the baseline and reference imports, with the
+    change on the month before; `complete` says whether the export spans the whole month (a
+    count over half a month is no month's volume)."""
     months: dict[str, dict[str, Any]] = {}
     for entry in imports(project):
-        if entry.get("period") == "checkpoint":
+        if entry.get("period") not in ("baseline", "reference"):
             continue
         found = period_value(entry, definition_id)
         for month, data in (found.monthly if found else {}).items():
-            months[month] = data
+            months[month] = {**data, "complete": _covers(entry.get("facts") or {}, month)}
     out, previous = [], None
     for month in sorted(months):
         value = months[month].get("value")
         change = None if previous in (None, 0) or value is None else round((value - previous) / abs(previous) * 100, 1)
-        out.append({"month": month, "value": value, "n": months[month].get("n"), "change_pct": change})
+        out.append({"month": month, "value": value, "n": months[month].get("n"), "change_pct": change,
+                    "complete": months[month]["complete"]})
         previous = value
     return out
+
+
+def carry_into_next_cycle(project: Project, closed_cycle: int) -> Optional[dict[str, Any]]:
+    """The imports as the next cycle needs them; returns the new baseline entry (or None).
+
+    The closed cycle's last checkpoint export becomes the new cycle's baseline period (the
+    step-1 baselines are its values); the old baseline becomes a reference period (month on
+    month); the closed cycle's other checkpoints are kept as `closed`, used by no step, so the
+    new cycle's month-1 import never meets the old month-1. Without a checkpoint import the
+    baseline stays the baseline."""
+    entries = imports(project)
+    checkpoints = [e for e in entries if e.get("period") == "checkpoint"]
+    if not checkpoints:
+        return None
+    latest = max(checkpoints, key=lambda e: (e.get("months") or 0, (e.get("facts") or {}).get("end") or ""))
+    for entry in entries:
+        entry.setdefault("cycle", closed_cycle)
+        if entry is latest:
+            entry.update(period="baseline", was={"period": "checkpoint", "months": entry.get("months"), "cycle": closed_cycle}, months=None)
+        elif entry.get("period") == "baseline":
+            entry["period"] = "reference"
+        elif entry.get("period") == "checkpoint":
+            entry.update(period=CLOSED, was={"period": "checkpoint", "months": entry.get("months"), "cycle": closed_cycle})
+    return latest

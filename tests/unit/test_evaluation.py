@@ -159,3 +159,24 @@ def test_a_project_with_an_earlier_cycle_saves_and_loads(questionnaire):
     assert loaded.project.cycle == 2 and loaded.project.history[0].measures[0].id == "m01"
     view = ev.cycle_view(loaded.project, loaded.project.history[0])
     assert [g.key for g in ev.missed_metrics(view, questionnaire)] == ["csat_mean"]
+
+
+def test_the_next_cycle_measures_from_the_last_checkpoint_export_and_keeps_the_old_baseline_as_reference(questionnaire):
+    from diagnosis.tickets import flow
+
+    project = demo_project("en")
+    names = {e["period"] + str(e.get("months") or ""): e["source"]["name"] for e in flow.imports(project)}
+    ev.start_next_cycle(project, questionnaire)
+    base = flow.baseline_import(project)
+    # the month-3 export is the new baseline period: the step-1 baselines and its n agree
+    assert base["source"]["name"] == names["checkpoint3"] and base["was"] == {"period": "checkpoint", "months": 3, "cycle": 1}
+    assert flow.checkpoint_import(project, 1) is None and flow.checkpoint_import(project, 3) is None
+    periods = {e["source"]["name"]: e["period"] for e in flow.imports(project)}
+    assert periods == {names["reference"]: "reference", names["baseline"]: "reference",
+                       names["checkpoint1"]: "closed", names["checkpoint3"]: "baseline"}
+    csat = next(r for r in flow.row_view(project, questionnaire, "en") if r["definition"] == "csat_mean")
+    assert csat["baseline"] == csat["baseline_computed"] == 93.0 and csat["baseline_n"] == 3314
+    # month on month: July and August whole, the new baseline's two half months said to be partial
+    months = flow.month_on_month(project, "volume")
+    assert [(m["month"], m["complete"]) for m in months] == [
+        ("2025-07", True), ("2025-08", True), ("2025-11", False), ("2025-12", False)]

@@ -108,7 +108,8 @@ PERIOD_CHOICES = {
     "baseline": ("基线期（本次诊断的时期）", "the baseline (the period diagnosed)"),
     "reference": ("参照期（更早的时期，用于环比）", "a reference (an earlier period, for month on month)"),
 }
-PERIOD_NAMES = {"baseline": ("基线期", "baseline"), "reference": ("参照期", "reference"), "checkpoint": ("评估节点", "checkpoint")}
+PERIOD_NAMES = {"baseline": ("基线期", "baseline"), "reference": ("参照期", "reference"), "checkpoint": ("评估节点", "checkpoint"),
+                flow.CLOSED: ("上一轮的评估节点", "an earlier cycle's checkpoint")}
 
 
 def _periods(ctx: StepContext) -> None:
@@ -122,8 +123,8 @@ def _periods(ctx: StepContext) -> None:
     for e in entries:
         facts, source = e.get("facts") or {}, e.get("source") or {}
         name = t(*PERIOD_NAMES.get(e.get("period"), (e.get("period"), e.get("period"))))
-        if e.get("period") == "checkpoint":
-            months = e.get("months")
+        if e.get("period") in ("checkpoint", flow.CLOSED):
+            months = e.get("months") or (e.get("was") or {}).get("months")
             name += t(f"（{months} 个月）", f" ({months} month)" if months == 1 else f" ({months} months)")
         rows.append({t("时期", "Period"): name, t("文件", "File"): source.get("name", ""),
                      t("起", "From"): facts.get("start"), t("止", "To"): facts.get("end"), t("工单数", "Tickets"): source.get("rows"),
@@ -139,11 +140,15 @@ def _periods(ctx: StepContext) -> None:
     chosen = st.selectbox(t("环比：指标口径", "Month on month: definition"), choices, key="data.mom",
                           format_func=lambda d: known[d].label(ctx.lang))  # fmt: skip
     definition = known[chosen]
-    st.dataframe(pd.DataFrame([
-        {t("月份", "Month"): m["month"], t("数值", "Value"): flow.rounded(definition, m["value"]), "n": m["n"],
-         t("环比", "Change on the month before"): NONE if m["change_pct"] is None else f"{m['change_pct']:+.1f}%"}
-        for m in flow.month_on_month(ctx.project, chosen)
-    ]), hide_index=True, width="stretch", key="data.mom.table")  # fmt: skip
+    rows, whole_before = [], True
+    for m in flow.month_on_month(ctx.project, chosen):
+        # a count over part of a month is no month's count: no change against it
+        comparable = definition.statistic != "count" or (m["complete"] and whole_before)
+        rows.append({t("月份", "Month"): m["month"] + ("" if m["complete"] else t("（不完整）", " (partial)")),
+                     t("数值", "Value"): flow.rounded(definition, m["value"]), "n": m["n"],
+                     t("环比", "Change on the month before"): NONE if m["change_pct"] is None or not comparable else f"{m['change_pct']:+.1f}%"})
+        whole_before = m["complete"]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="data.mom.table")  # fmt: skip
     st.caption(definition.describe(ctx.lang) + " · " + t("检查点导出不计入环比。", "checkpoint exports are not part of month on month."))
 
 
