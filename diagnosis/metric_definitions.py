@@ -211,3 +211,67 @@ def row_key(row: dict) -> str:
 def bound_definition(row: dict, known: dict[str, MetricDefinition]) -> Optional[MetricDefinition]:
     definition = row.get("definition")
     return known.get(str(definition)) if definition and definition != MANUAL else None
+
+
+# --- a team's own definition ------------------------------------------------------------------
+
+# what a field measures by default: (kind, unit zh, unit en, better direction, family)
+FIELD_FACTS: dict[str, tuple[str, str, str, str, str]] = {
+    "frt_min": ("frt", "分钟", "min", "lower", "efficiency"),
+    "resolution_h": ("resolution_time", "小时", "h", "lower", "efficiency"),
+    "handle_s": ("aht", "秒", "s", "lower", "efficiency"),
+    "queue_s": ("queue_time", "秒", "s", "lower", "efficiency"),
+    "csat": ("csat", "分", "points", "higher", "quality"),
+    "within_sla": ("sla_rate", "%", "%", "higher", "efficiency"),
+    "fcr": ("fcr", "%", "%", "higher", "quality"),
+    "transferred": ("transfer_rate", "%", "%", "lower", "process"),
+    "reopened": ("reopen_rate", "%", "%", "lower", "quality"),
+    "complaint": ("complaint_rate", "%", "%", "lower", "quality"),
+    "csat_top2": ("csat", "%", "%", "higher", "quality"),
+    "abandoned": ("abandon_rate", "%", "%", "lower", "efficiency"),
+    "answered": ("connect_rate", "%", "%", "higher", "efficiency"),
+    "volume": ("volume", "件", "tickets", "lower", "efficiency"),
+    "per_agent_day": ("productivity", "件/人天", "tickets/agent-day", "higher", "efficiency"),
+}
+# (statistic, field) pairs a team can build on, in the order a form offers them
+BUILDABLE: tuple[tuple[str, str], ...] = (
+    *((s, f) for f in QUANTITIES for s in ("mean", "median", "p90")),
+    *(("rate", f) for f in CONDITIONS),
+    *(("count", f) for f in COUNTS),
+)
+
+
+def build_definition(known: dict[str, MetricDefinition], name_zh: str, name_en: str, statistic: str, field: str, *,
+                     channel: Optional[list[str]] = None, category: Optional[list[str]] = None,
+                     hours: Optional[tuple[int, int]] = None, sla_minutes: Optional[float] = None,
+                     repeat_days: Optional[int] = None, direction: Optional[str] = None) -> MetricDefinition:
+    """A team's own definition from a form, with a fresh id; a clear one-line error when it cannot be one."""
+    from pydantic import ValidationError
+
+    from diagnosis.errors import DiagnosisError
+
+    name_zh, name_en = " ".join(name_zh.split()), " ".join(name_en.split())
+    if not (name_zh or name_en):
+        raise DiagnosisError("a metric definition needs a name (Chinese or English)")
+    names = {tr(d.name, lang).casefold() for d in known.values() for lang in ("zh", "en")}
+    for name in (name_zh, name_en):
+        if name and name.casefold() in names:
+            raise DiagnosisError(f"a metric definition named '{name}' exists already")
+    if (statistic, field) not in BUILDABLE:
+        raise DiagnosisError(f"'{statistic}' of '{field}' is not a statistic a definition can compute")
+    kind, unit_zh, unit_en, better, family = FIELD_FACTS[field]
+    number = 1 + sum(1 for d in known if d.startswith("team_"))
+    while f"team_{number}" in known:
+        number += 1
+    segment = {"channel": [v for v in channel or [] if v.strip()] or None,
+               "category": [v for v in category or [] if v.strip()] or None, "hours": hours}  # fmt: skip
+    try:
+        return MetricDefinition(
+            id=f"team_{number}", name={"zh": name_zh or name_en, "en": name_en or name_zh}, kind=kind, statistic=statistic,
+            field=field, segment=Segment(**segment), sla_minutes=sla_minutes if field == "within_sla" else None,
+            repeat_days=repeat_days if field == "fcr" else None, unit={"zh": unit_zh, "en": unit_en},
+            direction=direction or better, family=family,
+        )  # fmt: skip
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise DiagnosisError(f"metric definition: {first['msg'].removeprefix('Value error, ')}") from None

@@ -211,3 +211,35 @@ def test_an_earlier_export_saved_as_reference_keeps_the_baseline():
     assert project.data["source"]["name"] == "tickets.csv"
     assert [e["period"] for e in project.data["imports"] if e["source"]["name"] == "七月.csv"] == ["reference"]
     assert "七月.csv" in at.session_state.saves[-1]
+
+
+def test_a_team_adds_its_own_definition_and_step_1_offers_it():
+    at = app(lang="en")
+    before = list(at.session_state.project.metric_definitions)  # the demo's own two
+    at.text_input(key="definitions.name_zh").input("微信高峰 2 分钟响应率")
+    at.text_input(key="definitions.name_en").input("WeChat peak response within 2 min")
+    at.selectbox(key="definitions.what").set_value("rate:within_sla")
+    at.multiselect(key="definitions.channel").set_value(["微信"])
+    at.slider(key="definitions.hours").set_value((10, 12))
+    at.number_input(key="definitions.sla").set_value(2.0)
+    next(b for b in at.button if "Add the definition" in b.label).click().run()
+    assert not at.exception and not at.error
+    *kept, definition = at.session_state.project.metric_definitions
+    assert kept == before
+    assert definition.id == "team_1" and definition.statistic == "rate" and definition.sla_minutes == 2.0
+    assert definition.segment.channel == ["微信"] and definition.segment.hours == (10, 12)
+    assert "WeChat peak response within 2 min" in at.session_state.saves[-1]
+    from diagnosis.project.files import resolve_questionnaire
+
+    table = next(q for q in resolve_questionnaire(at.session_state.project).questions() if q.id == "metrics")
+    column = next(c for c in table.columns if c.id == "definition")
+    assert "team_1" in [o.id for o in column.options]
+
+
+def test_a_definition_with_a_taken_name_is_refused_in_one_line_and_nothing_is_added():
+    at = app(lang="en")
+    before = list(at.session_state.project.metric_definitions)
+    at.text_input(key="definitions.name_en").input("Ticket volume")
+    next(b for b in at.button if "Add the definition" in b.label).click().run()
+    assert not at.exception and at.session_state.project.metric_definitions == before
+    assert [e.value for e in at.error] == ["a metric definition named 'Ticket volume' exists already"]

@@ -6,6 +6,8 @@ Each expected number is derived in a comment from the rows above it; the code un
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from diagnosis import catalog, evaluation
@@ -208,3 +210,24 @@ def test_a_format_2_project_keeps_its_values_on_the_first_row_of_each_metric():
             "evaluation": {"values": [{"metric": "csat", "checkpoint": 1, "value": 4.5}, {"metric": "fcr", "checkpoint": 1, "value": 80}]}}
     out = migrate(data, "old.yaml")
     assert [v["metric"] for v in out["evaluation"]["values"]] == ["manual:满意度", "manual:fcr"]
+
+
+def test_a_teams_own_definition_gets_a_fresh_id_the_fields_facts_and_one_line_errors():
+    from diagnosis.metric_definitions import build_definition
+
+    known = definitions(catalog.get("customer_service_diagnosis").questionnaire)
+    made = build_definition(known, "电话排队时长中位数", "", "median", "queue_s", channel=["电话", " "])
+    assert (made.id, made.kind, made.direction, made.family, made.segment.channel) == ("team_1", "queue_time", "lower", "efficiency", ["电话"])
+    assert made.name == {"zh": "电话排队时长中位数", "en": "电话排队时长中位数"} and made.sla_minutes is None
+    known[made.id] = made
+    assert build_definition(known, "", "Night FCR", "rate", "fcr", hours=(0, 8), repeat_days=7, direction="higher").id == "team_2"
+    for kwargs, message in (
+        ({"name_zh": "", "name_en": " "}, "needs a name"),
+        ({"name_zh": "首次响应时间（均值）", "name_en": ""}, "exists already"),
+        ({"name_zh": "x", "name_en": "", "statistic": "mean", "field": "complaint"}, "not a statistic"),
+        ({"name_zh": "x", "name_en": "", "hours": (12, 10)}, "hours is [from, to)"),
+    ):
+        args = {"statistic": "rate", "field": "complaint", **kwargs}
+        with pytest.raises(DiagnosisError, match=re.escape(message)) as info:
+            build_definition(known, args.pop("name_zh"), args.pop("name_en"), args.pop("statistic"), args.pop("field"), **args)
+        assert "\n" not in str(info.value)

@@ -24,6 +24,7 @@ from diagnosis.tickets.reader import MAX_UPLOAD_MB
 from ui import state
 from ui.context import StepContext
 from ui.editors import editor
+from ui.editors.definitions import definition_form
 from ui.texts import md
 
 NONE = "—"
@@ -282,6 +283,7 @@ def data_editor(ctx: StepContext) -> None:
                     ctx.save(ctx.t(f"导入工单数据：{facts.name}（{facts.rows:,} 行）", f"ticket data import: {facts.name} ({facts.rows:,} rows)"))
                 finally:
                     bar.empty()
+    definition_form(ctx)
     result = flow.stored_result(ctx.project)
     if result is None:
         st.caption(ctx.t("尚无工单数据。", "No ticket data yet."))
