@@ -24,7 +24,13 @@ class ReportInput:
     project: Project
     questionnaire: Questionnaire
     lang: str
-    today: dt.date
+    # the day every "late / stale / overdue" judgement and the cover are made on: the
+    # report of an old project read back later must not call everything overdue
+    as_of: dt.date
+
+    @property
+    def today(self) -> dt.date:
+        return self.as_of
 
     def t(self, zh: str, en: str) -> str:
         return zh if self.lang == "zh" else en
@@ -201,11 +207,12 @@ SECTIONS: list[Callable[[ReportInput], Section | None]] = [summary_section, goal
 TAIL_SECTIONS: list[Callable[[ReportInput], Section | None]] = [appendix_section]
 
 
-def build_report(project: Project, questionnaire: Questionnaire, lang: str | None = None, today: dt.date | None = None) -> Report:
+def build_report(project: Project, questionnaire: Questionnaire, lang: str | None = None, as_of: dt.date | None = None) -> Report:
+    """The report of `project` as of `as_of` (default: today, read once here and nowhere deeper)."""
     from diagnosis.report import sections  # noqa: F401  (registers the analysis sections)
 
     lang = lang or project.meta.language
-    inp = ReportInput(project, questionnaire, lang, today or dt.date.today())
+    inp = ReportInput(project, questionnaire, lang, as_of or dt.date.today())
     t = inp.t
     built = [s for s in (builder(inp) for builder in [*SECTIONS, *ANALYSIS_SECTIONS, *TAIL_SECTIONS]) if s is not None]
     team = [r for r in (project.answers.get("team") or []) if isinstance(r, dict) and r.get("name")]
@@ -215,14 +222,14 @@ def build_report(project: Project, questionnaire: Questionnaire, lang: str | Non
         (t("团队", "Team"), ("、" if lang == "zh" else ", ").join(str(r["name"]) for r in team)),
         (t("问卷", "Questionnaire"), f"{tr(questionnaire.title, lang)} ({questionnaire.version})"),
         (t("改进周期", "Cycle"), str(project.cycle)),
-        (t("日期", "Date"), inp.today.isoformat()),
+        (t("截至日期", "As of"), inp.as_of.isoformat()),
     ]
     return Report(
         lang=lang,
         title=project.meta.title or t("流程诊断报告", "Process diagnosis report"),
         subtitle=t("流程诊断与优化报告", "Process diagnosis and improvement report"),
         organization=project.meta.organization,
-        date=inp.today.isoformat(),
+        date=inp.as_of.isoformat(),
         cover=[(k, v) for k, v in cover if v],
         sections=built,
     )

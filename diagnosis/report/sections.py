@@ -255,7 +255,7 @@ def _cell(value: Any, lang: str) -> Any:
 def tracking_section(inp: ReportInput) -> Section:
     t = inp.t
     section = Section("tracking", t("执行跟踪", "Tracking status"))
-    rows = tracking.track(inp.project, inp.today)
+    rows = tracking.track(inp.project, inp.as_of)
     if not rows:
         section.blocks.append(Note(t("尚无措施可跟踪。", "No measures to track yet.")))
         return section
