@@ -12,6 +12,7 @@ import datetime as dt
 
 import streamlit as st
 
+from diagnosis import sharing
 from diagnosis.errors import DiagnosisError
 from diagnosis.report import FORMATS, build_report, render, report_filename
 from ui import nav, state
@@ -57,10 +58,11 @@ def draw_page() -> None:
         tx("截至日期", "As of"), dt.date.today(), key="report.as_of",
         help=tx("逾期、延期与未跟进的措施以及封面日期均以此日期为准。", "Overdue, late and stale measures, and the cover's date, are judged as of this day."),
     ) or dt.date.today()
-    base = f"{op.project.meta.id}|{op.revision}|{report_lang}|{as_of.isoformat()}"
+    suggestions = sharing.suggestions_of(state.store(), op.project.meta.id)
+    base = f"{op.project.meta.id}|{op.revision}|{report_lang}|{as_of.isoformat()}|{suggestions.count}"
     try:
         with st.spinner(tx("正在生成报告…", "Building the report…")):
-            report = _cached(base + "|report", lambda: build_report(op.project, op.questionnaire, report_lang, as_of))
+            report = _cached(base + "|report", lambda: build_report(op.project, op.questionnaire, report_lang, as_of, suggestions))
             html = _cached(base + "|html", lambda: render(report, "html"))
     except DiagnosisError as exc:
         st.error(str(exc))
