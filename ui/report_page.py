@@ -3,7 +3,7 @@
 The report opens in the project's default report language (kept with the project, unlike the
 interface language, which is the reader's); another one can be chosen, and made the default.
 Building the report (charts, diagram) takes seconds, so it is cached per project revision
-and language; PDF, Word and slides are rendered only when asked for.
+language and as-of date; PDF, Word and slides are rendered only when asked for.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import datetime as dt
 
 import streamlit as st
 
+from diagnosis import sharing
 from diagnosis.errors import DiagnosisError
 from diagnosis.report import FORMATS, build_report, render, report_filename
 from ui import nav, state
@@ -53,10 +54,15 @@ def draw_page() -> None:
     if report_lang != default:
         st.button(tx(f"设为本项目的默认报告语言（现为{NAMES[default]}）", f"Make it this project's default report language (now {NAMES[default]})"),
                   key="report.set_default", on_click=state.change, args=(f"report language {report_lang}", lambda p: setattr(p.meta, "language", report_lang)))
-    base = f"{op.project.meta.id}|{op.revision}|{report_lang}|{dt.date.today().isoformat()}"
+    as_of = st.date_input(
+        tx("截至日期", "As of"), dt.date.today(), key="report.as_of",
+        help=tx("逾期、延期与未跟进的措施以及封面日期均以此日期为准。", "Overdue, late and stale measures, and the cover's date, are judged as of this day."),
+    ) or dt.date.today()
+    suggestions = sharing.suggestions_of(state.store(), op.project.meta.id)
+    base = f"{op.project.meta.id}|{op.revision}|{report_lang}|{as_of.isoformat()}|{suggestions.count}"
     try:
         with st.spinner(tx("正在生成报告…", "Building the report…")):
-            report = _cached(base + "|report", lambda: build_report(op.project, op.questionnaire, report_lang))
+            report = _cached(base + "|report", lambda: build_report(op.project, op.questionnaire, report_lang, as_of, suggestions))
             html = _cached(base + "|html", lambda: render(report, "html"))
     except DiagnosisError as exc:
         st.error(str(exc))

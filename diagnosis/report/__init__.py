@@ -23,8 +23,8 @@ def render(report: Report, fmt: str) -> bytes:
     return FORMATS[fmt][0](report)
 
 
-def render_report(project: Project, questionnaire: Questionnaire, fmt: str, lang: str | None = None, today: dt.date | None = None) -> bytes:
-    return render(build_report(project, questionnaire, lang, today), fmt)
+def render_report(project: Project, questionnaire: Questionnaire, fmt: str, lang: str | None = None, as_of: dt.date | None = None) -> bytes:
+    return render(build_report(project, questionnaire, lang, as_of), fmt)
 
 
 def safe_filename(name: str, suffix: str = "", limit: int = 80) -> str:

@@ -24,7 +24,16 @@ class ReportInput:
     project: Project
     questionnaire: Questionnaire
     lang: str
-    today: dt.date
+    # the day every "late / stale / overdue" judgement and the cover are made on: the
+    # report of an old project read back later must not call everything overdue
+    as_of: dt.date
+    # the anonymous suggestions as the store gives them (`diagnosis.sharing.Suggestions`:
+    # count, threshold, texts); None when the report is made from a project file alone
+    suggestions: Any = None
+
+    @property
+    def today(self) -> dt.date:
+        return self.as_of
 
     def t(self, zh: str, en: str) -> str:
         return zh if self.lang == "zh" else en
@@ -70,6 +79,18 @@ def metric_rows(inp: ReportInput) -> list[dict[str, Any]]:
     return rows
 
 
+def join(items: list[str], lang: str) -> str:
+    """A list in running text: "；" between items in Chinese, "; " in English."""
+    return ("；" if lang == "zh" else "; ").join(i for i in items if i)
+
+
+def with_unit(name: str, unit: str, lang: str) -> str:
+    """"客户满意度（分）" / "CSAT (points)": full-width brackets in Chinese, none without a unit."""
+    if not unit:
+        return name
+    return f"{name}（{unit}）" if lang == "zh" else f"{name} ({unit})"
+
+
 def number(value: Any) -> str:
     """A number as a report shows it: thousands separated, at most two decimals."""
     if value is None:
@@ -100,7 +121,7 @@ def summary_section(inp: ReportInput) -> Section:
             met = row["met"]
             latest = number(row["latest"]) + (t(f"（{row['latest_checkpoint']} 个月）", f" ({row['latest_checkpoint']} mo)") if row["latest"] is not None else "")
             table.rows.append([
-                f"{row['name']} ({row['unit']})" if row["unit"] else row["name"],
+                with_unit(row["name"], row["unit"], inp.lang),
                 number(row["baseline"]),
                 number(row["target"]),
                 latest,
@@ -178,7 +199,7 @@ def appendix_section(inp: ReportInput) -> Section:
                     continue
                 if question.type == "table":
                     cells = table_rows(question, value, inp.lang)
-                    text = "; ".join(" | ".join(c for c in row if c) for row in cells)
+                    text = join([" | ".join(c for c in row if c) for row in cells], inp.lang)
                 else:
                     text = format_value(question, value, inp.lang)
                 rows.append([f"{n}. {tr(step.title, inp.lang)}", tr(question.label, inp.lang), text])
@@ -201,11 +222,13 @@ SECTIONS: list[Callable[[ReportInput], Section | None]] = [summary_section, goal
 TAIL_SECTIONS: list[Callable[[ReportInput], Section | None]] = [appendix_section]
 
 
-def build_report(project: Project, questionnaire: Questionnaire, lang: str | None = None, today: dt.date | None = None) -> Report:
+def build_report(project: Project, questionnaire: Questionnaire, lang: str | None = None, as_of: dt.date | None = None,
+                 suggestions: Any = None) -> Report:
+    """The report of `project` as of `as_of` (default: today, read once here and nowhere deeper)."""
     from diagnosis.report import sections  # noqa: F401  (registers the analysis sections)
 
     lang = lang or project.meta.language
-    inp = ReportInput(project, questionnaire, lang, today or dt.date.today())
+    inp = ReportInput(project, questionnaire, lang, as_of or dt.date.today(), suggestions)
     t = inp.t
     built = [s for s in (builder(inp) for builder in [*SECTIONS, *ANALYSIS_SECTIONS, *TAIL_SECTIONS]) if s is not None]
     team = [r for r in (project.answers.get("team") or []) if isinstance(r, dict) and r.get("name")]
@@ -215,14 +238,14 @@ def build_report(project: Project, questionnaire: Questionnaire, lang: str | Non
         (t("团队", "Team"), ("、" if lang == "zh" else ", ").join(str(r["name"]) for r in team)),
         (t("问卷", "Questionnaire"), f"{tr(questionnaire.title, lang)} ({questionnaire.version})"),
         (t("改进周期", "Cycle"), str(project.cycle)),
-        (t("日期", "Date"), inp.today.isoformat()),
+        (t("截至日期", "As of"), inp.as_of.isoformat()),
     ]
     return Report(
         lang=lang,
         title=project.meta.title or t("流程诊断报告", "Process diagnosis report"),
         subtitle=t("流程诊断与优化报告", "Process diagnosis and improvement report"),
         organization=project.meta.organization,
-        date=inp.today.isoformat(),
+        date=inp.as_of.isoformat(),
         cover=[(k, v) for k, v in cover if v],
         sections=built,
     )

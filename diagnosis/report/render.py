@@ -107,79 +107,11 @@ def to_markdown(report: Report, figure_links: dict[int, str] | None = None) -> b
 # --- Word ---------------------------------------------------------------------------------------
 
 
-def _docx_font(style: Any) -> None:
-    from docx.oxml.ns import qn
-
-    style.font.name = CJK_FONT
-    rpr = style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), CJK_FONT)
-
-
 @_clean_input
 def to_docx(report: Report) -> bytes:
-    from docx import Document
-    from docx.shared import Cm, Pt, RGBColor
+    from diagnosis.report.word import to_docx as draw  # python-docx loads only when Word is asked for
 
-    doc = Document()
-    for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Caption", "List Bullet"):
-        _docx_font(doc.styles[name])
-    doc.styles["Normal"].font.size = Pt(10.5)
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.left_margin = section.right_margin = Cm(2)
-    doc.add_paragraph(report.title, style="Title")
-    doc.add_paragraph(report.subtitle, style="Subtitle")
-    table = doc.add_table(rows=0, cols=2)
-    for k, v in report.cover:
-        cells = table.add_row().cells
-        cells[0].text, cells[1].text = k, v
-    doc.add_page_break()
-    for depth, sec in report.walk():
-        doc.add_heading(sec.title, level=min(depth + 1, 3))
-        for block in sec.blocks:
-            if isinstance(block, Paragraph):
-                run = doc.add_paragraph().add_run(block.text)
-                run.bold = block.emphasis
-            elif isinstance(block, Note):
-                run = doc.add_paragraph().add_run(block.text)
-                run.italic = True
-                run.font.color.rgb = RGBColor(0x58, 0x66, 0x7A)
-            elif isinstance(block, Bullets):
-                for item in block.items:
-                    doc.add_paragraph(item, style="List Bullet")
-            elif isinstance(block, KeyValues):
-                t = doc.add_table(rows=0, cols=2)
-                t.style = "Table Grid"
-                for k, v in block.pairs:
-                    cells = t.add_row().cells
-                    cells[0].text, cells[1].text = k, v
-                doc.add_paragraph()
-            elif isinstance(block, Table) and block.in_document:
-                if block.caption:
-                    doc.add_paragraph(block.caption, style="Caption")
-                t = doc.add_table(rows=1, cols=len(block.columns))
-                t.style = "Table Grid"
-                for cell, name in zip(t.rows[0].cells, block.columns):
-                    cell.text = str(name)
-                    for run in cell.paragraphs[0].runs:
-                        run.bold = True
-                for row in block.rows:
-                    cells = t.add_row().cells
-                    for cell, value in zip(cells, row):
-                        cell.text = "" if value is None else str(value)
-                doc.add_paragraph()
-            elif isinstance(block, Figure):
-                doc.add_picture(io.BytesIO(block.png), width=Cm(16))
-                if block.caption:
-                    doc.add_paragraph(block.caption, style="Caption")
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return draw(report)
 
 
 # --- slides -------------------------------------------------------------------------------------

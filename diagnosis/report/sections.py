@@ -33,6 +33,14 @@ def _pareto(inp: ReportInput) -> pareto.ParetoResult | None:
     return pareto.pareto_table(inp.project, inp.questionnaire, by=pareto.default_measure(inp.project.fishbone), lang=inp.lang)
 
 
+def _stage_label(inp: ReportInput, stage: str | None) -> str:
+    """A cause's process stage (information gathering / handling / follow-up) in words."""
+    for option in inp.questionnaire.analysis.stages:
+        if str(option.id) == str(stage):
+            return tr(option.label, inp.lang)
+    return stage or ""
+
+
 def _number(value: Any) -> str:
     return "" if value is None else build.number(value)
 
@@ -51,7 +59,7 @@ def summary_root_causes_and_quick_wins(inp: ReportInput) -> list[Any]:
     if quick:
         blocks.append(Paragraph(plan.horizon_label("short", inp.lang, inp.questionnaire.priority), emphasis=True))
         blocks.append(Bullets([
-            f"{r.measure.title} — {r.measure.owner}, {t('截止', 'due')} {r.measure.due.isoformat() if r.measure.due else '—'}"
+            f"{r.measure.title} — {r.measure.owner}{t('，截止 ', ', due ')}{r.measure.due.isoformat() if r.measure.due else '—'}"
             for r in quick
         ]))
     alerts = evaluation.fired_alerts(inp.project, inp.questionnaire)
@@ -120,6 +128,22 @@ def method_findings(inp: ReportInput) -> Section | None:
     marks = {"ok": "✔", "warning": "⚠"}
     return Section("data-method", inp.t("数据收集检查", "Data collection checks"),
                    [Bullets([f"{marks[f.level]} {f.text(inp.lang)}" for f in findings])])
+
+
+def suggestion_findings(inp: ReportInput) -> Section | None:
+    """The frontline's anonymous suggestions, only once enough arrived that none points at its
+    writer (`diagnosis.sharing.threshold`); the report of a project file alone has none."""
+    found = inp.suggestions
+    if found is None or not found.count:
+        return None
+    section = Section("data-suggestions", inp.t("一线员工匿名建议", "Anonymous suggestions from the frontline"))
+    if found.visible:
+        section.blocks.append(Paragraph(inp.t(f"共 {found.count} 条（按内容排序，不含任何身份信息）。", f"{found.count} suggestions (sorted by text, with nothing that identifies their writers).")))
+        section.blocks.append(Bullets(list(found.texts)))
+    else:
+        section.blocks.append(Note(inp.t(f"已收到 {found.count} 条，至少 {found.threshold} 条后才显示，以免能认出是谁写的。",
+                                         f"{found.count} received so far; they show once at least {found.threshold} arrived, so nobody can be singled out.")))
+    return section
 
 
 # --- step 3 -------------------------------------------------------------------------------------
@@ -196,8 +220,9 @@ def root_cause_section(inp: ReportInput) -> Section:
     measures_by_cause: dict[str, list[str]] = {}
     for m in inp.project.measures:
         measures_by_cause.setdefault(m.root_cause, []).append(m.title)
-    rows = [[_category_label(inp, c.category), c.text, _number(c.value), c.evidence, "; ".join(measures_by_cause.get(c.id, [])) or t("⚠ 尚无措施", "⚠ no measure yet")] for c in roots]
-    section.blocks.append(Table([t("类别", "Category"), t("根因", "Root cause"), t("数值", "Value"), t("证据", "Evidence"), t("对应措施", "Measures")], rows, numeric={2}))
+    rows = [[_category_label(inp, c.category), _stage_label(inp, c.stage), c.text, _number(c.value), c.evidence,
+             build.join(measures_by_cause.get(c.id, []), inp.lang) or t("⚠ 尚无措施", "⚠ no measure yet")] for c in roots]
+    section.blocks.append(Table([t("类别", "Category"), t("环节", "Stage"), t("根因", "Root cause"), t("数值", "Value"), t("证据", "Evidence"), t("对应措施", "Measures")], rows, numeric={3}))
     return section
 
 
@@ -228,11 +253,15 @@ def plan_section(inp: ReportInput) -> Section:
                 f"{r.measure.owner} / {r.measure.department}".strip(" /"),
                 r.measure.due.isoformat() if r.measure.due else "",
                 f"{r.score:.2f}",
-                f"{r.measure.metric}: {_number(r.measure.metric_from)} → {_number(r.measure.metric_to)}" if r.measure.metric else "",
-                f"{r.measure.risk} → {r.measure.contingency}" if r.measure.risk else "",
+                f"{r.measure.metric}{t('：', ': ')}{_number(r.measure.metric_from)} → {_number(r.measure.metric_to)}" if r.measure.metric else "",
+                " → ".join(x for x in (r.measure.risk, r.measure.contingency) if x),
             ] for r in chosen],
             numeric={4},
         ))
+        for r in chosen:
+            details = measure_details(inp, r.measure)
+            if details:
+                child.blocks += [Paragraph(r.measure.title, emphasis=True), KeyValues(details)]
         section.children.append(child)
     headers, values = plan.plan_table(rows, inp.lang)
     keys = [key for key, *_ in plan.COLUMNS]
@@ -242,6 +271,18 @@ def plan_section(inp: ReportInput) -> Section:
     if missing:
         section.blocks.append(Bullets([t(f"⚠ 根因尚无措施：{c.text}", f"⚠ Root cause without a measure: {c.text}") for c in missing]))
     return section
+
+
+def measure_details(inp: ReportInput, measure: Any) -> list[tuple[str, str]]:
+    """What a measure's owner needs beyond the plan table (owner, department, risk and contingency are in it)."""
+    t = inp.t
+    resources = [(t("预算", "budget"), measure.budget), (t("人员", "people"), measure.people), (t("系统权限", "system access"), measure.system_access)]
+    pairs = [
+        (t("问题", "Problem"), measure.problem),
+        (t("实施步骤", "Steps"), measure.steps),
+        (t("资源", "Resources"), build.join([t(f"{k}：{v}", f"{k}: {v}") for k, v in resources if v], inp.lang)),
+    ]
+    return [(k, v) for k, v in pairs if v]
 
 
 def _cell(value: Any, lang: str) -> Any:
@@ -255,7 +296,7 @@ def _cell(value: Any, lang: str) -> Any:
 def tracking_section(inp: ReportInput) -> Section:
     t = inp.t
     section = Section("tracking", t("执行跟踪", "Tracking status"))
-    rows = tracking.track(inp.project, inp.today)
+    rows = tracking.track(inp.project, inp.as_of)
     if not rows:
         section.blocks.append(Note(t("尚无措施可跟踪。", "No measures to track yet.")))
         return section
@@ -268,7 +309,7 @@ def tracking_section(inp: ReportInput) -> Section:
     for i, r in enumerate(rows):
         flags = [t("逾期", "overdue")] * r.overdue + [t(f"{tracking.STALE_DAYS} 天以上未跟进", f"no check-in for over {tracking.STALE_DAYS} days")] * r.stale
         table.rows.append([r.measure.title, r.owner, tracking.status_label(r.status, inp.lang), r.progress,
-                           r.latest.date.isoformat() if r.latest else "", r.measure.due.isoformat() if r.measure.due else "", "; ".join(flags)])
+                           r.latest.date.isoformat() if r.latest else "", r.measure.due.isoformat() if r.measure.due else "", build.join(flags, inp.lang)])
         if flags or r.status in ("late", "at_risk"):
             table.highlight.add(i)
     section.blocks.append(table)
@@ -357,7 +398,7 @@ def evaluation_section(inp: ReportInput) -> Section:
     if alerts:
         section.blocks.append(Table(
             [t("预警规则", "Alert rule"), t("检查点", "Checkpoints"), t("数值", "Values"), t("行动", "Action")],
-            [[a.rule.id, ", ".join(map(str, a.checkpoints)), ", ".join(_number(v) for v in a.values), a.action(inp.lang)] for a in alerts],
+            [[a.rule.id, t("、", ", ").join(map(str, a.checkpoints)), t("、", ", ").join(_number(v) for v in a.values), a.action(inp.lang)] for a in alerts],
             caption=t("已触发的预警", "Alerts fired"),
         ))
     else:
@@ -373,6 +414,6 @@ def evaluation_section(inp: ReportInput) -> Section:
 
 
 build.SUMMARY_EXTRAS[:] = [summary_root_causes_and_quick_wins]
-build.DATA_EXTRAS[:] = [method_findings, ticket_findings]  # each goes first: tickets, then checks
+build.DATA_EXTRAS[:] = [suggestion_findings, method_findings, ticket_findings]  # each goes first: tickets, checks, suggestions
 build.ANALYSIS_SECTIONS[:] = [fishbone_section, pareto_section, root_cause_section, plan_section, tracking_section, evaluation_section]
 

@@ -53,3 +53,17 @@ def test_another_report_language_can_be_made_the_projects_default_with_one_revis
     assert [r.description for r in store.revisions("demo")][0] == "report language en"
     assert len(store.revisions("demo")) == before + 1
     assert "report.set_default" not in [b.key for b in app.button]
+
+
+def test_the_report_page_judges_late_measures_as_of_the_chosen_day(app):
+    import datetime as dt
+
+    open_demo(app)
+    app.switch_page("app_pages/report.py").run(timeout=120)
+    assert app.date_input(key="report.as_of").value == dt.date.today()
+    app.date_input(key="report.as_of").set_value(dt.date(2025, 10, 10)).run(timeout=120)
+    assert not app.exception
+    html = app.get("iframe")[0].proto.srcdoc
+    assert "截至日期" in html and "2025-10-10" in html
+    tracking = html.split('id="tracking"')[1].split("<section")[0]
+    assert tracking.count("逾期") == 1

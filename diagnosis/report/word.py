@@ -1,0 +1,342 @@
+"""The Word report: a document a consultant edits and sends, not a print-out.
+
+Real heading styles (Heading 1 starts a page, Heading 2/3 below), an automatic table of
+contents (a `TOC` field over Heading 1-2, updated by Word when the file opens and by
+LibreOffice on conversion), page numbers in the footer (`PAGE` / `NUMPAGES` fields), tables
+whose header row repeats on every page (`w:tblHeader`) and whose rows do not split, the East
+Asian font set on every run (`w:eastAsia`, else Word falls back to a font without the
+glyphs), and the fishbone on a landscape page of a paper size chosen so that its smallest
+label prints at 8 pt or more (`figures.smallest_label_pt`, from the SVG's own size).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Emu, Pt, RGBColor
+
+from diagnosis.report.document import Bullets, Figure, KeyValues, Note, Paragraph, Report, Section, Table
+from diagnosis.report.figures import smallest_label_pt, svg_size_pt
+
+CJK_FONT = "Noto Sans CJK SC"
+MIN_LABEL_PT = 8.0
+# (short side, long side) of the papers a wide figure may get, smallest first: a fishbone
+# too big for A4 landscape at 8 pt gets an A3 landscape page (a fold-out, as printed ones are)
+PAPERS = (("A4", Cm(21.0), Cm(29.7)), ("A3", Cm(29.7), Cm(42.0)))
+MARGIN = Cm(2.0)
+WIDE_MARGIN = Cm(1.5)
+# a wide page also holds the section heading and the caption above and below the figure
+WIDE_TEXT_ROOM = Cm(4.0)
+FIGURE_WIDTH = Cm(16)
+HEADER_FILL, KEY_FILL, HIGHLIGHT_FILL = "DDE7F3", "F2F5F9", "FFF4E5"
+
+
+# --- low-level OOXML helpers -----------------------------------------------------------------------
+
+
+def _set_fonts(rpr: Any) -> None:
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), CJK_FONT)
+
+
+def _style_font(style: Any, lang: str) -> None:
+    style.font.name = CJK_FONT
+    rpr = style.element.get_or_add_rPr()
+    _set_fonts(rpr)
+    language = rpr.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        rpr.append(language)
+    language.set(qn("w:val"), "zh-CN" if lang == "zh" else "en-US")
+    language.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _every_run_in_cjk_font(root: Any) -> None:
+    """`w:eastAsia` on each run, not only on the styles: a run pasted elsewhere keeps it."""
+    for run in root.iter(qn("w:r")):
+        rpr = run.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = OxmlElement("w:rPr")
+            run.insert(0, rpr)
+        _set_fonts(rpr)
+
+
+def _field(paragraph: Any, instruction: str, shown: str = "") -> None:
+    """A complex field (`PAGE`, `TOC ...`): begin, instruction, separate, the shown result, end."""
+
+    def char(kind: str) -> None:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            element.set(qn("w:dirty"), "true")  # stale until updated: Word refreshes it on open
+        paragraph.add_run()._r.append(element)
+
+    char("begin")
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    paragraph.add_run()._r.append(text)
+    char("separate")
+    paragraph.add_run(shown)
+    char("end")
+
+
+def _shade(cell: Any, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _row_flag(row: Any, tag: str) -> None:
+    flag = OxmlElement(tag)
+    flag.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(flag)
+
+
+# --- page layout ---------------------------------------------------------------------------------------
+
+
+def _portrait(section: Any) -> None:
+    _, short, long = PAPERS[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = short, long
+    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = MARGIN
+
+
+@dataclass(frozen=True)
+class WidePlacement:
+    """Where a wide figure goes: the paper, its printed width and its smallest label."""
+
+    paper: str
+    short: int
+    long: int
+    width: int  # EMU
+    smallest_label_pt: float | None
+
+
+def place_wide_figure(svg: str) -> WidePlacement:
+    """The smallest landscape paper on which the drawing fits with every label at 8 pt or more.
+
+    On each paper the figure is as wide as the page allows (within its height too); a drawing
+    that is too big even for the largest paper fills that one and reports its smallest label."""
+    size = svg_size_pt(svg)
+    aspect = size[1] / size[0] if size and size[0] > 0 else 0.5
+    placement = None
+    for name, short, long in PAPERS:
+        room_w, room_h = long - 2 * WIDE_MARGIN, short - 2 * WIDE_MARGIN - WIDE_TEXT_ROOM
+        width = int(min(room_w, room_h / aspect))
+        label = smallest_label_pt(svg, Emu(width).pt)
+        placement = WidePlacement(name, short, long, width, label)
+        if label is None or label >= MIN_LABEL_PT:
+            break
+    assert placement is not None
+    return placement
+
+
+def _landscape(doc: Any, placement: WidePlacement) -> None:
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = placement.long, placement.short
+    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = WIDE_MARGIN
+
+
+# --- blocks --------------------------------------------------------------------------------------------
+
+
+def _caption(doc: Any, text: str, keep_with_next: bool) -> None:
+    paragraph = doc.add_paragraph(text, style="Caption")
+    paragraph.paragraph_format.keep_with_next = keep_with_next
+
+
+def column_widths(block: Table, total: int) -> list[int]:
+    """Widths (EMU) that fill the page's text width: each column first gets room for its
+    longest unbreakable token (a date, a number; at least 4 characters), the rest is shared
+    in proportion to each column's longest text (a CJK character counts twice, at most 30)."""
+    def length(value: Any) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(value))
+
+    def token(value: Any) -> int:
+        return max((len(t) for t in re.findall(r"[\x21-\x7e]+", str(value))), default=0)
+
+    char, padding = Pt(10.5 * 0.55), Cm(0.4)  # a half-width character of the body font
+    floors, weights = [], []
+    for c, name in enumerate(block.columns):
+        cells = [name, *(row[c] for row in block.rows[:200] if c < len(row) and row[c] is not None)]
+        floor = min(12, max(4, *(token(v) for v in cells)))
+        floors.append(int(floor * char + padding))
+        weights.append(max(1, min(30, max(length(v) for v in cells)) - floor))
+    rest = max(0, total - sum(floors))
+    return [f + int(rest * w / sum(weights)) for f, w in zip(floors, weights)]
+
+
+def _table(doc: Any, block: Table) -> None:
+    if block.caption:
+        _caption(doc, block.caption, keep_with_next=True)
+    table = doc.add_table(rows=1, cols=len(block.columns))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = column_widths(block, doc.sections[-1].page_width - 2 * MARGIN)
+    for column, width in zip(table.columns, widths):
+        column.width = width  # the grid (LibreOffice reads it), the cells below (Word reads them)
+    header = table.rows[0]
+    _row_flag(header, "w:tblHeader")  # repeated at the top of every page the table runs onto
+    _row_flag(header, "w:cantSplit")
+    for cell, name, width in zip(header.cells, block.columns, widths):
+        cell.width = width
+        cell.text = str(name)
+        cell.paragraphs[0].runs[0].bold = True
+        _shade(cell, HEADER_FILL)
+    for r, values in enumerate(block.rows):
+        row = table.add_row()
+        _row_flag(row, "w:cantSplit")
+        for c, (cell, value) in enumerate(zip(row.cells, values)):
+            cell.width = widths[c]
+            cell.text = "" if value is None else str(value)
+            if c in block.numeric:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if r in block.highlight:
+                _shade(cell, HIGHLIGHT_FILL)
+    doc.add_paragraph()
+
+
+def _key_values(doc: Any, pairs: list[tuple[str, str]], style: str | None = "Table Grid") -> None:
+    table = doc.add_table(rows=0, cols=2)
+    if style:
+        table.style = style
+    for key, value in pairs:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = key, value
+        cells[0].paragraphs[0].runs[0].bold = True
+        if style:
+            _shade(cells[0], KEY_FILL)
+    doc.add_paragraph()
+
+
+def _figure(doc: Any, figure: Figure, width: int) -> None:
+    doc.add_picture(io.BytesIO(figure.png), width=width)
+    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.paragraphs[-1].paragraph_format.keep_with_next = bool(figure.caption)
+    if figure.caption:
+        _caption(doc, figure.caption, keep_with_next=False)
+
+
+def _block(doc: Any, block: Any) -> None:
+    if isinstance(block, Paragraph):
+        doc.add_paragraph().add_run(block.text).bold = block.emphasis
+    elif isinstance(block, Note):
+        run = doc.add_paragraph().add_run(block.text)
+        run.italic = True
+        run.font.color.rgb = RGBColor(0x58, 0x66, 0x7A)
+    elif isinstance(block, Bullets):
+        for item in block.items:
+            doc.add_paragraph(item, style="List Bullet")
+    elif isinstance(block, KeyValues):
+        _key_values(doc, block.pairs)
+    elif isinstance(block, Table) and block.in_document:
+        _table(doc, block)
+    elif isinstance(block, Figure):
+        _figure(doc, block, FIGURE_WIDTH)
+
+
+def _wide_figure(doc: Any, report: Report, figure: Figure, heading: tuple[str, int] | None) -> None:
+    """A landscape section holding (the section's heading and) the figure, then portrait again."""
+    placement = place_wide_figure(figure.svg)
+    _landscape(doc, placement)
+    if heading:
+        paragraph = doc.add_heading(heading[0], level=heading[1])
+        paragraph.paragraph_format.page_break_before = False  # the section break made the page
+    _figure(doc, figure, placement.width)
+    label = placement.smallest_label_pt
+    if label is not None and label < MIN_LABEL_PT:
+        _caption(doc, report.t(f"图较大：最小文字约 {label:.1f} pt，全部原因见下表。",
+                               f"A large diagram: its smallest text prints at about {label:.1f} pt; every cause is in the table below."), False)
+    _portrait(doc.add_section(WD_SECTION.NEW_PAGE))
+
+
+def _section(doc: Any, report: Report, depth: int, section: Section) -> None:
+    level = min(depth + 1, 3)
+    blocks = list(section.blocks)
+    if blocks and isinstance(blocks[0], Figure) and blocks[0].wide:
+        _wide_figure(doc, report, blocks.pop(0), (section.title, level))
+    else:
+        doc.add_heading(section.title, level=level)
+    for block in blocks:
+        if isinstance(block, Figure) and block.wide:
+            _wide_figure(doc, report, block, None)
+        else:
+            _block(doc, block)
+
+
+# --- the document ------------------------------------------------------------------------------------
+
+
+def _footer(doc: Any, report: Report) -> None:
+    paragraph = doc.sections[0].footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if report.lang == "zh":
+        paragraph.add_run("第 ")
+        _field(paragraph, "PAGE", "1")
+        paragraph.add_run(" 页，共 ")
+        _field(paragraph, "NUMPAGES", "1")
+        paragraph.add_run(" 页")
+    else:
+        paragraph.add_run("Page ")
+        _field(paragraph, "PAGE", "1")
+        paragraph.add_run(" of ")
+        _field(paragraph, "NUMPAGES", "1")
+
+
+def _contents(doc: Any, report: Report) -> None:
+    title = doc.add_paragraph()
+    run = title.add_run(report.t("目录", "Contents"))
+    run.bold, run.font.size = True, Pt(16)
+    # shown until the field is updated (Word asks on open, `w:updateFields`)
+    _field(doc.add_paragraph(), r'TOC \o "1-2" \h \z \u',
+           report.t("（目录：在 Word 中右键选择“更新域”即可生成页码）", "(Contents: right-click and choose Update Field in Word)"))
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    doc.settings.element.append(update)
+
+
+def to_docx(report: Report) -> bytes:
+    doc = Document()
+    for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Caption", "List Bullet"):
+        _style_font(doc.styles[name], report.lang)
+    doc.styles["Normal"].font.size = Pt(10.5)
+    doc.styles["Heading 1"].paragraph_format.page_break_before = True
+    doc.core_properties.title = report.title
+    doc.core_properties.subject = report.subtitle
+    doc.core_properties.language = "zh-CN" if report.lang == "zh" else "en-US"
+    _portrait(doc.sections[0])
+    _footer(doc, report)
+
+    doc.add_paragraph(report.title, style="Title")
+    doc.add_paragraph(report.subtitle, style="Subtitle")
+    _key_values(doc, report.cover, style=None)
+    doc.add_page_break()
+    _contents(doc, report)
+    for depth, section in report.walk():
+        _section(doc, report, depth, section)
+
+    _every_run_in_cjk_font(doc.element.body)
+    for section in doc.sections:
+        _every_run_in_cjk_font(section.footer._element)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,89 @@
+"""The report carries everything the method asks for: each measure's steps and resources, the
+cause's stage, the anonymous suggestions (past the threshold only), the data checks; and
+Chinese text uses Chinese punctuation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from diagnosis import catalog
+from diagnosis.demo import demo_project
+from diagnosis.report import build_report, render
+from diagnosis.sharing import Suggestions
+
+AS_OF = dt.date(2025, 10, 10)
+
+
+def report_of(project, lang="zh", suggestions=None):
+    return build_report(project, catalog.get(project.questionnaire.id).questionnaire, lang=lang, as_of=AS_OF, suggestions=suggestions)
+
+
+def section(report, section_id):
+    return next(s for _, s in report.walk() if s.id == section_id)
+
+
+@pytest.fixture(scope="module")
+def zh():
+    return report_of(demo_project("zh"))
+
+
+def test_the_plan_gives_each_measure_its_problem_steps_and_resources(zh):
+    short = section(zh, "plan-short")
+    details = {block.text: next_block.pairs for block, next_block in zip(short.blocks, short.blocks[1:]) if getattr(block, "emphasis", False)}
+    knowledge = dict(details["按新版本更新知识库并指定负责人"])
+    assert knowledge["实施步骤"] == "1. 制定方案 2. 试点 3. 全面推广 4. 复盘"
+    assert knowledge["资源"] == "预算：按部门预算；人员：2 人"
+    assert knowledge["问题"] == "知识库未随新版本更新"
+    table = short.blocks[0]
+    assert ["李敏 / 客服运营", "产品资料滞后 → 产品经理每周同步一次变更"] == [table.rows[0][2], table.rows[0][6]]
+
+
+def test_a_contingency_without_a_stated_risk_still_shows_and_system_access_is_a_resource():
+    project = demo_project("en")
+    project.measures[0].risk = ""
+    project.measures[0].contingency = "Product team syncs changes weekly"
+    project.measures[0].system_access = "CMS editor rights"
+    short = section(report_of(project, "en"), "plan-short")
+    assert short.blocks[0].rows[0][6] == "Product team syncs changes weekly"
+    resources = dict(short.blocks[2].pairs)["Resources"]
+    assert resources.endswith("; system access: CMS editor rights")
+
+
+def test_the_root_cause_table_names_each_causes_process_stage(zh):
+    table = section(zh, "root-causes").blocks[-1]
+    assert table.columns[:3] == ["类别", "环节", "根因"]
+    stages = {row[2]: row[1] for row in table.rows}
+    assert stages["客户历史记录未同步，客服需让客户重复描述"] == "信息收集"
+    assert stages["退款需三级审批"] == "问题处理"
+
+
+def test_anonymous_suggestions_show_only_once_the_threshold_arrived():
+    project = demo_project("zh")
+    few = report_of(project, suggestions=Suggestions(2, 3, []))
+    waiting = section(few, "data-suggestions")
+    assert "已收到 2 条，至少 3 条后才显示" in waiting.blocks[0].text
+    enough = report_of(project, suggestions=Suggestions(3, 3, ["交接单模板统一", "增加高峰排班", "退款权限下放"]))
+    shown = section(enough, "data-suggestions")
+    assert shown.blocks[1].items == ["交接单模板统一", "增加高峰排班", "退款权限下放"]
+    assert "交接单模板统一" in render(enough, "md").decode()
+
+
+def test_a_report_without_a_store_has_no_suggestions_section(zh):
+    assert all(s.id != "data-suggestions" for _, s in zh.walk())
+
+
+def test_the_data_findings_carry_the_methods_fidelity_checks(zh):
+    checks = section(zh, "data-method").blocks[0].items
+    assert any(item.startswith(("✔ 调研样本", "⚠ 调研样本")) for item in checks)
+    assert any("受访客户" in item for item in checks)
+
+
+def test_chinese_report_text_uses_full_width_punctuation(zh):
+    text = render(zh, "md").decode()
+    cjk = "[\u4e00-\u9fff）]"
+    assert not re.findall(cjk + r"[;,] ", text)
+    assert not re.findall(cjk + r" \((?:分|%|分钟|小时)\)", text.split("## 附录")[0])
+    assert "；" in text

@@ -1,0 +1,62 @@
+"""LibreOffice for the tests: convert a Word file to PDF headless, its indexes (the table
+of contents) and fields updated first, as Word does when the file opens.
+
+Each call uses its own profile (`-env:UserInstallation`) holding a one-macro Basic library,
+so parallel test workers never share a running office or a lock file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+
+MACRO = """Sub UpdateAndExport(inUrl As String, outUrl As String)
+  Dim args(0) As New com.sun.star.beans.PropertyValue
+  args(0).Name = "Hidden"
+  args(0).Value = True
+  doc = StarDesktop.loadComponentFromURL(inUrl, "_blank", 0, args())
+  REM twice: the first update may move headings to other pages
+  For n = 1 To 2
+    indexes = doc.getDocumentIndexes()
+    For i = 0 To indexes.getCount() - 1
+      indexes.getByIndex(i).update()
+    Next i
+    doc.getTextFields().refresh()
+  Next n
+  Dim f(0) As New com.sun.star.beans.PropertyValue
+  f(0).Name = "FilterName"
+  f(0).Value = "writer_pdf_Export"
+  doc.storeToURL(outUrl, f())
+  doc.close(True)
+End Sub
+"""
+TIMEOUT = 300  # seconds: a cold start on a busy 2-core machine
+
+
+def soffice() -> str:
+    found = shutil.which("soffice")
+    if found is None:
+        pytest.skip("LibreOffice (soffice) is not installed: ./dev test installs libreoffice-writer")
+    return found
+
+
+def docx_to_pdf(docx: Path, work: Path) -> Path:
+    """`docx` as a PDF next to it, converted by LibreOffice Writer with the TOC updated."""
+    program = soffice()
+    profile = work / "lo-profile"
+    subprocess.run([program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--terminate_after_init"],
+                   check=True, capture_output=True, timeout=TIMEOUT)
+    module = profile / "user" / "basic" / "Standard" / "Module1.xba"
+    module.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">\n'
+        '<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">'
+        f"{escape(MACRO)}</script:module>\n", "utf-8")
+    pdf = docx.with_suffix(".pdf")
+    call = f'macro:///Standard.Module1.UpdateAndExport("{docx.resolve().as_uri()}","{pdf.resolve().as_uri()}")'
+    subprocess.run([program, f"-env:UserInstallation={profile.as_uri()}", "--headless", call], check=True, capture_output=True, timeout=TIMEOUT)
+    assert pdf.exists(), "LibreOffice wrote no PDF"
+    return pdf
