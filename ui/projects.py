@@ -158,7 +158,7 @@ def draw_recent(lang: str) -> None:
         title = summary.title or summary.id
         with st.container(border=True):
             info, open_col, delete_col = st.columns([6, 1, 1], vertical_alignment="center")
-            info.markdown(f"**{title}**")
+            info.markdown(f"**{md(title)}**")
             info.caption(f"{summary.questionnaire_id} · " + t("projects.updated", lang, when=summary.updated.astimezone().strftime("%Y-%m-%d %H:%M")))
             if open_col.button(t("projects.open", lang), key=f"projects.open.{summary.id}"):
                 state.open_project(summary.id)

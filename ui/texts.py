@@ -73,9 +73,10 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 
 def t(key: str, lang: str, **fields: object) -> str:
+    """The text of `key` in `lang`, its fields made literal (`md`): they are user text or numbers."""
     zh, en = TEXTS[key]
     text = zh if lang == "zh" else en
-    return text.format(**fields) if fields else text
+    return text.format(**{k: md(v) for k, v in fields.items()}) if fields else text
 
 
 def ago(when: dt.datetime, lang: str, now: dt.datetime | None = None) -> str:

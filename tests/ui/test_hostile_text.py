@@ -22,16 +22,22 @@ def hostile_editor(kind: str) -> None:
     project.measures[0].title = hostile
     project.measures[0].owner = hostile
     project.fishbone.causes[0].text = hostile
+    # a cause the Pareto leaves out (no value) and a root cause no measure answers
+    next(c for c in project.fishbone.causes if c.value is None and not c.children).text = hostile + " (left out)"
+    project.measures[0].root_cause = None
+    for row in project.answers["metrics"]:
+        row["name"] = hostile + " " + str(row.get("definition"))
     ctx = StepContext(project=project, questionnaire=catalog.get(project.questionnaire.id).questionnaire, lang="en",
                       save=lambda description: None, author=hostile)
     draw_editor(kind, ctx)
 
 
-@pytest.mark.parametrize("kind", ["solutions", "causes"])
+@pytest.mark.parametrize("kind", ["solutions", "causes", "evaluation"])
 def test_markdown_in_user_text_is_shown_literally(kind):
     at = AppTest.from_function(hostile_editor, args=(kind,), default_timeout=60).run()
     assert not at.exception
-    shown = [e.value for e in [*at.markdown, *at.caption]] + [e.label for e in at.expander]
+    shown = ([e.value for e in [*at.markdown, *at.caption, *at.warning, *at.error, *at.info, *at.success]]
+             + [e.label for e in [*at.expander, *at.button]])
     hostile = [text for text in shown if "evil" in text]
     assert hostile, "the hostile text should be on the page"
     for text in hostile:
@@ -39,3 +45,12 @@ def test_markdown_in_user_text_is_shown_literally(kind):
         assert not re.search(r"(?<!\\)\]\(http", text)
         assert not re.search(r"(?<!\\):material/", text) and not re.search(r"(?<!\\):red\[", text)
         assert not re.search(r"(?<!\\)!\[", text)
+
+
+def test_fields_of_the_apps_own_messages_are_made_literal():
+    from ui.texts import t
+
+    # a `?project=` link or a stored title inside the app's own warning stays text
+    shown = t("projects.not_found", "en", id="[Sign in again](http://evil.invalid/login)")
+    assert "\\[Sign in again\\]\\(http" in shown and not re.search(r"(?<!\\)\]\(http", shown)
+    assert t("projects.confirm_delete", "zh", title="![x](http://evil.invalid/a.png)").count("\\!\\[x\\]") == 1

@@ -103,12 +103,12 @@ def causes_editor(ctx: StepContext) -> None:
         st.session_state.pop(key, None)
     flash = st.session_state.pop("causes.flash", None)
     if flash:
-        getattr(st, flash[0])(flash[1])
+        getattr(st, flash[0])(md(flash[1]))  # descriptions carry cause texts
     t = ctx.t
     _problem(ctx)
     stack = st.session_state.get(_undo_key(ctx)) or []
     if stack and not ctx.read_only:
-        if st.button(t(f"↶ 撤销：{stack[-1][0]}", f"↶ Undo: {stack[-1][0]}"), key="causes.undo"):
+        if st.button(t(f"↶ 撤销：{md(stack[-1][0])}", f"↶ Undo: {md(stack[-1][0])}"), key="causes.undo"):
             _undo(ctx)
     tabs = st.tabs([t("原因", "Causes"), t("鱼骨图", "Fishbone diagram"), t("点投票", "Dot voting"),
                     t("帕累托分析", "Pareto"), t("确认根本原因", "Root causes")])
@@ -370,7 +370,7 @@ def _pareto(ctx: StepContext) -> None:
         st.caption(t("“其他”包含：", "“Other” holds: ") + t("；", "; ").join(f"{md(r.cause)} ({r.value:g})" for r in result.other.rows))
     if result.excluded:
         st.warning(t("未计入排序：", "Left out of the ranking: ") + "\n\n"
-                   + "\n".join(t(f"- {e.cause}（{e.category}）：{e.reason_text(ctx.lang)}", f"- {e.cause} ({e.category}): {e.reason_text(ctx.lang)}")
+                   + "\n".join(t(f"- {md(e.cause)}（{md(e.category)}）：{e.reason_text(ctx.lang)}", f"- {md(e.cause)} ({md(e.category)}): {e.reason_text(ctx.lang)}")
                              for e in result.excluded))
     comparison = pareto_before_after(ctx.project, ctx.questionnaire, ctx.lang, by=by, level=level, threshold=threshold)
     if comparison is not None:

@@ -70,6 +70,7 @@ def definition_form(ctx: StepContext) -> None:
         ctx.project.metric_definitions.append(definition)
         name = definition.label(ctx.lang)
         ctx.save(t(f"添加指标口径：{name}", f"metric definition added: {name}"))
+        name = md(name)
         state.flash("success", t(f"已添加口径“{name}”：可在第一步指标表的“口径”列选用；数值从下一次导入起计算（原始行不保存）。",
                                  f"Definition '{name}' added: choose it in step 1's Definition column; its values come with the next "
                                  "import (raw rows are not kept)."))  # fmt: skip

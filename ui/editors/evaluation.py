@@ -17,6 +17,7 @@ from diagnosis.tracking import status_label
 from ui import state
 from ui.context import StepContext
 from ui.editors import editor
+from ui.texts import md
 
 
 @editor("evaluation")
@@ -181,8 +182,8 @@ def _results(ctx: StepContext, project: Project, goals: list[ev.MetricGoal], key
     for a in alerts:
         months = t("、", ", ").join(_checkpoint_label(ctx, c) for c in a.checkpoints)
         values = ", ".join(f"{v:g}" for v in a.values)
-        st.error(t(f"**{a.action('zh')}**  \n{a.rule.metric}：{months}（{values}）",
-                   f"**{a.action('en')}**  \n{a.rule.metric}: {months} ({values})"))
+        st.error(t(f"**{md(a.action('zh'))}**  \n{md(a.rule.metric)}：{months}（{values}）",
+                   f"**{md(a.action('en'))}**  \n{md(a.rule.metric)}: {months} ({values})"))
 
 
 def _adjustments(ctx: StepContext) -> None:
@@ -193,11 +194,12 @@ def _adjustments(ctx: StepContext) -> None:
     if not adjust and not orphans:
         return
     st.subheader(t("需要调整的措施", "Measures to adjust"))
-    labels = {g.key: g.label(questionnaire, ctx.lang) for g in ev.metric_goals(project.answers)}
+    labels = {g.key: md(g.label(questionnaire, ctx.lang)) for g in ev.metric_goals(project.answers)}
     for a in adjust:
-        missed = "、".join(labels.get(m, m) for m in a.metrics)
-        st.warning(t(f"**{a.measure.title}**（{a.measure.owner}）：{missed} 未达标，请调整后进入下一轮。",
-                     f"**{a.measure.title}** ({a.measure.owner}): {missed} missed its target; adjust it for the next cycle."))
+        missed = "、".join(labels.get(m, md(m)) for m in a.metrics)
+        title, owner = md(a.measure.title), md(a.measure.owner)
+        st.warning(t(f"**{title}**（{owner}）：{missed} 未达标，请调整后进入下一轮。",
+                     f"**{title}** ({owner}): {missed} missed its target; adjust it for the next cycle."))
     for g in orphans:
         st.warning(t(f"{labels[g.key]} 未达标，但没有措施针对这个指标：下一轮请为它制定措施。",
                      f"{labels[g.key]} missed its target but no measure works on it: plan one in the next cycle."))

@@ -33,7 +33,7 @@ def solutions_editor(ctx: StepContext) -> None:
     missing = plan.root_causes_without_measure(project, questionnaire)
     if missing:
         st.warning(t("以下根因还没有措施：", "These root causes have no measure yet:") + "\n\n"
-                   + "\n".join(f"- {c.text}" for c in missing))
+                   + "\n".join(f"- {md(c.text)}" for c in missing))
     _measures_by_cause(ctx, roots)
     if not ctx.read_only:
         _measure_form(ctx, roots)
