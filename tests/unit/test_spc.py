@@ -283,3 +283,18 @@ def test_the_demo_shows_special_causes_on_its_control_charts():
     complaint = next(c for c in charts if c.row == "complaint_rate")
     assert complaint.kind == "p" and complaint.stages[0].calibration == "baseline"
     assert complaint.stages[0].center == pytest.approx(3.2010, abs=1e-3)  # the August rate, 316 / 9872
+
+
+def test_the_chart_draws_limits_per_stage_the_stage_start_and_the_signals_with_their_rule():
+    from diagnosis.spc_chart import chart, chart_rows
+
+    series = points([10, 12, 11, 15, 12]) + points([40, 4, 5, 4, 6, 5], "checkpoint", LAUNCH.day)
+    control = spc.control_chart(series, MEAN, cuts=[LAUNCH])
+    rows = chart_rows(control, "en")
+    assert [r["signal"] for r in rows] == [False] * 5 + [True] + [False] * 5
+    assert rows[5]["rules"] == "Western Electric 1: 1 point beyond the 3σ limits" and rows[0]["rules"] == "none"
+    assert rows[0]["stage"] == "baseline stage" and rows[6]["stage"] == "after launch"
+    spec = chart(control, "zh", width=600).to_dict()
+    text = str(spec)
+    assert "控制图" in spec["title"] and "判异规则" in text and "上线后" in text and "中心线" in text
+    assert len(spec["layer"]) == 7  # points line, centre, UCL, LCL, dots, stage rule, stage label
