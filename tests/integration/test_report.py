@@ -262,3 +262,12 @@ def test_the_report_command_on_a_broken_project_is_a_clean_error(tmp_path):
     result = subprocess.run([PYTHON, "-m", "diagnosis", "report", str(bad), "--format", "pdf", "-o", str(tmp_path / "x.pdf")], capture_output=True, text=True)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_evaluation_shows_the_control_charts_their_method_and_signals(demo):
+    html = rendered(demo, "html", "zh").decode()
+    evaluation = html.split('id="evaluation"')[1].split('id="appendix"')[0]
+    assert "方法：单值-移动极差（XmR）图" in evaluation and "p 控制图（每日，样本量不等" in evaluation
+    assert "各指标控制图" in evaluation and "<svg" in evaluation
+    assert "异常信号" in evaluation and "西电规则" in evaluation
+    assert "按周序列触发的预警" in evaluation and "complaint_rate_high" in evaluation
