@@ -121,6 +121,9 @@ class CheckIn(Record):
     cause: str = ""
     adjusted_plan: str = ""
     author: str = ""
+    # the measure's metric as measured that week (in the step-1 row's unit): it joins the
+    # row's series, where the step-6 alert rules run on it (diagnosis.series_alerts)
+    value: Optional[float] = None
 
 
 class MetricValue(Record):

@@ -325,6 +325,9 @@ class AlertRule(Strict):
     consecutive: int = Field(1, ge=1)
     # the rule applies to rows on this rating scale only (a CSAT bound means nothing on another scale)
     scale: Optional[Literal["1-5", "1-10", "0-100"]] = None
+    # the unit the bound is written in; on a series in another unit it is converted (min/h/s,
+    # %/fraction) or refused (see diagnosis.series_alerts); None: the row's own unit
+    unit: Optional[Literal["min", "h", "s", "%", "fraction"]] = None
     action: Text
 
     @model_validator(mode="after")
@@ -334,9 +337,19 @@ class AlertRule(Strict):
         return self
 
 
+SpecialCauseRule = Literal[
+    "we1", "we2", "we3", "we4",
+    "nelson1", "nelson2", "nelson3", "nelson4", "nelson5", "nelson6", "nelson7", "nelson8",
+    "anhoej_run", "anhoej_crossings",
+    "western_electric", "nelson", "anhoej",  # groups: WE 1-4, Nelson 1-8, both Anhoej rules
+]  # fmt: skip
+
+
 class Evaluation(Strict):
     checkpoints_months: list[int] = Field(default_factory=lambda: [1, 3, 6], min_length=1)
     alerts: list[AlertRule] = Field(default_factory=list)
+    # special-cause rules of the control charts (diagnosis.spc)
+    rules: list[SpecialCauseRule] = Field(default_factory=lambda: ["western_electric"], min_length=1)
 
 
 DEFAULT_CATEGORIES = (

@@ -16,6 +16,7 @@ from diagnosis.report import build
 from diagnosis.report.build import ReportInput
 from diagnosis.report.document import Bullets, KeyValues, Note, Paragraph, Section, Table
 from diagnosis.report.figures import chart_figure, svg_png_figure
+from diagnosis.report.spc_blocks import spc_blocks
 
 FONT = "Noto Sans CJK SC"
 
@@ -373,6 +374,7 @@ def evaluation_section(inp: ReportInput) -> Section:
         section.blocks.append(definitions_table)
     if not measured:
         section.blocks.append(Note(t("尚无评估数据。", "No evaluation values yet.")))
+        section.blocks.extend(spc_blocks(inp))
         return section
     table = Table(
         [t("指标", "Metric"), t("检查点（月）", "Checkpoint (months)"), t("基线", "Baseline"), t("目标", "Target"), t("实测", "Measured"), t("变化", "Change"), t("变化 %", "Change %"), t("达成", "Met")],
@@ -403,6 +405,7 @@ def evaluation_section(inp: ReportInput) -> Section:
         ))
     else:
         section.blocks.append(Note(t("没有触发预警。", "No alert fired.")))
+    section.blocks.extend(spc_blocks(inp))
     adjust = evaluation.measures_to_adjust(inp.project, inp.questionnaire)
     missed_alone = evaluation.missed_without_measure(inp.project, inp.questionnaire)
     items = [t(f"调整措施：{a.measure.title}", f"Adjust measure: {a.measure.title}") for a in adjust]

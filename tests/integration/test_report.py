@@ -276,3 +276,12 @@ def test_the_evaluation_states_each_rows_definition_with_n_and_marks_typed_in_ro
     assert "only category = 退款退货" in table
     bot = table.split("Bot routing accuracy")[1].split("</tr>")[0]
     assert "typed in by hand" in bot and "n=" not in bot
+
+
+def test_the_evaluation_shows_the_control_charts_their_method_and_signals(demo):
+    html = rendered(demo, "html", "zh").decode()
+    evaluation = html.split('id="evaluation"')[1].split('id="appendix"')[0]
+    assert "方法：单值-移动极差（XmR）图" in evaluation and "p 控制图（每日，样本量不等" in evaluation
+    assert "各指标控制图" in evaluation and "<svg" in evaluation
+    assert "异常信号" in evaluation and "西电规则" in evaluation
+    assert "按周序列触发的预警" in evaluation and "complaint_rate_high" in evaluation

@@ -17,6 +17,7 @@ from diagnosis.tracking import status_label
 from ui import state
 from ui.context import StepContext
 from ui.editors import editor
+from ui.editors.evaluation_spc import control_charts
 from ui.texts import md
 
 
@@ -31,6 +32,7 @@ def evaluation_editor(ctx: StepContext) -> None:
     else:
         _values_editor(ctx, goals)
         _results(ctx, project, goals, key="evaluation")
+        control_charts(ctx)
         _adjustments(ctx)
     _next_cycle(ctx)
     _history(ctx)
