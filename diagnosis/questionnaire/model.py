@@ -336,6 +336,8 @@ class AlertRule(Strict):
 
 class Evaluation(Strict):
     checkpoints_months: list[int] = Field(default_factory=lambda: [1, 3, 6], min_length=1)
+    # confidence level (%) of step 6's before/after tests (diagnosis.evaluation_stats)
+    confidence: float = Field(95.0, ge=50, lt=100)
     alerts: list[AlertRule] = Field(default_factory=list)
 
 
