@@ -30,6 +30,7 @@ it, or a period has under 30 tickets, the result says that n is too small to sho
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -171,28 +172,39 @@ def _sums(found: DefinitionValue) -> Optional[tuple[int, float, float]]:
     return None
 
 
+# why a row is not tested
+REASONS = {
+    "count": ("计数指标不做检验（不同长度的期间不是样本）", "counts are not tested (periods of different length are no sample)"),
+    "no_value": ("某一期没有此口径的值", "no value in one of the periods"),
+    "no_counts": ("导入未保存工单计数", "no ticket counts stored"),
+    "no_sums": ("导入未保存合计：请重新导入该导出", "the import has no sums: import the export again"),
+    "no_sketch": ("导入未保存分布摘要：请重新导入该导出", "the import has no distribution sketch: import the export again"),
+    "too_few": ("工单太少，无法检验", "too few tickets to test"),
+}
+
+
 def compare(definition: MetricDefinition, before: DefinitionValue, after: DefinitionValue, confidence: float) -> tuple[Optional[Comparison], str]:
-    """(the comparison, or None with why not in English)."""
+    """(the comparison, or None with why not: a key of REASONS)."""
     if definition.statistic == "count":
-        return None, "counts are not tested"
+        return None, "count"
     if before.value is None or after.value is None:
-        return None, (after.note if after.value is None else before.note) or "no value in one of the periods"
+        return None, "no_value"
     if definition.statistic == "rate":
         if before.k is None or after.k is None or not before.n or not after.n:
-            return None, "no ticket counts stored"
+            return None, "no_counts"
         return compare_rates(before.k, before.n, after.k, after.n, confidence), ""
     if definition.statistic == "mean":
         a, b = _sums(before), _sums(after)
         if a is None or b is None:
-            return None, "the import has no sums: import the export again"
+            return None, "no_sums"
         if a[0] < 2 or b[0] < 2:
-            return None, "fewer than 2 tickets in a period"
+            return None, "too_few"
         return compare_means(*a, *b, confidence), ""
     a, b = sk.Sketch.from_dict(before.sketch), sk.Sketch.from_dict(after.sketch)
     if a is None or b is None:
-        return None, "the import has no distribution sketch: import the export again"
+        return None, "no_sketch"
     found = compare_quantiles(a, b, 0.5 if definition.statistic == "median" else 0.9, confidence)
-    return (found, "") if found else (None, "too few tickets for a quantile interval")
+    return (found, "") if found else (None, "too_few")
 
 
 @dataclass(frozen=True)
@@ -244,8 +256,12 @@ class RowTest:
         return zh if lang == "zh" else en
 
     def hint(self, lang: str) -> str:
+        """Why there is no test, or that n is too small to show the change the target asks for."""
         c = self.comparison
-        if not self.too_small or c is None:
+        if c is None:
+            zh, en = REASONS.get(self.note, REASONS["no_value"])
+            return zh if lang == "zh" else en
+        if not self.too_small:
             return ""
         mdc = f"{c.mdc:.3g}{(' ' + self.unit) if self.unit else ''}"
         if lang == "zh":
@@ -270,14 +286,33 @@ def confidence_of(questionnaire) -> float:
     return float(getattr(getattr(questionnaire, "evaluation", None), "confidence", 95.0) or 95.0)
 
 
+def _checkpoint_imports(project) -> list[dict[str, Any]]:
+    """The checkpoint imports of the current cycle: imported after the last cycle was closed."""
+    since = max((c.closed for c in project.history), default=None)
+    found = [e for e in imports(project) if e.get("period") == "checkpoint" and isinstance(e.get("months"), int)]
+    if since is None:
+        return found
+    return [e for e in found if _after(e.get("imported"), since)]
+
+
+def _after(imported: Optional[str], since: dt.datetime) -> bool:
+    try:
+        when = dt.datetime.fromisoformat(str(imported))
+    except ValueError:
+        return False
+    if when.tzinfo is None or since.tzinfo is None:
+        when, since = when.replace(tzinfo=None), since.replace(tzinfo=None)
+    return when > since
+
+
 def row_tests(project, questionnaire, lang: str = "zh") -> list[RowTest]:
-    """Every bound step-1 row (table order) at every checkpoint with an import (ascending)."""
+    """Every bound step-1 row (table order) at every checkpoint with an import of this cycle (ascending)."""
     base = baseline_import(project)
     if base is None:
         return []
     known = definitions(questionnaire, project)
     confidence = confidence_of(questionnaire)
-    points = sorted({e["months"] for e in imports(project) if e.get("period") == "checkpoint" and e.get("months") is not None})
+    points = sorted({e["months"] for e in _checkpoint_imports(project)})
     out = []
     for row in project.answers.get("metrics") or []:
         definition = bound_definition(row, known) if isinstance(row, dict) else None
@@ -287,9 +322,9 @@ def row_tests(project, questionnaire, lang: str = "zh") -> list[RowTest]:
         direction = row.get("direction") if row.get("direction") in ("lower", "higher") else definition.direction
         unit = str(row.get("unit") or definition.unit_text(lang))
         for months in points:
-            entry = next(e for e in reversed(imports(project)) if e.get("period") == "checkpoint" and e.get("months") == months)
+            entry = next(e for e in reversed(_checkpoint_imports(project)) if e["months"] == months)
             after = period_value(entry, definition.id) or DefinitionValue(None, 0, note="not in this import")
-            comparison, note = compare(definition, before, after, confidence)
+            comparison, note = compare(definition, before, after, confidence)  # note: a key of REASONS
             out.append(RowTest(row_key(row), str(row.get("name") or definition.label(lang)), definition, months, unit,
                                direction, as_number(row.get("target")), confidence, comparison, note))  # fmt: skip
     return out
@@ -304,3 +339,43 @@ def method_line(confidence: float, lang: str) -> str:
     return (f"Method: the baseline period against each checkpoint period from the stored aggregates, at {level} confidence: "
             "rates by a two-proportion z-test with a Newcombe interval, means by Welch's t-test, medians by a Mann-Whitney "
             "test, median and p90 intervals by Price-Bonett (binned, each value within 1%).")
+
+
+# --- the table of a checkpoint (page, report and CLI) ---------------------------------------
+
+COLUMNS = (("metric", "指标", "Metric"), ("definition", "口径", "Definition"), ("n", "工单数（前 / 后）", "n (before / after)"),
+           ("baseline", "基线期", "Baseline"), ("value", "评估期", "Value"), ("change", "变化", "Change"),
+           ("interval", "{level} 区间", "{level} interval"), ("p", "p 值", "p"), ("verdict", "结论", "Verdict"),
+           ("target", "目标", "Target met"))  # fmt: skip
+
+
+def headers(confidence: float, lang: str) -> list[str]:
+    return [(zh if lang == "zh" else en).format(level=f"{confidence:g}%") for _, zh, en in COLUMNS]
+
+
+def _num(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.2f}"
+
+
+def _p(p: float) -> str:
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def cells(test: RowTest, lang: str) -> list[str]:
+    """One table row, formatted: numbers in the row's unit, the change signed."""
+    c, unit = test.comparison, f" {test.unit}" if test.unit and test.unit != "%" else ""
+    pp = ("个百分点" if lang == "zh" else " pp") if test.definition.statistic == "rate" else unit
+    met = {True: "达标" if lang == "zh" else "met", False: "未达标" if lang == "zh" else "missed", None: ""}[test.target_met]
+    verdict = test.verdict_text(lang) + (("（样本量不足）" if lang == "zh" else " (n too small)") if test.too_small else "")
+    if c is None:
+        return [test.name, test.definition.describe(lang), "", "", "", "", "", "", verdict, ""]
+    return [test.name, test.definition.describe(lang), f"{c.n_before:,} / {c.n_after:,}",
+            _num(c.before) + ("%" if test.unit == "%" else unit), _num(c.after) + ("%" if test.unit == "%" else unit),
+            f"{c.estimate:+.2f}{pp}", f"[{c.low:+.2f}, {c.high:+.2f}]", _p(c.p), verdict, met]  # fmt: skip
+
+
+def by_checkpoint(tests: list[RowTest]) -> dict[int, list[RowTest]]:
+    out: dict[int, list[RowTest]] = {}
+    for test in tests:
+        out.setdefault(test.checkpoint, []).append(test)
+    return dict(sorted(out.items()))

@@ -195,3 +195,20 @@ def test_the_next_cycle_starts_only_after_confirmation_and_keeps_the_earlier_one
     assert len(tables_with(at, "Target met")) == 1  # its results; nothing measured in cycle 2 yet
     assert any("This is improvement cycle 2" in c.value for c in at.caption)
     assert not [b for b in at.button if b.key and b.key.startswith("evaluation.history")]
+
+
+@pytest.mark.parametrize("lang, verdicts", [("en", ("significant improvement", "no detectable change")),
+                                            ("zh", ("显著改善", "无可检测变化"))])
+def test_the_evaluation_shows_a_before_after_test_table_per_checkpoint(lang, verdicts):
+    at = start("evaluation", lang=lang)
+    verdict = "Verdict" if lang == "en" else "结论"
+    tables = tables_with(at, verdict)
+    assert len(tables) == 2  # months 1 and 3 have an import
+    month3 = tables[1]
+    metric = "Metric" if lang == "en" else "指标"
+    fcr = month3[month3[metric] == ("First-contact resolution" if lang == "en" else "一次解决率")].iloc[0]
+    frt = month3[month3[metric] == ("Average first response time, all channels" if lang == "en" else "全渠道平均首次响应时间")].iloc[0]
+    assert (frt[verdict], fcr[verdict]) == verdicts
+    interval = "95% interval" if lang == "en" else "95% 区间"
+    assert frt[interval] == "[-0.96, -0.84]" and frt["p" if lang == "en" else "p 值"] == "< 0.001"
+    assert any(("Method:" if lang == "en" else "方法：") in c.value for c in at.caption)

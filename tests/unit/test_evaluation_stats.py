@@ -180,9 +180,10 @@ def test_a_higher_confidence_level_makes_a_borderline_change_undetectable():
 
 def test_counts_and_missing_values_are_not_tested_with_a_reason():
     found, why = es.compare(KNOWN["volume"], DefinitionValue(9872.0, 9872), DefinitionValue(9318.0, 9318), 95)
-    assert found is None and "counts" in why
+    test = es.RowTest("volume", "Volume", KNOWN["volume"], 1, "", "higher", None, 95, found, why)
+    assert found is None and test.verdict == "untested" and "counts are not tested" in test.hint("en") and "计数" in test.hint("zh")
     found, why = es.compare(KNOWN["frt_mean"], DefinitionValue(3.2, 10), DefinitionValue(None, 0, note="the export has no column"), 95)
-    assert found is None and why == "the export has no column"
+    assert found is None and why == "no_value"
 
 
 def test_an_import_kept_before_the_period_sums_existed_is_tested_from_its_days(periods):

@@ -16,6 +16,7 @@ from diagnosis.tickets.flow import row_view
 from diagnosis.tracking import status_label
 from ui.context import StepContext
 from ui.editors import editor
+from ui.editors.evaluation_stats import before_after_tests
 
 
 @editor("evaluation")
@@ -29,6 +30,7 @@ def evaluation_editor(ctx: StepContext) -> None:
     else:
         _values_editor(ctx, goals)
         _results(ctx, project, goals, key="evaluation")
+        before_after_tests(ctx)
         _adjustments(ctx)
     _next_cycle(ctx)
     _history(ctx)
