@@ -47,6 +47,9 @@ GOALS = (
     ("csat_mean", "客户满意度（百分制）", "Customer satisfaction (of 100)", 96.0),
     ("complaint_rate", "投诉率", "Complaint rate", 2.2),
     ("refund_resolution_mean", "退款类工单解决时长", "Refund ticket resolution time", 2.5),
+    # the training measure aims at 85 %; the exports show no detectable change at months 1 and 3
+    # (diagnosis.evaluation_stats), so step 6 marks it for adjustment
+    ("fcr", "一次解决率", "First-contact resolution", 85.0),
 )
 
 

@@ -72,13 +72,18 @@ def plan(file: str, fmt: str) -> None:
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def evaluate(file: str, fmt: str) -> None:
+@click.option("--stats", "with_stats", is_flag=True,
+              help="Before/after tests instead: each bound row, baseline period vs each checkpoint import.")
+def evaluate(file: str, fmt: str, with_stats: bool) -> None:
     """Evaluation: each metric at each checkpoint against baseline and target; fired alerts."""
     from diagnosis import evaluation as ev
 
     loaded = _load(file)
     project, questionnaire = loaded.project, loaded.questionnaire
     lang = project.meta.language
+    if with_stats:
+        _stats(project, questionnaire, lang, fmt)
+        return
     results = ev.evaluate(project, questionnaire)
     alerts = ev.fired_alerts(project, questionnaire)
     adjust = ev.measures_to_adjust(project, questionnaire)
@@ -108,3 +113,27 @@ def evaluate(file: str, fmt: str) -> None:
         click.echo(f"alert {a.rule.id}: {a.rule.metric} {bound} at {months} -> {a.action(lang)}")
     for a in adjust:
         click.echo(f"adjust measure: {a.measure.title} (missed: {', '.join(a.metrics)})")
+
+
+def _stats(project: Any, questionnaire: Any, lang: str, fmt: str) -> None:
+    from diagnosis import evaluation_stats as es
+
+    tests = es.row_tests(project, questionnaire, lang)
+    confidence = es.confidence_of(questionnaire)
+    if fmt == "json":
+        data = {"confidence": confidence, "method": es.method_line(confidence, lang), "tests": [t.as_json(lang) for t in tests]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if not tests:
+        click.echo("no before/after tests: import a baseline and a checkpoint export, and bind step-1 rows to definitions")
+        return
+    for months, group in es.by_checkpoint(tests).items():
+        click.echo(f"{months} 个月" if lang == "zh" else f"{months} month" + ("" if months == 1 else "s"))
+        headers = es.headers(confidence, lang)
+        # the definition's wording is long; the table keeps to the numbers
+        click.echo(_table([h for i, h in enumerate(headers) if i != 1], [[c for i, c in enumerate(es.cells(t, lang)) if i != 1] for t in group]))
+        for t in group:
+            if t.hint(lang):
+                click.echo(f"  {t.name}: {t.hint(lang)}")
+        click.echo("")
+    click.echo(es.method_line(confidence, lang))

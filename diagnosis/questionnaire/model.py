@@ -347,6 +347,8 @@ SpecialCauseRule = Literal[
 
 class Evaluation(Strict):
     checkpoints_months: list[int] = Field(default_factory=lambda: [1, 3, 6], min_length=1)
+    # confidence level (%) of step 6's before/after tests (diagnosis.evaluation_stats)
+    confidence: float = Field(95.0, ge=50, lt=100)
     alerts: list[AlertRule] = Field(default_factory=list)
     # special-cause rules of the control charts (diagnosis.spc)
     rules: list[SpecialCauseRule] = Field(default_factory=lambda: ["western_electric"], min_length=1)

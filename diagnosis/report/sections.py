@@ -9,7 +9,7 @@ from typing import Any
 
 import altair as alt
 
-from diagnosis import diagram, evaluation, pareto, pareto_chart, plan, tracking
+from diagnosis import diagram, evaluation, evaluation_stats, pareto, pareto_chart, plan, tracking
 from diagnosis.fishbone import walk
 from diagnosis.i18n import tr
 from diagnosis.report import build
@@ -372,6 +372,9 @@ def evaluation_section(inp: ReportInput) -> Section:
     definitions_table = _definitions_table(inp)
     if definitions_table is not None:
         section.blocks.append(definitions_table)
+    stats = before_after_section(inp)
+    if stats:
+        section.children.append(stats)
     if not measured:
         section.blocks.append(Note(t("尚无评估数据。", "No evaluation values yet.")))
         section.blocks.extend(spc_blocks(inp))
@@ -413,6 +416,33 @@ def evaluation_section(inp: ReportInput) -> Section:
     if items:
         section.blocks.append(Paragraph(t("需调整（下一轮 PDCA）", "To adjust (next cycle)"), emphasis=True))
         section.blocks.append(Bullets(items))
+    return section
+
+
+def before_after_section(inp: ReportInput) -> Section | None:
+    """The before/after tests (`diagnosis.evaluation_stats`): a table per checkpoint, the hints, the method."""
+    t = inp.t
+    tests = evaluation_stats.row_tests(inp.project, inp.questionnaire, inp.lang)
+    if not tests:
+        return None
+    confidence = evaluation_stats.confidence_of(inp.questionnaire)
+    headers = evaluation_stats.headers(confidence, inp.lang)
+    section = Section("evaluation-stats", t("是否真的改变？前后对比检验", "Did it really change? Before/after tests"))
+    section.blocks.append(Paragraph(evaluation_stats.method_line(confidence, inp.lang)))
+    for months, group in evaluation_stats.by_checkpoint(tests).items():
+        # documents: the numbers; the definition's wording goes to the Excel sheet below
+        table = Table([h for i, h in enumerate(headers) if i != 1],
+                      [[c for i, c in enumerate(evaluation_stats.cells(test, inp.lang)) if i != 1] for test in group],
+                      caption=t(f"{months} 个月", f"{months} month" + ("" if months == 1 else "s")))
+        table.highlight = {i for i, test in enumerate(group) if test.verdict == "worsening"}
+        section.blocks.append(table)
+    hints = [f"{test.name}（{test.checkpoint} 个月）：{test.hint(inp.lang)}" if inp.lang == "zh"
+             else f"{test.name} ({test.checkpoint} mo): {test.hint(inp.lang)}" for test in tests if test.hint(inp.lang)]
+    if hints:
+        section.blocks.append(Bullets(hints))
+    section.blocks.append(Table([t("检查点（月）", "Checkpoint (months)"), *headers],
+                                [[test.checkpoint, *evaluation_stats.cells(test, inp.lang)] for test in tests],
+                                sheet=t("前后对比检验", "Before-after tests"), numeric={0}, in_document=False))
     return section
 
 

@@ -9,6 +9,11 @@ without the raw rows:
     n         the tickets behind it (the rate's population, the rated tickets, the tickets
               with a valid first response ...; agent-days for tickets per agent per day)
     k         for rates: the tickets meeting the condition (value = k / n)
+    sum, sumsq  for means, medians and p90: the sum and the sum of squares of the n values
+              (Welch's t of step 6 needs nothing else)
+    sketch    for medians and p90: counts on fixed log-spaced bins of the values
+              (`diagnosis.tickets.sketch`: every value within 1 % of itself), for the
+              Mann-Whitney test and the quantile intervals of step 6
     daily     [{day, n, k, sum, sumsq, median, p90, value}]: what control charts and
               before/after tests need (sums and sums of squares for means, counts for rates,
               daily medians and p90 for skewed times)
@@ -27,7 +32,7 @@ from typing import Any, Iterable, Optional
 import duckdb
 
 from diagnosis.metric_definitions import TOP2, MetricDefinition
-from diagnosis.tickets import clean
+from diagnosis.tickets import clean, sketch
 from diagnosis.tickets.fields import Mapping
 from diagnosis.tickets.metrics import BLANK
 
@@ -39,6 +44,9 @@ class DefinitionValue:
     value: Optional[float]
     n: int
     k: Optional[int] = None
+    sum: Optional[float] = None
+    sumsq: Optional[float] = None
+    sketch: Optional[dict[str, Any]] = None
     daily: list[dict[str, Any]] = field(default_factory=list)
     monthly: dict[str, dict[str, Any]] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
@@ -143,20 +151,25 @@ def compute(con: duckdb.DuckDBPyConnection, definition: MetricDefinition, mappin
         return DefinitionValue(None, 0, missing=missing, note=f"the export has no column for {', '.join(missing)}")
     if definition.field in ("csat", "csat_top2") and definition.scale and definition.scale != scale:
         return DefinitionValue(None, 0, note=f"the export rates on a {scale} scale, the definition on {definition.scale}")
+    source = _source(definition, bool(mapping.get('customer_id')))
     rows = con.execute(f"""
         SELECT grouping_id(day, month) AS gid, day, month, {_aggregates(definition, scale, sla_default)}
-        FROM {_source(definition, bool(mapping.get('customer_id')))} WHERE {_where(definition)}
+        FROM {source} WHERE {_where(definition)}
         GROUP BY GROUPING SETS ((), (day), (month))""").fetchall()
     out = DefinitionValue(None, 0)
     for gid, day, month, value, n, k, s, ss, med, p90 in rows:
         value, n = _number(value), int(n or 0)
         if gid == 3:
             out.value, out.n, out.k = value, n, None if k is None else int(k)
+            out.sum, out.sumsq = _number(s), _number(ss)
         elif gid == 1 and day is not None:  # grouped by day (month rolled up)
             out.daily.append({"day": day, "n": n, "k": None if k is None else int(k), "sum": _number(s), "sumsq": _number(ss),
                               "median": _number(med), "p90": _number(p90), "value": value})  # fmt: skip
         elif gid == 2 and month is not None:
             out.monthly[month] = {"value": value, "n": n}
+    if definition.statistic in ("median", "p90"):
+        rows = con.execute(sketch.sketch_sql(_QUANTITY[definition.field], source, _where(definition))).fetchall()
+        out.sketch = sketch.from_rows(rows)
     out.daily.sort(key=lambda d: d["day"])
     out.monthly = dict(sorted(out.monthly.items()))
     if out.value is None and out.n == 0:

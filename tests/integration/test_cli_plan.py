@@ -102,3 +102,47 @@ def test_a_file_that_is_not_a_project_is_a_clean_error(tmp_path, command):
 @pytest.mark.parametrize("args", [["plan"], ["evaluate"], ["plan", "x", "--format", "xml"], ["evaluate", "x", "--format", "csv"]])
 def test_wrong_usage_of_plan_and_evaluate_exits_2(args):
     assert run(*args).returncode == 2
+
+
+def test_evaluate_stats_json_tests_every_bound_row_at_each_imported_checkpoint(demo_file):
+    import yaml
+    from statsmodels.stats.proportion import proportions_ztest
+
+    result = run("evaluate", str(demo_file), "--stats", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["confidence"] == 95 and data["method"].startswith("Method:")
+    tests = {(t["definition"], t["checkpoint"]): t for t in data["tests"]}
+    assert {cp for _, cp in tests} == {1, 3} and len(tests) == 14  # 7 bound rows, 2 checkpoint imports
+    frt = tests[("frt_mean", 3)]
+    assert (frt["verdict"], frt["verdict_text"], frt["target_met"]) == ("improvement", "significant improvement", True)
+    assert frt["ci_low"] < frt["change"] < frt["ci_high"] < 0 and frt["change"] == pytest.approx(-0.9, abs=0.01)
+    assert tests[("fcr", 1)]["verdict"] == "no_change" and tests[("fcr", 3)]["target_met"] is False
+    # the p of a rate is statsmodels' z-test on the counts the file keeps for both periods
+    imports = {(e["period"], e["months"]): e for e in yaml.safe_load(demo_file.read_text(encoding="utf-8"))["data"]["imports"]}
+    before, after = imports[("baseline", None)]["values"]["complaint_rate"], imports[("checkpoint", 1)]["values"]["complaint_rate"]
+    z, p = proportions_ztest([after["k"], before["k"]], [after["n"], before["n"]])
+    complaint = tests[("complaint_rate", 1)]
+    assert complaint["p"] == pytest.approx(p, abs=1e-9) and (complaint["n_before"], complaint["n_after"]) == (before["n"], after["n"])
+
+
+def test_evaluate_stats_table_has_one_table_per_checkpoint_and_states_the_method(demo_file):
+    result = run("evaluate", str(demo_file), "--stats")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.index("1 month") < out.index("3 months") and "95% interval" in out
+    assert "significant improvement" in out and "no detectable change" in out
+    assert "Method: the baseline period against each checkpoint period" in out
+
+
+def test_evaluate_stats_without_imports_says_what_is_needed(tmp_path):
+    import yaml
+
+    path = tmp_path / "no-imports.diagnosis.yaml"
+    assert run("demo", "--lang", "en", "-o", str(path)).returncode == 0
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["data"].pop("imports")
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = run("evaluate", str(path), "--stats")
+    assert result.returncode == 0 and "no before/after tests: import a baseline and a checkpoint export" in result.stdout
+    assert json.loads(run("evaluate", str(path), "--stats", "--format", "json").stdout)["tests"] == []

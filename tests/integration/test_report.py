@@ -285,3 +285,32 @@ def test_the_evaluation_shows_the_control_charts_their_method_and_signals(demo):
     assert "各指标控制图" in evaluation and "<svg" in evaluation
     assert "异常信号" in evaluation and "西电规则" in evaluation
     assert "按周序列触发的预警" in evaluation and "complaint_rate_high" in evaluation
+
+
+def test_every_format_carries_the_before_after_tests_and_states_their_method(demo, tmp_path):
+    import docx
+    from openpyxl import load_workbook
+    from pptx import Presentation
+
+    report = built(demo, "zh")
+    evaluation = next(s for s in report.sections if s.id == "evaluation")
+    stats = next(c for c in evaluation.children if c.id == "evaluation-stats")
+    tables = [b for b in stats.blocks if type(b).__name__ == "Table" and b.in_document]
+    assert [t.caption for t in tables] == ["1 个月", "3 个月"] and "95% 区间" in tables[0].columns
+    assert stats.blocks[0].text.startswith("方法：")
+    verdicts = ("显著改善", "无可检测变化")
+    for fmt in ("html", "md"):
+        text = rendered(demo, fmt, "zh").decode()
+        assert all(v in text for v in verdicts) and "方法：基线期与各评估期" in text, fmt
+    cells = {c.text for t in docx.Document(io.BytesIO(rendered(demo, "docx", "zh"))).tables for row in t.rows for c in row.cells}
+    assert set(verdicts) <= cells
+    deck = Presentation(io.BytesIO(rendered(demo, "pptx", "zh")))
+    slides = " ".join(c.text for s in deck.slides for sh in s.shapes if sh.has_table for r in sh.table.rows for c in r.cells)
+    assert all(v in slides for v in verdicts)
+    sheet = load_workbook(io.BytesIO(rendered(demo, "xlsx", "zh")))["前后对比检验"]
+    assert sheet.max_row == 15 and {c.value for c in sheet["J"]} >= set(verdicts)  # 7 rows x 2 checkpoints
+    path = tmp_path / "r.pdf"
+    path.write_bytes(rendered(demo, "pdf", "zh"))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.replace(" ", "").replace("\n", "")
+    # the PDF wraps the narrow verdict cells inside words: the title and the method line are whole
+    assert "是否真的改变？前后对比检验" in text and "Newcombe" in text and "Mann-Whitney" in text

@@ -80,7 +80,7 @@ def test_the_plan_groups_measures_by_horizon_with_a_gantt_chart_and_downloads():
 
 def test_a_root_cause_without_a_measure_is_flagged():
     at = start("solutions", setup="unmeasured_cause")
-    assert any("Unclear responsibilities in cross-department transfers" in w.value for w in at.warning)
+    assert any("Unclear responsibilities in cross-department transfers" in w.value.replace("\\", "") for w in at.warning)
 
 
 def test_adding_a_measure_saves_it_under_its_root_cause():
@@ -159,13 +159,13 @@ def test_the_evaluation_shows_results_charts_and_the_missed_target():
     # month 3 of the demo exports: CSAT 93.0 of 100 over the rated tickets, target 96
     assert (csat["Value"], csat["Target met"]) == (93.0, "missed") and csat["n"] > 3000
     assert len([c for c in charts(at) if "Target 96" in c.proto.spec]) == 1
-    assert any("Customer satisfaction (of 100) missed its target" in w.value for w in at.warning)
+    assert any("Customer satisfaction (of 100) missed its target" in w.value.replace("\\", "") for w in at.warning)
     assert any("No alert rule fired" in s.value for s in at.success)
 
 
 def test_a_fired_alert_is_shown_with_its_action():
     at = start("evaluation", setup="csat_alert")
-    assert any("CSAT below 76 of 100 three times in a row -> exception report -> task force" in e.value for e in at.error)
+    assert any("CSAT below 76 of 100 three times in a row -> exception report -> task force" in e.value.replace("\\", "") for e in at.error)
 
 
 def test_recording_a_value_updates_the_results():
@@ -195,3 +195,20 @@ def test_the_next_cycle_starts_only_after_confirmation_and_keeps_the_earlier_one
     assert len(tables_with(at, "Target met")) == 1  # its results; nothing measured in cycle 2 yet
     assert any("This is improvement cycle 2" in c.value for c in at.caption)
     assert not [b for b in at.button if b.key and b.key.startswith("evaluation.history")]
+
+
+@pytest.mark.parametrize("lang, verdicts", [("en", ("significant improvement", "no detectable change")),
+                                            ("zh", ("显著改善", "无可检测变化"))])
+def test_the_evaluation_shows_a_before_after_test_table_per_checkpoint(lang, verdicts):
+    at = start("evaluation", lang=lang)
+    verdict = "Verdict" if lang == "en" else "结论"
+    tables = tables_with(at, verdict)
+    assert len(tables) == 2  # months 1 and 3 have an import
+    month3 = tables[1]
+    metric = "Metric" if lang == "en" else "指标"
+    fcr = month3[month3[metric] == ("First-contact resolution" if lang == "en" else "一次解决率")].iloc[0]
+    frt = month3[month3[metric] == ("Average first response time, all channels" if lang == "en" else "全渠道平均首次响应时间")].iloc[0]
+    assert (frt[verdict], fcr[verdict]) == verdicts
+    interval = "95% interval" if lang == "en" else "95% 区间"
+    assert frt[interval] == "[-0.96, -0.84]" and frt["p" if lang == "en" else "p 值"] == "< 0.001"
+    assert any(("Method:" if lang == "en" else "方法：") in c.value for c in at.caption)

@@ -65,3 +65,14 @@ def test_the_demo_text_states_what_its_data_shows():
     assert (august["facts"]["peak_day"], august["facts"]["peak_volume"]) == ("2025-08-12", 1256)
     assert project.answers["months_covered"] == len({m for e in project.data["imports"] if e["period"] != "checkpoint"
                                                       for m in e["facts"]["months"]})
+
+
+def test_the_demo_exports_show_a_significant_improvement_and_no_detectable_change_at_each_checkpoint():
+    from diagnosis.evaluation_stats import row_tests
+
+    project = demo_project("en")
+    verdicts = {(t.checkpoint, t.definition.id): t.verdict for t in row_tests(project, resolve_questionnaire(project), "en")}
+    for months in (1, 3):
+        assert verdicts[(months, "frt_mean")] == "improvement"
+        assert verdicts[(months, "fcr")] == "no_change"  # the training measure has not moved FCR (76 %)
+    assert "worsening" not in verdicts.values()

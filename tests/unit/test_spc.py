@@ -277,7 +277,7 @@ def test_the_demo_shows_special_causes_on_its_control_charts():
     project = demo_project("en")
     q = catalog.get(project.questionnaire.id).questionnaire
     charts = spc.project_charts(project, q)
-    assert {c.row for c in charts} == set(spc.bound_rows(project)) and len(charts) == 6
+    assert {c.row for c in charts} == set(spc.bound_rows(project)) and len(charts) == 7
     signalled = {c.row for c in charts if c.signals}
     assert signalled, "the demo's charts show no signal"
     complaint = next(c for c in charts if c.row == "complaint_rate")

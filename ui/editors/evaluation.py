@@ -19,6 +19,7 @@ from ui.context import StepContext
 from ui.editors import editor
 from ui.editors.evaluation_spc import control_charts
 from ui.texts import md
+from ui.editors.evaluation_stats import before_after_tests
 
 
 @editor("evaluation")
@@ -32,6 +33,7 @@ def evaluation_editor(ctx: StepContext) -> None:
     else:
         _values_editor(ctx, goals)
         _results(ctx, project, goals, key="evaluation")
+        before_after_tests(ctx)
         control_charts(ctx)
         _adjustments(ctx)
     _next_cycle(ctx)
