@@ -21,7 +21,6 @@ from diagnosis.i18n import tr
 from diagnosis.pareto import default_measure, pareto_before_after, pareto_chart, pareto_table, proposed_root_causes, records, vital_mark
 from diagnosis.project.model import Fishbone
 from ui.context import StepContext
-from ui.editors import editor
 from ui.texts import md
 
 LEVELS = ("high", "medium", "low")
@@ -96,7 +95,6 @@ def _stage_label(ctx: StepContext, stage: Optional[str]) -> str:
     return stage or "—"
 
 
-@editor("causes")
 def causes_editor(ctx: StepContext) -> None:
     for key in st.session_state.pop("causes.reset", []):
         st.session_state.pop(key, None)

@@ -15,10 +15,8 @@ from diagnosis.questionnaire.rules import parse_date
 from diagnosis.tickets.flow import row_view
 from diagnosis.tracking import status_label
 from ui.context import StepContext
-from ui.editors import editor
 
 
-@editor("evaluation")
 def evaluation_editor(ctx: StepContext) -> None:
     t = ctx.t
     project = ctx.project
