@@ -47,6 +47,16 @@ def run_cli_process(*args: object, cwd: Path = ROOT, timeout: float = 120) -> su
     return subprocess.run([PYTHON, "-m", "diagnosis", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=timeout)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `slow` run only when asked: `-m slow` (an -m naming them) or DIAGNOSIS_SLOW_TESTS=1."""
+    if "slow" in (config.getoption("markexpr") or "") or os.environ.get("DIAGNOSIS_SLOW_TESTS") == "1":
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
+
+
 @pytest.fixture(scope="session")
 def postgres():
     """One PostgreSQL server per test process, started on first use (see tests/postgres.py)."""
