@@ -24,9 +24,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-import altair as alt
 from dateutil.relativedelta import relativedelta
 
 from diagnosis import tracking
@@ -35,6 +34,9 @@ from diagnosis.project.model import Cause, Measure, Project
 from diagnosis.questionnaire.model import Priority, Questionnaire
 from diagnosis.questionnaire.rules import parse_date
 from diagnosis.spreadsheet import to_csv, to_xlsx
+
+if TYPE_CHECKING:  # Altair loads when the chart is drawn, not for `diagnosis plan`
+    import altair as alt
 
 HORIZONS = ("short", "mid", "long")
 
@@ -269,6 +271,8 @@ def gantt_chart(rows: list[PlanRow], lang: str) -> alt.Chart:
 
     Measures without a start or a due date have no bar (the page says how many).
     """
+    import altair as alt
+
     t = {k: (zh if lang == "zh" else en) for k, zh, en in [
         ("owner", "负责人", "Owner"), ("measure", "措施", "Measure"), ("start", "开始", "Start"),
         ("due", "完成", "Due"), ("horizon", "期限", "Horizon"), ("score", "得分", "Score"),

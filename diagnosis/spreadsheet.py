@@ -13,10 +13,6 @@ import datetime as dt
 import io
 from typing import Any, Sequence
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from diagnosis.text import clean_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -61,6 +57,10 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
 
 def to_xlsx(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, sheet: str = "Sheet1") -> bytes:
     """One sheet: bold frozen header row, an auto filter over the data, typed cells."""
+    from openpyxl import Workbook  # only here: a CSV, or the CLI starting, does not load openpyxl
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook()
     ws = wb.active
     ws.title = clean_text(sheet)[:31]

@@ -1,9 +1,12 @@
-"""Shared test helpers: paths, and the shipped questionnaires."""
+"""Shared test helpers: paths, the shipped questionnaires, and running the command line."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,45 @@ DATA = ROOT / "tests" / "data"
 PYTHON = sys.executable
 
 os.environ.setdefault("DIAGNOSIS_QUESTIONNAIRES", str(ROOT / "questionnaires"))
+
+
+@dataclass(frozen=True)
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: object, cwd: Path = ROOT) -> CliResult:
+    """`diagnosis ARGS` in this process (click's CliRunner), from `cwd`: fast, for what a command prints.
+
+    An exception a command lets escape fails the test with its traceback (a user would have
+    seen it), instead of becoming an exit code. Exit codes and "no traceback" as the shell sees
+    them are checked by a few `run_cli_process` tests."""
+    from click.testing import CliRunner
+
+    from diagnosis.cli import cli
+
+    with contextlib.chdir(cwd):
+        result = CliRunner().invoke(cli, [str(a) for a in args], prog_name="diagnosis")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception.with_traceback(result.exc_info[2])
+    return CliResult(result.exit_code, result.stdout, result.stderr)
+
+
+def run_cli_process(*args: object, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess:
+    """`python -m diagnosis ARGS` in a fresh process of this checkout, as a user runs it."""
+    return subprocess.run([PYTHON, "-m", "diagnosis", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=timeout)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `slow` run only when asked: `-m slow` (an -m naming them) or DIAGNOSIS_SLOW_TESTS=1."""
+    if "slow" in (config.getoption("markexpr") or "") or os.environ.get("DIAGNOSIS_SLOW_TESTS") == "1":
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
 
 
 @pytest.fixture(scope="session")

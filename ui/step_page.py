@@ -1,7 +1,7 @@
 """One step of the method, drawn entirely from the questionnaire, then the step's editor.
 
 Sections and questions come from the YAML (hidden ones by `show_if` are skipped at once);
-below them `ui.editors.draw_editor(kind, ctx)` adds the domain editor registered for the
+below them `ui.editors.draw_editor(kind, ctx)` adds the domain editor `ui.editors.EDITORS` names for the
 step's kind (fishbone, plan, tracking...), if any.
 """
 

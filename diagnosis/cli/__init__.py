@@ -1,11 +1,14 @@
 """The `diagnosis` command line: a thin layer over the library.
 
-Each command lives in its own module under `diagnosis.cli` and registers itself on `cli`;
-expected errors (`DiagnosisError`) become a clean message and exit 1, wrong usage exits 2.
+`COMMANDS` below names the module of every command (`diagnosis kpi` is `diagnosis/cli/kpi.py`);
+a module registers its commands on `cli` with `@cli.command()` and is imported only when one of
+its commands runs (or `--help` lists them all), so `validate` never loads the ticket engine.
+Expected errors (`DiagnosisError`) become a clean message and exit 1, wrong usage exits 2.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Callable
 
@@ -15,7 +18,36 @@ from diagnosis import __version__
 from diagnosis.errors import DiagnosisError, InvalidFile
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+# every command -> the module of this package that defines it, in the order of the README
+COMMANDS: dict[str, str] = {
+    "validate": "core",
+    "check-project": "core",
+    "demo": "core",
+    "schema": "core",
+    "metrics": "metrics",
+    "kpi": "kpi",
+    "pareto": "pareto",
+    "fishbone": "pareto",
+    "plan": "plan",
+    "evaluate": "plan",
+    "spc": "spc",
+    "report": "report",
+}
+
+
+class Commands(click.Group):
+    """The commands of `COMMANDS`, each module imported when one of its commands is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in COMMANDS:
+            importlib.import_module(f"{__name__}.{COMMANDS[name]}")
+        return self.commands.get(name)
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="diagnosis")
 def cli() -> None:
     """Guided six-step process diagnosis for customer-service teams (诊断与优化六步法)."""
@@ -43,18 +75,6 @@ def write_output(output: str, make: Callable[[], bytes]) -> None:
         click.echo(f"error: cannot write {output}: {exc.strerror}", err=True)
         sys.exit(1)
     click.echo(f"wrote {output}", err=True)
-
-
-def _register_commands() -> None:
-    """Every module of this package registers its commands on import (one file per area)."""
-    import importlib
-    import pkgutil
-
-    for module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
-        importlib.import_module(f"{__name__}.{module}")
-
-
-_register_commands()
 
 
 def main() -> None:

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Optional
-
-import duckdb
-import numpy as np
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from diagnosis.errors import DiagnosisError
 from diagnosis.tickets import clean
 from diagnosis.tickets.fields import Mapping
 from diagnosis.tickets.metrics import GROUPINGS, METRICS
 from diagnosis.tickets.reader import Export, Progress, _report
+
+if TYPE_CHECKING:  # DuckDB, numpy and pyarrow load when an export is analyzed, not with the CLI
+    import duckdb
 
 DEFAULT_SLA_MINUTES = 15.0
 MAX_EXAMPLES = 3
@@ -142,6 +141,10 @@ def mapped_columns(export, mapping: Mapping) -> dict[str, str]:
 def open_export(export, mapped: dict[str, str]) -> tuple[duckdb.DuckDBPyConnection, dict[str, str]]:
     """A DuckDB connection with the mapped columns as `export_rows` (plus `__row`) and the cleaning macros;
     returns it with each column's kind. The caller closes it."""
+    import duckdb
+    import numpy as np
+    import pyarrow as pa
+
     table = export.table.select(list(dict.fromkeys(mapped.values())))
     table = table.append_column("__row", pa.array(np.arange(table.num_rows, dtype=np.int64)))
     # no progress bar: DuckDB would print it on stdout, into the CLI's JSON
@@ -227,6 +230,8 @@ def _aggregate(con: duckdb.DuckDBPyConnection, mapping: Mapping, sla: float, wan
 
 def _examples(export: Export, mapping: Mapping, rows: dict[str, list[int]]) -> dict[str, list[dict]]:
     """The first bad rows of each reason, with the raw text of the cells concerned."""
+    import pyarrow as pa
+
     examples: dict[str, list[dict]] = {}
     id_header = mapping.get("ticket_id")
     for reason_id, indices in rows.items():

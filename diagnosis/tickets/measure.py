@@ -27,14 +27,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Optional
-
-import duckdb
+from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from diagnosis.metric_definitions import TOP2, MetricDefinition
 from diagnosis.tickets import clean, sketch
 from diagnosis.tickets.fields import Mapping
 from diagnosis.tickets.metrics import BLANK
+
+if TYPE_CHECKING:
+    import duckdb
 
 _QUANTITY = {"frt_min": "frt", "resolution_h": "res_h", "handle_s": "handle_s", "queue_s": "queue_s", "csat": "csat"}
 

@@ -18,20 +18,20 @@ import re
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import IO, Callable, Optional, Union
-
-import pyarrow as pa
-import pyarrow.csv as pacsv
+from typing import IO, TYPE_CHECKING, Callable, Optional, Union
 
 from diagnosis.errors import DiagnosisError
 from diagnosis.text import ARROW_CONTROL_PATTERN, clean_text
+
+if TYPE_CHECKING:  # pyarrow loads when an export is read, not with the CLI
+    import pyarrow as pa
 
 Progress = Callable[[float, str], None]
 Source = Union[str, Path, bytes, IO[bytes]]
 
 SAMPLE_BYTES = 256 * 1024
-# Arrow parses these while reading (in parallel); any other format stays text for `clean.py`
-TIMESTAMP_PARSERS = [pacsv.ISO8601, "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d"]
+# Arrow parses these (after ISO 8601) while reading, in parallel; any other format stays text for `clean.py`
+TIMESTAMP_FORMATS = ["%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d"]
 DELIMITERS = [",", "\t", ";", "|"]
 NULL_VALUES = ["", "NULL", "null", "None", "N/A", "n/a", "NaN", "nan", "-", "--", "\\N"]
 
@@ -199,6 +199,9 @@ def _typed_columns(headers: list[str]) -> set[str]:
 
 
 def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
     sample = data[:SAMPLE_BYTES]
     encoding = detect_encoding(sample, name)
     text = _sample_text(sample, encoding)
@@ -236,7 +239,7 @@ def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
                     null_values=NULL_VALUES,
                     strings_can_be_null=True,
                     quoted_strings_can_be_null=True,
-                    timestamp_parsers=TIMESTAMP_PARSERS,
+                    timestamp_parsers=[pacsv.ISO8601, *TIMESTAMP_FORMATS],
                 ),
             )
             break
@@ -286,6 +289,7 @@ def _too_long(name: str, line: int, header: str, length: int) -> ExportError:
 def _check_cell_sizes(table: pa.Table, name: str, first_line: int) -> None:
     """No text cell over MAX_CELL_CHARS (the line is the first offending row's, for a file
     without line breaks inside values)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     for header, column in zip(table.column_names, table.columns):
@@ -360,6 +364,8 @@ def _check_archive(data: bytes, name: str) -> None:
 
 def _read_sheet(workbook, data: bytes, name: str, progress: Optional[Progress]) -> Export:
     """The first sheet's rows as text columns, with the row, column and cell limits."""
+    import pyarrow as pa
+
     sheet = workbook.worksheets[0]
     total = sheet.max_row or 0
     # rows are padded to the sheet's declared width: never past the column limit
@@ -401,6 +407,7 @@ def _read_sheet(workbook, data: bytes, name: str, progress: Optional[Progress]) 
 
 def _without_controls(table: pa.Table) -> pa.Table:
     """Text columns without control characters (see `diagnosis.text`), CR/CRLF as LF."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     for i, column in enumerate(table.columns):

@@ -15,8 +15,10 @@ import pytest
 
 from tests.conftest import ROOT
 
+# E2E_PATIENCE multiplies every wait (2 on a machine busier than CI, 0.5 to find slow steps quickly)
+PATIENCE = float(os.environ.get("E2E_PATIENCE", "1"))
 # how long one step (a rerun, a redraw, another tab's poll) may take on a busy 2-core CI machine
-PATIENCE_MS = 60_000
+PATIENCE_MS = int(60_000 * PATIENCE)
 
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 CHROMIUM_ARGS = [
@@ -51,7 +53,7 @@ def running_app(data: Path, database_url: str | None = None, **extra_env: str):
         )
         try:
             url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 30 * PATIENCE
             while True:
                 try:
                     with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
@@ -69,6 +71,14 @@ def running_app(data: Path, database_url: str | None = None, **extra_env: str):
                 server.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 server.kill()
+
+
+def eventually(check, seconds: float = 10.0, what: str = "not stored in time") -> None:
+    """Wait until `check()` holds (the store or a cookie has the value), at most `seconds` x E2E_PATIENCE."""
+    deadline = time.monotonic() + seconds * PATIENCE
+    while not check():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")

@@ -7,13 +7,12 @@ another person keeps its own language; the name survives reloads and new tabs.
 
 from __future__ import annotations
 
-import time
 from urllib.parse import unquote
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PATIENCE_MS
+from tests.e2e.conftest import PATIENCE, PATIENCE_MS, eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -37,13 +36,6 @@ def store(data_dir):
     return Store(f"sqlite:///{data_dir / 'diagnosis.sqlite'}")
 
 
-def eventually(check, seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "not seen in time"
-        time.sleep(0.1)
-
-
 def seed(data_dir, title: str) -> str:
     """A project with one step-1 metric row (CSAT 4.2 -> 4.9); returns its id."""
     from diagnosis.project.files import new_project
@@ -62,7 +54,7 @@ def open_step1(page, url: str, project_id: str, title: str = ZH_TITLE) -> None:
 
 def shows(page, title: str, timeout: float = 5000) -> None:
     """The page is drawn with this title and its run is over."""
-    expect(page.locator("h1").first).to_have_text(title, timeout=timeout)
+    expect(page.locator("h1").first).to_have_text(title, timeout=timeout * PATIENCE)
     page.wait_for_selector(IDLE)
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
+import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS, running_app
+from tests.e2e.conftest import SCREENSHOTS, eventually, running_app
 
 pytestmark = pytest.mark.e2e
 
@@ -16,22 +16,24 @@ KINDS = ["goals", "data", "causes", "solutions", "tracking", "evaluation"]
 
 
 def idle(page) -> None:
-    page.wait_for_timeout(300)  # let the rerun start before waiting for its end
+    """The app's run is over and drawn. After an input, wait first for what it means (the stored
+    value, a specific element): a rerun that has not started yet looks idle too."""
     page.wait_for_selector(IDLE)
     # after a page load the elements arrive as skeletons first
     page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"]')")
 
 
+def answer(page, data_dir, project_id: str, key: str, field: str, text: str) -> None:
+    """Type a question's answer, leave the field, and wait until the store has it and the run is over."""
+    widget(page, f"goals.{key}").locator(field).fill(text)
+    page.keyboard.press("Tab")
+    eventually(lambda: stored(data_dir, project_id).answers.get(key) == text)
+    idle(page)
+
+
 def widget(page, key: str):
     # Streamlit marks keyed widgets with the class st-key-<key, dots as dashes>
     return page.locator(f'.st-key-{key.replace(".", "-")}')
-
-
-def eventually(check, seconds: float = 5.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "not stored in time"
-        time.sleep(0.1)
 
 
 def store(data_dir):
@@ -56,12 +58,8 @@ def test_answers_survive_a_reload_and_travel_in_the_project_file(app_url, app_da
     idle(page)
     project_id = page.url.split("project=")[1]
 
-    widget(page, "goals.project_name").locator("input").fill("售后投诉流程优化")
-    page.keyboard.press("Tab")
-    idle(page)
-    widget(page, "goals.problem_statement").locator("textarea").fill("8月投诉率 3.2%，环比上升；首次响应慢")
-    page.keyboard.press("Tab")
-    idle(page)
+    answer(page, app_data, project_id, "project_name", "input", "售后投诉流程优化")
+    answer(page, app_data, project_id, "problem_statement", "textarea", "8月投诉率 3.2%，环比上升；首次响应慢")
     # a table row: click the empty last row to add it, then edit two cells (one of them twice)
     grid = widget(page, "goals.metrics.v1").locator('[data-testid="stDataFrame"]')
     box = grid.bounding_box()
@@ -76,7 +74,7 @@ def test_answers_survive_a_reload_and_travel_in_the_project_file(app_url, app_da
             page.mouse.click(box["x"] + x, row_y)
             page.wait_for_timeout(200)
             page.keyboard.press("Enter")
-        page.wait_for_timeout(300)
+        expect(page.locator("#portal input, #portal textarea").first).to_be_focused()  # the cell's editor is open
         page.keyboard.press("Control+A")
         page.keyboard.type(text, delay=30)
         page.keyboard.press("Enter")  # commits the cell (and moves the selection down)
@@ -144,6 +142,8 @@ def test_every_step_page_looks_tidy_in_both_languages(app_url, new_page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for lang, language_button in (("zh", "中文"), ("en", "English")):
         widget(page, "sidebar.lang").get_by_text(language_button, exact=True).click()
+        # the page is redrawn in that language (and the browser remembers it for the next pages)
+        expect(page.locator("h1").first).to_have_text(re.compile(r"^Step" if lang == "en" else r"^第"))
         idle(page)
         for kind in KINDS:
             page.goto(f"{app_url}/{kind}?project=demo")

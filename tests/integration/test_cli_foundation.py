@@ -1,4 +1,7 @@
-"""The command line as a user runs it: exit codes, messages, never a traceback."""
+"""The command line as a user runs it: exit codes, messages, never a traceback.
+
+In-process (`run`, click's CliRunner) for what the commands print; in a fresh process
+(`run_cli_process`) for exit codes and tracebacks as the shell sees them."""
 
 from __future__ import annotations
 
@@ -7,11 +10,8 @@ import subprocess
 
 import pytest
 
-from tests.conftest import DATA, PYTHON, ROOT
-
-
-def run(*args, cwd=ROOT):
-    return subprocess.run([PYTHON, "-m", "diagnosis", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+from tests.conftest import DATA, PYTHON, ROOT, run_cli_process
+from tests.conftest import run_cli as run
 
 
 def test_help_is_available_on_every_command():
@@ -31,7 +31,7 @@ def test_validate_accepts_the_shipped_questionnaires():
 
 
 def test_validate_prints_one_line_per_problem_and_exits_1():
-    result = run("validate", "many_problems.yaml", cwd=DATA / "broken")
+    result = run_cli_process("validate", "many_problems.yaml", cwd=DATA / "broken")
     assert result.returncode == 1
     assert result.stdout.splitlines() == (DATA / "broken" / "many_problems.expected").read_text(encoding="utf-8").splitlines()
     assert "Traceback" not in result.stderr
@@ -39,7 +39,7 @@ def test_validate_prints_one_line_per_problem_and_exits_1():
 
 @pytest.mark.parametrize("args", [[], ["validate"], ["no-such-command"], ["demo"], ["check-project", "a", "b"]])
 def test_wrong_usage_exits_2(args):
-    result = run(*args)
+    result = run_cli_process(*args)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
 
@@ -71,7 +71,7 @@ def test_check_project_lists_problems_and_exits_1(tmp_path):
 def test_check_project_on_garbage_is_a_one_line_error(tmp_path, content):
     bad = tmp_path / "x.diagnosis.yaml"
     bad.write_bytes(content)
-    result = run("check-project", str(bad))
+    result = run_cli_process("check-project", str(bad))
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
-from tests.conftest import PYTHON, ROOT
+from tests.conftest import run_cli, run_cli_process
 from tests.unit.test_tickets import HEADERS, TRUTH, csv_bytes, expected
 
 
-def run(*args, cwd=ROOT):
-    return subprocess.run([PYTHON, "-m", "diagnosis", "kpi", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120)
+def run(*args):
+    return run_cli("kpi", *args)
 
 
 @pytest.fixture
@@ -97,3 +96,11 @@ def test_grouping_by_a_missing_column_is_an_error_not_a_crash(tmp_path):
 def test_wrong_usage_exits_2(export):
     assert run(export, "--by", "planet").returncode == 2
     assert run(export, "--sla-minutes", "0").returncode == 2
+
+
+def test_a_bad_export_exits_1_with_one_line_and_no_traceback_in_a_real_process(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"a,b\n1,2,3,4\n5\n")
+    result = run_cli_process("kpi", bad)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "malformed CSV" in result.stderr

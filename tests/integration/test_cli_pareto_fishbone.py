@@ -9,13 +9,10 @@ import subprocess
 
 import pytest
 
-from tests.conftest import PYTHON, ROOT
+from tests.conftest import run_cli_process
+from tests.conftest import run_cli as run
 
 ROW_KEYS = ["rank", "cause", "category", "value", "percent", "cumulative", "cumulative_percent", "vital_few", "tied_at_cut"]
-
-
-def run(*args, cwd=ROOT):
-    return subprocess.run([PYTHON, "-m", "diagnosis", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +87,7 @@ def test_pareto_on_a_broken_file_exits_1_without_a_traceback(tmp_path):
     bad = tmp_path / "bad.diagnosis.yaml"
     bad.write_text("format: [unclosed\n", encoding="utf-8")
     for args in (["pareto", str(bad)], ["pareto", str(tmp_path / "missing.yaml")], ["fishbone", str(bad), "-o", str(tmp_path / "x.svg")]):
-        result = run(*args)
+        result = run_cli_process(*args)
         assert result.returncode == 1 and "Traceback" not in result.stderr and result.stderr.strip()
 
 

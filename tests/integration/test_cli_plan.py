@@ -5,15 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
 
 import pytest
 
-from tests.conftest import PYTHON, ROOT
-
-
-def run(*args, cwd=ROOT):
-    return subprocess.run([PYTHON, "-m", "diagnosis", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+from tests.conftest import run_cli_process
+from tests.conftest import run_cli as run
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +91,7 @@ def test_a_file_that_is_not_a_project_is_a_clean_error(tmp_path, command):
     bad = tmp_path / "bad.yaml"
     bad.write_text("hello: world\n", encoding="utf-8")
     for path in (bad, tmp_path / "missing.yaml"):
-        result = run(command, str(path))
+        result = run_cli_process(command, str(path))
         assert result.returncode == 1 and "Traceback" not in result.stderr and result.stderr
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from diagnosis.cli import cli
+from diagnosis.cli import COMMANDS
 from tests.conftest import ROOT
 
 
 def test_every_command_is_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    missing = [name for name in cli.commands if f"`diagnosis {name}" not in readme]
+    missing = [name for name in COMMANDS if f"`diagnosis {name}" not in readme]
     assert missing == []
 
 

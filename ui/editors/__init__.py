@@ -1,37 +1,27 @@
 """Domain editors drawn below a step's questionnaire questions, by step kind.
 
-Each module in this package registers a function with `@editor("causes")` etc.; the step
-page calls `draw_editor(kind, ctx)`. Modules are discovered, so adding an editor touches no
-other file.
+`EDITORS` is the one table from a step kind to the function that draws its editor (goals has
+none); the step page calls `draw_editor(kind, ctx)`. A new editor is a module here and one
+entry in the table.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from typing import Callable
 
 from ui.context import StepContext
+from ui.editors import causes, data, evaluation, solutions, tracking
 
-EDITORS: dict[str, Callable[[StepContext], None]] = {}
-
-
-def editor(kind: str) -> Callable[[Callable[[StepContext], None]], Callable[[StepContext], None]]:
-    def register(func: Callable[[StepContext], None]) -> Callable[[StepContext], None]:
-        EDITORS[kind] = func
-        return func
-
-    return register
-
-
-def _discover() -> None:
-    for module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
-        importlib.import_module(f"{__name__}.{module}")
+EDITORS: dict[str, Callable[[StepContext], None]] = {
+    "data": data.data_editor,
+    "causes": causes.causes_editor,
+    "solutions": solutions.solutions_editor,
+    "tracking": tracking.tracking_editor,
+    "evaluation": evaluation.evaluation_editor,
+}
 
 
 def draw_editor(kind: str, ctx: StepContext) -> None:
-    if kind not in EDITORS:
-        _discover()
     func = EDITORS.get(kind)
     if func is not None:
         func(ctx)

@@ -22,7 +22,6 @@ from diagnosis.pareto import default_measure, pareto_before_after, pareto_chart,
 from diagnosis.project.model import Fishbone
 from ui import state
 from ui.context import StepContext
-from ui.editors import editor
 from ui.texts import md
 
 LEVELS = ("high", "medium", "low")
@@ -97,7 +96,6 @@ def _stage_label(ctx: StepContext, stage: Optional[str]) -> str:
     return stage or "—"
 
 
-@editor("causes")
 def causes_editor(ctx: StepContext) -> None:
     for key in st.session_state.pop("causes.reset", []):
         st.session_state.pop(key, None)

@@ -23,7 +23,6 @@ from diagnosis.tickets.metrics import format_value, label
 from diagnosis.tickets.reader import MAX_UPLOAD_MB
 from ui import state
 from ui.context import StepContext
-from ui.editors import editor
 from ui.editors.definitions import definition_form
 from ui.texts import md
 
@@ -228,7 +227,6 @@ def _limit_text(ctx: StepContext) -> str:
     return ctx.t(f"单个文件最大 {MAX_UPLOAD_MB} MB", f"Files up to {MAX_UPLOAD_MB} MB")
 
 
-@editor("data")
 def data_editor(ctx: StepContext) -> None:
     for finding in data_collection_findings(ctx.project):
         (st.success if finding.level == "ok" else st.warning)(md(finding.text(ctx.lang)))

@@ -16,13 +16,11 @@ from diagnosis.tickets.flow import row_view
 from diagnosis.tracking import status_label
 from ui import state
 from ui.context import StepContext
-from ui.editors import editor
 from ui.editors.evaluation_spc import control_charts
 from ui.texts import md
 from ui.editors.evaluation_stats import before_after_tests
 
 
-@editor("evaluation")
 def evaluation_editor(ctx: StepContext) -> None:
     t = ctx.t
     project = ctx.project

@@ -13,14 +13,12 @@ from diagnosis.project.model import Measure
 from diagnosis.tracking import status_label
 from ui import state
 from ui.context import StepContext
-from ui.editors import editor
 from ui.texts import md
 
 NEW = "__new__"
 AUTO = "auto"
 
 
-@editor("solutions")
 def solutions_editor(ctx: StepContext) -> None:
     t = ctx.t
     project, questionnaire = ctx.project, ctx.questionnaire

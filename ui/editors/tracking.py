@@ -12,13 +12,11 @@ from diagnosis.errors import DiagnosisError
 from diagnosis.project.model import CheckIn
 from ui import state
 from ui.context import StepContext
-from ui.editors import editor
 
 OVERDUE_COLOR = "background-color: #fdecea"
 STALE_COLOR = "background-color: #fff8e1"
 
 
-@editor("tracking")
 def tracking_editor(ctx: StepContext) -> None:
     t = ctx.t
     project = ctx.project
