@@ -308,10 +308,11 @@ def _covers(facts: dict[str, Any], month: str) -> bool:
     return start <= first and end >= last
 
 
-def month_on_month(project: Project, definition_id: str) -> list[dict[str, Any]]:
+def month_on_month(project: Project, definition_id: str, count: bool = False) -> list[dict[str, Any]]:
     """The definition's value per calendar month over the baseline and reference imports, with the
     change on the month before; `complete` says whether the export spans the whole month (a
-    count over half a month is no month's volume)."""
+    count over half a month is no month's volume), `comparable` whether the change means something
+    (for a `count` definition, both months whole)."""
     months: dict[str, dict[str, Any]] = {}
     for entry in imports(project):
         if entry.get("period") not in ("baseline", "reference"):
@@ -319,14 +320,21 @@ def month_on_month(project: Project, definition_id: str) -> list[dict[str, Any]]
         found = period_value(entry, definition_id)
         for month, data in (found.monthly if found else {}).items():
             months[month] = {**data, "complete": _covers(entry.get("facts") or {}, month)}
-    out, previous = [], None
+    out, previous, whole_before = [], None, True
     for month in sorted(months):
-        value = months[month].get("value")
+        value, complete = months[month].get("value"), months[month]["complete"]
         change = None if previous in (None, 0) or value is None else round((value - previous) / abs(previous) * 100, 1)
+        # a count over part of a month is no month's count: no change against it
+        comparable = change is not None and (not count or (complete and whole_before))
         out.append({"month": month, "value": value, "n": months[month].get("n"), "change_pct": change,
-                    "complete": months[month]["complete"]})
-        previous = value
+                    "complete": complete, "comparable": comparable})
+        previous, whole_before = value, complete
     return out
+
+
+def month_on_month_definitions(project: Project, known: dict[str, MetricDefinition]) -> list[str]:
+    """The definitions with two months of data or more in the baseline and reference imports."""
+    return [d for d in known if len(month_on_month(project, d)) >= 2]
 
 
 def carry_into_next_cycle(project: Project, closed_cycle: int) -> Optional[dict[str, Any]]:

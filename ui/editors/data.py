@@ -131,7 +131,7 @@ def _periods(ctx: StepContext) -> None:
                      t("高峰日", "Peak day"): facts.get("peak_day"), t("高峰日工单", "Peak-day tickets"): facts.get("peak_volume")})  # fmt: skip
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="data.periods")
     known = definitions(ctx.questionnaire, ctx.project)
-    choices = [d for d in known if len(flow.month_on_month(ctx.project, d)) >= 2]
+    choices = flow.month_on_month_definitions(ctx.project, known)
     if not choices:
         st.caption(t("环比需要至少两个月的数据（可再导入一份更早的参照期导出）。",
                      "Month on month needs two months of data or more (import an earlier export as a reference period)."))
@@ -140,14 +140,11 @@ def _periods(ctx: StepContext) -> None:
     chosen = st.selectbox(t("环比：指标口径", "Month on month: definition"), choices, key="data.mom",
                           format_func=lambda d: known[d].label(ctx.lang))  # fmt: skip
     definition = known[chosen]
-    rows, whole_before = [], True
-    for m in flow.month_on_month(ctx.project, chosen):
-        # a count over part of a month is no month's count: no change against it
-        comparable = definition.statistic != "count" or (m["complete"] and whole_before)
+    rows = []
+    for m in flow.month_on_month(ctx.project, chosen, count=definition.statistic == "count"):
         rows.append({t("月份", "Month"): m["month"] + ("" if m["complete"] else t("（不完整）", " (partial)")),
                      t("数值", "Value"): flow.rounded(definition, m["value"]), "n": m["n"],
-                     t("环比", "Change on the month before"): NONE if m["change_pct"] is None or not comparable else f"{m['change_pct']:+.1f}%"})
-        whole_before = m["complete"]
+                     t("环比", "Change on the month before"): f"{m['change_pct']:+.1f}%" if m["comparable"] else NONE})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="data.mom.table")  # fmt: skip
     st.caption(definition.describe(ctx.lang) + " · " + t("检查点导出不计入环比。", "checkpoint exports are not part of month on month."))
 
