@@ -20,6 +20,16 @@ PATIENCE = float(os.environ.get("E2E_PATIENCE", "1"))
 # how long one step (a rerun, a redraw, another tab's poll) may take on a busy 2-core CI machine
 PATIENCE_MS = int(60_000 * PATIENCE)
 
+
+def _expect_patiently() -> None:
+    """`expect(...)` waits as long as a page action (Playwright's own default is 5 s, too short on a busy machine)."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=PATIENCE_MS)
+
+
+_expect_patiently()
+
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -52,7 +52,7 @@ def open_step1(page, url: str, project_id: str, title: str = ZH_TITLE) -> None:
     expect(cell(page, 4)).to_be_attached()
 
 
-def shows(page, title: str, timeout: float = 5000) -> None:
+def shows(page, title: str, timeout: float = 60_000) -> None:
     """The page is drawn with this title and its run is over."""
     expect(page.locator("h1").first).to_have_text(title, timeout=timeout * PATIENCE)
     page.wait_for_selector(IDLE)
