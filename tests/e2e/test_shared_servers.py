@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from diagnosis.demo import demo_project
 from diagnosis.store import Store
-from tests.e2e.conftest import PATIENCE_MS, running_app
+from tests.e2e.conftest import PATIENCE_MS, eventually, running_app
 from tests.e2e.test_workshop import idle, widget
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
@@ -32,8 +32,8 @@ def test_a_change_made_through_one_server_appears_through_the_other_without_a_re
         idle(second)
         widget(first, "goals.project_name").locator("input").fill("两台服务器共享的项目")
         first.keyboard.press("Tab")
+        eventually(lambda: store.load("demo").project.answers["project_name"] == "两台服务器共享的项目")
         idle(first)
-        assert store.load("demo").project.answers["project_name"] == "两台服务器共享的项目"
         # no reload on the second page: its periodic check of the head revision picks it up
         expect(widget(second, "goals.project_name").locator("input")).to_have_value("两台服务器共享的项目", timeout=PATIENCE_MS)
         # and back the other way
