@@ -44,7 +44,7 @@ def main() -> None:
     projects = {n: project_of(n) for n in SIZES}
     print(f"{'task':<26}" + "".join(f"{n:>10} causes" for n in SIZES) + "   ratios")
     for name, task in tasks.items():
-        seconds = [best(lambda: task(projects[n])) for n in SIZES]
+        seconds = [best(lambda task=task, n=n: task(projects[n])) for n in SIZES]
         ratios = "  ".join(f"{SIZES[i + 1]}/{SIZES[i]}: x{seconds[i + 1] / seconds[i]:.1f}" for i in range(len(SIZES) - 1))
         print(f"{name:<26}" + "".join(f"{s * 1000:>13.1f} ms" for s in seconds) + "   " + ratios)
 

@@ -63,7 +63,7 @@ def main() -> None:
     build_report(projects["demo"], questionnaire)  # warm up imports and the chart engine
     print(f"{'format':<8} {'demo (s)':>10} {'large (s)':>10} {'large/demo':>11}")
     for fmt in FORMATS:
-        times = {name: best(lambda p=p: render(build_report(p, questionnaire), fmt)) for name, p in projects.items()}
+        times = {name: best(lambda p=p, fmt=fmt: render(build_report(p, questionnaire), fmt)) for name, p in projects.items()}
         print(f"{fmt:<8} {times['demo']:>10.2f} {times['large']:>10.2f} {times['large'] / times['demo']:>10.1f}x")
 
 

@@ -66,25 +66,29 @@ def test_answers_survive_a_reload_and_travel_in_the_project_file(app_url, app_da
     row_y = box["y"] + 35 + 17
     page.mouse.click(box["x"] + 200, row_y)
     idle(page)
+    columns = {"name": 2, "baseline": 3}  # the grid's accessible cells count the row marker as column 0
     for x, text, column, expected in ((200, "微信渠道首次响应", "name", "微信渠道首次响应"), (330, "15", "baseline", 15.0), (330, "16", "baseline", 16.0)):
-        page.wait_for_timeout(300)  # the grid redraws after the rerun
+        target = grid.get_by_test_id(f"glide-cell-{columns[column]}-0")
+        expect(target).to_be_attached()  # the grid has drawn the row after the rerun
         if column == "name":  # a text cell: double-click opens its editor
             page.mouse.dblclick(box["x"] + x, row_y)
         else:  # a number cell: select it, Enter opens its editor
             page.mouse.click(box["x"] + x, row_y)
-            page.wait_for_timeout(200)
+            expect(target).to_have_attribute("aria-selected", "true")
             page.keyboard.press("Enter")
         expect(page.locator("#portal input, #portal textarea").first).to_be_focused()  # the cell's editor is open
         page.keyboard.press("Control+A")
         page.keyboard.type(text, delay=30)
         page.keyboard.press("Enter")  # commits the cell (and moves the selection down)
         page.keyboard.press("Escape")
-        idle(page)
         try:
             eventually(lambda c=column, e=expected: stored(app_data, project_id).answers["metrics"][0][c] == e)
-        except AssertionError:
-            page.screenshot(path="/tmp/shots/fail.png")
-            raise AssertionError(f"{column}={expected!r} not stored: {stored(app_data, project_id).answers['metrics']}")
+        except AssertionError as missing:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "workshop-cell-not-stored.png"))
+            raise AssertionError(f"{column}={expected!r} not stored: {stored(app_data, project_id).answers['metrics']}") from missing
+        idle(page)
+        expect(target).to_have_text(text)  # the rerun's grid shows what was typed
     rows = stored(app_data, project_id).answers["metrics"]
     assert rows == [{"metric": None, "name": "微信渠道首次响应", "baseline": 16.0, "target": None, "unit": None, "direction": None,
                      "definition": None}]
@@ -141,7 +145,8 @@ def test_every_step_page_looks_tidy_in_both_languages(app_url, new_page):
     idle(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for lang, language_button in (("zh", "中文"), ("en", "English")):
-        widget(page, "sidebar.lang").get_by_text(language_button, exact=True).click()
+        if lang == "en":  # the demo opens in Chinese; clicking the chosen language again means nothing
+            widget(page, "sidebar.lang").get_by_text(language_button, exact=True).click()
         # the page is redrawn in that language (and the browser remembers it for the next pages)
         expect(page.locator("h1").first).to_have_text(re.compile(r"^Step" if lang == "en" else r"^第"))
         idle(page)
