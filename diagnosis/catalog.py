@@ -1,7 +1,8 @@
 """The shipped questionnaires (the `questionnaires/` folder) found by id.
 
-The folder defaults to the one beside the package and can be moved with the environment
-variable `DIAGNOSIS_QUESTIONNAIRES`. Loaded questionnaires are cached by file content.
+The folder is the repository's `questionnaires/` in a checkout and `diagnosis/questionnaires` in an
+installed package (pyproject.toml ships it there); the environment variable
+`DIAGNOSIS_QUESTIONNAIRES` points elsewhere. Loaded questionnaires are cached by file content.
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ from diagnosis.questionnaire import Questionnaire, load_questionnaire, questionn
 
 def questionnaire_dir() -> Path:
     env = os.environ.get("DIAGNOSIS_QUESTIONNAIRES")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "questionnaires"
+    if env:
+        return Path(env)
+    package = Path(__file__).resolve().parent
+    installed = package / "questionnaires"
+    return installed if installed.is_dir() else package.parent / "questionnaires"
 
 
 @dataclass(frozen=True)

@@ -44,11 +44,6 @@ def latest_checkin(project: Project, measure_id: str) -> Optional[CheckIn]:
     return checkins[-1] if checkins else None
 
 
-def latest_status(project: Project, measure_id: str) -> str:
-    latest = latest_checkin(project, measure_id)
-    return latest.status if latest else "not_started"
-
-
 def record_checkin(project: Project, checkin: CheckIn) -> CheckIn:
     """Add a check-in to the history (nothing is overwritten)."""
     if not any(m.id == checkin.measure for m in project.measures):

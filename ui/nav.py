@@ -73,7 +73,7 @@ def sidebar(current: st.Page) -> None:
         st.page_link(PROJECTS, label=t("nav.projects", lang))
         if op is not None:
             answers = op.project.answers
-            for n, (kind, path) in enumerate(STEPS.items(), start=1):
+            for kind, path in STEPS.items():
                 step = op.questionnaire.step_of(kind)
                 done = step_completeness(step, answers, op.questionnaire)
                 st.page_link(path, label=tr(step.title, lang))

@@ -16,7 +16,7 @@ from diagnosis.project.model import Project
 from diagnosis.questionnaire.display import format_value, table_rows
 from diagnosis.questionnaire.model import Questionnaire
 from diagnosis.questionnaire.rules import is_answered, is_visible
-from diagnosis.report.document import Bullets, KeyValues, Note, Paragraph, Report, Section, Table
+from diagnosis.report.document import KeyValues, Note, Paragraph, Report, Section, Table
 
 
 @dataclass
@@ -252,7 +252,3 @@ def build_report(project: Project, questionnaire: Questionnaire, lang: str | Non
 
 
 ANALYSIS_SECTIONS: list[Callable[[ReportInput], Section | None]] = []
-
-
-def bullets(items: list[str]) -> Bullets:
-    return Bullets(items)

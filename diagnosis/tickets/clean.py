@@ -88,10 +88,6 @@ def _list(items: tuple[str, ...]) -> str:
     return "[" + ", ".join(_literal(i) for i in items) + "]"
 
 
-def _in(items: tuple[str, ...]) -> str:
-    return ", ".join(_literal(i) for i in items)
-
-
 def macros() -> list[str]:
     """SQL macros the cleaning statement uses (created once per connection)."""
     serial = "try_cast(x AS DOUBLE)"

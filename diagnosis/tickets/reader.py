@@ -373,7 +373,8 @@ def _read_sheet(workbook, data: bytes, name: str, progress: Optional[Progress]) 
     rows = sheet.iter_rows(values_only=True, max_col=min(declared, MAX_COLUMNS + 1) if declared else None)
     header_line = 0
     raw_headers: list = []
-    for header_line, row in enumerate(rows, start=1):
+    for row in rows:  # the header is the first row with any text; header_line counts the rows read
+        header_line += 1
         if any(v is not None and str(v).strip() for v in row):
             raw_headers = list(row)
             break

@@ -23,8 +23,8 @@ def test_the_history_of_a_measure_is_kept_in_date_order():
     project.checkins.insert(0, CheckIn(measure="m01", date=D(2025, 9, 2), status="not_started"))
     dates = [c.date for c in tracking.history(project, "m01")]
     assert dates == sorted(dates) and len(dates) == 4
-    assert tracking.latest_status(project, "m01") == "done"
-    assert tracking.latest_status(project, "m05") == "not_started"
+    assert tracking.latest_checkin(project, "m01").status == "done"
+    assert tracking.latest_checkin(project, "m05") is None  # never checked in: shown as not started
 
 
 def test_recording_a_check_in_appends_it_and_rejects_an_unknown_measure():

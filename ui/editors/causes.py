@@ -315,7 +315,7 @@ def _voting(ctx: StepContext) -> None:
     voters = fb.participants(ctx.project.fishbone)
     if voters:
         rows = []
-        for cause, _parent, depth in fb.walk(ctx.project.fishbone):
+        for cause, _parent, _depth in fb.walk(ctx.project.fishbone):
             if cause.vote_total:
                 rows.append({t("原因", "Cause"): labels[cause.id].strip(), t("合计", "Total"): cause.vote_total,
                              **{v: cause.votes.get(v, 0) for v in voters}})
