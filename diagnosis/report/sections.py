@@ -1,6 +1,6 @@
 """The analysis sections of the report (fishbone, Pareto, root causes, plan, tracking,
 evaluation) and the summary's vital few and quick wins, built on the domain modules of
-steps 3-6. Importing this module registers them with `diagnosis.report.build`.
+steps 3-6. `diagnosis.report.build.SECTIONS` lists them in reading order.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import altair as alt
 from diagnosis import diagram, evaluation, evaluation_stats, pareto, pareto_chart, plan, tracking
 from diagnosis.fishbone import walk
 from diagnosis.i18n import tr
-from diagnosis.report import build
-from diagnosis.report.build import ReportInput
+from diagnosis.report.inputs import ReportInput, join, number
 from diagnosis.report.document import Bullets, KeyValues, Note, Paragraph, Section, Table
 from diagnosis.report.figures import chart_figure, svg_png_figure
 from diagnosis.report.spc_blocks import spc_blocks
@@ -43,7 +42,7 @@ def _stage_label(inp: ReportInput, stage: str | None) -> str:
 
 
 def _number(value: Any) -> str:
-    return "" if value is None else build.number(value)
+    return "" if value is None else number(value)
 
 
 # --- summary extras ---------------------------------------------------------------------------
@@ -222,7 +221,7 @@ def root_cause_section(inp: ReportInput) -> Section:
     for m in inp.project.measures:
         measures_by_cause.setdefault(m.root_cause, []).append(m.title)
     rows = [[_category_label(inp, c.category), _stage_label(inp, c.stage), c.text, _number(c.value), c.evidence,
-             build.join(measures_by_cause.get(c.id, []), inp.lang) or t("⚠ 尚无措施", "⚠ no measure yet")] for c in roots]
+             join(measures_by_cause.get(c.id, []), inp.lang) or t("⚠ 尚无措施", "⚠ no measure yet")] for c in roots]
     section.blocks.append(Table([t("类别", "Category"), t("环节", "Stage"), t("根因", "Root cause"), t("数值", "Value"), t("证据", "Evidence"), t("对应措施", "Measures")], rows, numeric={3}))
     return section
 
@@ -281,7 +280,7 @@ def measure_details(inp: ReportInput, measure: Any) -> list[tuple[str, str]]:
     pairs = [
         (t("问题", "Problem"), measure.problem),
         (t("实施步骤", "Steps"), measure.steps),
-        (t("资源", "Resources"), build.join([t(f"{k}：{v}", f"{k}: {v}") for k, v in resources if v], inp.lang)),
+        (t("资源", "Resources"), join([t(f"{k}：{v}", f"{k}: {v}") for k, v in resources if v], inp.lang)),
     ]
     return [(k, v) for k, v in pairs if v]
 
@@ -310,7 +309,7 @@ def tracking_section(inp: ReportInput) -> Section:
     for i, r in enumerate(rows):
         flags = [t("逾期", "overdue")] * r.overdue + [t(f"{tracking.STALE_DAYS} 天以上未跟进", f"no check-in for over {tracking.STALE_DAYS} days")] * r.stale
         table.rows.append([r.measure.title, r.owner, tracking.status_label(r.status, inp.lang), r.progress,
-                           r.latest.date.isoformat() if r.latest else "", r.measure.due.isoformat() if r.measure.due else "", build.join(flags, inp.lang)])
+                           r.latest.date.isoformat() if r.latest else "", r.measure.due.isoformat() if r.measure.due else "", join(flags, inp.lang)])
         if flags or r.status in ("late", "at_risk"):
             table.highlight.add(i)
     section.blocks.append(table)
@@ -444,9 +443,3 @@ def before_after_section(inp: ReportInput) -> Section | None:
                                 [[test.checkpoint, *evaluation_stats.cells(test, inp.lang)] for test in tests],
                                 sheet=t("前后对比检验", "Before-after tests"), numeric={0}, in_document=False))
     return section
-
-
-build.SUMMARY_EXTRAS[:] = [summary_root_causes_and_quick_wins]
-build.DATA_EXTRAS[:] = [suggestion_findings, method_findings, ticket_findings]  # each goes first: tickets, checks, suggestions
-build.ANALYSIS_SECTIONS[:] = [fishbone_section, pareto_section, root_cause_section, plan_section, tracking_section, evaluation_section]
-

@@ -8,7 +8,7 @@ import altair as alt
 
 from diagnosis import series_alerts, spc, spc_chart
 from diagnosis.i18n import tr
-from diagnosis.report.build import ReportInput
+from diagnosis.report.inputs import ReportInput
 from diagnosis.report.document import Note, Paragraph, Table
 from diagnosis.report.figures import chart_figure
 
