@@ -7,6 +7,9 @@ import errno
 import fcntl
 import json
 import os
+import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -18,7 +21,7 @@ from diagnosis.project import Cause, CheckIn, Measure, Project, dumps, load_proj
 from diagnosis.project import files
 from diagnosis.project.files import atomic_write
 from diagnosis.project.model import MetricValue
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 
 # control characters are dropped on load by policy (see diagnosis.text): a round trip keeps every other text
 PRINTABLE = st.characters(exclude_categories=("Cc", "Cs"), exclude_characters="\ufffe\uffff", include_characters="\t\n")
@@ -225,6 +228,36 @@ def test_temporary_files_of_a_live_save_a_fresh_one_and_other_files_temporaries_
     os.utime(fresh, (time.time() - 60,) * 2)
     save_project(make_project(name="third"), path)
     assert not held.exists() and not fresh.exists() and other.exists()
+
+
+STUCK_SAVE = '''
+import os, sys, time
+from diagnosis.project import files
+os.fsync = lambda fd: time.sleep(600)  # the save stops after writing, before its rename
+files.atomic_write(sys.argv[1], b"from the other process", backup=False)
+'''
+
+
+def test_a_save_in_another_process_keeps_its_temporary_file_until_that_process_is_killed(tmp_path):
+    path = tmp_path / "p.diagnosis.yaml"
+    save_project(make_project(name="first"), path)
+    other = subprocess.Popen([sys.executable, "-c", STUCK_SAVE, str(path)], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        # written (so locked: the lock is taken before the first byte) and stuck before its rename
+        while not (temporaries := [p for p in tmp_path.iterdir() if p.name.endswith(".tmp") and p.stat().st_size]):
+            assert time.monotonic() < deadline and other.poll() is None
+            time.sleep(0.05)
+        assert len(temporaries) == 1
+        os.utime(temporaries[0], (time.time() - 60,) * 2)  # old enough to be stale, but held
+        save_project(make_project(name="second"), path)
+        assert temporaries[0].exists()
+    finally:
+        other.send_signal(signal.SIGKILL)
+        other.wait()
+    save_project(make_project(name="third"), path)  # the killed save's lock went with it
+    assert not temporaries[0].exists()
+    assert "third" in path.read_text(encoding="utf-8")
 
 
 def test_a_full_disk_during_the_backup_leaves_the_old_file_and_no_temporary_file(tmp_path, monkeypatch):
