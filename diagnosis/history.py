@@ -70,6 +70,9 @@ def _project(a: dict, b: dict, out: list[Change]) -> None:
     for name in ("title", "organization", "language"):
         if a["meta"].get(name) != b["meta"].get(name):
             out.append(Change("project", "changed", name, before=a["meta"].get(name), after=b["meta"].get(name)))
+    qa, qb = a["questionnaire"], b["questionnaire"]
+    if (qa["id"], qa["version"]) != (qb["id"], qb["version"]):
+        out.append(Change("project", "changed", "questionnaire", before=f"{qa['id']} {qa['version']}", after=f"{qb['id']} {qb['version']}"))
     if a["fishbone"]["problem"] != b["fishbone"]["problem"]:
         out.append(Change("project", "changed", "problem", before=a["fishbone"]["problem"], after=b["fishbone"]["problem"]))
     if a["fishbone"]["confirmed"] != b["fishbone"]["confirmed"]:

@@ -11,11 +11,14 @@ stored revision (`theirs`). Everything works on the project's JSON form:
 - other lists (table answers, multiple choices) merge like text: rows added on either side
   all land, a row edited on one side takes that edit, cells edited on both sides merge;
 - a scalar changed on one side takes that change; changed on both sides to different values
-  keeps `theirs` (what is stored) and reports a `Conflict` with both values, nothing lost.
+  keeps `theirs` (what is stored) and reports a `Conflict` with both values, nothing lost;
+- timestamps that only say when a save happened (`TIMESTAMPS`: `meta.updated`) never
+  conflict: the later of the two is kept.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 from collections.abc import Callable
@@ -35,6 +38,10 @@ MISSING: Any = _Missing()  # a key or record that does not exist on one side
 
 # path steps: a dict key ("answers"), a list index (2), or a record by id ("#c1a2")
 Path = tuple[Any, ...]
+
+# values that only record when a save happened: every save sets them, so two saves from the
+# same base always differ there; they never conflict, the later one is kept
+TIMESTAMPS: frozenset[Path] = frozenset({("meta", "updated")})
 
 
 @dataclass(frozen=True)
@@ -116,6 +123,8 @@ def _merge(base: Any, mine: Any, theirs: Any, path: Path, conflicts: list[Confli
         return theirs
     if _same(theirs, base):
         return mine
+    if path in TIMESTAMPS:
+        return _later(mine, theirs)
     if path == ("fishbone", "causes"):
         return _merge_causes(base, mine, theirs, conflicts)
     if isinstance(mine, dict) and isinstance(theirs, dict) and isinstance(base, (dict, _Missing)):
@@ -128,6 +137,19 @@ def _merge(base: Any, mine: Any, theirs: Any, path: Path, conflicts: list[Confli
         return _merge_sequences(base_list, mine, theirs, path, conflicts)
     conflicts.append(Conflict(path, _plain(base), _plain(mine), _plain(theirs), mine is MISSING, theirs is MISSING))
     return theirs
+
+
+def _later(mine: Any, theirs: Any) -> Any:
+    """The later of two ISO timestamps (theirs when either side has none or cannot be read)."""
+    try:
+        return mine if _instant(mine) > _instant(theirs) else theirs
+    except (TypeError, ValueError):
+        return theirs
+
+
+def _instant(value: Any) -> dt.datetime:
+    when = dt.datetime.fromisoformat(value)
+    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -173,6 +173,14 @@ class ConflictError(DiagnosisError):
         super().__init__(f"project '{project_id}' changed meanwhile (revision {head}, this change started from {base})")
 
 
+class ProjectExists(DiagnosisError):
+    """A new project (an uploaded file) has the id of a stored one: nothing was written."""
+
+    def __init__(self, project_id: str):
+        self.project_id = project_id
+        super().__init__(f"a project with the id '{project_id}' is already stored; open the file as a new project or replace it")
+
+
 class NothingToUndo(DiagnosisError):
     """The revision asked for cannot be undone (the project's first revision, or unknown)."""
 
@@ -324,10 +332,20 @@ class Store:
         """Write `project` as a new revision and return its number (strict).
 
         `base_revision` is the revision the change started from; when another save came in
-        between, `ConflictError` is raised and nothing is written. None saves unconditionally
-        (a new project, an uploaded file). Sessions use `commit`, which merges instead.
+        between, `ConflictError` is raised and nothing is written. None saves unconditionally;
+        new projects and uploaded files go through `create`, which never replaces a stored
+        project. Sessions use `commit`, which merges instead.
         """
         return self._commit(project, author, description, base_revision, strict=True).revision
+
+    def create(self, project: Project, author: str = "", description: str = "") -> int:
+        """Store a new project as its first revision; `ProjectExists` when its id is taken.
+
+        Never replaces a stored project (an uploaded file with a stored project's id is the
+        user's choice: `diagnosis.upload`). A deleted project's id is free again: the new
+        content continues that history.
+        """
+        return self._commit(project, author, description, None, strict=True, new=True).revision
 
     def commit(self, project: Project, author: str = "", description: str = "", base_revision: int | None = None) -> Saved:
         """Write `project` as a new revision; merge it onto newer revisions saved meanwhile.
@@ -338,7 +356,8 @@ class Store:
         """
         return self._commit(project, author, description, base_revision, strict=False)
 
-    def _commit(self, project: Project, author: str, description: str, base_revision: int | None, strict: bool) -> Saved:
+    def _commit(self, project: Project, author: str, description: str, base_revision: int | None, strict: bool,
+                new: bool = False) -> Saved:
         pid = project.meta.id
         author = (author or "").strip()[:200] or ANONYMOUS
         raw = project.model_dump(mode="json")
@@ -351,7 +370,9 @@ class Store:
         def work(conn: Connection) -> Saved:
             written.clear()
             saved = _now()
-            row = conn.execute(select(projects.c.revision).where(projects.c.id == pid).with_for_update()).first()
+            row = conn.execute(select(projects.c.revision, projects.c.deleted).where(projects.c.id == pid).with_for_update()).first()
+            if new and row is not None and not row.deleted:
+                raise ProjectExists(pid)
             head = row.revision if row else 0
             stored, found, data = project, [], mine
             if base_revision is not None and row is not None and base_revision != head:

@@ -26,7 +26,11 @@ def _who(author: str, lang: str) -> str:
 def _changes_table(old_number: int, new_number: int, project_id: str, lang: str) -> None:
     store = state.store()
     old, new = store.load(project_id, old_number).project, store.load(project_id, new_number).project
-    changes = diff(old, new)
+    draw_changes(diff(old, new), lang, f"history.changes.{old_number}.{new_number}")
+
+
+def draw_changes(changes: list[history.Change], lang: str, key: str) -> None:
+    """The changes between two versions of a project as a table (cells are data, never markdown)."""
     if not changes:
         st.caption(_t(lang, "没有内容变化。", "No change in content."))
         return
@@ -35,7 +39,7 @@ def _changes_table(old_number: int, new_number: int, project_id: str, lang: str)
              _t(lang, "对象", "What"): c.subject, _t(lang, "字段", "Field"): c.field,
              _t(lang, "之前", "Before"): "" if c.before is None else str(c.before),
              _t(lang, "之后", "After"): "" if c.after is None else str(c.after)} for c in changes]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key=f"history.changes.{old_number}.{new_number}")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key=key)
 
 
 def _restore(number: int) -> None:

@@ -2,7 +2,9 @@
 recent projects and delete with confirmation.
 
 Uploads are checked completely before anything changes: a broken or foreign file shows every
-problem and the open project stays as it was.
+problem and the open project stays as it was. A file whose id is a stored project's never
+replaces it silently: the page shows what replacing would change and asks: open it as a new
+project (new id), replace (a new revision, History can undo it), or cancel (`diagnosis.upload`).
 """
 
 from __future__ import annotations
@@ -12,18 +14,23 @@ import re
 import streamlit as st
 
 from diagnosis import catalog
+from diagnosis import upload as uploads
 from diagnosis.demo import demo_project
 from diagnosis.errors import DiagnosisError, InvalidFile
 from diagnosis.i18n import tr
 from diagnosis.project import dumps, load_project
 from diagnosis.project.files import SUFFIX
 from diagnosis.project.model import Meta, Project, QuestionnaireRef
+from diagnosis.project.files import touch
 from diagnosis.questionnaire.rules import default_answers
-from ui import nav, state
+from diagnosis.store import ConflictError, ProjectExists, Saved
+from ui import history_page, nav, state
 from ui.texts import md, t
 
 UPLOAD = "projects.upload"
-UPLOAD_RESULT = "projects.upload_result"
+UPLOAD_RESULT = "projects.upload_result"  # (kind, file name, warnings, detail) of the last upload
+UPLOAD_PENDING = "projects.upload_pending"  # (file name, project, warnings): its id is stored, the user chooses
+UPLOAD_MOVED = "projects.upload_moved"  # the stored project changed while the choice was shown
 QUESTIONNAIRE_UPLOAD = "projects.questionnaire_upload"
 QUESTIONNAIRE_RESULT = "projects.questionnaire_result"
 CONFIRM = "projects.confirm_delete"
@@ -52,15 +59,58 @@ def project_from_questionnaire(entry: catalog.Entry, title: str, lang: str, embe
 
 def _project_uploaded() -> None:
     upload = st.session_state.get(UPLOAD)
+    st.session_state.pop(UPLOAD_PENDING, None)
+    st.session_state.pop(UPLOAD_MOVED, None)
     if upload is None:
         return
     try:
         loaded = load_project(upload.getvalue(), upload.name)
     except DiagnosisError as exc:
-        st.session_state[UPLOAD_RESULT] = ("error", upload.name, problems_of(exc))
+        st.session_state[UPLOAD_RESULT] = ("error", upload.name, problems_of(exc), None)
         return
-    state.create(loaded.project, f"uploaded {upload.name}")
-    st.session_state[UPLOAD_RESULT] = ("ok", upload.name, [str(w) for w in loaded.warnings])
+    warnings = [str(w) for w in loaded.warnings]
+    try:
+        state.create(loaded.project, f"uploaded {upload.name}")
+    except ProjectExists:  # never replaced silently: the page asks
+        st.session_state[UPLOAD_PENDING] = (upload.name, loaded.project, warnings)
+        st.session_state.pop(UPLOAD_RESULT, None)
+        return
+    st.session_state[UPLOAD_RESULT] = ("ok", upload.name, warnings, None)
+
+
+def _upload_as_new() -> None:
+    pending = st.session_state.pop(UPLOAD_PENDING, None)
+    st.session_state.pop(UPLOAD_MOVED, None)
+    if pending is None:
+        return
+    name, project, warnings = pending
+    copy = uploads.as_new(project, (summary.title for summary in state.store().list_projects()))
+    state.create(copy, f"uploaded {name} as a new project")
+    st.session_state[UPLOAD_RESULT] = ("new", name, warnings, copy.meta.title or copy.meta.id)
+
+
+def _upload_replace(seen_revision: int) -> None:
+    pending = st.session_state.get(UPLOAD_PENDING)
+    if pending is None:
+        return
+    name, project, warnings = pending
+    replacement = project.model_copy(deep=True)
+    touch(replacement)
+    try:
+        number = uploads.replace(state.store(), replacement, seen_revision, state.author(), f"replaced by uploaded {name}")
+    except ConflictError:  # someone saved after the changes were shown: show them again
+        st.session_state[UPLOAD_MOVED] = True
+        return
+    st.session_state.pop(UPLOAD_PENDING, None)
+    st.session_state.pop(UPLOAD_MOVED, None)
+    op = state.open_project(replacement.meta.id)
+    state.remember(Saved(number, op.project), replacement.meta.id)  # "undo my last change" offers it
+    st.session_state[UPLOAD_RESULT] = ("replaced", name, warnings, number)
+
+
+def _upload_cancel() -> None:
+    st.session_state.pop(UPLOAD_PENDING, None)
+    st.session_state.pop(UPLOAD_MOVED, None)
 
 
 def _questionnaire_uploaded() -> None:
@@ -120,24 +170,59 @@ def draw_open(lang: str) -> None:
     st.subheader(t("projects.demo", lang))
     st.caption(t("projects.demo_help", lang))
     if st.button(t("projects.demo", lang), key="projects.demo"):
-        if state.store().head("demo") is None:
-            state.create(demo_project(lang), "demo project")
-        else:
+        try:
+            if state.store().head("demo") is None:
+                state.create(demo_project(lang), "demo project")
+            else:
+                state.open_project("demo")
+        except ProjectExists:  # another session stored it a moment ago
             state.open_project("demo")
         st.switch_page(nav.STEPS["goals"])
     st.subheader(t("projects.upload", lang))
     st.file_uploader(t("projects.upload", lang), type=["yaml", "yml", "json"], key=UPLOAD, on_change=_project_uploaded,
                      help=t("projects.upload_help", lang), label_visibility="collapsed")
+    draw_upload_choice(lang)
     result = st.session_state.get(UPLOAD_RESULT)
     if result is not None:
-        kind, name, lines = result
+        kind, name, lines, detail = result
         if kind == "error":
             st.error(t("projects.upload_errors", lang, name=name))
             st.code("\n".join(lines), language=None)
+            return
+        if kind == "new":
+            st.success(t("projects.upload_new_ok", lang, name=name, title=detail))
+        elif kind == "replaced":
+            st.success(t("projects.upload_replaced", lang, name=name, revision=detail))
         else:
             st.success(t("projects.upload_ok", lang, name=name))
-            if lines:
-                st.warning(t("projects.upload_warnings", lang) + "\n\n" + "\n".join(f"- {line}" for line in lines))
+        if lines:
+            st.warning(t("projects.upload_warnings", lang) + "\n\n" + "\n".join(f"- {line}" for line in lines))
+
+
+def draw_upload_choice(lang: str) -> None:
+    """An uploaded file whose id is stored: what replacing would change, and the three choices."""
+    pending = st.session_state.get(UPLOAD_PENDING)
+    if pending is None:
+        return
+    name, project, _warnings = pending
+    found = uploads.clash(state.store(), project)
+    with st.container(border=True, key="projects.upload_choice"):
+        if found is None:  # deleted meanwhile: only a new project makes sense
+            st.warning(t("projects.upload_gone", lang, name=name))
+        else:
+            stored = found.stored.project
+            st.warning(t("projects.upload_clash", lang, name=name, title=stored.meta.title or stored.meta.id,
+                         revision=found.revision))
+            if st.session_state.get(UPLOAD_MOVED):
+                st.info(t("projects.upload_moved", lang))
+            st.caption(t("projects.upload_changes", lang))
+            history_page.draw_changes(found.changes, lang, "projects.upload_diff")
+        new_col, replace_col, cancel_col = st.columns(3)
+        new_col.button(t("projects.upload_as_new", lang), key="projects.upload_as_new", type="primary", on_click=_upload_as_new)
+        if found is not None:
+            replace_col.button(t("projects.upload_replace", lang), key="projects.upload_replace", on_click=_upload_replace,
+                               args=(found.revision,))
+        cancel_col.button(t("projects.upload_cancel", lang), key="projects.upload_cancel", on_click=_upload_cancel)
 
 
 def _delete(project_id: str, title: str, lang: str) -> None:

@@ -160,9 +160,10 @@ def open_project(project_id: str) -> OpenProject:
 
 
 def create(project: Project, description: str) -> OpenProject:
-    """Store a new (or uploaded) project unconditionally and open it."""
+    """Store a new (or uploaded) project and open it; `ProjectExists` when its id is stored already
+    (nothing is written: an uploaded file never replaces a stored project silently)."""
     touch(project)
-    store().save(project, author(), description)
+    store().create(project, author(), description)
     return open_project(project.meta.id)
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import tempfile
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +29,11 @@ from diagnosis.project.model import FORMAT, FORMAT_VERSION, Project
 from diagnosis.questionnaire import Questionnaire
 from diagnosis.questionnaire.rules import CHECKS, is_answered
 from diagnosis.yamlsafe import Located, YamlProblems, load_located
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX
+    fcntl = None  # type: ignore[assignment]
 
 try:
     from yaml import CSafeDumper as _Dumper
@@ -68,25 +75,35 @@ def dumps(project: Project) -> str:
     return yaml.dump(to_data(project), Dumper=_ProjectDumper, allow_unicode=True, sort_keys=False, width=100)
 
 
+# a temporary file of a save nobody finished (a SIGKILL, a full disk) is removed by the next
+# save of the same file once it is this old and no live write holds its lock
+STALE_SECONDS = 5.0
+
+
 def atomic_write(path: str | Path, content: bytes, *, backup: bool = True) -> None:
-    """Write to a temporary file beside `path`, fsync, keep the old file as .bak, rename."""
+    """Write to a temporary file beside `path`, fsync, keep the old file as .bak, rename.
+
+    While it is written the temporary file is locked (`flock`), so that another save of the
+    same file, which first removes the leftovers of unfinished saves (`_remove_stale`), leaves
+    it alone. The .bak gets the file's own mode.
+    """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
+    _remove_stale(directory, path.name)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
-        # mkstemp creates 0600; give the file the mode a plain open() would (or keep the old one)
-        os.fchmod(fd, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as handle:
+            _lock(handle.fileno())
+            # mkstemp creates 0600; give the file the mode a plain open() would (or keep the old one)
+            os.fchmod(handle.fileno(), path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_UMASK)
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
-        if backup and path.exists():
-            bak = path.with_name(path.name + ".bak")
-            _copy_atomic(path, bak)
-        os.replace(tmp, path)
+            if backup and path.exists():
+                _copy_atomic(path, path.with_name(path.name + ".bak"))
+            os.replace(tmp, path)  # still locked: a temporary file is never unlocked before it is gone
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        _unlink_quietly(tmp)
         raise
     try:
         dir_fd = os.open(directory, os.O_RDONLY)
@@ -95,6 +112,57 @@ def atomic_write(path: str | Path, content: bytes, *, backup: bool = True) -> No
         finally:
             os.close(dir_fd)
     except OSError:  # pragma: no cover - some filesystems refuse fsync on folders
+        pass
+
+
+def _lock(fd: int) -> None:
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def _held(candidate: Path) -> bool:
+    """Whether a live write holds the lock of a temporary file (a killed process holds none)."""
+    if fcntl is None:  # pragma: no cover - not POSIX: the age alone decides
+        return False
+    try:
+        fd = os.open(candidate, os.O_RDONLY)
+    except OSError:
+        return True  # gone already, or not ours to open: leave it
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # closing releases the probe's lock
+    return False
+
+
+def _remove_stale(directory: Path, name: str) -> None:
+    """Remove temporary files of unfinished saves of `name` (its own and its .bak's)."""
+    pattern = re.compile(rf"\.{re.escape(name)}\.(?:bak\.)?[a-z0-9_]+\.tmp")  # mkstemp's names, see atomic_write
+    limit = time.time() - STALE_SECONDS
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_mtime > limit:
+                continue
+        except OSError:
+            continue
+        if not _held(Path(entry.path)):
+            _unlink_quietly(entry.path)
+
+
+def _unlink_quietly(name: str | Path) -> None:
+    try:
+        os.unlink(name)
+    except FileNotFoundError:
+        pass
+    except OSError:  # pragma: no cover - a folder we may not write: the save itself will say so
         pass
 
 
@@ -109,12 +177,19 @@ _UMASK = _read_umask()
 
 
 def _copy_atomic(src: Path, dst: Path) -> None:
+    """Copy `src` to `dst` atomically, with `src`'s mode; a failed copy leaves no temporary file."""
     fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(src.read_bytes())
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, dst)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            _lock(handle.fileno())
+            os.fchmod(handle.fileno(), src.stat().st_mode & 0o777)
+            handle.write(src.read_bytes())
+            handle.flush()
+            os.fsync(handle.fileno())
+            os.replace(tmp, dst)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
 
 
 def save_project(project: Project, path: str | Path) -> None:

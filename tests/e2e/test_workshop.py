@@ -109,17 +109,25 @@ def test_answers_survive_a_reload_and_travel_in_the_project_file(app_url, app_da
     text = path.read_text(encoding="utf-8")
     assert "售后投诉流程优化" in text and "微信渠道首次响应" in text
 
-    # a fresh session (no shared browser state) uploads it and finds the same answers
+    # a fresh session (no shared browser state) uploads it: its id is stored, so the page asks
+    # before anything changes; opened as a new project it has the same answers
     fresh = new_page()
     fresh.goto(app_url)
     idle(fresh)
+    revisions_before = len(store(app_data).revisions(project_id))
     widget(fresh, "projects.upload").locator('input[type="file"]').set_input_files(str(path))
+    expect(fresh.get_by_text("编号与已保存的项目").first).to_be_visible()
     idle(fresh)
-    expect(fresh.get_by_text("已打开").first).to_be_visible()
+    assert len(store(app_data).revisions(project_id)) == revisions_before
+    widget(fresh, "projects.upload_as_new").locator("button").click()
+    expect(fresh.get_by_text("原项目未改动").first).to_be_visible()
+    idle(fresh)
     widget(fresh, "projects.continue").locator("button").click()
     fresh.wait_for_url("**/goals?project=*")
     idle(fresh)
+    assert fresh.url.split("project=")[1] != project_id
     expect(widget(fresh, "goals.project_name").locator("input")).to_have_value("售后投诉流程优化")
+    assert len(store(app_data).revisions(project_id)) == revisions_before
 
     # a broken file shows a clear error and leaves the open project as it was
     fresh.goto(f"{app_url}/?project={project_id}")

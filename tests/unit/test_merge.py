@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from diagnosis import fishbone as fb
 from diagnosis.demo import demo_project
 from diagnosis.history import diff
@@ -91,6 +93,20 @@ def test_a_value_changed_differently_on_both_sides_keeps_theirs_and_reports_both
     assert merged.project.answers["project_name"] == "theirs"
     assert {(c.path, c.mine, c.theirs) for c in merged.conflicts} == {
         (("answers", "project_name"), "mine", "theirs"), (("measures", f"#{base.measures[0].id}", "owner"), "李敏敏", "张伟伟")}
+
+
+def test_the_save_time_set_by_both_sides_is_no_conflict_and_the_later_one_is_kept():
+    base, mine, theirs = three()
+    mine.meta.updated = dt.datetime(2025, 9, 1, 10, 0, 5, tzinfo=dt.UTC)
+    theirs.meta.updated = dt.datetime(2025, 9, 1, 10, 0, 2, tzinfo=dt.UTC)
+    mine.answers["project_name"] = "mine"
+    merged = merge(base, mine, theirs)
+    assert merged.conflicts == []
+    assert merged.project.meta.updated == dt.datetime(2025, 9, 1, 10, 0, 5, tzinfo=dt.UTC)
+    assert merged.project.answers["project_name"] == "mine"
+    # the other way round: theirs is later and stays
+    mine.meta.updated, theirs.meta.updated = theirs.meta.updated, mine.meta.updated
+    assert merge(base, mine, theirs).project.meta.updated == dt.datetime(2025, 9, 1, 10, 0, 5, tzinfo=dt.UTC)
 
 
 def test_a_cause_deleted_on_one_side_and_edited_on_the_other_is_kept_and_reported():

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import fcntl
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,9 +18,10 @@ from hypothesis import strategies as st
 
 from diagnosis.errors import ProjectFileError, UnsupportedVersion
 from diagnosis.project import Cause, CheckIn, Measure, Project, dumps, load_project, new_project, save_project
+from diagnosis.project import files
 from diagnosis.project.files import atomic_write
 from diagnosis.project.model import MetricValue
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 
 # control characters are dropped on load by policy (see diagnosis.text): a round trip keeps every other text
 PRINTABLE = st.characters(exclude_categories=("Cc", "Cs"), exclude_characters="\ufffe\uffff", include_characters="\t\n")
@@ -185,6 +193,101 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path):
         atomic_write(path, Boom())  # type: ignore[arg-type]
     assert "kept" in path.read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.diagnosis.yaml"]
+
+
+def _leftover(folder, name, age_seconds):
+    path = folder / name
+    path.write_bytes(b"half a file")
+    old = time.time() - age_seconds
+    os.utime(path, (old, old))
+    return path
+
+
+def test_the_next_save_removes_temporary_files_left_by_killed_or_failed_saves_of_that_file(tmp_path):
+    path = tmp_path / "p.diagnosis.yaml"
+    save_project(make_project(name="first"), path)
+    _leftover(tmp_path, ".p.diagnosis.yaml.ab12cd_9.tmp", 60)  # a save killed before its rename
+    _leftover(tmp_path, ".p.diagnosis.yaml.bak.zz34yy56.tmp", 60)  # a backup copy cut by a full disk
+    save_project(make_project(name="second"), path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.diagnosis.yaml", "p.diagnosis.yaml.bak"]
+    assert "second" in path.read_text(encoding="utf-8")
+
+
+def test_temporary_files_of_a_live_save_a_fresh_one_and_other_files_temporaries_are_left_alone(tmp_path):
+    path = tmp_path / "p.diagnosis.yaml"
+    save_project(make_project(name="first"), path)
+    fresh = _leftover(tmp_path, ".p.diagnosis.yaml.fresh123.tmp", 0)  # may be a save that just began
+    held = _leftover(tmp_path, ".p.diagnosis.yaml.held1234.tmp", 60)  # a slow save still writing
+    other = _leftover(tmp_path, ".q.diagnosis.yaml.other123.tmp", 60)  # another file's
+    with open(held, "rb") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        save_project(make_project(name="second"), path)
+        assert held.exists()
+    assert fresh.exists() and other.exists()
+    # once the slow save is gone (its lock with it) and the fresh one is old, the next save removes them
+    os.utime(fresh, (time.time() - 60,) * 2)
+    save_project(make_project(name="third"), path)
+    assert not held.exists() and not fresh.exists() and other.exists()
+
+
+STUCK_SAVE = '''
+import os, sys, time
+from diagnosis.project import files
+os.fsync = lambda fd: time.sleep(600)  # the save stops after writing, before its rename
+files.atomic_write(sys.argv[1], b"from the other process", backup=False)
+'''
+
+
+def test_a_save_in_another_process_keeps_its_temporary_file_until_that_process_is_killed(tmp_path):
+    path = tmp_path / "p.diagnosis.yaml"
+    save_project(make_project(name="first"), path)
+    other = subprocess.Popen([sys.executable, "-c", STUCK_SAVE, str(path)], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        # written (so locked: the lock is taken before the first byte) and stuck before its rename
+        while not (temporaries := [p for p in tmp_path.iterdir() if p.name.endswith(".tmp") and p.stat().st_size]):
+            assert time.monotonic() < deadline and other.poll() is None
+            time.sleep(0.05)
+        assert len(temporaries) == 1
+        os.utime(temporaries[0], (time.time() - 60,) * 2)  # old enough to be stale, but held
+        save_project(make_project(name="second"), path)
+        assert temporaries[0].exists()
+    finally:
+        other.send_signal(signal.SIGKILL)
+        other.wait()
+    save_project(make_project(name="third"), path)  # the killed save's lock went with it
+    assert not temporaries[0].exists()
+    assert "third" in path.read_text(encoding="utf-8")
+
+
+def test_a_full_disk_during_the_backup_leaves_the_old_file_and_no_temporary_file(tmp_path, monkeypatch):
+    path = tmp_path / "p.diagnosis.yaml"
+    save_project(make_project(name="kept"), path)
+    save_project(make_project(name="kept"), path)
+    fsync = os.fsync
+    calls = []
+
+    def full(fd):
+        calls.append(fd)
+        if len(calls) == 2:  # the first fsync is the new file's, the second the backup copy's
+            raise OSError(errno.ENOSPC, "No space left on device")
+        fsync(fd)
+
+    monkeypatch.setattr(files.os, "fsync", full)
+    with pytest.raises(OSError, match="No space left"):
+        save_project(make_project(name="lost"), path)
+    assert "kept" in path.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.diagnosis.yaml", "p.diagnosis.yaml.bak"]
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o600])
+def test_the_backup_gets_the_files_own_mode(tmp_path, mode):
+    path = tmp_path / "p.diagnosis.yaml"
+    save_project(make_project(name="first"), path)
+    os.chmod(path, mode)
+    save_project(make_project(name="second"), path)
+    assert os.stat(tmp_path / "p.diagnosis.yaml.bak").st_mode & 0o777 == mode
+    assert os.stat(path).st_mode & 0o777 == mode
 
 
 def test_a_new_project_starts_with_the_questionnaire_defaults():

@@ -5,6 +5,7 @@ Every test here runs twice: on SQLite and on a PostgreSQL server (the `store_url
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 import threading
 
@@ -163,6 +164,22 @@ def test_the_same_field_changed_by_two_people_keeps_the_stored_value_and_records
     assert (conflict.conflict.mine, conflict.conflict.theirs) == ("张伟的名称", "李敏的名称")
     assert (conflict.mine_author, conflict.theirs_author) == ("张伟", "李敏")
     assert conflict.created is not None and conflict.revision == 3
+
+
+def test_two_sessions_editing_different_answers_from_the_same_revision_record_no_conflict(store):
+    # every save sets meta.updated (to the second): two saves a few seconds apart differ there
+    a, b = _two_sessions(store)
+    a.answers["project_name"] = "李敏的名称"
+    a.meta.updated = dt.datetime(2025, 9, 1, 10, 0, 1, tzinfo=dt.UTC)
+    store.commit(a, "李敏", "name", base_revision=1)
+    b.answers["problem_statement"] = "张伟的问题陈述"
+    b.meta.updated = dt.datetime(2025, 9, 1, 10, 0, 4, tzinfo=dt.UTC)
+    saved = store.commit(b, "张伟", "problem", base_revision=1)
+    assert saved.merged and saved.conflicts == []
+    assert store.conflicts("demo") == []
+    stored = store.load("demo").project
+    assert stored.answers["project_name"] == "李敏的名称" and stored.answers["problem_statement"] == "张伟的问题陈述"
+    assert stored.meta.updated == dt.datetime(2025, 9, 1, 10, 0, 4, tzinfo=dt.UTC)
 
 
 def test_choosing_my_value_in_a_conflict_is_a_new_revision_and_closes_the_conflict(store):
