@@ -25,7 +25,11 @@ def test_json_has_overall_rows_and_bad_rows_with_the_issue_metric_names(export):
     result = run(export, "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"overall", "rows", "bad_rows"}
+    assert set(data) == {"overall", "rows", "bad_rows", "warnings"}
+    assert data["warnings"] == [  # one unparseable date in each of two columns (counted in bad_rows too)
+        "column '创建时间' has 1 value that is not a date: those cells are left empty and their rows counted as bad rows",
+        "column '首次响应时间' has 1 value that is not a date: those cells are left empty and their rows counted as bad rows",
+    ]
     assert data["rows"] == 10
     want = expected(TRUTH)
     assert set(data["overall"]) == set(want)
