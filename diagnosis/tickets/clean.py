@@ -229,9 +229,9 @@ def time_zone_warnings(con, mapping: Mapping, column_kinds: dict[str, str], zone
             continue
         text = f"CAST({column} AS VARCHAR)"
         aware, naive, bad = con.execute(f"""
-            SELECT count(*) FILTER (WHERE has_offset(v) AND t IS NOT NULL), count(*) FILTER (WHERE NOT has_offset(v) AND t IS NOT NULL),
-                   count(*) FILTER (WHERE t IS NULL)
-            FROM (SELECT v, {_parse('datetime', header, column_kinds)} AS t FROM (SELECT {text} AS v, * FROM {source}) WHERE v IS NOT NULL)
+            SELECT count(*) FILTER (WHERE has_offset(__text) AND __time IS NOT NULL),
+                   count(*) FILTER (WHERE NOT has_offset(__text) AND __time IS NOT NULL), count(*) FILTER (WHERE __time IS NULL)
+            FROM (SELECT {text} AS __text, {_parse('datetime', header, column_kinds)} AS __time FROM {source} WHERE {column} IS NOT NULL)
         """).fetchone()  # fmt: skip
         found[name] = (aware, naive, bad)
     out: list[dict[str, Any]] = []
