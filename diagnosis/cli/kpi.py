@@ -38,26 +38,31 @@ def _is_number(text: str) -> bool:
               help="Compute one metric definition (an id of the questionnaire's metric_definitions, e.g. frt_mean) with its n.")
 @click.option("--questionnaire", "questionnaire_id", default="customer_service_diagnosis", show_default=True,
               help="The questionnaire whose metric definitions --definition names.")
+@click.option("--time-zone", "time_zone", default="Asia/Shanghai", show_default=True, metavar="ZONE",
+              help="IANA zone the times are converted to; times without an offset are read as this zone's.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def kpi(file: str, mapping_file: str | None, by: str | None, sla_minutes: float, definition_id: str | None,
-        questionnaire_id: str, fmt: str) -> None:
+        questionnaire_id: str, time_zone: str, fmt: str) -> None:
     """Compute the service metrics of a ticket export FILE (CSV with any delimiter, or .xlsx).
 
     Encoding (UTF-8, GB18030/GBK) and delimiter are detected; Chinese and English headers are
-    mapped to the canonical fields automatically; --mapping overrides them. Rates are fractions
-    0-1 in json/csv; a metric whose columns are missing is null. Bad rows are counted per
-    reason and left out of the metrics they would distort.
+    mapped to the canonical fields automatically; --mapping overrides them (and may declare a
+    duration column's unit, `handle_seconds: {column: 处理时长, unit: min}`; else a unit in the
+    header is used). Rates are fractions 0-1 in json/csv; a metric whose columns are missing is
+    null. Bad rows are counted per reason and left out of the metrics they would distort; time
+    zone warnings go to stderr (and into the JSON as `warnings`).
     """
     from diagnosis.tickets import analyze_file
 
     if definition_id:
-        _one_definition(file, mapping_file, sla_minutes, definition_id, questionnaire_id, fmt)
+        _one_definition(file, mapping_file, sla_minutes, definition_id, questionnaire_id, time_zone, fmt)
         return
     try:
-        export, mapping, result = analyze_file(file, mapping_file, sla_minutes, [by] if by else [])
+        export, mapping, result = analyze_file(file, mapping_file, sla_minutes, [by] if by else [], time_zone=time_zone)
     except DiagnosisError as exc:
         fail(exc)
         return
+    _warn(result.warnings)
     if fmt == "json":
         click.echo(json.dumps(result.to_json(by), ensure_ascii=False, indent=2))
         return
@@ -77,11 +82,18 @@ def kpi(file: str, mapping_file: str | None, by: str | None, sla_minutes: float,
     _print_table(result, by, table_rows, names)
     click.echo(f"{export.facts.name}: {result.rows:,} rows, encoding {export.facts.encoding or 'xlsx'}"
                f"{', delimiter ' + repr(export.facts.delimiter) if export.facts.delimiter else ''}", err=True)  # fmt: skip
-    mapped = ", ".join(f"{field}={header}" for field, header in mapping.items() if header)
+    mapped = ", ".join(f"{field}={header}" + (f" [{result.units[field]}]" if field in result.units else "")
+                       for field, header in mapping.items() if header)  # fmt: skip
     click.echo(f"mapping: {mapped}", err=True)
 
 
-def _one_definition(file: str, mapping_file: str | None, sla: float, definition_id: str, questionnaire_id: str, fmt: str) -> None:
+def _warn(warnings: list[dict]) -> None:
+    for warning in warnings:
+        click.echo(f"warning: {warning['en']}", err=True)
+
+
+def _one_definition(file: str, mapping_file: str | None, sla: float, definition_id: str, questionnaire_id: str, time_zone: str,
+                    fmt: str) -> None:
     from diagnosis import catalog
     from diagnosis.metric_definitions import definitions
     from diagnosis.tickets.fields import load_mapping, resolve_mapping
@@ -94,15 +106,18 @@ def _one_definition(file: str, mapping_file: str | None, sla: float, definition_
             raise DiagnosisError(f"unknown definition '{definition_id}' (one of {', '.join(known)})")
         definition = known[definition_id]
         export = read_export(file)
-        mapping = resolve_mapping(export.headers, load_mapping(mapping_file) if mapping_file else None)
-        measured = measure_export(export, mapping, [definition], sla)
+        explicit = load_mapping(mapping_file) if mapping_file else None
+        mapping = resolve_mapping(export.headers, explicit)
+        measured = measure_export(export, mapping, [definition], sla, units=explicit.units if explicit else None, time_zone=time_zone)
     except DiagnosisError as exc:
         fail(exc)
         return
+    _warn(measured.warnings)
     found = measured.values[definition_id]
     data = {"definition": definition_id, "describe": definition.describe("en"), "value": found.value, "n": found.n,
             "k": found.k, "unit": definition.unit_text("en"), "csat_scale": measured.csat_scale, "note": found.note,
-            "period": measured.period.to_dict(), "monthly": found.monthly}  # fmt: skip
+            "period": measured.period.to_dict(), "monthly": found.monthly, "time_zone": measured.time_zone,
+            "warnings": [w["en"] for w in measured.warnings]}  # fmt: skip
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     elif fmt == "csv":

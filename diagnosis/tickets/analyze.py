@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from diagnosis.errors import DiagnosisError
 from diagnosis.tickets import clean
-from diagnosis.tickets.fields import Mapping
+from diagnosis.tickets.fields import Mapping, Units, resolve_units
 from diagnosis.tickets.metrics import GROUPINGS, METRICS
 from diagnosis.tickets.reader import Export, Progress, _report
 
@@ -43,6 +43,11 @@ class KpiResult:
     unavailable: list[str] = field(default_factory=list)
     # the CSAT scale the ratings were read on ("1-5", "1-10", "0-100")
     csat_scale: str = "1-5"
+    # the zone the times were converted to, the unit each duration column was read in
+    time_zone: str = clean.DEFAULT_TIME_ZONE
+    units: dict[str, str] = field(default_factory=dict)
+    # what the user must know about the import (`clean.time_zone_warnings`): [{id, field, count, zh, en}]
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -57,6 +62,8 @@ class KpiResult:
         if by is not None:
             out["groups"] = self.groups.get(by, {})
         out["bad_rows"] = self.bad_rows
+        if self.warnings:
+            out["warnings"] = [w["en"] for w in self.warnings]
         return out
 
     def share(self, by: str, value: str) -> Optional[float]:
@@ -93,13 +100,19 @@ def analyze(
     progress: Optional[Progress] = None,
     heatmap: bool = True,
     csat_scale: Optional[str] = None,
+    units: Optional[Units] = None,
+    time_zone: Optional[str] = None,
 ) -> KpiResult:
     """Every metric overall and per grouping (default: every grouping the mapping allows but `day`).
 
-    `csat_scale` ("1-5", "1-10", "0-100") is detected from the ratings when not given."""
+    `csat_scale` ("1-5", "1-10", "0-100") is detected from the ratings when not given; `units`
+    declares the unit of duration columns (else read from their headers, `fields.resolve_units`);
+    times are converted to `time_zone` (default Asia/Shanghai)."""
     if not (sla_minutes > 0 and math.isfinite(sla_minutes)):
         raise DiagnosisError(f"the SLA must be a positive number of minutes, not {sla_minutes}")
     mapped = mapped_columns(export, mapping)
+    zone = clean.check_time_zone(time_zone)
+    resolved_units = resolve_units(mapping, units)
     possible = available_groupings(mapping)
     wanted = [g for g in possible if g != "day"] if groupings is None else list(groupings)
     for name in wanted:
@@ -109,15 +122,17 @@ def analyze(
             needs = GROUPINGS[name][2]
             raise DiagnosisError(f"cannot group by {name}: no column is mapped to {needs}")
 
-    con, kinds = open_export(export, mapped)
+    con, kinds = open_export(export, mapped, zone)
     try:
         _report(progress, 0.75, "cleaning")
         # a view, not a table: cleaning streams into the aggregation (materializing costs more
         # than re-cleaning for the rare bad-row examples)
         scale = csat_scale or detect_csat_scale(con, mapping)
-        con.execute("CREATE TEMP VIEW tickets AS " + clean.clean_sql("export_rows", mapping, kinds, scale))
+        con.execute("CREATE TEMP VIEW tickets AS " + clean.clean_sql("export_rows", mapping, kinds, scale, resolved_units))
         result = _aggregate(con, mapping, sla_minutes, wanted, heatmap and "created_at" in mapped, scale)
         result.bad_examples = _examples(export, mapping, result.bad_examples)
+        result.time_zone, result.units = zone, resolved_units
+        result.warnings = clean.time_zone_warnings(con, mapping, kinds, zone, aware_columns(export))
     finally:
         con.close()
     result.rows = export.table.num_rows
@@ -138,9 +153,9 @@ def mapped_columns(export, mapping: Mapping) -> dict[str, str]:
     return mapped
 
 
-def open_export(export, mapped: dict[str, str]) -> tuple[duckdb.DuckDBPyConnection, dict[str, str]]:
-    """A DuckDB connection with the mapped columns as `export_rows` (plus `__row`) and the cleaning macros;
-    returns it with each column's kind. The caller closes it."""
+def open_export(export, mapped: dict[str, str], time_zone: str = clean.DEFAULT_TIME_ZONE) -> tuple[duckdb.DuckDBPyConnection, dict[str, str]]:
+    """A DuckDB connection with the mapped columns as `export_rows` (plus `__row`) and the cleaning macros,
+    in the import's time zone (`clean.check_time_zone`); returns it with each column's kind. The caller closes it."""
     import duckdb
     import numpy as np
     import pyarrow as pa
@@ -150,10 +165,19 @@ def open_export(export, mapped: dict[str, str]) -> tuple[duckdb.DuckDBPyConnecti
     # no progress bar: DuckDB would print it on stdout, into the CLI's JSON
     con = duckdb.connect(":memory:")
     con.execute("SET enable_progress_bar = false")
+    # times with an offset (Arrow's UTC columns, text with +08:00) become this zone's wall-clock time
+    con.execute(f"SET TimeZone = {clean._literal(time_zone)}")
     for statement in clean.macros():
         con.execute(statement)
     con.register("export_rows", table)
     return con, {f.name: clean.column_kind(f.type) for f in table.schema}
+
+
+def aware_columns(export) -> set[str]:
+    """The headers Arrow typed as times with a UTC offset (it reads them as UTC)."""
+    import pyarrow as pa
+
+    return {f.name for f in export.table.schema if pa.types.is_timestamp(f.type) and f.type.tz}
 
 
 def detect_csat_scale(con: duckdb.DuckDBPyConnection, mapping: Mapping, source: str = "export_rows") -> str:
@@ -251,12 +275,14 @@ def analyze_file(
     sla_minutes: float = DEFAULT_SLA_MINUTES,
     groupings: Optional[Iterable[str]] = None,
     progress: Optional[Progress] = None,
+    time_zone: Optional[str] = None,
 ) -> tuple[Export, Mapping, KpiResult]:
     """Read, map (auto-detected, overridden by a mapping file or dict) and analyze one export."""
-    from diagnosis.tickets.fields import load_mapping, resolve_mapping
+    from diagnosis.tickets.fields import MappingFile, load_mapping, resolve_mapping
     from diagnosis.tickets.reader import read_export
 
     explicit = load_mapping(mapping_file) if isinstance(mapping_file, str) or hasattr(mapping_file, "__fspath__") else mapping_file
     export = read_export(path, progress=progress)
     mapping = resolve_mapping(export.headers, explicit)
-    return export, mapping, analyze(export, mapping, sla_minutes, groupings, progress)
+    units = explicit.units if isinstance(explicit, MappingFile) else None
+    return export, mapping, analyze(export, mapping, sla_minutes, groupings, progress, units=units, time_zone=time_zone)

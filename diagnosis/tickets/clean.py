@@ -9,7 +9,13 @@ every reason is counted and shown with examples.
 Accepted values
 - dates: ISO 8601 (`2025-08-01T10:00:00`, `2025-08-01 10:00:00`, `2025-08-01 10:00`,
   `2025-08-01`), `2025/08/01 10:00[:00]`, `2025/8/1`, `2025.08.01`, `2025年8月1日 10:00`, and
-  Excel serial day numbers (20000-80000, i.e. 1954-2119);
+  Excel serial day numbers (20000-80000, i.e. 1954-2119); with a UTC offset (`+08:00`, `+0800`,
+  `Z`, `UTC`) after the time, or without;
+- time zones: every date column is read by one rule (`_parse`; text by the `parse_ts` macro), in the import's zone
+  (the project's `data["time_zone"]`, default `Asia/Shanghai`): a time with an offset is
+  converted to that zone, a time without one is taken as that zone's wall-clock time. A column
+  mixing both, or creation and response columns that differ, gives a warning
+  (`time_zone_warnings`), as does every unparseable date (that cell only is left empty);
 - yes/no: 是/否, 有/无, Y/N, yes/no, true/false, 1/0 (an empty cell is "no");
 - numbers: plain numbers; handle time also as `hh:mm:ss` / `mm:ss`; an empty transfer
   count is 0, an empty CSAT is "not rated".
@@ -18,9 +24,20 @@ Accepted values
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Optional
 
+from diagnosis.errors import DiagnosisError
 from diagnosis.tickets.fields import Mapping
 from diagnosis.tickets.metrics import BLANK
+
+DEFAULT_TIME_ZONE = "Asia/Shanghai"
+# a UTC offset after a time of day (a date alone never has one: "2025-08-01" ends in "-01")
+OFFSET_PATTERN = r"(?i)\d:\d\d(:\d\d([.,]\d+)?)?\s*(z|utc|gmt|[+-]\d\d(:?\d\d)?)$"
+AWARE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y/%m/%d %H:%M:%S %z", "%Y/%m/%d %H:%M %z",
+    "%Y/%m/%d %H:%M:%S%z", "%Y/%m/%d %H:%M%z",
+)  # fmt: skip
+DATETIME_FIELDS = ("created_at", "first_response_at", "resolved_at")
 
 DATE_FORMATS = (
     "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y/%m/%d %H:%M:%S.%f",
@@ -93,7 +110,13 @@ def macros() -> list[str]:
     serial = "try_cast(x AS DOUBLE)"
     whens = " ".join(f"WHEN {_literal(v)} THEN {'true' if v in YES else 'false'}" for v in (*YES, *NO))
     return [
-        f"""CREATE OR REPLACE TEMP MACRO parse_ts(x) AS CASE WHEN x IS NULL THEN NULL ELSE coalesce(
+        f"CREATE OR REPLACE TEMP MACRO has_offset(x) AS regexp_matches(trim(x), {_literal(OFFSET_PATTERN)})",
+        # a time with an offset becomes the session zone's wall-clock time (`open_export` sets
+        # TimeZone to the import's zone); one without is that zone's time already
+        f"""CREATE OR REPLACE TEMP MACRO parse_ts(x) AS CASE WHEN x IS NULL THEN NULL
+            WHEN has_offset(x) THEN CAST(coalesce(try_cast(trim(x) AS TIMESTAMPTZ), try_strptime(trim(x), {_list(AWARE_FORMATS)}))
+                                         AS TIMESTAMP)
+            ELSE coalesce(
               try_cast(x AS TIMESTAMP),
               try_strptime(x, {_list(DATE_FORMATS)}),
               CASE WHEN {serial} BETWEEN 20000 AND 80000
@@ -104,7 +127,8 @@ def macros() -> list[str]:
               WHEN x = '否' THEN false WHEN x = '是' THEN true
               ELSE CASE lower(trim(x)) {whens} END END""",
         "CREATE OR REPLACE TEMP MACRO parse_num(x) AS coalesce(try_cast(x AS DOUBLE), try_cast(trim(x) AS DOUBLE))",
-        "CREATE OR REPLACE TEMP MACRO parse_seconds(x) AS coalesce(parse_num(x), epoch(try_cast(trim(x) AS INTERVAL)))",
+        # a number is in the column's unit (f: its factor to seconds), `hh:mm:ss` is a duration already
+        "CREATE OR REPLACE TEMP MACRO parse_seconds(x, f) AS coalesce(parse_num(x) * f, epoch(try_cast(trim(x) AS INTERVAL)))",
     ]
 
 
@@ -134,8 +158,8 @@ _PARSE = {
     ("datetime", "timestamp"): "CAST({c} AS TIMESTAMP)",
     ("datetime", "number"): _SERIAL.format(x="CAST({c} AS DOUBLE)"),
     ("datetime", "null"): "NULL::TIMESTAMP",
-    ("seconds", "text"): "parse_seconds({c})",
-    ("seconds", "number"): "CAST({c} AS DOUBLE)",
+    ("seconds", "text"): "parse_seconds({c}, {f})",
+    ("seconds", "number"): "CAST({c} AS DOUBLE) * {f}",
     ("seconds", "null"): "NULL::DOUBLE",
     ("number", "text"): "parse_num({c})",
     ("number", "number"): "CAST({c} AS DOUBLE)",
@@ -149,24 +173,107 @@ _PARSE = {
 _TEXT_FALLBACK = {"datetime": "parse_ts", "seconds": "parse_seconds", "number": "parse_num", "yesno": "parse_yes", "text": ""}
 
 
-def _parse(kind: str, column: str | None, column_kinds: dict[str, str]) -> str:
+def _parse(kind: str, column: str | None, column_kinds: dict[str, str], factor: float = 1.0) -> str:
+    """The one rule per field kind and column type: every date column of every import is read
+    by this expression (text by `parse_ts`, Arrow's timestamps by a cast in the session zone)."""
     if column is None:
         return {"datetime": "NULL::TIMESTAMP", "yesno": "false", "text": "NULL::VARCHAR"}.get(kind, "NULL::DOUBLE")
     quoted = _quote(column)
     template = _PARSE.get((kind, column_kinds.get(column, "text")))
     if template is None:  # e.g. a time-of-day column mapped to handle time: parse its text
-        return f"{_TEXT_FALLBACK[kind]}(CAST({quoted} AS VARCHAR))"
-    return template.format(c=quoted)
+        extra = f", {factor!r}" if kind == "seconds" else ""
+        return f"{_TEXT_FALLBACK[kind]}(CAST({quoted} AS VARCHAR){extra})"
+    return template.format(c=quoted, f=repr(float(factor)))
 
 
-def clean_sql(source: str, mapping: Mapping, column_kinds: dict[str, str] | None = None, csat_scale: str = "1-5") -> str:
+def check_time_zone(name: Optional[str]) -> str:
+    """The IANA zone an import converts its times to (default Asia/Shanghai); a clear error otherwise."""
+    import zoneinfo
+
+    zone = (name or "").strip() or DEFAULT_TIME_ZONE
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise DiagnosisError(f"unknown time zone '{zone}' (an IANA name such as Asia/Shanghai, Asia/Hong_Kong or UTC)") from None
+    return zone
+
+
+def time_zone_choices(current: Optional[str] = None) -> list[str]:
+    """The zones an import can convert to: the default and the current one first, then every IANA name."""
+    import zoneinfo
+
+    first = list(dict.fromkeys(z for z in (DEFAULT_TIME_ZONE, current, "UTC") if z))
+    return first + sorted(zoneinfo.available_timezones() - set(first))
+
+
+def time_zone_warnings(con, mapping: Mapping, column_kinds: dict[str, str], zone: str, aware_columns: set[str],
+                       source: str = "export_rows") -> list[dict[str, Any]]:
+    """What the user must know about the dates of an export, as `{id, field, count, zh, en}`:
+    unparseable dates (each left empty, the row counted as a bad row), a column mixing times with
+    and without a UTC offset, and date columns that differ (one with offsets, one without).
+
+    `aware_columns` are the headers Arrow typed as times with an offset."""
+    found: dict[str, tuple[int, int, int]] = {}  # field -> (with offset, without, unparseable)
+    for name in DATETIME_FIELDS:
+        header = mapping.get(name)
+        if not header:
+            continue
+        column, kind = _quote(header), column_kinds.get(header, "text")
+        if kind == "timestamp":
+            (count,) = con.execute(f"SELECT count({column}) FROM {source}").fetchone()
+            found[name] = (count, 0, 0) if header in aware_columns else (0, count, 0)
+            continue
+        text = f"CAST({column} AS VARCHAR)"
+        aware, naive, bad = con.execute(f"""
+            SELECT count(*) FILTER (WHERE has_offset(__text) AND __time IS NOT NULL),
+                   count(*) FILTER (WHERE NOT has_offset(__text) AND __time IS NOT NULL), count(*) FILTER (WHERE __time IS NULL)
+            FROM (SELECT {text} AS __text, {_parse('datetime', header, column_kinds)} AS __time FROM {source} WHERE {column} IS NOT NULL)
+        """).fetchone()  # fmt: skip
+        found[name] = (aware, naive, bad)
+    out: list[dict[str, Any]] = []
+    for name, (aware, naive, bad) in found.items():
+        header = mapping[name]
+        if bad:
+            out.append({"id": "date_unparseable", "field": name, "count": bad,
+                        "zh": f"列「{header}」有 {bad:,} 个值不是可识别的时间：这些单元格按空值处理，所在行计为问题行",
+                        "en": f"column '{header}' has {bad:,} " + ("value that is not a date" if bad == 1 else "values that are not dates")
+                              + ": those cells are left empty and their rows counted as bad rows"})  # fmt: skip
+        if aware and naive:
+            out.append({"id": "mixed_offsets", "field": name, "count": naive,
+                        "zh": f"列「{header}」混有带时区（{aware:,} 个）与不带时区（{naive:,} 个）的时间：带时区的已换算为 {zone}，"
+                              f"不带时区的按 {zone} 时间读取",
+                        "en": f"column '{header}' mixes times with a UTC offset ({aware:,}) and without ({naive:,}): those with one "
+                              f"are converted to {zone}, those without are read as {zone} time"})  # fmt: skip
+
+    def awareness(name: str) -> Optional[bool]:
+        aware, naive, _bad = found.get(name, (0, 0, 0))
+        return (aware > 0) if bool(aware) != bool(naive) else None  # None: absent, empty or mixed
+
+    created = awareness("created_at")
+    for name in DATETIME_FIELDS[1:]:
+        other = awareness(name)
+        if created is None or other is None or created == other:
+            continue
+        with_offset, without = (mapping["created_at"], mapping[name]) if created else (mapping[name], mapping["created_at"])
+        out.append({"id": "offsets_differ", "field": name, "count": 0,
+                    "zh": f"列「{with_offset}」的时间带时区、「{without}」不带：前者已换算为 {zone}，后者按 {zone} 时间读取，请确认两者是同一时区",
+                    "en": f"column '{with_offset}' has UTC offsets and '{without}' has none: the first is converted to {zone}, "
+                          f"the second read as {zone} time; check that both are the same zone"})  # fmt: skip
+    return out
+
+
+def clean_sql(source: str, mapping: Mapping, column_kinds: dict[str, str] | None = None, csat_scale: str = "1-5",
+              units: Optional[dict[str, str]] = None) -> str:
     """The SELECT that turns the export `source` (with a `__row` column) into clean tickets.
 
     `column_kinds` (header -> `column_kind`) says which columns Arrow already typed;
-    `csat_scale` ("1-5", "1-10", "0-100") which ratings are in range."""
+    `csat_scale` ("1-5", "1-10", "0-100") which ratings are in range; `units` (duration field
+    -> unit, `fields.resolve_units`) what the duration columns count in."""
     from diagnosis.metric_definitions import SCALE_MAX, SCALE_MIN
+    from diagnosis.tickets.fields import resolve_units, unit_factors
 
     kinds = column_kinds or {}
+    factors = unit_factors(resolve_units(mapping) if units is None else units)
     csat_min, csat_max = SCALE_MIN[csat_scale], SCALE_MAX[csat_scale]
 
     def raw(name: str) -> str:
@@ -174,7 +281,7 @@ def clean_sql(source: str, mapping: Mapping, column_kinds: dict[str, str] | None
         return _quote(header) if header else "NULL"
 
     def parse(name: str, kind: str) -> str:
-        return _parse(kind, mapping.get(name), kinds)
+        return _parse(kind, mapping.get(name), kinds, factors.get(name, 1.0))
 
     def mapped(name: str) -> str:
         return "true" if mapping.get(name) else "false"

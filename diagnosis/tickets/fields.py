@@ -10,6 +10,12 @@ normalization (case, width, spaces, `_`/`-`, and a trailing unit in brackets suc
     created_at: 创建时间
     csat: 满意度评分
     region: null        # not mapped, even if a column looks like one
+    handle_seconds: {column: 处理时长, unit: min}   # a duration column in minutes
+
+Durations (`handle_seconds`, `queue_seconds`) are kept in seconds. A unit in the header is
+recognized (`处理时长（分钟）`, `AHT (min)`, `handle_time_h`: 秒/分钟/分/小时/时/毫秒/天,
+s/sec/min/h/hr/ms/d) and converted; a unit declared in the mapping wins over the header; a
+header unit that is not one of these is an error (declare the unit in the mapping).
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ class Field:
     zh: str
     en: str
     synonyms: tuple[str, ...]
+    unit: Optional[str] = None  # durations: the unit the field is kept in (a key of UNITS)
 
 
 # fmt: off
@@ -70,10 +77,10 @@ FIELDS: tuple[Field, ...] = (
            "负责人", "agent", "agent name", "agent id", "assignee", "owner", "handler")),
     Field("handle_seconds", "number", "处理时长（秒）", "Handle time (s)",
           ("处理时长", "处理时长秒", "通话时长", "会话时长", "服务时长", "处理用时", "handle_seconds", "handle seconds",
-           "handle time", "handling time", "aht", "duration", "talk time", "handle_time")),
+           "handle time", "handling time", "aht", "duration", "talk time", "handle_time"), "s"),
     Field("queue_seconds", "number", "排队时长（秒）", "Queue time (s)",
           ("排队时长", "排队时间", "等待时长", "排队等待时长", "queue_seconds", "queue seconds", "queue time", "wait time",
-           "waiting time", "hold time in queue")),
+           "waiting time", "hold time in queue"), "s"),
     Field("abandoned", "yesno", "是否放弃", "Abandoned",
           ("是否放弃", "放弃", "是否挂断", "排队放弃", "呼损", "abandoned", "is_abandoned", "abandon", "hung up")),
     Field("transfers", "number", "转接次数", "Transfers",
@@ -95,6 +102,78 @@ FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 
 Mapping = dict[str, Optional[str]]
+Units = dict[str, str]  # duration field -> unit of its column (a key of UNITS)
+
+# unit -> seconds, and the words headers and mappings use for each unit (compared in lower case)
+UNITS: dict[str, float] = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
+UNIT_NAMES = {"ms": ("毫秒", "ms"), "s": ("秒", "s"), "min": ("分钟", "min"), "h": ("小时", "h"), "d": ("天", "days")}
+UNIT_WORDS: dict[str, str] = {
+    **dict.fromkeys(("毫秒", "ms", "msec", "millisecond", "milliseconds"), "ms"),
+    **dict.fromkeys(("秒", "秒钟", "s", "sec", "secs", "second", "seconds"), "s"),
+    **dict.fromkeys(("分钟", "分", "min", "mins", "minute", "minutes"), "min"),
+    **dict.fromkeys(("小时", "时", "h", "hr", "hrs", "hour", "hours"), "h"),
+    **dict.fromkeys(("天", "d", "day", "days"), "d"),
+}
+DURATION_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.unit)
+_BRACKETED = re.compile(r"[\(\[【]\s*([^\)\]】]*?)\s*[\)\]】]\s*$")
+_SUFFIX = re.compile(r"[_\s\-/]+([a-z]+|[\u4e00-\u9fff]+)$")
+_UNIT_LABEL = re.compile(r"^(单位|unit|units|in)\s*[:：]?\s*")
+
+
+def header_unit(header: str) -> tuple[Optional[str], Optional[str]]:
+    """The unit a header names: `('min', None)` for `'处理时长（分钟）'`, `(None, None)` without
+    one, `(None, '次')` for a bracketed word that is no unit (`'处理时长(次)'`)."""
+    text = unicodedata.normalize("NFKC", str(header)).strip().lower()
+    match = _BRACKETED.search(text)
+    if match:
+        word = _UNIT_LABEL.sub("", match.group(1)).strip()
+        return (UNIT_WORDS[word], None) if word in UNIT_WORDS else (None, match.group(1))
+    match = _SUFFIX.search(text)
+    if match and match.group(1) in UNIT_WORDS:
+        return UNIT_WORDS[match.group(1)], None
+    return None, None
+
+
+def unit_of(word: object) -> Optional[str]:
+    """A unit as a mapping writes it (`min`, `分钟`, `hours` ...), or None when it is none."""
+    return UNIT_WORDS.get(unicodedata.normalize("NFKC", str(word)).strip().lower())
+
+
+def unit_text(unit: str, lang: str = "zh") -> str:
+    zh, en = UNIT_NAMES[unit]
+    return zh if lang == "zh" else en
+
+
+def resolve_units(mapping: Mapping, explicit: Optional[Units] = None) -> Units:
+    """The unit of every mapped duration column: declared in the mapping, else named in the
+    header, else the field's own (seconds). A header naming an unknown unit is an error."""
+    from diagnosis.errors import DiagnosisError
+
+    out: Units = {}
+    for name in DURATION_FIELDS:
+        header = mapping.get(name)
+        if not header:
+            continue
+        declared = (explicit or {}).get(name)
+        if declared:
+            unit = unit_of(declared) or (declared if declared in UNITS else None)
+            if unit is None:
+                raise DiagnosisError(f"{name}: unknown unit '{declared}' (one of {', '.join(UNITS)})")
+            out[name] = unit
+            continue
+        unit, unknown = header_unit(header)
+        if unknown is not None:
+            raise DiagnosisError(
+                f"{name}: column '{header}' names the unit '{unknown}', which is not one of 秒/分钟/小时/毫秒/天 "
+                f"(s/min/h/ms/d); declare it in the mapping, e.g. `{name}: {{column: {header}, unit: s}}`"
+            )
+        out[name] = unit or BY_NAME[name].unit or "s"
+    return out
+
+
+def unit_factors(units: Units) -> dict[str, float]:
+    """Duration field -> what a column value is multiplied by to be in the field's unit."""
+    return {name: UNITS[unit] / UNITS[BY_NAME[name].unit or "s"] for name, unit in units.items()}
 
 _UNIT = re.compile(r"[\(\[（【][^\)\]）】]*[\)\]）】]\s*$")
 _SEPARATORS = re.compile(r"[\s_\-./:：]+")
@@ -118,6 +197,9 @@ def auto_mapping(headers: list[str]) -> Mapping:
     mapping: Mapping = {name: None for name in FIELD_NAMES}
     for header in headers:
         name = _SYNONYMS.get(normalize_header(header))
+        suffix = _SUFFIX.search(unicodedata.normalize("NFKC", str(header)).strip().lower())
+        if name is None and suffix and suffix.group(1) in UNIT_WORDS:  # `处理时长_分钟`, `aht_min`
+            name = _SYNONYMS.get(normalize_header(str(header)[: -len(suffix.group(0))] or str(header)))
         if name and mapping[name] is None:
             mapping[name] = header
     return mapping
@@ -130,6 +212,7 @@ class MappingFile:
     fields: Mapping
     filename: str = "<mapping>"
     marks: dict[str, tuple[int, int]] = field(default_factory=dict)
+    units: Units = field(default_factory=dict)  # duration field -> declared unit
 
 
 def resolve_mapping(headers: list[str], explicit: Union[MappingFile, Mapping, None] = None) -> Mapping:
@@ -177,6 +260,7 @@ def load_mapping(source: Union[str, Path, bytes], filename: str | None = None) -
         raise InvalidFile([Problem(filename, "a mapping file is a list of `field: column header` lines", 1, 1)])
     fields: Mapping = {}
     marks: dict[str, tuple[int, int]] = {}
+    units: Units = {}
     for key, value in data.items():
         pos = located.mark((*prefix, key), key=True) or (1, 1)
         name = str(key)
@@ -185,6 +269,34 @@ def load_mapping(source: Union[str, Path, bytes], filename: str | None = None) -
             hint = f" (did you mean '{close[0]}'?)" if close else f" (fields: {', '.join(FIELD_NAMES)})"
             problems.append(Problem(filename, f"unknown field '{name}'{hint}", *pos))
             continue
+        if isinstance(value, dict):  # {column: header, unit: min}
+            where = located.mark((*prefix, key)) or pos
+            extra = [str(k) for k in value if k not in ("column", "unit")]
+            if extra:
+                problems.append(Problem(filename, f"{name}: unknown key '{extra[0]}' (a field takes `column` and `unit`)",
+                                        *(located.mark((*prefix, key, extra[0]), key=True) or where)))  # fmt: skip
+                continue
+            if "unit" in value:
+                unit_pos = located.mark((*prefix, key, "unit")) or where
+                if BY_NAME[name].unit is None:
+                    problems.append(Problem(filename, f"{name}: has no unit (only {', '.join(DURATION_FIELDS)} take one)", *unit_pos))
+                    continue
+                unit = unit_of(value["unit"]) if isinstance(value["unit"], (str, int, float)) else None
+                if unit is None:
+                    problems.append(Problem(filename, f"{name}: unknown unit '{value['unit']}' (one of {', '.join(UNITS)}, "
+                                                      "or 秒/分钟/小时/毫秒/天)", *unit_pos))  # fmt: skip
+                    continue
+                units[name] = unit
+            if "column" not in value:
+                continue  # a unit for the column detected automatically
+            value = value["column"]
+            if value is not None and not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                problems.append(Problem(filename, f"{name}: expected a column header or null",
+                                        *(located.mark((*prefix, key, "column")) or where)))  # fmt: skip
+                continue
+            fields[name] = None if value is None else str(value)
+            marks[name] = located.mark((*prefix, key, "column")) or where
+            continue
         if value is not None and not isinstance(value, (str, int, float)) or isinstance(value, bool):
             problems.append(Problem(filename, f"{name}: expected a column header or null", *(located.mark((*prefix, key)) or pos)))
             continue
@@ -192,11 +304,14 @@ def load_mapping(source: Union[str, Path, bytes], filename: str | None = None) -
         marks[name] = located.mark((*prefix, key)) or pos
     if problems:
         raise InvalidFile(problems)
-    return MappingFile(fields, filename, marks)
+    return MappingFile(fields, filename, marks, units)
 
 
-def dump_mapping(mapping: Mapping) -> str:
-    """The YAML text of a mapping, loadable by `load_mapping` (fields in canonical order)."""
-    body = {name: mapping.get(name) for name in FIELD_NAMES if name in mapping}
+def dump_mapping(mapping: Mapping, units: Optional[Units] = None) -> str:
+    """The YAML text of a mapping, loadable by `load_mapping` (fields in canonical order); a
+    field with a unit in `units` is written as `{column: header, unit: min}`."""
+    units = units or {}
+    body = {name: ({"column": mapping[name], "unit": units[name]} if name in units and mapping.get(name) else mapping.get(name))
+            for name in FIELD_NAMES if name in mapping}  # fmt: skip
     header = "# process-diagnosis ticket column mapping: canonical field -> column header (null = not mapped)\n"
     return header + yaml.safe_dump(body, allow_unicode=True, sort_keys=False)

@@ -12,7 +12,11 @@ Two things are kept per import, never the raw rows:
                size, sha256, rows ...}, mapping, sla_minutes, csat_scale, imported,
                facts: {start, end, days, peak_day, peak_volume, months},
                values: {definition id: {value, n, k, daily, monthly, missing, note}},
-               repeat_complainers: [{customer, complaints, last}]}]
+               repeat_complainers: [{customer, complaints, last}],
+               time_zone, units: {duration field: unit}, warnings: [{id, field, count, zh, en}]}]
+
+The import options are the project's: `data["sla_minutes"]` and `data["time_zone"]` (the IANA
+zone every time is converted to, default Asia/Shanghai: `time_zone(project)`).
 
 A step-1 row bound to a definition gets its baseline from the latest baseline import and each
 checkpoint from the checkpoint import of that month, by that definition and nothing else
@@ -33,7 +37,8 @@ from diagnosis.project.model import Cause, MetricValue, Project, now
 from diagnosis.questionnaire.model import Questionnaire
 from diagnosis.questionnaire.rules import as_number
 from diagnosis.tickets.analyze import KpiResult
-from diagnosis.tickets.fields import Mapping
+from diagnosis.tickets.clean import DEFAULT_TIME_ZONE
+from diagnosis.tickets.fields import Mapping, Units
 from diagnosis.tickets.measure import DefinitionValue, Measured, measure_export
 from diagnosis.tickets.reader import SourceFacts
 
@@ -44,11 +49,27 @@ def store_import(project: Project, facts: SourceFacts, mapping: Mapping, result:
         {
             "source": facts.to_dict(),
             "mapping": dict(mapping),
+            "units": dict(result.units),
             "sla_minutes": result.sla_minutes,
+            "time_zone": result.time_zone,
             "imported": now().isoformat(),
             "results": result.to_dict(),
         }
     )
+
+
+def time_zone(project: Project) -> str:
+    """The zone the project's imports convert their times to (`data["time_zone"]`, default Asia/Shanghai)."""
+    zone = project.data.get("time_zone")
+    return zone if isinstance(zone, str) and zone.strip() else DEFAULT_TIME_ZONE
+
+
+def stored_units(project: Project, mapping: Mapping) -> Units:
+    """The units chosen at the last import for the duration columns `mapping` still maps to the same header."""
+    units, saved = project.data.get("units"), stored_mapping(project) or {}
+    if not isinstance(units, dict):
+        return {}
+    return {f: u for f, u in units.items() if isinstance(u, str) and mapping.get(f) and saved.get(f) == mapping.get(f)}
 
 
 def stored_result(project: Project) -> Optional[KpiResult]:
@@ -138,6 +159,7 @@ def store_period(project: Project, facts: SourceFacts, mapping: Mapping, measure
         "csat_scale": measured.csat_scale, "imported": imported or now().isoformat(),
         "facts": measured.period.to_dict(), "values": {k: v.to_dict() for k, v in measured.values.items()},
         "repeat_complainers": measured.repeat_complainers,
+        "time_zone": measured.time_zone, "units": dict(measured.units), "warnings": list(measured.warnings),
     }  # fmt: skip
 
     def same(e: dict[str, Any]) -> bool:
@@ -259,10 +281,12 @@ def fill_checkpoint(project: Project, known: dict[str, MetricDefinition], entry:
 
 
 def measure_and_store(project: Project, questionnaire: Questionnaire, export, mapping: Mapping, period: str,
-                      months: Optional[int] = None, sla_minutes: float = 15.0, imported: Optional[str] = None) -> dict[str, Any]:
-    """Compute every definition of the project on an export and keep it as a period."""
+                      months: Optional[int] = None, sla_minutes: float = 15.0, imported: Optional[str] = None,
+                      units: Optional[Units] = None, zone: Optional[str] = None) -> dict[str, Any]:
+    """Compute every definition of the project on an export and keep it as a period (times in
+    `zone`, default the project's `time_zone`; `units` as in `analyze`)."""
     known = definitions(questionnaire, project)
-    measured = measure_export(export, mapping, known.values(), sla_minutes)
+    measured = measure_export(export, mapping, known.values(), sla_minutes, units=units, time_zone=zone or time_zone(project))
     return store_period(project, export.facts, mapping, measured, period, months, sla_minutes, imported)
 
 

@@ -185,24 +185,33 @@ class Measured:
     csat_scale: str
     # customers with two or more complaints in the export's last 30 days: [{customer, complaints, last}]
     repeat_complainers: list[dict[str, Any]]
+    time_zone: str = clean.DEFAULT_TIME_ZONE
+    units: dict[str, str] = field(default_factory=dict)
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # `clean.time_zone_warnings`
 
 
 def measure_export(export, mapping: Mapping, definitions: Iterable[MetricDefinition], sla_minutes: float = 15.0,
-                   csat_scale: Optional[str] = None) -> Measured:
-    """Every definition on one export (see the module docstring)."""
-    from diagnosis.tickets.analyze import detect_csat_scale, mapped_columns, open_export
+                   csat_scale: Optional[str] = None, units: Optional[dict[str, str]] = None,
+                   time_zone: Optional[str] = None) -> Measured:
+    """Every definition on one export (see the module docstring); `units` and `time_zone` as in `analyze`."""
+    from diagnosis.tickets.analyze import aware_columns, detect_csat_scale, mapped_columns, open_export
+    from diagnosis.tickets.fields import resolve_units
 
-    con, kinds = open_export(export, mapped_columns(export, mapping))
+    mapped = mapped_columns(export, mapping)
+    zone = clean.check_time_zone(time_zone)
+    resolved_units = resolve_units(mapping, units)
+    con, kinds = open_export(export, mapped, zone)
     try:
         scale = csat_scale or detect_csat_scale(con, mapping)
         # cleaned once, read by every definition
-        con.execute("CREATE TEMP TABLE clean_tickets AS " + clean.clean_sql("export_rows", mapping, kinds, scale))
+        con.execute("CREATE TEMP TABLE clean_tickets AS " + clean.clean_sql("export_rows", mapping, kinds, scale, resolved_units))
         values = {d.id: compute(con, d, mapping, scale, sla_minutes) for d in definitions}
         period = _period(con)
         complainers = _repeat_complainers(con) if mapping.get("customer_id") and mapping.get("complaint") else []
+        warnings = clean.time_zone_warnings(con, mapping, kinds, zone, aware_columns(export))
     finally:
         con.close()
-    return Measured(values, period, scale, complainers)
+    return Measured(values, period, scale, complainers, zone, resolved_units, warnings)
 
 
 def _period(con: duckdb.DuckDBPyConnection) -> PeriodFacts:

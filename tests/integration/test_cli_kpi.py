@@ -25,7 +25,11 @@ def test_json_has_overall_rows_and_bad_rows_with_the_issue_metric_names(export):
     result = run(export, "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"overall", "rows", "bad_rows"}
+    assert set(data) == {"overall", "rows", "bad_rows", "warnings"}
+    assert data["warnings"] == [  # one unparseable date in each of two columns (counted in bad_rows too)
+        "column '创建时间' has 1 value that is not a date: those cells are left empty and their rows counted as bad rows",
+        "column '首次响应时间' has 1 value that is not a date: those cells are left empty and their rows counted as bad rows",
+    ]
     assert data["rows"] == 10
     want = expected(TRUTH)
     assert set(data["overall"]) == set(want)
@@ -104,3 +108,47 @@ def test_a_bad_export_exits_1_with_one_line_and_no_traceback_in_a_real_process(t
     result = run_cli_process("kpi", bad)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "malformed CSV" in result.stderr
+
+
+# --- issue 13 items 8 and 9: time zones and units ------------------------------------------------
+
+def test_an_offset_against_naive_times_gives_the_true_frt_and_a_warning_on_stderr(tmp_path):
+    path = tmp_path / "zones.csv"
+    # 10:00+08:00 is 10:00 in Shanghai, the naive response 10:10 Shanghai time: 10 min, not 490
+    path.write_text("工单号,创建时间,首次响应时间\nT1,2025-08-01 10:00:00+08:00,2025-08-01 10:10:00\n", encoding="utf-8")
+    result = run(path, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["overall"]["frt_mean_min"] == pytest.approx(10.0)
+    assert "warning: column '创建时间' has UTC offsets and '首次响应时间' has none" in result.stderr
+    # in UTC the offset time is 02:00 and the naive 10:10 is UTC: 490 min, said by the same warning
+    utc = run(path, "--format", "json", "--time-zone", "UTC")
+    assert json.loads(utc.stdout)["overall"]["frt_mean_min"] == pytest.approx(490.0)
+    assert "converted to UTC" in utc.stderr
+    one = run(path, "--definition", "frt_mean", "--format", "json")
+    assert json.loads(one.stdout)["value"] == pytest.approx(10.0) and "warning:" in one.stderr
+
+
+def test_an_unknown_time_zone_is_one_line_and_exit_1(tmp_path):
+    path = tmp_path / "zones.csv"
+    path.write_text("工单号,创建时间\nT1,2025-08-01 10:00:00\n", encoding="utf-8")
+    result = run(path, "--time-zone", "Mars/Base")
+    assert result.returncode == 1 and "unknown time zone 'Mars/Base'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_minutes_header_and_a_mapping_unit_give_aht_in_seconds(tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_text("工单号,处理时长（分钟）\nT1,6\nT2,6\n", encoding="utf-8")
+    data = json.loads(run(path, "--format", "json").stdout)
+    assert data["overall"]["aht_mean_s"] == pytest.approx(360.0)  # 6 min
+    assert json.loads(run(path, "--definition", "aht_mean", "--format", "json").stdout)["value"] == pytest.approx(360.0)
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("handle_seconds: {column: 处理时长（分钟）, unit: h}\n", encoding="utf-8")
+    hours = run(path, "--mapping", mapping, "--format", "json")
+    assert json.loads(hours.stdout)["overall"]["aht_mean_s"] == pytest.approx(6 * 3600.0)  # declared hours win
+    table = run(path, "--mapping", mapping)
+    assert "handle_seconds=处理时长（分钟） [h]" in table.stderr
+    mapping.write_text("handle_seconds: {column: 处理时长（分钟）, unit: fortnight}\n", encoding="utf-8")
+    bad = run(path, "--mapping", mapping)
+    assert bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1
+    assert f"{mapping}:1:42: handle_seconds: unknown unit 'fortnight'" in bad.stderr

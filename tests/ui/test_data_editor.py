@@ -243,3 +243,58 @@ def test_a_definition_with_a_taken_name_is_refused_in_one_line_and_nothing_is_ad
     next(b for b in at.button if "Add the definition" in b.label).click().run()
     assert not at.exception and at.session_state.project.metric_definitions == before
     assert [e.value for e in at.error] == ["a metric definition named 'Ticket volume' exists already"]
+
+
+ZONES_AND_UNITS = ("工单号,创建时间,首次响应时间,处理时长（分钟）\n"
+                   "T1,2025-08-01 10:00:00+08:00,2025-08-01 10:10:00,6\n"
+                   "T2,2025-08-01 11:00:00+08:00,2025-08-01 11:20:00,4\n").encode("utf-8")  # fmt: skip
+
+
+def unescaped(text: str) -> str:
+    return text.replace("\\", "")
+
+
+def test_the_mapping_preview_shows_a_duration_column_s_unit_and_the_import_converts_it():
+    at = app(with_results=False)
+    at = upload(at, "data.upload", "分钟.csv", ZONES_AND_UNITS)
+    assert not at.exception
+    unit = at.selectbox(key="data.unit.handle_seconds.处理时长（分钟）")
+    assert unit.value == "min"  # read from the header
+    assert "处理时长（分钟） → handle_seconds（分钟 → 秒）" in list(at.dataframe[0].value.columns)
+    at.button(key="data.compute").click().run()
+    data = at.session_state.project.data
+    # (6 + 4) / 2 = 5 min = 300 s; FRT 10 and 20 min (the naive responses read as Shanghai time)
+    assert data["results"]["overall"]["aht_mean_s"] == pytest.approx(300.0) and data["units"] == {"handle_seconds": "min"}
+    assert data["results"]["overall"]["frt_mean_min"] == pytest.approx(15.0) and data["time_zone"] == "Asia/Shanghai"
+    warnings = [unescaped(w.value) for w in at.warning]
+    assert any(w.startswith("列「创建时间」的时间带时区、「首次响应时间」不带：前者已换算为 Asia/Shanghai") for w in warnings)
+    assert any("handle_seconds 按分钟读取，换算为秒" in c.value for c in at.caption)
+
+
+def test_the_user_declares_another_unit_and_time_zone_and_the_numbers_follow():
+    at = app(with_results=False, lang="en")
+    at = upload(at, "data.upload", "minutes.csv", ZONES_AND_UNITS)
+    at.selectbox(key="data.unit.handle_seconds.处理时长（分钟）").set_value("h").run()
+    assert "处理时长（分钟） → handle_seconds (h → s)" in list(at.dataframe[0].value.columns)
+    at.selectbox(key="data.time_zone").set_value("UTC").run()
+    at.button(key="data.compute").click().run()
+    assert not at.exception
+    data = at.session_state.project.data
+    assert data["results"]["overall"]["aht_mean_s"] == pytest.approx(5 * 3600.0) and data["units"] == {"handle_seconds": "h"}
+    # in UTC, 10:00+08:00 is 02:00 and the naive 10:10 is UTC: 490 and 500 min
+    assert data["results"]["overall"]["frt_mean_min"] == pytest.approx(495.0) and data["time_zone"] == "UTC"
+    assert at.selectbox(key="data.time_zone").value == "UTC"
+
+
+def test_a_header_with_an_unknown_unit_asks_for_the_unit_and_refuses_to_guess():
+    at = app(with_results=False, lang="en")
+    at = upload(at, "data.upload", "odd.csv", "工单号,处理时长（次）\nT1,6\n".encode("utf-8"))
+    unit = at.selectbox(key="data.unit.handle_seconds.处理时长（次）")
+    assert unit.value is None
+    assert any("is not known: choose the column's unit" in unescaped(w.value) for w in at.warning)
+    at.button(key="data.compute").click().run()
+    assert not at.exception and "results" not in at.session_state.project.data
+    assert any("names the unit '次'" in e.value for e in at.error)
+    at.selectbox(key="data.unit.handle_seconds.处理时长（次）").set_value("min").run()
+    at.button(key="data.compute").click().run()
+    assert at.session_state.project.data["results"]["overall"]["aht_mean_s"] == pytest.approx(360.0)

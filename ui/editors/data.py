@@ -18,7 +18,8 @@ from diagnosis.method_checks import data_collection_findings
 from diagnosis.metric_definitions import definitions
 from diagnosis.tickets import FIELDS, GROUPINGS, METRICS, analyze, read_export, resolve_mapping
 from diagnosis.tickets import charts, flow
-from diagnosis.tickets.clean import REASONS
+from diagnosis.tickets.clean import REASONS, time_zone_choices
+from diagnosis.tickets.fields import BY_NAME, DURATION_FIELDS, UNITS, header_unit, unit_text
 from diagnosis.tickets.metrics import format_value, label
 from diagnosis.tickets.reader import MAX_UPLOAD_MB
 from ui import state
@@ -47,7 +48,8 @@ def _read(ctx: StepContext, upload, key: str):
     return export
 
 
-def _mapping_form(ctx: StepContext, export) -> dict:
+def _mapping_form(ctx: StepContext, export) -> tuple[dict, dict]:
+    """The column mapping and the unit of each mapped duration column, as the user confirms them."""
     saved = flow.stored_mapping(ctx.project) or {}
     usable = {k: v for k, v in saved.items() if v in export.headers or v is None}
     mapping = resolve_mapping(export.headers, usable)
@@ -61,16 +63,66 @@ def _mapping_form(ctx: StepContext, export) -> dict:
             pick = st.selectbox(ctx.t(field.zh, field.en), options, index=options.index(current) if current in options else 0,
                                 key=f"data.map.{field.name}", disabled=ctx.read_only)  # fmt: skip
         chosen[field.name] = None if pick == NONE else pick
+    units = _unit_form(ctx, chosen)
     preview = pd.DataFrame(export.preview(5))
     reverse = {h: f for f, h in chosen.items() if h}
-    preview.columns = [f"{h} → {reverse[h]}" if h in reverse else h for h in preview.columns]
+
+    def heading(header: str) -> str:
+        if header not in reverse:
+            return header
+        name = reverse[header]
+        unit = units.get(name)
+        if name not in DURATION_FIELDS:
+            return f"{header} → {name}"
+        read = ctx.t(f"（{unit_text(unit, 'zh')} → 秒）", f" ({unit_text(unit, 'en')} → s)") if unit else ctx.t("（单位？）", " (unit?)")
+        return f"{header} → {name}{read}"
+
+    preview.columns = [heading(h) for h in preview.columns]
     st.caption(ctx.t("前 5 行预览", "First 5 rows"))
     st.dataframe(preview, hide_index=True, key="data.preview")
-    return chosen
+    return chosen, units
+
+
+def _unit_form(ctx: StepContext, chosen: dict) -> dict:
+    """A unit per mapped duration column: the last import's choice, else the header's unit, else seconds."""
+    mapped = [f for f in DURATION_FIELDS if chosen.get(f)]
+    if not mapped:
+        return {}
+    saved = flow.stored_units(ctx.project, chosen)
+    options = list(UNITS)
+    units = {}
+    columns = st.columns(4)
+    for i, name in enumerate(mapped):
+        header = chosen[name]
+        found, unknown = header_unit(header)
+        default = saved.get(name) or found or (None if unknown else BY_NAME[name].unit)
+        field = BY_NAME[name]
+        with columns[i % 4]:
+            pick = st.selectbox(ctx.t(f"{field.zh}的单位", f"{field.en}: unit of the column"), options,
+                                index=options.index(default) if default in options else None,
+                                format_func=lambda u: ctx.t(unit_text(u, "zh"), unit_text(u, "en")),
+                                placeholder=ctx.t("请选择单位", "Choose the unit"),
+                                key=f"data.unit.{name}.{header}", disabled=ctx.read_only)  # fmt: skip
+        if pick is None:
+            st.warning(ctx.t(f"列「{md(header)}」的单位「{md(unknown)}」无法识别：请选择该列的单位",
+                             f"The unit '{md(unknown)}' of column '{md(header)}' is not known: choose the column's unit"))  # fmt: skip
+            continue
+        units[name] = pick
+    return units
+
+
+def _warnings(ctx: StepContext, warnings: list[dict]) -> None:
+    """The import's time zone and date warnings (they name the file's headers: user text)."""
+    for warning in warnings:
+        st.warning(md(ctx.t(warning.get("zh", ""), warning.get("en", ""))))
 
 
 def _results(ctx: StepContext, result) -> None:
     st.subheader(ctx.t("指标结果", "Metrics"))
+    _warnings(ctx, result.warnings)
+    read = [ctx.t(f"{f} 按{unit_text(u, 'zh')}读取，换算为秒", f"{f} read in {unit_text(u, 'en')}, converted to seconds")
+            for f, u in result.units.items() if u != BY_NAME[f].unit]  # fmt: skip
+    st.caption(" · ".join([ctx.t(f"时间按 {result.time_zone} 时区", f"Times in {result.time_zone}"), *read]))
     overall = pd.DataFrame(
         [{ctx.t("指标", "Metric"): label(m.name, ctx.lang), ctx.t("数值", "Value"): format_value(m.name, result.overall.get(m.name), ctx.lang),
           ctx.t("口径", "Definition"): ctx.t(m.definition_zh, m.definition_en)} for m in METRICS]  # fmt: skip
@@ -208,8 +260,9 @@ def _checkpoint(ctx: StepContext, mapping: dict, sla: float) -> None:
         if st.button(ctx.t("填写检查点", "Fill the checkpoint"), key="data.fill_checkpoint"):
             try:
                 usable = {k: v for k, v in mapping.items() if v in export.headers}
-                entry = flow.measure_and_store(ctx.project, ctx.questionnaire, export, resolve_mapping(export.headers, usable),
-                                               "checkpoint", int(month), sla)  # fmt: skip
+                later = resolve_mapping(export.headers, usable)
+                entry = flow.measure_and_store(ctx.project, ctx.questionnaire, export, later, "checkpoint", int(month), sla,
+                                               units=flow.stored_units(ctx.project, later))  # fmt: skip
                 filled = flow.fill_checkpoint(ctx.project, definitions(ctx.questionnaire, ctx.project), entry, int(month),
                                               dt.date.today())  # fmt: skip
             except DiagnosisError as exc:
@@ -218,6 +271,7 @@ def _checkpoint(ctx: StepContext, mapping: dict, sla: float) -> None:
             values = filled.values
             ctx.save(ctx.t(f"第 {month} 个月检查点：{len(values)} 个指标", f"checkpoint month {month}: {len(values)} metrics"))
             st.success(", ".join(f"{v.metric} = {v.value} (n = {v.n:,})" for v in values))
+            _warnings(ctx, entry.get("warnings") or [])
 
 
 def _limit_text(ctx: StepContext) -> str:
@@ -241,13 +295,17 @@ def data_editor(ctx: StepContext) -> None:
                            data=demo_sample_export, file_name="工单导出_2025-08.csv", mime="text/csv", key="data.sample")
     sla = st.number_input(ctx.t("响应时限 SLA（分钟）", "Response SLA (minutes)"), min_value=0.5, max_value=10080.0,
                           value=float(ctx.project.data.get("sla_minutes", 15.0)), step=1.0, key="data.sla", disabled=ctx.read_only)  # fmt: skip
+    zones = time_zone_choices(flow.time_zone(ctx.project))
+    zone = st.selectbox(ctx.t("时区（带时区的时间换算到此；不带时区的时间按此读取）",
+                              "Time zone (times with an offset are converted to it; times without one are read as its)"),
+                        zones, index=zones.index(flow.time_zone(ctx.project)), key="data.time_zone", disabled=ctx.read_only)  # fmt: skip
     if upload is not None:
         export = _read(ctx, upload, "data.export")
         if export is not None:
             facts = export.facts
             st.info(ctx.t(f"编码 {facts.encoding or 'xlsx'} · 分隔符 {facts.delimiter!r} · {facts.rows:,} 行",
                           f"Encoding {facts.encoding or 'xlsx'} · delimiter {facts.delimiter!r} · {facts.rows:,} rows"))  # fmt: skip
-            mapping = _mapping_form(ctx, export)
+            mapping, units = _mapping_form(ctx, export)
             state.choice("data.period", ["baseline", "reference"], lang=ctx.lang)
             period = st.radio(ctx.t("这份导出是", "This export is"), ["baseline", "reference"], horizontal=True, key="data.period",
                               format_func=lambda p: ctx.t(*PERIOD_CHOICES[p]))  # fmt: skip
@@ -261,20 +319,22 @@ def data_editor(ctx: StepContext) -> None:
             if period == "reference":
                 if st.button(ctx.t("保存为参照期", "Save as a reference period"), key="data.compute_reference", type="primary"):
                     try:
-                        flow.measure_and_store(ctx.project, ctx.questionnaire, export, mapping, "reference", None, sla)
+                        entry = flow.measure_and_store(ctx.project, ctx.questionnaire, export, mapping, "reference", None, sla,
+                                                       units=units, zone=zone)  # fmt: skip
                     except DiagnosisError as exc:
                         st.error(str(exc))
                     else:
                         ctx.save(ctx.t(f"导入参照期：{facts.name}（{facts.rows:,} 行）", f"reference period import: {facts.name} ({facts.rows:,} rows)"))
+                        _warnings(ctx, entry.get("warnings") or [])
             elif st.button(ctx.t("计算指标并保存", "Compute and save"), key="data.compute", type="primary", disabled=not confirmed):
                 bar = st.progress(0.0, text=ctx.t("正在计算指标…", "Computing the metrics…"))
                 try:
-                    result = analyze(export, mapping, sla, progress=lambda f, _s: bar.progress(min(f, 1.0)))
+                    result = analyze(export, mapping, sla, progress=lambda f, _s: bar.progress(min(f, 1.0)), units=units, time_zone=zone)
                 except DiagnosisError as exc:
                     st.error(str(exc))
                 else:
                     flow.store_import(ctx.project, facts, mapping, result)
-                    flow.measure_and_store(ctx.project, ctx.questionnaire, export, mapping, "baseline", None, sla)
+                    flow.measure_and_store(ctx.project, ctx.questionnaire, export, mapping, "baseline", None, sla, units=units, zone=zone)
                     ctx.save(ctx.t(f"导入工单数据：{facts.name}（{facts.rows:,} 行）", f"ticket data import: {facts.name} ({facts.rows:,} rows)"))
                 finally:
                     bar.empty()
