@@ -137,7 +137,8 @@ def draw_open(lang: str) -> None:
         else:
             st.success(t("projects.upload_ok", lang, name=name))
             if lines:
-                st.warning(t("projects.upload_warnings", lang) + "\n\n" + "\n".join(f"- {line}" for line in lines))
+                # a warning quotes the file (ids, names): literal text, never markdown
+                st.warning(t("projects.upload_warnings", lang) + "\n\n" + "\n".join(f"- {md(line)}" for line in lines))
 
 
 def _delete(project_id: str, title: str, lang: str) -> None:
