@@ -165,6 +165,11 @@ class _Builder:
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     self.problem(alias or _pos(key_node.start_mark), "merge keys (<<) are not supported", alias)
+                    if alias is None:  # the aliases of the skipped value still count in document order
+                        merged = value_node.value if isinstance(value_node, yaml.SequenceNode) and id(value_node) not in self.built else [value_node]
+                        for child in merged:
+                            if id(child) in self.built:
+                                self._next_alias()
                     continue
                 key = self.build(key_node, (*path, "<key>"), depth + 1, active, alias)
                 key_pos = alias or self.located.marks.get((*path, "<key>")) or _pos(key_node.start_mark)

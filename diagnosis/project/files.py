@@ -25,7 +25,7 @@ from diagnosis import catalog
 from diagnosis.errors import DiagnosisError, Problem, ProjectFileError, QuestionnaireError, UnsupportedVersion
 from diagnosis.project import consistency
 from diagnosis.project.model import FORMAT, FORMAT_VERSION, Project
-from diagnosis.questionnaire import Questionnaire, questionnaire_hash
+from diagnosis.questionnaire import Questionnaire
 from diagnosis.questionnaire.rules import CHECKS, _check_date, _check_number, is_answered
 from diagnosis.yamlsafe import Located, YamlProblems, load_located
 
@@ -282,10 +282,13 @@ def load_project(
 
 
 def questionnaire_source_hash(project: Project) -> str | None:
-    """The hash of the questionnaire the project resolves to now (its embedded copy, else the shipped file)."""
+    """The hash of the shipped questionnaire file the project resolves to now (None for an embedded copy).
+
+    An embedded copy travels with the project; its text is normalized when stored (line ends,
+    control characters), so its hash would differ from the upload's without any change."""
     ref = project.questionnaire
     if ref.source:
-        return questionnaire_hash(ref.source.encode("utf-8"))
+        return None
     try:
         return catalog.get(ref.id).hash
     except DiagnosisError:

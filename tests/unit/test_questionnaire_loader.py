@@ -160,3 +160,11 @@ def test_a_nul_character_is_reported_at_its_own_line_and_column():
     with pytest.raises(QuestionnaireError) as info:
         load_questionnaire(b'id: x\nversion: "1"\ntitle: ab\x00c\n', "nul.yaml")
     assert [str(p) for p in info.value.problems] == ["nul.yaml:3:10: not a YAML text file: control character #x0000"]
+
+
+def test_a_value_reached_through_an_alias_is_located_at_the_alias_even_after_a_refused_merge_key():
+    from diagnosis.yamlsafe import load_located
+
+    located = load_located("a: &a {x: 1}\nb: &b {y: 2}\nc:\n  <<: [*a, *b]\nd: *a\ne: *b\n", "m.yaml")
+    assert [str(p) for p in located.problems] == ["m.yaml:4:3: merge keys (<<) are not supported"]
+    assert (located.mark(("d", "x")), located.mark(("e", "y"))) == ((5, 4), (6, 4))
