@@ -196,7 +196,7 @@ def draw_open(lang: str) -> None:
         else:
             st.success(t("projects.upload_ok", lang, name=name))
         if lines:
-            st.warning(t("projects.upload_warnings", lang) + "\n\n" + "\n".join(f"- {line}" for line in lines))
+            st.warning(t("projects.upload_warnings", lang) + "\n\n" + "\n".join(f"- {md(line)}" for line in lines))
 
 
 def draw_upload_choice(lang: str) -> None:

@@ -25,9 +25,10 @@ from pydantic import ValidationError
 
 from diagnosis import catalog
 from diagnosis.errors import DiagnosisError, Problem, ProjectFileError, QuestionnaireError, UnsupportedVersion
+from diagnosis.project import consistency
 from diagnosis.project.model import FORMAT, FORMAT_VERSION, Project
 from diagnosis.questionnaire import Questionnaire
-from diagnosis.questionnaire.rules import CHECKS, is_answered
+from diagnosis.questionnaire.rules import CHECKS, _check_date, _check_number, is_answered
 from diagnosis.yamlsafe import Located, YamlProblems, load_located
 
 try:
@@ -331,19 +332,42 @@ def load_project(
             [Problem(filename, f"not a process-diagnosis project file (expected 'format: {FORMAT}')", 1, 1)]
         )
     original_version = data.get("format_version")
+    # repeated ids, impossible numbers, a garbled step-2 block: on the file as written (always located)
+    problems = consistency.document_problems(located, filename)
     data = migrate(data, filename)
+    # positions refer to the file as written: kept where the migrations keep the layout
+    same_layout = isinstance(original_version, int) and original_version >= LAYOUT_SINCE
     try:
         project = Project.model_validate(data)
     except ValidationError as exc:
-        # positions refer to the file as written: kept where the migrations keep the layout
-        same_layout = isinstance(original_version, int) and original_version >= LAYOUT_SINCE
-        raise ProjectFileError(_pydantic_problems(exc, located if same_layout else None, filename)) from None
+        reported = {(p.line, p.column) for p in problems if p.line is not None}
+        problems += [p for p in _pydantic_problems(exc, located if same_layout else None, filename)
+                     if p.line is None or (p.line, p.column) not in reported]  # fmt: skip
+    if problems:
+        raise ProjectFileError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
     warnings: list[Problem] = []
     if original_version != FORMAT_VERSION:
         warnings.append(Problem(filename, f"migrated from format {original_version} to {FORMAT_VERSION}; save to keep the new format"))
     questionnaire = (resolve or resolve_questionnaire)(project)
-    warnings.extend(check_answers(project, questionnaire, filename, located if original_version == FORMAT_VERSION else None))
+    current = located if original_version == FORMAT_VERSION else None
+    warnings.extend(check_answers(project, questionnaire, filename, current))
+    warnings.extend(consistency.project_warnings(project, questionnaire, filename, located if same_layout else None,
+                                                 None if resolve else questionnaire_source_hash(project)))  # fmt: skip
     return LoadedProject(project, questionnaire, warnings)
+
+
+def questionnaire_source_hash(project: Project) -> str | None:
+    """The hash of the shipped questionnaire file the project resolves to now (None for an embedded copy).
+
+    An embedded copy travels with the project; its text is normalized when stored (line ends,
+    control characters), so its hash would differ from the upload's without any change."""
+    ref = project.questionnaire
+    if ref.source:
+        return None
+    try:
+        return catalog.get(ref.id).hash
+    except DiagnosisError:
+        return None
 
 
 def resolve_questionnaire(project: Project) -> Questionnaire:
@@ -407,6 +431,8 @@ def check_answers(project: Project, questionnaire: Questionnaire, filename: str,
         shape = [p for p in problems if isinstance(p, dict) and p.get("en") in _SHAPE_MESSAGES]
         if shape:
             add(qid, f"answer does not fit question '{qid}' ({question.type}): {shape[0]['en']}")
+        if question.type == "table" and isinstance(value, list):
+            out.extend(_table_rows(qid, value, question, filename, located))
     categories = {c.id for c in questionnaire.cause_categories}
     stack = list(project.fishbone.causes)
     while stack:
@@ -415,6 +441,47 @@ def check_answers(project: Project, questionnaire: Questionnaire, filename: str,
             out.append(Problem(filename, f"cause '{cause.text}' has unknown category '{cause.category}' (kept)", path="fishbone.causes"))
         stack.extend(cause.children)
     return out
+
+
+def _table_rows(qid: str, rows: list[Any], question: Any, filename: str, located: Located | None) -> list[Problem]:
+    """Rows of a table answer that are no row (a text, a number) and cells of the wrong type: kept, not used."""
+    out: list[Problem] = []
+
+    def add(path: tuple[Any, ...], message: str) -> None:
+        mark = located.mark(("answers", qid, *path)) if located else None
+        out.append(Problem(filename, message, mark[0] if mark else None, mark[1] if mark else None,
+                           f"answers.{qid}" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)))  # fmt: skip
+
+    for i, row in enumerate(rows):
+        if row is None:
+            continue
+        if not isinstance(row, dict):
+            add((i,), f"row {i + 1} of '{qid}' is {_excerpt(row)}, not a row of columns (kept, not used)")
+            continue
+        for column in question.columns:
+            value = row.get(column.id)
+            if not is_answered(value):
+                continue
+            if column.type in ("number", "integer"):
+                found = _check_number(value, None, None, column.type == "integer")
+            elif column.type == "choice":
+                found = [] if value in [o.id for o in column.options or []] else [{"en": "Not one of the options"}]
+            elif column.type == "date":
+                found = _check_date(value, None, None)
+            elif column.type == "yesno":
+                found = [] if isinstance(value, bool) else [{"en": "Choose yes or no"}]
+            else:
+                found = [] if isinstance(value, (str, int, float)) else [{"en": "Enter a text"}]
+            shape = [p["en"] for p in found if isinstance(p, dict) and p.get("en") in _SHAPE_MESSAGES | {"Enter a text"}]
+            if shape:
+                add((i, column.id), f"row {i + 1} of '{qid}': '{column.id}' is {_excerpt(value)} ({column.type} column: "
+                                    f"{shape[0][0].lower()}{shape[0][1:]}; kept, not used)")  # fmt: skip
+    return out
+
+
+def _excerpt(value: Any, limit: int = 24) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 _SHAPE_MESSAGES = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,7 +31,15 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
+# dot votes of one participant on one cause: a handful in a workshop; more than this is a
+# typo or a forgery (diagnosis.project.consistency reports it where it is written)
+MAX_VOTES = 1_000_000
+Dots = Annotated[int, Field(ge=0, le=MAX_VOTES)]
+
+
 class Record(BaseModel):
+    # NaN and infinity in a file are refused where they are written (diagnosis.project.consistency,
+    # which sees the free-form answers and data too); the domain functions stay robust to them
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
 
@@ -68,7 +76,7 @@ class Cause(Record):
     evidence: str = ""
     author: str = ""
     # dot votes: participant -> number of dots given to this cause
-    votes: dict[str, int] = Field(default_factory=dict)
+    votes: dict[str, Dots] = Field(default_factory=dict)
 
     @property
     def vote_total(self) -> int:

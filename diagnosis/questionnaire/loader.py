@@ -12,10 +12,12 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+import types
+import typing
 from pathlib import Path as FsPath
 from typing import IO, Any, Iterator
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from diagnosis.errors import Problem, QuestionnaireError
 from diagnosis.i18n import LANGUAGES
@@ -23,6 +25,8 @@ from diagnosis.questionnaire.model import QUESTION_TYPES, Questionnaire
 from diagnosis.questionnaire.patterns import PatternError, compile_pattern
 from diagnosis.yamlsafe import Located, YamlProblems, load_located
 
+# texts a question, option, column, section or step cannot do without: an empty one is refused
+REQUIRED_TEXT_KEYS = {"title", "label"}
 TEXT_KEYS = {"title", "label", "help", "placeholder", "description", "min_label", "max_label", "unit", "pattern_message", "action", "short"}
 
 
@@ -97,7 +101,7 @@ def _pydantic_problems(exc: ValidationError, located: Located, filename: str) ->
         name = loc[-1] if loc else ""
         if kind == "extra_forbidden":
             message = f"unknown key '{name}'"
-            allowed = _allowed_keys(err)
+            allowed = _allowed_keys(loc[:-1])
             close = difflib.get_close_matches(str(name), allowed, n=1)
             if close:
                 message += f"; did you mean '{close[0]}'?"
@@ -127,9 +131,61 @@ def _pydantic_problems(exc: ValidationError, located: Located, filename: str) ->
     return problems
 
 
-def _allowed_keys(err: dict[str, Any]) -> list[str]:
-    ctx_input = err.get("ctx") or {}
-    return list(ctx_input.get("allowed", [])) or sorted(TEXT_KEYS | {"id", "type", "required", "options", "columns", "questions", "sections", "steps", "show_if", "default", "min", "max", "step", "pattern", "min_rows", "max_rows", "kind", "version", "languages", "cause_categories", "analysis", "priority", "evaluation"})
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The keys valid where an unknown key was found: the fields of the model at `loc`."""
+    model = _model_at(loc)
+    if model is None:
+        return []
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """Follow a pydantic error location from `Questionnaire` down to the model it points into."""
+    annotation: Any = Questionnaire
+    for part in loc:
+        tagged = _question_model(annotation, part)
+        if tagged is not None:  # the tag of the question union: it names the model
+            annotation = tagged
+            continue
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(part)
+            if field is None:
+                return None
+            annotation = field.annotation
+        elif typing.get_origin(annotation) is list and isinstance(part, int):
+            annotation = typing.get_args(annotation)[0]
+        elif typing.get_origin(annotation) is dict:
+            annotation = typing.get_args(annotation)[1]
+        else:
+            return None
+    annotation = _unwrap(annotation)
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def _members(annotation: Any) -> list[Any]:
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return [a for a in typing.get_args(annotation) if a is not type(None)]
+    return [annotation]
+
+
+def _question_model(annotation: Any, part: Any) -> type[BaseModel] | None:
+    for member in _members(annotation):
+        if (isinstance(member, type) and issubclass(member, BaseModel) and "type" in member.model_fields
+                and typing.get_args(member.model_fields["type"].annotation) == (part,)):  # fmt: skip
+            return member
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Annotated / Optional; of a union, keep its one model (a text or a map: no model)."""
+    members = _members(annotation)
+    if len(members) == 1:
+        return members[0]
+    models = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
+    return models[0] if len(models) == 1 else annotation
 
 
 def _plain(err: dict[str, Any]) -> str:
@@ -194,6 +250,8 @@ def _cross_checks(located: Located, filename: str) -> list[Problem]:
                     for lang in languages:
                         if not isinstance(child.get(lang), str) or not child.get(lang, "").strip():
                             add(child_path, f"missing translation '{lang}' for '{key}'")
+                elif key in REQUIRED_TEXT_KEYS and isinstance(child, str) and not child.strip():
+                    add(child_path, f"'{key}' is empty; write it, e.g. {key}: {{zh: ..., en: ...}}")
                 else:
                     walk_texts(child, child_path)
         elif isinstance(value, list):

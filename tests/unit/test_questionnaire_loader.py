@@ -132,3 +132,39 @@ def test_the_json_schema_lists_every_question_type():
     text = json.dumps(json_schema())
     for kind in QUESTION_TYPES:
         assert f'"const": "{kind}"' in text
+
+
+def test_a_show_if_nested_fifty_levels_deep_loads_it_is_no_alias_bomb():
+    text = (DATA / "questionnaires" / "all_types.yaml").read_text(encoding="utf-8")
+    old = "show_if: {all: [{question: has_export, equals: true}, {question: agents, greater_than: 5}]}"
+    condition = "{question: has_export, equals: true}"
+    for _ in range(50):
+        condition = "{all: [" + condition + "]}"
+    q = load_questionnaire(text.replace(old, "show_if: " + condition).encode(), "deep.yaml")
+    node, levels = q.question("period_start").show_if, 0
+    while node.all:
+        node, levels = node.all[0], levels + 1
+    assert (levels, node.question, node.equals) == (50, "has_export", True)
+
+
+def test_nesting_past_the_limit_is_refused_where_it_happens_and_not_called_an_alias_bomb():
+    from diagnosis.yamlsafe import MAX_DEPTH, YamlProblems, load_located
+
+    with pytest.raises(YamlProblems) as info:
+        load_located("id: deep\nshow_if: " + "[" * 250 + "]" * 250 + "\n", "deep.yaml")
+    # the root mapping is level 0, `show_if`'s list level 1: the list opened at column 9 + 201 is one too many
+    assert [str(p) for p in info.value.problems] == [f"deep.yaml:2:{9 + MAX_DEPTH + 1}: nested too deeply (more than {MAX_DEPTH} levels)"]
+
+
+def test_a_nul_character_is_reported_at_its_own_line_and_column():
+    with pytest.raises(QuestionnaireError) as info:
+        load_questionnaire(b'id: x\nversion: "1"\ntitle: ab\x00c\n', "nul.yaml")
+    assert [str(p) for p in info.value.problems] == ["nul.yaml:3:10: not a YAML text file: control character #x0000"]
+
+
+def test_a_value_reached_through_an_alias_is_located_at_the_alias_even_after_a_refused_merge_key():
+    from diagnosis.yamlsafe import load_located
+
+    located = load_located("a: &a {x: 1}\nb: &b {y: 2}\nc:\n  <<: [*a, *b]\nd: *a\ne: *b\n", "m.yaml")
+    assert [str(p) for p in located.problems] == ["m.yaml:4:3: merge keys (<<) are not supported"]
+    assert (located.mark(("d", "x")), located.mark(("e", "y"))) == ((5, 4), (6, 4))
