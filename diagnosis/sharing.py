@@ -8,8 +8,11 @@ its SHA-256) of one of two kinds.
   no plan, no other project. Every call checks the token again, so a revoked link stops at once.
 - `suggest`: the anonymous suggestion form for frontline staff. A suggestion is stored with its
   project and the date only: no name, session, address, link or time of day. The facilitator
-  sees suggestions only once at least `threshold` (3 unless configured) have arrived, in an
-  order that says nothing about who came first.
+  sees suggestions in *batches* of `threshold()` (3 unless configured): with 4 arrived, 3 show
+  and the 4th waits for two more, so a newcomer never shows on its own. The order says nothing
+  about who came first: a batch is shown in the order of the rows' random ids, and rows that
+  wait are written again in a random order at every arrival and at their release, so that
+  neither SQLite's rowid nor a server's physical order keeps the order of arrival.
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import random
 import secrets
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import Connection
 
 from diagnosis import fishbone as fb
 from diagnosis.cjk import clean
@@ -71,13 +76,18 @@ class CauseView:
 
 @dataclass(frozen=True)
 class Suggestions:
-    count: int
+    count: int  # every suggestion that arrived
     threshold: int
-    texts: list[str]  # empty until `count` reaches `threshold`
+    texts: list[str]  # the released ones: whole batches of `threshold`, in no order of arrival
 
     @property
     def visible(self) -> bool:
-        return self.count >= self.threshold
+        return bool(self.texts)
+
+    @property
+    def waiting(self) -> int:
+        """Suggestions that arrived but wait for their batch to fill."""
+        return self.count - len(self.texts)
 
 
 def threshold() -> int:
@@ -130,14 +140,44 @@ def revoke_link(store: Store, link_id: str) -> None:
         raise LinkNotFound(f"no active link '{link_id}'")
 
 
+_shuffle = random.SystemRandom().shuffle
+
+
+def _rewrite(conn: Connection, rows: list, released: bool) -> None:
+    """Write `rows` again in a random order (new rowids / places), flagged `released`."""
+    rows = list(rows)
+    _shuffle(rows)
+    conn.execute(delete(suggestions).where(suggestions.c.id.in_([r.id for r in rows])))
+    for row in rows:
+        conn.execute(suggestions.insert().values(id=row.id, project_id=row.project_id, day=row.day, text=row.text, released=released))
+
+
+def _release(conn: Connection, project_id: str, size: int) -> None:
+    """Release whole batches of `size` of the waiting suggestions (chosen at random)."""
+    waiting = conn.execute(select(suggestions).where(suggestions.c.project_id == project_id, suggestions.c.released.is_(False))).all()
+    batches = len(waiting) // size * size
+    if batches:
+        chosen = random.SystemRandom().sample(waiting, batches)
+        _rewrite(conn, chosen, released=True)
+        rest = [row for row in waiting if row not in chosen]
+        if len(rest) > 1:
+            _rewrite(conn, rest, released=False)
+
+
 def suggestions_of(store: Store, project_id: str, minimum: int | None = None) -> Suggestions:
-    """The project's anonymous suggestions, only once at least `minimum` arrived (sorted by text)."""
-    minimum = threshold() if minimum is None else minimum
+    """The project's anonymous suggestions: how many arrived, and the texts of the released
+    batches of `minimum` (default `threshold()`), in the order of their random ids."""
+    minimum = threshold() if minimum is None else max(1, minimum)
+    where = suggestions.c.project_id == project_id
     with store.engine.connect() as conn:
-        count = conn.execute(select(func.count()).select_from(suggestions).where(suggestions.c.project_id == project_id)).scalar()
-        texts = []
-        if count >= minimum:
-            texts = sorted(conn.execute(select(suggestions.c.text).where(suggestions.c.project_id == project_id)).scalars())
+        waiting = conn.execute(select(func.count()).select_from(suggestions).where(where, suggestions.c.released.is_(False))).scalar()
+    if waiting >= minimum:  # e.g. the threshold was lowered since they arrived
+        with store._write() as conn, conn.begin():
+            _release(conn, project_id, minimum)
+    with store.engine.connect() as conn:
+        count = conn.execute(select(func.count()).select_from(suggestions).where(where)).scalar()
+        texts = list(conn.execute(select(suggestions.c.text).where(where, suggestions.c.released.is_(True))
+                                  .order_by(suggestions.c.id)).scalars())
     return Suggestions(count, minimum, texts)
 
 
@@ -167,7 +207,13 @@ def add_suggestion(store: Store, project_id: str, text: str) -> None:
     if len(value) > MAX_SUGGESTION:
         raise DiagnosisError(f"a suggestion has at most {MAX_SUGGESTION} characters ({len(value)} given)")
     with store._write() as conn, conn.begin():
-        conn.execute(suggestions.insert().values(id=uuid.uuid4().hex, project_id=project_id, day=dt.date.today(), text=value))
+        conn.execute(suggestions.insert().values(id=uuid.uuid4().hex, project_id=project_id, day=dt.date.today(), text=value,
+                                                 released=False))
+        waiting = conn.execute(select(suggestions).where(suggestions.c.project_id == project_id, suggestions.c.released.is_(False))).all()
+        if len(waiting) >= threshold():
+            _release(conn, project_id, threshold())
+        elif len(waiting) > 1:
+            _rewrite(conn, waiting, released=False)  # the newest is no longer the last row
 
 
 def suggest(store: Store, token: str, text: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 
 from diagnosis import fishbone as fb
 from diagnosis import sharing
@@ -100,9 +100,9 @@ def test_anonymous_suggestions_keep_only_project_date_and_text_and_show_from_thr
     assert sharing.suggestions_of(store, "demo", 3) == sharing.Suggestions(2, 3, [])
     sharing.suggest(store, token, "高峰期排班不足")
     shown = sharing.suggestions_of(store, "demo", 3)
-    assert shown.visible and shown.texts == sorted(["退款审批太多", "系统权限不够", "高峰期排班不足"])
+    assert shown.visible and sorted(shown.texts) == sorted(["退款审批太多", "系统权限不够", "高峰期排班不足"])
     columns = {c["name"] for c in inspect(store.engine).get_columns("suggestions")}
-    assert columns == {"id", "project_id", "day", "text"}
+    assert columns == {"id", "project_id", "day", "text", "released"}
     with store.engine.connect() as conn:
         day = conn.execute(select(suggestions.c.day)).scalars().first()
     assert not hasattr(day, "hour")  # a date, no time of day
@@ -111,3 +111,44 @@ def test_anonymous_suggestions_keep_only_project_date_and_text_and_show_from_thr
 def test_the_suggestion_threshold_is_configurable(store, monkeypatch):
     monkeypatch.setenv("DIAGNOSIS_SUGGESTION_THRESHOLD", "5")
     assert sharing.suggestions_of(store, "demo").threshold == 5
+
+
+def test_suggestions_show_in_whole_batches_of_the_threshold_so_a_fourth_never_shows_alone(store, monkeypatch):
+    monkeypatch.setenv("DIAGNOSIS_SUGGESTION_THRESHOLD", "3")
+    token, _ = sharing.create_link(store, "demo", "suggest")
+    for text in ["一", "二", "三", "四"]:
+        sharing.suggest(store, token, text)
+    four = sharing.suggestions_of(store, "demo")
+    assert (four.count, len(four.texts), four.waiting) == (4, 3, 1)
+    assert "四" not in four.texts and sorted(four.texts) == sorted(["一", "二", "三"])
+    sharing.suggest(store, token, "五")
+    assert sorted(sharing.suggestions_of(store, "demo").texts) == sorted(["一", "二", "三"])  # still not the new ones
+    sharing.suggest(store, token, "六")
+    six = sharing.suggestions_of(store, "demo")
+    assert (six.count, len(six.texts), six.waiting) == (6, 6, 0)
+    assert sorted(six.texts) == sorted(["一", "二", "三", "四", "五", "六"])
+
+
+def test_a_lower_threshold_on_reading_releases_whole_batches_of_it(store):
+    token, _ = sharing.create_link(store, "demo", "suggest")
+    for text in ["a", "b", "c", "d", "e"]:
+        sharing.suggest(store, token, text)  # threshold 3: a, b, c released; d, e wait
+    assert len(sharing.suggestions_of(store, "demo").texts) == 3
+    assert len(sharing.suggestions_of(store, "demo", 2).texts) == 5
+
+
+def test_neither_the_shown_order_nor_the_stored_rows_keep_the_order_of_arrival(store, monkeypatch):
+    monkeypatch.setenv("DIAGNOSIS_SUGGESTION_THRESHOLD", "3")
+    token, _ = sharing.create_link(store, "demo", "suggest")
+    arrived = [f"建议{n:02d}" for n in range(30)]
+    for item in arrived:
+        sharing.suggest(store, token, item)
+    shown = sharing.suggestions_of(store, "demo").texts
+    assert sorted(shown) == sorted(arrived) and shown != arrived  # 1 chance in 30! to coincide
+    assert sharing.suggestions_of(store, "demo").texts == shown  # the same order on every look
+    if store.engine.dialect.name == "sqlite":
+        with store.engine.connect() as conn:
+            stored = list(conn.execute(text("SELECT text FROM suggestions ORDER BY rowid")).scalars())
+        assert sorted(stored) == sorted(arrived) and stored != arrived
+        # within each batch of 3 the rows are written in a random order: over 10 batches, not all kept it
+        assert any(stored[i:i + 3] != sorted(stored[i:i + 3]) for i in range(0, 30, 3))
