@@ -6,10 +6,18 @@ its SHA-256) of one of two kinds.
 - `participant`: `Participant(store, token)` may read the fishbone's cause list and add
   causes, sub-causes, dot votes and suggestions to that project, nothing else: no answers,
   no plan, no other project. Every call checks the token again, so a revoked link stops at once.
+  Whoever acts through the link is a `Guest`: an id issued when the link is first opened in a
+  browser (`new_guest_id`) and kept there signed (`guest_pass` / `guest_of_pass`, see
+  `diagnosis.signing`). Dots count per guest (`Guest.key`, "guest:<id>"), never per typed name:
+  a new name gives no new dots and cannot take back anyone else's. The typed name is a label
+  only: History's author is "name (guest:<id>)", `Fishbone.guests` keeps the last one per key.
 - `suggest`: the anonymous suggestion form for frontline staff. A suggestion is stored with its
   project and the date only: no name, session, address, link or time of day. The facilitator
-  sees suggestions only once at least `threshold` (3 unless configured) have arrived, in an
-  order that says nothing about who came first.
+  sees suggestions in *batches* of `threshold()` (3 unless configured): with 4 arrived, 3 show
+  and the 4th waits for two more, so a newcomer never shows on its own. The order says nothing
+  about who came first: a batch is shown in the order of the rows' random ids, and rows that
+  wait are written again in a random order at every arrival and at their release, so that
+  neither SQLite's rowid nor a server's physical order keeps the order of arrival.
 """
 
 from __future__ import annotations
@@ -17,13 +25,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import random
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import Connection
 
 from diagnosis import fishbone as fb
+from diagnosis import signing
 from diagnosis.cjk import clean
 from diagnosis.errors import DiagnosisError
 from diagnosis.project.files import resolve_questionnaire
@@ -71,13 +83,74 @@ class CauseView:
 
 @dataclass(frozen=True)
 class Suggestions:
-    count: int
+    count: int  # every suggestion that arrived
     threshold: int
-    texts: list[str]  # empty until `count` reaches `threshold`
+    texts: list[str]  # the released ones: whole batches of `threshold`, in no order of arrival
 
     @property
     def visible(self) -> bool:
-        return self.count >= self.threshold
+        return bool(self.texts)
+
+    @property
+    def waiting(self) -> int:
+        """Suggestions that arrived but wait for their batch to fill."""
+        return self.count - len(self.texts)
+
+
+GUEST_PREFIX = "guest:"
+_GUEST_ID = re.compile(r"[0-9a-f]{12}")
+_LABEL_DROP = re.compile(r"[()（）\[\]【】]")  # a label cannot imitate the "(guest:...)" it is shown with
+MAX_LABEL = 80
+
+
+@dataclass(frozen=True)
+class Guest:
+    """Someone using a participant link: the id this browser was given, and the name typed (a label)."""
+
+    id: str
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not _GUEST_ID.fullmatch(self.id):
+            raise DiagnosisError("not a participant identity")
+        object.__setattr__(self, "label", _LABEL_DROP.sub("", clean(self.label)).strip()[:MAX_LABEL])
+
+    @property
+    def key(self) -> str:
+        """What votes are counted by."""
+        return GUEST_PREFIX + self.id
+
+    @property
+    def author(self) -> str:
+        """How History names this guest: the label, with the identity that is the real author."""
+        return f"{self.label} ({self.key})" if self.label else self.key
+
+
+def new_guest_id() -> str:
+    return secrets.token_hex(6)
+
+
+def guest_pass(link: Link, guest_id: str) -> str:
+    """What the browser keeps to stay the same guest of this link (signed, see diagnosis.signing)."""
+    return signing.sign("guest", f"{link.id}.{guest_id}")
+
+
+def guest_of_pass(link: Link, value: str | None) -> str | None:
+    """The guest id a browser's pass holds for this link; None when it is absent, forged or another link's."""
+    signed = signing.verify("guest", value)
+    if signed is None or "." not in signed:
+        return None
+    link_id, guest_id = signed.split(".", 1)
+    return guest_id if link_id == link.id and _GUEST_ID.fullmatch(guest_id) else None
+
+
+def guest_label(fishbone, key: str) -> str:
+    """A voter as the facilitator sees it: a name as typed, a guest by its label and the id's start."""
+    if not key.startswith(GUEST_PREFIX):
+        return key
+    short = key[len(GUEST_PREFIX):][:6]
+    label = fishbone.guests.get(key, "")
+    return f"{label} · {short}" if label else f"{GUEST_PREFIX}{short}"
 
 
 def threshold() -> int:
@@ -130,14 +203,44 @@ def revoke_link(store: Store, link_id: str) -> None:
         raise LinkNotFound(f"no active link '{link_id}'")
 
 
+_shuffle = random.SystemRandom().shuffle
+
+
+def _rewrite(conn: Connection, rows: list, released: bool) -> None:
+    """Write `rows` again in a random order (new rowids / places), flagged `released`."""
+    rows = list(rows)
+    _shuffle(rows)
+    conn.execute(delete(suggestions).where(suggestions.c.id.in_([r.id for r in rows])))
+    for row in rows:
+        conn.execute(suggestions.insert().values(id=row.id, project_id=row.project_id, day=row.day, text=row.text, released=released))
+
+
+def _release(conn: Connection, project_id: str, size: int) -> None:
+    """Release whole batches of `size` of the waiting suggestions (chosen at random)."""
+    waiting = conn.execute(select(suggestions).where(suggestions.c.project_id == project_id, suggestions.c.released.is_(False))).all()
+    batches = len(waiting) // size * size
+    if batches:
+        chosen = random.SystemRandom().sample(waiting, batches)
+        _rewrite(conn, chosen, released=True)
+        rest = [row for row in waiting if row not in chosen]
+        if len(rest) > 1:
+            _rewrite(conn, rest, released=False)
+
+
 def suggestions_of(store: Store, project_id: str, minimum: int | None = None) -> Suggestions:
-    """The project's anonymous suggestions, only once at least `minimum` arrived (sorted by text)."""
-    minimum = threshold() if minimum is None else minimum
+    """The project's anonymous suggestions: how many arrived, and the texts of the released
+    batches of `minimum` (default `threshold()`), in the order of their random ids."""
+    minimum = threshold() if minimum is None else max(1, minimum)
+    where = suggestions.c.project_id == project_id
     with store.engine.connect() as conn:
-        count = conn.execute(select(func.count()).select_from(suggestions).where(suggestions.c.project_id == project_id)).scalar()
-        texts = []
-        if count >= minimum:
-            texts = sorted(conn.execute(select(suggestions.c.text).where(suggestions.c.project_id == project_id)).scalars())
+        waiting = conn.execute(select(func.count()).select_from(suggestions).where(where, suggestions.c.released.is_(False))).scalar()
+    if waiting >= minimum:  # e.g. the threshold was lowered since they arrived
+        with store._write() as conn, conn.begin():
+            _release(conn, project_id, minimum)
+    with store.engine.connect() as conn:
+        count = conn.execute(select(func.count()).select_from(suggestions).where(where)).scalar()
+        texts = list(conn.execute(select(suggestions.c.text).where(where, suggestions.c.released.is_(True))
+                                  .order_by(suggestions.c.id)).scalars())
     return Suggestions(count, minimum, texts)
 
 
@@ -167,7 +270,13 @@ def add_suggestion(store: Store, project_id: str, text: str) -> None:
     if len(value) > MAX_SUGGESTION:
         raise DiagnosisError(f"a suggestion has at most {MAX_SUGGESTION} characters ({len(value)} given)")
     with store._write() as conn, conn.begin():
-        conn.execute(suggestions.insert().values(id=uuid.uuid4().hex, project_id=project_id, day=dt.date.today(), text=value))
+        conn.execute(suggestions.insert().values(id=uuid.uuid4().hex, project_id=project_id, day=dt.date.today(), text=value,
+                                                 released=False))
+        waiting = conn.execute(select(suggestions).where(suggestions.c.project_id == project_id, suggestions.c.released.is_(False))).all()
+        if len(waiting) >= threshold():
+            _release(conn, project_id, threshold())
+        elif len(waiting) > 1:
+            _rewrite(conn, waiting, released=False)  # the newest is no longer the last row
 
 
 def suggest(store: Store, token: str, text: str) -> None:
@@ -200,29 +309,36 @@ class Participant:
         project = self._store.load(self._project_id()).project
         return project.fishbone.problem or str(project.answers.get("problem_statement") or "")
 
-    def causes(self, participant: str = "") -> list[CauseView]:
+    def causes(self, who: Guest | None = None) -> list[CauseView]:
         fishbone = self._store.load(self._project_id()).project.fishbone
-        return [CauseView(c.id, c.category, c.text, depth, c.vote_total, c.votes.get(participant, 0))
+        key = who.key if who is not None else None
+        return [CauseView(c.id, c.category, c.text, depth, c.vote_total, c.votes.get(key, 0) if key else 0)
                 for c, _parent, depth in fb.walk(fishbone)]
 
-    def add_cause(self, text: str, category: str | None = None, parent_id: str | None = None, participant: str = "") -> str:
+    def _apply(self, who: Guest, change, description: str) -> None:
+        def apply(project) -> None:
+            change(project)
+            if who.label:
+                project.fishbone.guests[who.key] = who.label
+        self._store.apply(self._project_id(), apply, who.author, description)
+
+    def add_cause(self, text: str, who: Guest, category: str | None = None, parent_id: str | None = None) -> str:
         added: list[str] = []
-        name = clean(participant) or ANONYMOUS
-
-        def change(project) -> None:
-            added.append(fb.add_cause(project.fishbone, text, category, parent_id=parent_id, author=name).id)
-
-        self._store.apply(self._project_id(), change, name, f"participant: add cause {clean(text)[:80]}")
+        self._apply(who, lambda p: added.append(fb.add_cause(p.fishbone, text, category, parent_id=parent_id, author=who.author).id),
+                    f"participant: add cause {clean(text)[:80]}")
         return added[0]
 
-    def vote(self, cause_id: str, participant: str, dots: int = 1) -> None:
+    def vote(self, cause_id: str, who: Guest, dots: int = 1) -> None:
         allowed = self.votes_allowed()
-        self._store.apply(self._project_id(), lambda p: fb.cast_vote(p.fishbone, cause_id, participant, allowed, dots) and None,
-                          participant, f"participant: vote {dots}")
+        self._apply(who, lambda p: fb.cast_vote(p.fishbone, cause_id, who.key, allowed, dots), f"participant: vote {dots}")
 
-    def withdraw(self, cause_id: str, participant: str) -> None:
-        self._store.apply(self._project_id(), lambda p: fb.withdraw_vote(p.fishbone, cause_id, participant) and None,
-                          participant, "participant: withdraw a vote")
+    def withdraw(self, cause_id: str, who: Guest) -> None:
+        """Take back one of this guest's own dots (nobody else's: the key is the identity, not a name)."""
+        def take_back(project) -> None:
+            if not fb.find_cause(project.fishbone, cause_id).votes.get(who.key):
+                raise fb.InvalidCause("you have no dot on this cause to take back")
+            fb.withdraw_vote(project.fishbone, cause_id, who.key)
+        self._apply(who, take_back, "participant: withdraw a vote")
 
     def suggest(self, text: str) -> None:
         add_suggestion(self._store, self._project_id(), text)

@@ -17,7 +17,7 @@ form that raises `ConflictError` instead.
     revisions:   project_id | number | saved | author | description | content (project JSON)
     conflicts:   id | project_id | revision | detail (JSON) | mine_author | theirs_author | created | resolved_*
     links:       id | token_hash | project_id | kind | label | created | created_by | revoked
-    suggestions: id | project_id | day | text          (see diagnosis.sharing)
+    suggestions: id | project_id | day | text | released   (see diagnosis.sharing)
 """
 
 from __future__ import annotations
@@ -131,6 +131,8 @@ suggestions = Table(
     Column("project_id", String(64), ForeignKey("projects.id"), nullable=False),
     Column("day", Date, nullable=False),
     Column("text", Text, nullable=False),
+    # shown to the facilitator: set for a whole batch of `sharing.threshold()` at once
+    Column("released", Boolean, nullable=False, default=False),
 )
 
 

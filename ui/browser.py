@@ -20,19 +20,39 @@ YEAR = 365 * 24 * 3600
 LONGEST = 200  # the store keeps an author name to 200 characters
 
 
+def _jar():
+    return st.context.cookies
+
+
+def cookie(name: str) -> str | None:
+    """A cookie of this browser as the session's page request brought it (None without one)."""
+    raw = _jar().get(name)
+    return unquote(raw) if isinstance(raw, str) and raw else None
+
+
 def recalled(what: str) -> str | None:
     """The value this browser remembered (None when it has none, e.g. in AppTest)."""
-    raw = st.context.cookies.get(COOKIES[what])
-    return unquote(raw) if raw else None
+    return cookie(COOKIES[what])
+
+
+def _setter(name: str, value: str, max_age: int | None) -> str:
+    lasting = f"; max-age={max_age}" if max_age is not None else ""  # none: until the browser closes
+    return "document.cookie = " + json.dumps(f"{name}={quote(value, safe='')}; path=/{lasting}; samesite=lax") + ";"
+
+
+def _draw(key: str, script: str) -> None:
+    # quote() leaves only letters, digits, % and -._~ in a value: nothing that can end the script
+    with st.container(key=key):
+        st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
+    st.html(f"<style>.st-key-{key} {{ display: none; }}</style>")  # takes no room (style only: no element)
 
 
 def remember(values: dict[str, str]) -> None:
     """Keep `values` (lang/name -> text) in this browser's cookies, for a year."""
-    script = "".join(
-        "document.cookie = " + json.dumps(f"{COOKIES[what]}={quote(value[:LONGEST], safe='')}; path=/; max-age={YEAR}; samesite=lax") + ";"
-        for what, value in sorted(values.items())
-    )
-    # quote() leaves only letters, digits, % and -._~ in a value: nothing that can end the script
-    with st.container(key="browser-memory"):
-        st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
-    st.html("<style>.st-key-browser-memory { display: none; }</style>")  # takes no room (style only: no element)
+    _draw("browser-memory", "".join(_setter(COOKIES[what], value[:LONGEST], YEAR) for what, value in sorted(values.items())))
+
+
+def keep(key: str, cookies: dict[str, str], max_age: int | None = YEAR) -> None:
+    """Keep other cookies (signed values: a participant's identity, a sign-in); `max_age` None
+    keeps them for the browser session only. `key` names the hidden element (one per caller)."""
+    _draw(f"browser-{key}", "".join(_setter(name, value, max_age) for name, value in sorted(cookies.items())))

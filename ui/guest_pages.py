@@ -1,21 +1,24 @@
 """The pages a guest link opens, and nothing else: the participant page and the suggestion form.
 
 `?join=<token>`: the project's cause list (text, place, votes), adding causes and sub-causes,
-dot voting and a suggestion box, through `diagnosis.sharing.Participant` only. `?suggest=<token>`:
+dot voting and a suggestion box, through `diagnosis.sharing.Participant` only. The person is a
+`sharing.Guest`: an id issued the first time this browser opens the link, kept in a signed
+cookie per link (`diagnosis_guest_<link id>`), so a reload or a new tab is the same guest with
+the same dots left; the name field is only the label shown with it. `?suggest=<token>`:
 one text box; the suggestion is stored with the date only. A revoked or unknown link says so.
 """
 
 from __future__ import annotations
-
-import uuid
 
 import streamlit as st
 
 from diagnosis import sharing
 from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import tr
-from ui import state
+from ui import browser, state
 from ui.texts import md
+
+GUEST_COOKIE = "diagnosis_guest_"
 
 
 def _t(zh: str, en: str) -> str:
@@ -29,11 +32,14 @@ def _refused(exc: DiagnosisError) -> None:
         st.error(_t("链接无效。", "This link is not valid."))
 
 
-def _name() -> str:
-    name = state.author()
-    if not name:  # votes need a participant: an anonymous label for this session
-        name = st.session_state.setdefault("join.anonymous", "participant-" + uuid.uuid4().hex[:4])
-    return name
+def _guest(link: sharing.Link) -> sharing.Guest:
+    """This browser's identity on the link: the one its signed cookie holds, else a new one."""
+    key, cookie = f"join.guest.{link.id}", GUEST_COOKIE + link.id
+    if key not in st.session_state:
+        st.session_state[key] = sharing.guest_of_pass(link, browser.cookie(cookie)) or sharing.new_guest_id()
+    guest_id = st.session_state[key]
+    browser.keep("guest", {cookie: sharing.guest_pass(link, guest_id)})
+    return sharing.Guest(guest_id, state.author())
 
 
 def _run(action, success: str) -> None:
@@ -65,9 +71,9 @@ def draw_participant(token: str) -> None:
     st.session_state["join.name"] = state.author()  # remembered by this browser (ui.browser)
     st.text_input(_t("您的姓名（可不填）", "Your name (optional)"), key="join.name",
                   on_change=state.take_author, args=("join.name",))
-    name = _name()
+    me = _guest(participant.link)
     label = {cid: tr(text, lang) for cid, text in categories}
-    causes = participant.causes(name)
+    causes = participant.causes(me)
     used = sum(c.mine for c in causes)
     st.subheader(_t("原因", "Causes"))
     st.caption(_t(f"您还有 {allowed - used} 票（共 {allowed} 票）", f"You have {allowed - used} of {allowed} dots left"))
@@ -76,10 +82,10 @@ def draw_participant(token: str) -> None:
         indent = "\u2003" * cause.depth + ("↳ " if cause.depth else f"{label.get(cause.category, cause.category)} · ")
         row[0].markdown(f"{indent}{md(cause.text)}  ·  **{cause.votes}**" + (_t(f"（我 {cause.mine}）", f" (mine {cause.mine})") if cause.mine else ""))
         row[1].button("+1", key=f"join.vote.{cause.id}", disabled=used >= allowed,
-                      on_click=_run, args=(lambda c=cause.id: participant.vote(c, name), _t("已投票", "Voted")))
+                      on_click=_run, args=(lambda c=cause.id: participant.vote(c, me), _t("已投票", "Voted")))
         if cause.mine:
             row[2].button("−1", key=f"join.withdraw.{cause.id}",
-                          on_click=_run, args=(lambda c=cause.id: participant.withdraw(c, name), _t("已收回", "Withdrawn")))
+                          on_click=_run, args=(lambda c=cause.id: participant.withdraw(c, me), _t("已收回", "Withdrawn")))
     with st.form("join.add", clear_on_submit=True):
         st.markdown(_t("**添加原因**", "**Add a cause**"))
         text = st.text_input(_t("原因", "Cause"), key="join.text")
@@ -87,7 +93,7 @@ def draw_participant(token: str) -> None:
         parents = {"": _t("—（直接挂在鱼骨上）", "— (a rib on the bone)")} | {c.id: c.text for c in causes}
         parent = st.selectbox(_t("作为子原因（为什么？）", "As a sub-cause of (why?)"), list(parents), format_func=parents.get, key="join.parent")
         if st.form_submit_button(_t("添加", "Add")):
-            _run(lambda: participant.add_cause(text, category, parent_id=parent or None, participant=name), _t("已添加", "Added"))
+            _run(lambda: participant.add_cause(text, me, category, parent_id=parent or None), _t("已添加", "Added"))
             st.rerun()
     _suggestion_form("join", lambda value: participant.suggest(value))
 

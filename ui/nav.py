@@ -11,7 +11,7 @@ import streamlit as st
 
 from diagnosis.i18n import tr
 from diagnosis.questionnaire.rules import step_completeness
-from ui import conflicts, state
+from ui import conflicts, signin, state
 from ui.texts import ago, md, t
 
 PROJECTS = "app_pages/projects.py"
@@ -97,6 +97,8 @@ def sidebar(current: st.Page) -> None:
         st.session_state["sidebar.author"] = state.author()
         st.text_input(t("sidebar.author", lang), key="sidebar.author", on_change=state.take_author, args=("sidebar.author",))
         state.keep_in_browser()
+        if signin.active():
+            st.button("退出登录" if lang == "zh" else "Sign out", key="sidebar.sign_out", on_click=signin.sign_out)
 
 
 def project_or_hint(lang: str) -> state.OpenProject | None:

@@ -1,7 +1,7 @@
 """The Share page (facilitator): participant links, the anonymous suggestion form, suggestions.
 
-A new link's address is shown once (only its hash is stored). Suggestions appear only once
-enough of them arrived (`diagnosis.sharing.threshold`), sorted by text.
+A new link's address is shown once (only its hash is stored). Suggestions appear in whole
+batches of `diagnosis.sharing.threshold()`, in no order of arrival; the rest wait for their batch.
 """
 
 from __future__ import annotations
@@ -68,5 +68,8 @@ def draw_page() -> None:
     if not found.visible:
         st.info(_t(lang, f"已收到 {found.count} 条建议；至少 {found.threshold} 条后才显示，以免能认出是谁写的。",
                    f"{found.count} suggestions so far; they show once at least {found.threshold} arrived, so nobody can be singled out."))
+    elif found.waiting:
+        st.info(_t(lang, f"另有 {found.waiting} 条建议在等待：每凑满 {found.threshold} 条一起显示，顺序随机，新建议不会单独出现。",
+                   f"{found.waiting} more waiting: suggestions show {found.threshold} at a time, in a random order, so a new one never shows on its own."))
     for item in found.texts:
         st.markdown(f"- {md(item)}")

@@ -89,6 +89,9 @@ class Fishbone(Record):
     # ids of the causes the team confirmed as root causes; None = not confirmed yet (the
     # vital few of the Pareto ranking are proposed)
     confirmed: Optional[list[str]] = None
+    # participants of a link vote as "guest:<id>" (diagnosis.sharing.Guest): the name each typed
+    # last, a label only (votes never count by it)
+    guests: dict[str, str] = Field(default_factory=dict)
 
 
 class Measure(Record):

@@ -138,8 +138,12 @@ def suggestion_findings(inp: ReportInput) -> Section | None:
         return None
     section = Section("data-suggestions", inp.t("一线员工匿名建议", "Anonymous suggestions from the frontline"))
     if found.visible:
-        section.blocks.append(Paragraph(inp.t(f"共 {found.count} 条（按内容排序，不含任何身份信息）。", f"{found.count} suggestions (sorted by text, with nothing that identifies their writers).")))
+        shown = len(found.texts)
+        section.blocks.append(Paragraph(inp.t(f"共 {shown} 条（顺序随机，不含任何身份信息）。", f"{shown} suggestions (in a random order, with nothing that identifies their writers).")))
         section.blocks.append(Bullets(list(found.texts)))
+        if found.waiting:
+            section.blocks.append(Note(inp.t(f"另有 {found.waiting} 条等待凑满 {found.threshold} 条后一起显示。",
+                                             f"{found.waiting} more wait until {found.threshold} can show together.")))
     else:
         section.blocks.append(Note(inp.t(f"已收到 {found.count} 条，至少 {found.threshold} 条后才显示，以免能认出是谁写的。",
                                          f"{found.count} received so far; they show once at least {found.threshold} arrived, so nobody can be singled out.")))

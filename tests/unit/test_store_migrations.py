@@ -65,3 +65,32 @@ def test_a_new_store_on_either_database_is_at_the_newest_schema(store_url):
     with store.engine.connect() as conn:
         assert migrations.current(conn) == migrations.HEAD
     store.close()
+
+
+def test_suggestions_already_shown_before_batches_stay_shown_and_the_others_wait(tmp_path):
+    from alembic import command
+    from sqlalchemy import text
+
+    from diagnosis import sharing
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = create_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(migrations.HERE))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+    now = dt.datetime.now(dt.UTC)
+    with engine.begin() as conn:
+        for pid, n in (("shown", 4), ("held", 2)):
+            conn.execute(text("INSERT INTO projects VALUES (:id, '', 'q', 1, :now, :now, 0)"), {"id": pid, "now": now})
+            for i in range(n):
+                conn.execute(text("INSERT INTO suggestions VALUES (:id, :pid, :day, :text)"),
+                             {"id": f"{pid}{i}", "pid": pid, "day": now.date(), "text": f"{pid} {i}"})
+    engine.dispose()
+    store = Store(url)
+    with store.engine.connect() as conn:
+        released = dict(conn.execute(text("SELECT project_id, SUM(released) FROM suggestions GROUP BY project_id")).all())
+    assert released == {"shown": 4, "held": 0}  # the 4 were all on screen under the old rule
+    assert len(sharing.suggestions_of(store, "shown").texts) == 4
+    store.close()

@@ -20,6 +20,7 @@ from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import tr
 from diagnosis.pareto import default_measure, pareto_before_after, pareto_chart, pareto_table, proposed_root_causes, records, vital_mark
 from diagnosis.project.model import Fishbone
+from diagnosis.sharing import guest_label
 from ui import state
 from ui.context import StepContext
 from ui.texts import md
@@ -318,7 +319,7 @@ def _voting(ctx: StepContext) -> None:
         for cause, _parent, _depth in fb.walk(ctx.project.fishbone):
             if cause.vote_total:
                 rows.append({t("原因", "Cause"): labels[cause.id].strip(), t("合计", "Total"): cause.vote_total,
-                             **{v: cause.votes.get(v, 0) for v in voters}})
+                             **{guest_label(ctx.project.fishbone, v): cause.votes.get(v, 0) for v in voters}})
         rows.sort(key=lambda r: -r[t("合计", "Total")])
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="causes.vote.table")
 

@@ -1,0 +1,103 @@
+"""A participant link's guest in AppTest: dots count per identity (a signed cookie), not per typed name."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from diagnosis import sharing
+from tests.ui.conftest import APP
+
+SETTER = re.compile(r'document\.cookie = "([A-Za-z0-9_]+)=([^;"]*)')
+
+
+class Browser:
+    """A browser's cookie jar: what a page wrote with `document.cookie`, sent with the next visit."""
+
+    def __init__(self):
+        self.cookies: dict[str, str] = {}
+
+    def visit(self, monkeypatch, token: str) -> AppTest:
+        from ui import browser
+
+        monkeypatch.setattr(browser, "_jar", lambda: self.cookies)  # read once, when the session starts
+        at = AppTest.from_file(APP, default_timeout=30)
+        at.query_params["join"] = token
+        at.run()
+        assert not at.exception
+        self.keep(at)
+        return at
+
+    def keep(self, at: AppTest) -> None:
+        for element in at.get("html"):
+            self.cookies.update(SETTER.findall(element.proto.body))
+
+
+@pytest.fixture
+def link(data_dir, store):
+    from diagnosis.demo import demo_project
+
+    store.save(demo_project("zh"), "王经理", "demo")
+    token, _ = sharing.create_link(store, "demo", "participant")
+    return token
+
+
+def _dots_left(at: AppTest) -> str:
+    return next(c.value for c in at.caption if "票" in c.value or "dots" in c.value)
+
+
+def _buttons(at: AppTest) -> set[str]:
+    return {b.key for b in at.button if b.key}
+
+
+def test_a_participant_who_types_another_name_gets_no_new_dots_and_a_reload_keeps_the_same(link, store, monkeypatch):
+    liu = Browser()
+    at = liu.visit(monkeypatch, link)
+    cid = store.load("demo").project.fishbone.causes[0].id
+    at.text_input(key="join.name").input("小刘").run()
+    for _ in range(5):  # the demo questionnaire gives 5 dots
+        at.button(key=f"join.vote.{cid}").click().run()
+    assert _dots_left(at) == "您还有 0 票（共 5 票）"
+    at.text_input(key="join.name").input("小王").run()
+    assert _dots_left(at) == "您还有 0 票（共 5 票）"  # before: a new name, 5 new dots
+    assert at.button(key=f"join.vote.{cid}").disabled
+    votes = store.load("demo").project.fishbone.causes[0].votes
+    guests = {k: v for k, v in votes.items() if k.startswith("guest:")}
+    assert list(guests.values()) == [5] and "小刘" not in votes and "小王" not in votes
+    assert store.revisions("demo")[0].author == f"小刘 ({next(iter(guests))})"  # History: the identity, the name as a label
+    again = liu.visit(monkeypatch, link)  # a reload: a new session of the same browser
+    again.text_input(key="join.name").input("")
+    assert _dots_left(again) == "您还有 0 票（共 5 票）"
+    assert f"join.withdraw.{cid}" in _buttons(again)  # still the owner of those 5 dots
+    newcomer = Browser().visit(monkeypatch, link)  # another browser is another participant
+    assert _dots_left(newcomer) == "您还有 5 票（共 5 票）"
+
+
+def test_a_participant_cannot_take_back_another_ones_dot_by_typing_their_name(link, store, monkeypatch):
+    cid = store.load("demo").project.fishbone.causes[0].id
+    assert store.load("demo").project.fishbone.causes[0].votes.get("王经理")  # the facilitator voted in the demo
+    wang = Browser().visit(monkeypatch, link)
+    wang.text_input(key="join.name").input("王丽").run()
+    wang.button(key=f"join.vote.{cid}").click().run()
+    before = dict(store.load("demo").project.fishbone.causes[0].votes)
+    forger = Browser().visit(monkeypatch, link)
+    for name in ("王丽", "王经理"):
+        forger.text_input(key="join.name").input(name).run()
+        assert not any(k.startswith("join.withdraw.") for k in _buttons(forger))  # no −1 on anyone else's dots
+        assert _dots_left(forger) == "您还有 5 票（共 5 票）"
+    assert store.load("demo").project.fishbone.causes[0].votes == before
+
+
+def test_a_forged_identity_cookie_is_not_taken(link, store, monkeypatch):
+    cid = store.load("demo").project.fishbone.causes[0].id
+    liu = Browser()
+    at = liu.visit(monkeypatch, link)
+    at.button(key=f"join.vote.{cid}").click().run()
+    (name, kept), = ((k, v) for k, v in liu.cookies.items() if k.startswith("diagnosis_guest_"))
+    forger = Browser()
+    forger.cookies[name] = re.sub(r"\.[0-9a-f]{12}", "." + "0" * 12, kept)  # another id, the old signature
+    at = forger.visit(monkeypatch, link)
+    assert f"join.withdraw.{cid}" not in _buttons(at)
+    assert _dots_left(at) == "您还有 5 票（共 5 票）"
