@@ -180,8 +180,8 @@ def test_the_suggestion_threshold_is_configurable(store, monkeypatch):
 def test_suggestions_show_in_whole_batches_of_the_threshold_so_a_fourth_never_shows_alone(store, monkeypatch):
     monkeypatch.setenv("DIAGNOSIS_SUGGESTION_THRESHOLD", "3")
     token, _ = sharing.create_link(store, "demo", "suggest")
-    for text in ["一", "二", "三", "四"]:
-        sharing.suggest(store, token, text)
+    for entry in ["一", "二", "三", "四"]:
+        sharing.suggest(store, token, entry)
     four = sharing.suggestions_of(store, "demo")
     assert (four.count, len(four.texts), four.waiting) == (4, 3, 1)
     assert "四" not in four.texts and sorted(four.texts) == sorted(["一", "二", "三"])
@@ -195,8 +195,8 @@ def test_suggestions_show_in_whole_batches_of_the_threshold_so_a_fourth_never_sh
 
 def test_a_lower_threshold_on_reading_releases_whole_batches_of_it(store):
     token, _ = sharing.create_link(store, "demo", "suggest")
-    for text in ["a", "b", "c", "d", "e"]:
-        sharing.suggest(store, token, text)  # threshold 3: a, b, c released; d, e wait
+    for entry in ["a", "b", "c", "d", "e"]:
+        sharing.suggest(store, token, entry)  # threshold 3: a, b, c released; d, e wait
     assert len(sharing.suggestions_of(store, "demo").texts) == 3
     assert len(sharing.suggestions_of(store, "demo", 2).texts) == 5
 
