@@ -1,11 +1,13 @@
-"""Made-up fishbones of any size, for tests and benchmarks (deterministic for a seed)."""
+"""Made-up projects for tests and benchmarks: fishbones of any size (deterministic for a seed) and
+projects holding imported periods of daily aggregates (for control charts and alerts)."""
 
 from __future__ import annotations
 
 import random
 
+from diagnosis import catalog
 from diagnosis.demo import demo_project
-from diagnosis.project.model import Cause, Fishbone, Project
+from diagnosis.project.model import Cause, Fishbone, Project, QuestionnaireRef
 
 CATEGORIES = ("people", "machine", "material", "method", "environment")
 WORDS_ZH = ["系统", "卡顿", "客户", "历史", "未同步", "培训", "不足", "知识库", "过时", "审批", "冗长", "排班", "高峰", "转接", "职责", "不清", "回访", "缺失"]
@@ -44,3 +46,25 @@ def project_of(size: int, seed: int = 7) -> Project:
     project = demo_project("zh")
     project.fishbone = fishbone_of(size, seed)
     return project
+
+
+# --- a project's imported periods (daily aggregates as an import stores them) --------------------
+
+
+def project_with(*entries, rows=None, launch=None, measures=()):
+    q = catalog.get("customer_service_diagnosis").questionnaire
+    project = Project(questionnaire=QuestionnaireRef(id=q.id, version=q.version), measures=list(measures))
+    project.data["imports"] = list(entries)
+    project.answers["metrics"] = rows or [{"metric": "complaint_rate", "definition": "complaint_rate", "name": "投诉率",
+                                           "baseline": 3.0, "target": 2.0, "direction": "lower"}]  # fmt: skip
+    project.evaluation.launch = launch
+    return project, q
+
+
+def entry(period, days, definition="complaint_rate", months=None, scale="1-5", name="x.csv"):
+    return {"id": f"i{period}{months}", "period": period, "months": months, "source": {"name": name}, "csat_scale": scale,
+            "facts": {"end": days[-1]["day"]}, "values": {definition: {"daily": days}}}  # fmt: skip
+
+
+def day(text, n, k=None, value=None, total=None):
+    return {"day": text, "n": n, "k": k, "sum": total, "value": value if value is not None else 100.0 * k / n}

@@ -92,6 +92,34 @@ def eventually(check, seconds: float | None = None, what: str = "not stored in t
         time.sleep(0.1)
 
 
+# --- what several test modules use to drive and read the app ------------------------------------
+
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def idle(page) -> None:
+    """The app's run is over and drawn. After an input, wait first for what it means (the stored
+    value, a specific element): a rerun that has not started yet looks idle too."""
+    page.wait_for_selector(IDLE)
+    # after a page load the elements arrive as skeletons first
+    page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"]')")
+
+
+def widget(page, key: str):
+    # Streamlit marks keyed widgets with the class st-key-<key, dots as dashes>
+    return page.locator(f'.st-key-{key.replace(".", "-")}')
+
+
+def store(data_dir):
+    from diagnosis.store import Store
+
+    return Store(f"sqlite:///{data_dir / 'diagnosis.sqlite'}")
+
+
+def stored(data_dir, project_id: str):
+    return store(data_dir).load(project_id).project
+
+
 @pytest.fixture(scope="session")
 def app_data(tmp_path_factory):
     return tmp_path_factory.mktemp("e2e-data")

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.conftest import DATA
-from tests.e2e.test_workshop import idle, widget
+from tests.e2e.conftest import idle, widget
 
 pytestmark = pytest.mark.e2e
 

@@ -9,8 +9,7 @@ from playwright.sync_api import expect
 
 from diagnosis.demo import demo_project
 from diagnosis.store import Store
-from tests.e2e.conftest import PATIENCE_MS, eventually, running_app
-from tests.e2e.test_workshop import idle, widget
+from tests.e2e.conftest import PATIENCE_MS, eventually, idle, running_app, widget
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 

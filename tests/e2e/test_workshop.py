@@ -7,20 +7,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS, eventually, running_app
+from tests.e2e.conftest import SCREENSHOTS, eventually, idle, running_app, store, stored, widget
 
 pytestmark = pytest.mark.e2e
 
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 KINDS = ["goals", "data", "causes", "solutions", "tracking", "evaluation"]
-
-
-def idle(page) -> None:
-    """The app's run is over and drawn. After an input, wait first for what it means (the stored
-    value, a specific element): a rerun that has not started yet looks idle too."""
-    page.wait_for_selector(IDLE)
-    # after a page load the elements arrive as skeletons first
-    page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"]')")
 
 
 def answer(page, data_dir, project_id: str, key: str, field: str, text: str) -> None:
@@ -29,21 +20,6 @@ def answer(page, data_dir, project_id: str, key: str, field: str, text: str) -> 
     page.keyboard.press("Tab")
     eventually(lambda: stored(data_dir, project_id).answers.get(key) == text)
     idle(page)
-
-
-def widget(page, key: str):
-    # Streamlit marks keyed widgets with the class st-key-<key, dots as dashes>
-    return page.locator(f'.st-key-{key.replace(".", "-")}')
-
-
-def store(data_dir):
-    from diagnosis.store import Store
-
-    return Store(f"sqlite:///{data_dir / 'diagnosis.sqlite'}")
-
-
-def stored(data_dir, project_id: str):
-    return store(data_dir).load(project_id).project
 
 
 def test_answers_survive_a_reload_and_travel_in_the_project_file(app_url, app_data, new_page, tmp_path):

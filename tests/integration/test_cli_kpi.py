@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.conftest import run_cli, run_cli_process
-from tests.unit.test_tickets import HEADERS, TRUTH, csv_bytes, expected
+from tests.ticket_samples import HEADERS, TRUTH, csv_bytes, expected
 
 
 def run(*args):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.integration.test_cli_pareto_fishbone import run
+from tests.conftest import run_cli as run
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ def host(read_only: bool = False, lang: str = "zh", with_results: bool = True, d
     from diagnosis.demo import demo_project
     from diagnosis.tickets import analyze, read_export, resolve_mapping
     from diagnosis.tickets import flow
-    from tests.unit.test_tickets import csv_bytes
+    from tests.ticket_samples import csv_bytes
     from ui.context import StepContext
     from ui.editors import draw_editor
 
@@ -103,7 +103,7 @@ def upload(at: AppTest, key: str, name: str, content: bytes) -> AppTest:
 
 
 def test_an_upload_shows_encoding_and_mapping_then_computes_and_saves():
-    from tests.unit.test_tickets import csv_bytes
+    from tests.ticket_samples import csv_bytes
 
     at = app(with_results=False)
     at = upload(at, "data.upload", "导出.csv", csv_bytes(delimiter=";", encoding="gb18030"))
@@ -129,7 +129,7 @@ def flow_checkpoint(project, months):
 
 
 def test_a_later_export_fills_the_chosen_checkpoint():
-    from tests.unit.test_tickets import csv_bytes
+    from tests.ticket_samples import csv_bytes
 
     at = app()
     at.selectbox(key="data.checkpoint").set_value(3).run()
@@ -188,7 +188,7 @@ def test_the_demo_lists_its_four_periods_and_the_month_on_month_volume():
 
 
 def test_a_new_baseline_file_replaces_the_old_only_once_the_user_ticks_replace():
-    from tests.unit.test_tickets import csv_bytes
+    from tests.ticket_samples import csv_bytes
 
     at = app()
     at = upload(at, "data.upload", "新导出.csv", csv_bytes(delimiter=";"))
@@ -200,7 +200,7 @@ def test_a_new_baseline_file_replaces_the_old_only_once_the_user_ticks_replace()
 
 
 def test_an_earlier_export_saved_as_reference_keeps_the_baseline():
-    from tests.unit.test_tickets import csv_bytes
+    from tests.ticket_samples import csv_bytes
 
     at = app()
     at = upload(at, "data.upload", "七月.csv", csv_bytes(delimiter=";"))

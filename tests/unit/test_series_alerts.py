@@ -12,7 +12,7 @@ from diagnosis.demo import demo_project
 from diagnosis.evaluation import fired_alerts
 from diagnosis.project.model import CheckIn, Measure
 from diagnosis.questionnaire.model import AlertRule, Evaluation
-from tests.unit.test_spc import day, entry, project_with
+from tests.factories import day, entry, project_with
 
 CSAT_ROW = [{"metric": "csat", "definition": "csat_mean", "name": "CSAT", "baseline": 88, "target": 96, "direction": "higher"}]
 

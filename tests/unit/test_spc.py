@@ -12,8 +12,9 @@ from diagnosis import catalog, spc
 from diagnosis.demo import demo_project
 from diagnosis.errors import DiagnosisError
 from diagnosis.metric_definitions import MetricDefinition
-from diagnosis.project.model import Measure, Project, QuestionnaireRef
+from diagnosis.project.model import Measure
 from diagnosis.spc_rules import RULES, anhoej_crossings_limit, anhoej_longest_run_limit, expand
+from tests.factories import day, entry, project_with
 
 RATE = MetricDefinition(id="complaint_rate", name="complaints", kind="complaint_rate", statistic="rate", field="complaint",
                         direction="lower", family="quality")  # fmt: skip
@@ -196,25 +197,6 @@ def test_without_stages_a_lasting_improvement_shows_as_a_signal_against_the_base
 
 
 # --- a project's series ----------------------------------------------------------------------
-
-
-def project_with(*entries, rows=None, launch=None, measures=()):
-    q = catalog.get("customer_service_diagnosis").questionnaire
-    project = Project(questionnaire=QuestionnaireRef(id=q.id, version=q.version), measures=list(measures))
-    project.data["imports"] = list(entries)
-    project.answers["metrics"] = rows or [{"metric": "complaint_rate", "definition": "complaint_rate", "name": "投诉率",
-                                           "baseline": 3.0, "target": 2.0, "direction": "lower"}]  # fmt: skip
-    project.evaluation.launch = launch
-    return project, q
-
-
-def entry(period, days, definition="complaint_rate", months=None, scale="1-5", name="x.csv"):
-    return {"id": f"i{period}{months}", "period": period, "months": months, "source": {"name": name}, "csat_scale": scale,
-            "facts": {"end": days[-1]["day"]}, "values": {definition: {"daily": days}}}  # fmt: skip
-
-
-def day(text, n, k=None, value=None, total=None):
-    return {"day": text, "n": n, "k": k, "sum": total, "value": value if value is not None else 100.0 * k / n}
 
 
 def test_a_weekly_rate_adds_up_the_tickets_of_its_days_and_never_mixes_periods():

@@ -9,7 +9,7 @@ from diagnosis.errors import DiagnosisError
 from diagnosis.project.model import Cause, Project, QuestionnaireRef
 from diagnosis.tickets import analyze, read_export, resolve_mapping
 from diagnosis.tickets import charts, flow
-from tests.unit.test_tickets import csv_bytes
+from tests.ticket_samples import csv_bytes
 
 
 def imported():
