@@ -42,8 +42,8 @@ def pages(lang: str) -> list[st.Page]:
     for kind, path in STEPS.items():
         out.append(st.Page(path, title=step_title(kind, lang), url_path=kind))
     out.append(st.Page(REPORT, title=t("nav.report", lang), url_path="report"))
-    out.append(st.Page(HISTORY, title="修改历史" if lang == "zh" else "History", url_path="history"))
-    out.append(st.Page(SHARE, title="邀请与建议" if lang == "zh" else "Share", url_path="share"))
+    out.append(st.Page(HISTORY, title=t("nav.history", lang), url_path="history"))
+    out.append(st.Page(SHARE, title=t("nav.share", lang), url_path="share"))
     return out
 
 
@@ -87,8 +87,8 @@ def sidebar(current: st.Page) -> None:
                 if position < len(order) - 1:
                     next_col.page_link(order[position + 1], label=t("sidebar.next", lang))
             st.divider()
-            st.page_link(HISTORY, label="修改历史" if lang == "zh" else "History")
-            st.page_link(SHARE, label="邀请与建议" if lang == "zh" else "Share")
+            st.page_link(HISTORY, label=t("nav.history", lang))
+            st.page_link(SHARE, label=t("nav.share", lang))
             conflicts.draw_mine(lang)
         st.divider()
         st.session_state["sidebar.lang"] = lang
@@ -98,7 +98,7 @@ def sidebar(current: st.Page) -> None:
         st.text_input(t("sidebar.author", lang), key="sidebar.author", on_change=state.take_author, args=("sidebar.author",))
         state.keep_in_browser()
         if signin.active():
-            st.button("退出登录" if lang == "zh" else "Sign out", key="sidebar.sign_out", on_click=signin.sign_out)
+            st.button(t("sidebar.sign_out", lang), key="sidebar.sign_out", on_click=signin.sign_out)
 
 
 def project_or_hint(lang: str) -> state.OpenProject | None:

@@ -19,10 +19,8 @@ from diagnosis.demo import demo_project
 from diagnosis.errors import DiagnosisError, InvalidFile
 from diagnosis.i18n import tr
 from diagnosis.project import dumps, load_project
-from diagnosis.project.files import SUFFIX
-from diagnosis.project.model import Meta, Project, QuestionnaireRef
-from diagnosis.project.files import touch
-from diagnosis.questionnaire.rules import default_answers
+from diagnosis.project.files import SUFFIX, new_project, touch
+from diagnosis.project.model import Project
 from diagnosis.store import ConflictError, ProjectExists, Saved
 from ui import history_page, nav, state
 from ui.texts import md, t
@@ -46,12 +44,7 @@ def file_name(project: Project) -> str:
 
 
 def project_from_questionnaire(entry: catalog.Entry, title: str, lang: str, embed: bool) -> Project:
-    q = entry.questionnaire
-    return Project(
-        meta=Meta(title=title.strip(), language=lang),
-        questionnaire=QuestionnaireRef(id=q.id, version=q.version, hash=entry.hash, source=entry.source if embed else None),
-        answers=default_answers(q),
-    )
+    return new_project(entry, title=title.strip(), language=lang, embed=embed)
 
 
 # --- callbacks: uploads are handled once, when the file changes -------------------------------

@@ -10,6 +10,9 @@ import datetime as dt
 
 TEXTS: dict[str, tuple[str, str]] = {
     "nav.report": ("报告", "Report"),
+    "nav.history": ("修改历史", "History"),
+    "nav.share": ("邀请与建议", "Share"),
+    "sidebar.sign_out": ("退出登录", "Sign out"),
     "app.title": ("流程诊断", "Process diagnosis"),
     "nav.projects": ("项目", "Projects"),
     "nav.step": ("第{n}步", "Step {n}"),

@@ -11,7 +11,7 @@ import click
 
 from diagnosis.cli import cli, fail
 from diagnosis.errors import DiagnosisError
-from diagnosis.tickets.metrics import GROUPINGS, METRIC_NAMES, format_value
+from diagnosis.tickets.metrics import DEFAULT_SLA_MINUTES, GROUPINGS, METRIC_NAMES, format_value
 
 
 def _cell(value: object) -> str:
@@ -32,7 +32,7 @@ def _is_number(text: str) -> bool:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False), help="YAML: canonical field -> column header.")
 @click.option("--by", type=click.Choice(list(GROUPINGS)), help="Also compute the metrics per group.")
-@click.option("--sla-minutes", type=click.FloatRange(min=0, min_open=True), default=15.0, show_default=True,
+@click.option("--sla-minutes", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_SLA_MINUTES, show_default=True,
               help="First-response SLA for sla_rate.")  # fmt: skip
 @click.option("--definition", "definition_id", metavar="ID",
               help="Compute one metric definition (an id of the questionnaire's metric_definitions, e.g. frt_mean) with its n.")

@@ -495,16 +495,18 @@ _SHAPE_MESSAGES = {
 }
 
 
-def new_project(questionnaire_id: str, *, title: str = "", organization: str = "", language: str = "zh") -> Project:
-    """A fresh project on a shipped questionnaire, with its default answers filled in."""
+def new_project(questionnaire: str | catalog.Entry, *, title: str = "", organization: str = "", language: str = "zh",
+                embed: bool = False) -> Project:
+    """A fresh project with the questionnaire's default answers filled in: on a shipped questionnaire
+    (its id) or on any loaded one (an entry; `embed` keeps its text in the project, for an upload)."""
     from diagnosis.project.model import Meta, QuestionnaireRef
     from diagnosis.questionnaire.rules import default_answers
 
-    entry = catalog.get(questionnaire_id)
+    entry = catalog.get(questionnaire) if isinstance(questionnaire, str) else questionnaire
     q = entry.questionnaire
     return Project(
         meta=Meta(title=title, organization=organization, language=language),
-        questionnaire=QuestionnaireRef(id=q.id, version=q.version, hash=entry.hash),
+        questionnaire=QuestionnaireRef(id=q.id, version=q.version, hash=entry.hash, source=entry.source if embed else None),
         answers=default_answers(q),
     )
 

@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional
 from diagnosis.errors import DiagnosisError
 from diagnosis.tickets import clean
 from diagnosis.tickets.fields import Mapping, Units, resolve_units
-from diagnosis.tickets.metrics import GROUPINGS, METRICS
+from diagnosis.tickets.metrics import DEFAULT_SLA_MINUTES, GROUPINGS, METRICS
 from diagnosis.tickets.reader import Export, Progress, _report
 
 if TYPE_CHECKING:  # DuckDB, numpy and pyarrow load when an export is analyzed, not with the CLI
     import duckdb
 
-DEFAULT_SLA_MINUTES = 15.0
 MAX_EXAMPLES = 3
 _KEYS = ("channel", "region", "category", "agent", "hour", "weekday", "month", "day")
 

@@ -38,6 +38,7 @@ from diagnosis.questionnaire.model import Questionnaire
 from diagnosis.questionnaire.rules import as_number
 from diagnosis.tickets.analyze import KpiResult
 from diagnosis.tickets.clean import DEFAULT_TIME_ZONE
+from diagnosis.tickets.metrics import DEFAULT_SLA_MINUTES
 from diagnosis.tickets.fields import Mapping, Units
 from diagnosis.tickets.measure import DefinitionValue, Measured, measure_export
 from diagnosis.tickets.reader import SourceFacts
@@ -56,6 +57,12 @@ def store_import(project: Project, facts: SourceFacts, mapping: Mapping, result:
             "results": result.to_dict(),
         }
     )
+
+
+def sla_minutes(project: Project) -> float:
+    """The project's SLA for first responses (`data["sla_minutes"]`, set on the step-2 page; default 15)."""
+    value = project.data.get("sla_minutes")
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else DEFAULT_SLA_MINUTES
 
 
 def time_zone(project: Project) -> str:
@@ -143,7 +150,7 @@ def imports(project: Project) -> list[dict[str, Any]]:
 
 
 def store_period(project: Project, facts: SourceFacts, mapping: Mapping, measured: Measured, period: str,
-                 months: Optional[int] = None, sla_minutes: float = 15.0, imported: Optional[str] = None) -> dict[str, Any]:
+                 months: Optional[int] = None, sla_minutes: float = DEFAULT_SLA_MINUTES, imported: Optional[str] = None) -> dict[str, Any]:
     """Keep one export's definition values as a period of the project and return the entry.
 
     A checkpoint replaces the earlier import of the same month count; a baseline or reference
@@ -281,7 +288,7 @@ def fill_checkpoint(project: Project, known: dict[str, MetricDefinition], entry:
 
 
 def measure_and_store(project: Project, questionnaire: Questionnaire, export, mapping: Mapping, period: str,
-                      months: Optional[int] = None, sla_minutes: float = 15.0, imported: Optional[str] = None,
+                      months: Optional[int] = None, sla_minutes: float = DEFAULT_SLA_MINUTES, imported: Optional[str] = None,
                       units: Optional[Units] = None, zone: Optional[str] = None) -> dict[str, Any]:
     """Compute every definition of the project on an export and keep it as a period (times in
     `zone`, default the project's `time_zone`; `units` as in `analyze`)."""

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional
 from diagnosis.metric_definitions import TOP2, MetricDefinition
 from diagnosis.tickets import clean, sketch
 from diagnosis.tickets.fields import Mapping
-from diagnosis.tickets.metrics import BLANK
+from diagnosis.tickets.metrics import BLANK, DEFAULT_SLA_MINUTES
 
 if TYPE_CHECKING:
     import duckdb
@@ -190,7 +190,7 @@ class Measured:
     warnings: list[dict[str, Any]] = field(default_factory=list)  # `clean.time_zone_warnings`
 
 
-def measure_export(export, mapping: Mapping, definitions: Iterable[MetricDefinition], sla_minutes: float = 15.0,
+def measure_export(export, mapping: Mapping, definitions: Iterable[MetricDefinition], sla_minutes: float = DEFAULT_SLA_MINUTES,
                    csat_scale: Optional[str] = None, units: Optional[dict[str, str]] = None,
                    time_zone: Optional[str] = None) -> Measured:
     """Every definition on one export (see the module docstring); `units` and `time_zone` as in `analyze`."""

@@ -18,6 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+# minutes within which a first response counts as on time, when a project or a command sets none
+DEFAULT_SLA_MINUTES = 15.0
+
 
 @dataclass(frozen=True)
 class Metric:

@@ -10,6 +10,9 @@ from tests.conftest import ROOT
 APP = str(ROOT / "streamlit_app.py")  # absolute: AppTest resolves relative paths against the test file
 STEP_PAGES = ["app_pages/goals.py", "app_pages/data.py", "app_pages/causes.py", "app_pages/solutions.py", "app_pages/tracking.py", "app_pages/evaluation.py"]
 ALL_PAGES = ["app_pages/projects.py", *STEP_PAGES, "app_pages/report.py"]
+# how long one run of a page may take: a run is seconds when idle, but CI's two cores may be busy
+# with another job (the report page draws charts and the fishbone); wait for the run, not a guess
+PATIENCE = 180
 
 
 @pytest.fixture
@@ -21,7 +24,7 @@ def data_dir(tmp_path, monkeypatch):
 
 @pytest.fixture
 def app(data_dir):
-    return AppTest.from_file(APP, default_timeout=30)
+    return AppTest.from_file(APP, default_timeout=PATIENCE)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from diagnosis import catalog
 from tests.conftest import DATA
-from tests.ui.conftest import ALL_PAGES, APP, STEP_PAGES, open_demo, open_id, open_new
+from tests.ui.conftest import ALL_PAGES, APP, PATIENCE, STEP_PAGES, open_demo, open_id, open_new
 from ui.projects import project_from_questionnaire
 
 
@@ -153,7 +153,7 @@ def test_the_url_names_the_project_so_a_refresh_or_a_new_tab_shows_the_same_stat
     open_new(app)
     app.text_input(key="goals.project_name").input("刷新后仍在").run()
     pid = open_id(app)
-    fresh = AppTest.from_file(APP, default_timeout=30)
+    fresh = AppTest.from_file(APP, default_timeout=PATIENCE)
     fresh.query_params["project"] = pid
     fresh.run()
     fresh.switch_page("app_pages/goals.py").run()

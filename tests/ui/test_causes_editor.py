@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from tests.ui.conftest import PATIENCE
 
 
 def editor_app(lang: str = "zh", read_only: bool = False, empty: bool = False, author: str = "王经理", values: tuple = ()) -> None:
@@ -32,7 +33,7 @@ def editor_app(lang: str = "zh", read_only: bool = False, empty: bool = False, a
 
 
 def start(**kwargs) -> AppTest:
-    at = AppTest.from_function(editor_app, kwargs=kwargs, default_timeout=60)
+    at = AppTest.from_function(editor_app, kwargs=kwargs, default_timeout=PATIENCE)
     at.run()
     assert not at.exception, at.exception
     return at

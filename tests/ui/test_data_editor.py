@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from tests.ui.conftest import PATIENCE
 
 
 def host(read_only: bool = False, lang: str = "zh", with_results: bool = True, demo_data: bool = False) -> None:
@@ -43,7 +44,7 @@ def host(read_only: bool = False, lang: str = "zh", with_results: bool = True, d
 
 
 def app(**kwargs) -> AppTest:
-    return AppTest.from_function(host, kwargs=kwargs, default_timeout=60).run()
+    return AppTest.from_function(host, kwargs=kwargs, default_timeout=PATIENCE).run()
 
 
 def test_the_editor_shows_metrics_groups_bad_rows_and_the_three_charts():
@@ -166,7 +167,7 @@ def test_the_data_step_checks_the_survey_sample_against_the_30_percent_rule():
                                         lang="en", save=lambda d: None))
         st.session_state.done = True
 
-    at = AppTest.from_function(script, default_timeout=60).run()
+    at = AppTest.from_function(script, default_timeout=PATIENCE).run()
     assert not at.exception
     assert any("under 30%" in w.value and "at least 360" in w.value for w in at.warning)
     assert any("complained twice or more" in s.value for s in at.success)

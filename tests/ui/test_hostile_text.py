@@ -7,6 +7,7 @@ import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from tests.ui.conftest import PATIENCE
 
 HOSTILE = "![x](http://evil.invalid/x.png) [click](http://evil.invalid) :material/home: :red[alarm] **bold**"
 
@@ -34,7 +35,7 @@ def hostile_editor(kind: str) -> None:
 
 @pytest.mark.parametrize("kind", ["solutions", "causes", "evaluation"])
 def test_markdown_in_user_text_is_shown_literally(kind):
-    at = AppTest.from_function(hostile_editor, args=(kind,), default_timeout=60).run()
+    at = AppTest.from_function(hostile_editor, args=(kind,), default_timeout=PATIENCE).run()
     assert not at.exception
     shown = ([e.value for e in [*at.markdown, *at.caption, *at.warning, *at.error, *at.info, *at.success]]
              + [e.label for e in [*at.expander, *at.button]])

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from diagnosis import sharing
-from tests.ui.conftest import APP
+from tests.ui.conftest import APP, PATIENCE
 
 SETTER = re.compile(r'document\.cookie = "([A-Za-z0-9_]+)=([^;"]*)')
 
@@ -23,7 +23,7 @@ class Browser:
         from ui import browser
 
         monkeypatch.setattr(browser, "_jar", lambda: self.cookies)  # read once, when the session starts
-        at = AppTest.from_file(APP, default_timeout=30)
+        at = AppTest.from_file(APP, default_timeout=PATIENCE)
         at.query_params["join"] = token
         at.run()
         assert not at.exception

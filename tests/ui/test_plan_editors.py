@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from tests.ui.conftest import PATIENCE
 
 
 def editor_app(kind: str, lang: str, read_only: bool, setup: str) -> None:
@@ -42,7 +43,7 @@ def editor_app(kind: str, lang: str, read_only: bool, setup: str) -> None:
 
 
 def start(kind: str, lang: str = "en", read_only: bool = False, setup: str = "") -> AppTest:
-    at = AppTest.from_function(editor_app, args=(kind, lang, read_only, setup), default_timeout=30)
+    at = AppTest.from_function(editor_app, args=(kind, lang, read_only, setup), default_timeout=PATIENCE)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 from diagnosis import fishbone as fb
 from diagnosis import sharing
 from diagnosis.project import new_project
-from tests.ui.conftest import APP, open_demo, open_id
+from tests.ui.conftest import APP, PATIENCE, open_demo, open_id
 
 
 def _texts(at: AppTest) -> str:
@@ -40,7 +40,7 @@ def test_restoring_a_revision_from_the_history_page_is_a_new_revision(app, store
 
 
 def test_a_second_edit_of_the_same_field_shows_both_values_and_lets_that_user_choose(data_dir, store):
-    first, second = AppTest.from_file(APP, default_timeout=30), AppTest.from_file(APP, default_timeout=30)
+    first, second = AppTest.from_file(APP, default_timeout=PATIENCE), AppTest.from_file(APP, default_timeout=PATIENCE)
     open_demo(first)
     second.query_params["project"] = "demo"
     second.run()
@@ -59,7 +59,7 @@ def test_a_second_edit_of_the_same_field_shows_both_values_and_lets_that_user_ch
 
 
 def _guest(param: str, token: str, project: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
+    at = AppTest.from_file(APP, default_timeout=PATIENCE)
     at.query_params[param] = token
     if project:
         at.query_params["project"] = project

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from diagnosis import sharing
-from tests.ui.conftest import APP
+from tests.ui.conftest import APP, PATIENCE
 from tests.ui.test_participants import Browser
 
 PASSWORD = "工作坊-2025-secret"
@@ -39,7 +39,7 @@ def _project_list_shown(at: AppTest) -> bool:
 
 
 def test_with_sign_in_on_the_project_list_shows_only_after_the_right_password(signin_on, store):
-    at = AppTest.from_file(APP, default_timeout=30).run()
+    at = AppTest.from_file(APP, default_timeout=PATIENCE).run()
     assert not at.exception
     assert not _project_list_shown(at) and "主持人登录" in _shown(at)
     assert store.load("demo").project.meta.title not in _shown(at)
@@ -53,7 +53,7 @@ def test_with_sign_in_on_the_project_list_shows_only_after_the_right_password(si
 
 
 def test_a_project_named_in_the_url_does_not_open_before_the_sign_in(signin_on, store):
-    at = AppTest.from_file(APP, default_timeout=30)
+    at = AppTest.from_file(APP, default_timeout=PATIENCE)
     at.query_params["project"] = "demo"
     at.run()
     assert "state.open" not in at.session_state
@@ -68,7 +68,7 @@ def test_a_guest_link_opens_without_sign_in_but_the_bare_address_asks_for_it(sig
     guest = Browser()
     page = guest.visit(monkeypatch, token)
     assert store.load("demo").project.fishbone.causes[0].text in _shown(page)
-    bare = AppTest.from_file(APP, default_timeout=30).run()  # the same person, a new tab without the link
+    bare = AppTest.from_file(APP, default_timeout=PATIENCE).run()  # the same person, a new tab without the link
     assert not _project_list_shown(bare) and "主持人登录" in _shown(bare)
 
 
@@ -77,32 +77,32 @@ def test_a_sign_in_lasts_the_browser_session_and_a_made_up_pass_is_refused(signi
 
     facilitator = Browser()
     monkeypatch.setattr(browser_module, "_jar", lambda: facilitator.cookies)
-    at = _sign_in(AppTest.from_file(APP, default_timeout=30).run(), PASSWORD)
+    at = _sign_in(AppTest.from_file(APP, default_timeout=PATIENCE).run(), PASSWORD)
     at.run()
     facilitator.keep(at)
     assert facilitator.cookies.get("diagnosis_signin")
-    again = AppTest.from_file(APP, default_timeout=30).run()  # a new tab of the same browser
+    again = AppTest.from_file(APP, default_timeout=PATIENCE).run()  # a new tab of the same browser
     assert _project_list_shown(again)
     forged = Browser()
     forged.cookies["diagnosis_signin"] = "9999999999~" + "0" * 64
     monkeypatch.setattr(browser_module, "_jar", lambda: forged.cookies)
-    assert not _project_list_shown(AppTest.from_file(APP, default_timeout=30).run())
+    assert not _project_list_shown(AppTest.from_file(APP, default_timeout=PATIENCE).run())
     monkeypatch.setenv("DIAGNOSIS_PASSWORD", "a new password")  # a new password signs everyone out
     monkeypatch.setattr(browser_module, "_jar", lambda: facilitator.cookies)
-    assert not _project_list_shown(AppTest.from_file(APP, default_timeout=30).run())
+    assert not _project_list_shown(AppTest.from_file(APP, default_timeout=PATIENCE).run())
 
 
 def test_sign_in_asked_for_without_a_password_shows_what_is_wrong_and_nothing_else(signin_on, monkeypatch):
     monkeypatch.delenv("DIAGNOSIS_PASSWORD")
-    at = AppTest.from_file(APP, default_timeout=30).run()
+    at = AppTest.from_file(APP, default_timeout=PATIENCE).run()
     assert not at.exception
     assert "DIAGNOSIS_PASSWORD" in at.error[0].value and not _project_list_shown(at)
     monkeypatch.setenv("DIAGNOSIS_AUTH", "ldap")
-    at = AppTest.from_file(APP, default_timeout=30).run()
+    at = AppTest.from_file(APP, default_timeout=PATIENCE).run()
     assert "DIAGNOSIS_AUTH='ldap'" in at.error[0].value and not _project_list_shown(at)
 
 
 def test_without_sign_in_the_project_list_shows_at_once(data_dir, monkeypatch):
     monkeypatch.delenv("DIAGNOSIS_AUTH", raising=False)
-    at = AppTest.from_file(APP, default_timeout=30).run()
+    at = AppTest.from_file(APP, default_timeout=PATIENCE).run()
     assert _project_list_shown(at)

@@ -68,3 +68,16 @@ def test_the_three_charts_are_vega_lite_specs_and_absent_without_their_columns()
     export = read_export("工单号,满意度\nA,5\n".encode(), "x.csv")
     bare = analyze(export, resolve_mapping(export.headers), 15)
     assert charts.heatmap(bare) is None and charts.monthly_trends(bare) is None and charts.channel_comparison(bare) is None
+
+
+def test_the_sla_of_a_project_is_its_own_or_the_one_default_never_a_bad_value():
+    from diagnosis.project.model import Project, QuestionnaireRef
+    from diagnosis.tickets.metrics import DEFAULT_SLA_MINUTES
+
+    project = Project(questionnaire=QuestionnaireRef(id="customer_service_diagnosis", version="1"))
+    assert flow.sla_minutes(project) == DEFAULT_SLA_MINUTES == 15.0
+    project.data["sla_minutes"] = 20
+    assert flow.sla_minutes(project) == 20.0
+    for bad in ("20", -5, 0, True, None):
+        project.data["sla_minutes"] = bad
+        assert flow.sla_minutes(project) == 15.0

@@ -294,7 +294,7 @@ def data_editor(ctx: StepContext) -> None:
         st.download_button(ctx.t("下载示例导出（演示案例，2025年8月）", "Download a sample export (the demo case, August 2025)"),
                            data=demo_sample_export, file_name="工单导出_2025-08.csv", mime="text/csv", key="data.sample")
     sla = st.number_input(ctx.t("响应时限 SLA（分钟）", "Response SLA (minutes)"), min_value=0.5, max_value=10080.0,
-                          value=float(ctx.project.data.get("sla_minutes", 15.0)), step=1.0, key="data.sla", disabled=ctx.read_only)  # fmt: skip
+                          value=flow.sla_minutes(ctx.project), step=1.0, key="data.sla", disabled=ctx.read_only)  # fmt: skip
     zones = time_zone_choices(flow.time_zone(ctx.project))
     zone = st.selectbox(ctx.t("时区（带时区的时间换算到此；不带时区的时间按此读取）",
                               "Time zone (times with an offset are converted to it; times without one are read as its)"),
@@ -346,4 +346,4 @@ def data_editor(ctx: StepContext) -> None:
     _results(ctx, result)
     _periods(ctx)
     _flow_on(ctx, result)
-    _checkpoint(ctx, flow.stored_mapping(ctx.project) or {}, float(ctx.project.data.get("sla_minutes", 15.0)))
+    _checkpoint(ctx, flow.stored_mapping(ctx.project) or {}, flow.sla_minutes(ctx.project))
