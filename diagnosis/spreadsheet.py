@@ -15,16 +15,28 @@ from typing import Any, Sequence
 
 from diagnosis.text import clean_text
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")  # CR arrives as a newline (clean_text)
 
 
 def neutralize(value: Any) -> Any:
-    """A text cell that cannot run as a formula (nor hold a control character); other types pass unchanged."""
+    """A text cell that cannot run as a formula (nor hold a control character); other types pass unchanged.
+
+    The one policy for every CSV and Excel file the program writes (reports, plan, Pareto, kpi):
+    a text starting with a formula character gets an apostrophe, unless it is a plain number
+    ("-3.5", which a spreadsheet reads as that number and never runs)."""
     if isinstance(value, str):
         value = clean_text(value)
-        if value.startswith(FORMULA_STARTS):
+        if value.startswith(FORMULA_STARTS) and not _is_number(value):
             return "'" + value
     return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip() == text  # " 5" or "\t5" is text, not the number
 
 
 def _cell(value: Any) -> Any:

@@ -15,17 +15,10 @@ from diagnosis.tickets.metrics import DEFAULT_SLA_MINUTES, GROUPINGS, METRIC_NAM
 
 
 def _cell(value: object) -> str:
-    # user text is data: neutralize formulas when the CSV is opened in a spreadsheet
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
+    # user text is data: the one spreadsheet policy (diagnosis.spreadsheet.neutralize)
+    from diagnosis.spreadsheet import neutralize
 
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
+    return "" if value is None else neutralize(str(value))
 
 
 @cli.command()

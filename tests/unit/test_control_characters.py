@@ -133,3 +133,15 @@ def test_spreadsheet_cells_lose_control_characters_before_openpyxl_sees_them():
     sheet = book.active
     assert [c.value for c in sheet["A"]] == ["渠道", "微信", "'=SUM(A1)"]
     assert b"\x1b" not in to_csv(["a"], [["b\x1bc"]])
+
+
+def test_every_spreadsheet_cell_follows_one_formula_policy_and_plain_numbers_stay_numbers():
+    from diagnosis.cli.kpi import _cell
+    from diagnosis.spreadsheet import neutralize
+
+    for write in (neutralize, _cell):
+        assert write("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+        assert write("+1+1") == "'+1+1" and write("@SUM(A1)") == "'@SUM(A1)" and write("-2+3") == "'-2+3"
+        assert write("\t=1") == "'\t=1" and write("\r=1") == "'\n=1"  # a group key opening with TAB / CR
+        assert write("-3.5") == "-3.5" and write("+12") == "+12"  # a number a spreadsheet reads, never runs
+        assert write("退款") == "退款"
