@@ -129,11 +129,11 @@ def test_every_step_page_looks_tidy_in_both_languages(app_url, new_page):
     idle(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for lang, language_button in (("zh", "中文"), ("en", "English")):
-        if lang == "en":  # the demo opens in Chinese; clicking the chosen language again means nothing
+        if lang == "en":  # the demo opens in Chinese; the walk below loads every page itself
             widget(page, "sidebar.lang").get_by_text(language_button, exact=True).click()
-        # the page is redrawn in that language (and the browser remembers it for the next pages)
-        expect(page.locator("h1").first).to_have_text(re.compile(r"^Step" if lang == "en" else r"^第"))
-        idle(page)
+            # the page is redrawn in that language (and the browser remembers it for the next pages)
+            expect(page.locator("h1").first).to_have_text(re.compile(r"^Step"))
+            idle(page)
         for kind in KINDS:
             page.goto(f"{app_url}/{kind}?project=demo")
             idle(page)
