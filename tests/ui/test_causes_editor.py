@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.ui.conftest import as_a_browser_keeps, keyed, shown
+
 
 def editor_app(lang: str = "zh", read_only: bool = False, empty: bool = False, author: str = "王经理", values: tuple = ()) -> None:
     import streamlit as st
@@ -38,6 +40,11 @@ def start(**kwargs) -> AppTest:
     return at
 
 
+def new(widgets, field):
+    """A field of the add-cause form (its keys change after each successful add)."""
+    return keyed(widgets, rf"causes\.new\.\d+\.{field}")
+
+
 def by_key(elements, key):
     return next(e for e in elements if e.key == key)
 
@@ -60,8 +67,8 @@ def test_the_editor_draws_the_demo_fishbone_diagram_pareto_and_downloads():
 def test_adding_a_cause_saves_it_and_undo_takes_it_back():
     at = start()
     before = len(causes(at))
-    at.text_input(key="causes.new.text").input("质检抽检比例太低")
-    at.selectbox(key="causes.new.category").select("method")
+    new(at.text_input, "text").input("质检抽检比例太低")
+    new(at.selectbox, "category").select("method")
     by_key(at.button, "causes.new.submit").click().run()
     assert not at.exception, at.exception
     assert len(causes(at)) == before + 1
@@ -71,6 +78,41 @@ def test_adding_a_cause_saves_it_and_undo_takes_it_back():
     by_key(at.button, "causes.undo").click().run()
     assert len(causes(at)) == before
     assert at.session_state.saves[-1].startswith("撤销")
+
+
+def test_the_add_form_is_empty_after_an_add_so_the_next_cause_takes_nothing_from_the_previous_one():
+    at = start()
+    new(at.text_input, "text").input("转接流程不清")
+    new(at.selectbox, "category").select("method")
+    new(at.text_input, "evidence").input("转接率 30.8%")
+    new(at.number_input, "value").set_value(120)
+    new(at.text_input, "unit").input("张工单")
+    new(at.selectbox, "impact").select("high")
+    typed = shown(at, "causes.new.")
+    by_key(at.button, "causes.new.submit").click().run()
+    as_a_browser_keeps(at, typed)
+    assert [new(at.text_input, f).value for f in ("text", "evidence", "unit")] == ["", "", ""]
+    assert new(at.number_input, "value").value is None and new(at.selectbox, "impact").value == ""
+    assert new(at.selectbox, "category").value == "method"  # the bone stays for the next cause of the same bone
+    new(at.text_input, "text").input("没有统一的转接话术")
+    typed = shown(at, "causes.new.")
+    by_key(at.button, "causes.new.submit").click().run()
+    as_a_browser_keeps(at, typed)
+    second = next(c for c in causes(at) if c.text == "没有统一的转接话术")
+    assert (second.category, second.evidence, second.value, second.unit, second.impact) == ("method", "", None, "", None)
+    first = next(c for c in causes(at) if c.text == "转接流程不清")
+    assert (first.evidence, first.value, first.unit, first.impact) == ("转接率 30.8%", 120, "张工单", "high")
+
+
+def test_a_refused_add_keeps_what_was_typed_and_says_why():
+    at = start()
+    new(at.text_input, "evidence").input("转接率 30.8%")
+    typed = shown(at, "causes.new.")
+    by_key(at.button, "causes.new.submit").click().run()  # no text
+    as_a_browser_keeps(at, typed)
+    assert at.error
+    assert new(at.text_input, "evidence").value == "转接率 30.8%"
+    assert at.session_state.saves == []
 
 
 def test_pasting_a_brainstorm_adds_every_line_with_its_bone_and_nesting():

@@ -11,6 +11,8 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.ui.conftest import as_a_browser_keeps, shown
+
 
 def editor_app(kind: str, lang: str, read_only: bool, setup: str) -> None:
     import streamlit as st
@@ -52,6 +54,11 @@ def charts(at: AppTest) -> list:
     return at.get("vega_lite_chart") + at.get("arrow_vega_lite_chart")
 
 
+def submit(at: AppTest) -> None:
+    next(b for b in at.button if b.proto.is_form_submitter).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
 def tables_with(at: AppTest, column: str) -> list:
     """Display tables (st.dataframe carries no key in AppTest) found by one of their columns."""
     return [df.value for df in at.dataframe if column in df.value.columns]
@@ -85,7 +92,7 @@ def test_a_root_cause_without_a_measure_is_flagged():
 
 def test_adding_a_measure_saves_it_under_its_root_cause():
     at = start("solutions", setup="unmeasured_cause")
-    form = "solutions.form.__new__"
+    form = "solutions.form.__new__.0"
     at.selectbox(key=f"{form}.root_cause").set_value("c08")
     at.text_input(key=f"{form}.title").input("Write a transfer responsibility matrix")
     at.text_input(key=f"{form}.owner").input("Consultant Chen")
@@ -100,6 +107,41 @@ def test_adding_a_measure_saves_it_under_its_root_cause():
     assert not any("Unclear responsibilities" in w.value for w in at.warning)
     mid = next(g for g in tables_with(at, "Horizon note") if "Write a transfer responsibility matrix" in set(g["Measure"]))
     assert "overridden" in mid.set_index("Measure").loc["Write a transfer responsibility matrix", "Horizon note"]
+
+
+def test_the_new_measure_form_is_empty_after_an_add_and_keeps_its_values_when_refused():
+    at = start("solutions")
+    form = "solutions.form.__new__.0"
+    at.text_input(key=f"{form}.owner").input("Engineer Zhao")
+    at.date_input(key=f"{form}.start").set_value(dt.date(2025, 9, 20))
+    at.date_input(key=f"{form}.due").set_value(dt.date(2025, 9, 10))
+    at.slider(key=f"{form}.urgency").set_value(5)
+    typed = shown(at, "solutions.form.")
+    submit(at)  # no name, due before start: refused
+    as_a_browser_keeps(at, typed)
+    assert [e.value for e in at.error] == ["Give the measure a name."]
+    assert (at.text_input(key=f"{form}.owner").value, at.slider(key=f"{form}.urgency").value) == ("Engineer Zhao", 5)
+    at.text_input(key=f"{form}.title").input("Nightly sync of the order history")
+    typed = shown(at, "solutions.form.")
+    submit(at)
+    as_a_browser_keeps(at, typed)
+    assert [e.value for e in at.error] == ["The due date is before the start date."]
+    at.date_input(key=f"{form}.due").set_value(dt.date(2025, 10, 10))
+    typed = shown(at, "solutions.form.")
+    submit(at)
+    as_a_browser_keeps(at, typed)
+    added = at.session_state.project.measures[-1]
+    assert (added.title, added.owner, added.start, added.due, added.urgency) == (
+        "Nightly sync of the order history", "Engineer Zhao", dt.date(2025, 9, 20), dt.date(2025, 10, 10), 5)
+    form = "solutions.form.__new__.1"
+    assert [at.text_input(key=f"{form}.{f}").value for f in ("title", "owner")] == ["", ""]
+    assert (at.date_input(key=f"{form}.start").value, at.date_input(key=f"{form}.due").value, at.slider(key=f"{form}.urgency").value) == (None, None, 3)
+    at.text_input(key=f"{form}.title").input("Second measure")
+    typed = shown(at, "solutions.form.")
+    submit(at)
+    as_a_browser_keeps(at, typed)
+    second = at.session_state.project.measures[-1]
+    assert (second.title, second.owner, second.start, second.due, second.urgency) == ("Second measure", "", None, None, 3)
 
 
 def test_deleting_a_measure_needs_a_confirmation():

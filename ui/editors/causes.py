@@ -38,8 +38,12 @@ def _flash(kind: str, text: str) -> None:
     st.session_state["causes.flash"] = (kind, text)
 
 
-def _change(ctx: StepContext, description: str, operation: Callable[[Fishbone], Any], reset: tuple[str, ...] = ()) -> None:
-    """Apply one operation to the fishbone, save it, keep the previous state for undo."""
+def _change(ctx: StepContext, description: str, operation: Callable[[Fishbone], Any], reset: tuple[str, ...] = (),
+            done: Optional[Callable[[], None]] = None) -> None:
+    """Apply one operation to the fishbone, save it, keep the previous state for undo.
+
+    `done` runs only when the operation succeeded (e.g. to clear the form it came from); a refused
+    operation leaves every widget as it was, with the error above."""
     if ctx.read_only:
         return
     before = ctx.project.fishbone.model_dump(mode="json")
@@ -54,6 +58,8 @@ def _change(ctx: StepContext, description: str, operation: Callable[[Fishbone], 
     del stack[:-UNDO_DEPTH]
     ctx.save(description)
     st.session_state["causes.reset"] = list(reset)
+    if done is not None:
+        done()
     _flash("success", description)
     st.rerun()
 
@@ -183,26 +189,44 @@ def _cause_fields(ctx: StepContext, prefix: str, cause: Any = None) -> dict[str,
             "evidence": evidence}
 
 
+ADD_FORM = "causes.new"
+
+
+def add_form_prefix() -> str:
+    """The widget keys of the add-cause form: `causes.new.<n>.<field>`, a new `n` after each successful add.
+
+    A browser keeps what was typed in a widget as long as its id stays (removing the key on the
+    server does not clear it), so a cleared form must be made of new widgets: the next cause would
+    otherwise silently take the previous one's evidence, value or unit."""
+    return f"{ADD_FORM}.{st.session_state.get(ADD_FORM + '.round', 0)}"
+
+
 def _add_form(ctx: StepContext) -> None:
     labels = _labels(ctx)
     categories = _categories(ctx)
+    prefix = add_form_prefix()
     with st.expander(ctx.t("添加一条原因", "Add a cause"), expanded=not ctx.project.fishbone.causes):
-        with st.form("causes.add_form"):
-            text = st.text_input(ctx.t("原因", "Cause"), key="causes.new.text")
+        with st.form(f"{prefix}.form"):
+            text = st.text_input(ctx.t("原因", "Cause"), key=f"{prefix}.text")
             c1, c2 = st.columns(2)
-            state.choice("causes.new.category", categories, lang=ctx.lang)
-            state.choice("causes.new.parent", [NONE, *labels], lang=ctx.lang)
+            # the bone stays for the next cause (several causes of one bone in a row); everything else is cleared
+            state.choice(f"{prefix}.category", categories, st.session_state.get(f"{ADD_FORM}.last_category"), lang=ctx.lang)
+            state.choice(f"{prefix}.parent", [NONE, *labels], lang=ctx.lang)
             category = c1.selectbox(ctx.t("类别（鱼骨）", "Category (bone)"), categories,
                                     format_func=lambda c: fb.category_label(ctx.questionnaire, c, ctx.lang, short=False),
-                                    key="causes.new.category")
+                                    key=f"{prefix}.category")
             parent = c2.selectbox(ctx.t("作为以下原因的子原因（为什么？）", "As a sub-cause of (why?)"), [NONE, *labels],
                                   format_func=lambda c: labels.get(c, ctx.t("—（直接挂在鱼骨上）", "— (a rib on the bone)")),
-                                  key="causes.new.parent")
-            fields = _cause_fields(ctx, "causes.new")
-            if st.form_submit_button(ctx.t("添加", "Add"), key="causes.new.submit"):
-                keys = tuple(f"causes.new.{k}" for k in ("text", "value", "unit", "frequency", "impact", "stage", "evidence", "parent"))
+                                  key=f"{prefix}.parent")
+            fields = _cause_fields(ctx, prefix)
+            if st.form_submit_button(ctx.t("添加", "Add"), key=f"{ADD_FORM}.submit"):
+
+                def clear() -> None:
+                    st.session_state[f"{ADD_FORM}.round"] = st.session_state.get(f"{ADD_FORM}.round", 0) + 1
+                    st.session_state[f"{ADD_FORM}.last_category"] = category
+
                 _change(ctx, ctx.t(f"添加原因：{text.strip()}", f"Add cause: {text.strip()}"),
-                        lambda f: fb.add_cause(f, text, category, parent_id=parent or None, author=ctx.author, **fields), reset=keys)
+                        lambda f: fb.add_cause(f, text, category, parent_id=parent or None, author=ctx.author, **fields), done=clear)
 
 
 def _paste(ctx: StepContext) -> None:
