@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.ui.conftest import as_a_browser_keeps, shown
+from tests.ui.conftest import as_a_browser_keeps, keyed, shown
 
 
 def editor_app(kind: str, lang: str, read_only: bool, setup: str) -> None:
@@ -54,8 +54,8 @@ def charts(at: AppTest) -> list:
     return at.get("vega_lite_chart") + at.get("arrow_vega_lite_chart")
 
 
-def submit(at: AppTest) -> None:
-    next(b for b in at.button if b.proto.is_form_submitter).click().run()
+def submit(at: AppTest, label: str = "") -> None:
+    next(b for b in at.button if b.proto.is_form_submitter and (not label or b.label == label)).click().run()
     assert not at.exception, [e.value for e in at.exception]
 
 
@@ -185,6 +185,49 @@ def test_recording_a_check_in_keeps_the_history():
     assert (latest.measure, latest.status, latest.progress, latest.author) == ("m07", "at_risk", 80, "tester")
     assert at.session_state.saves == ["Check-in: Show cross-channel history in the agent desktop (interim) (At risk)"]
     assert len(tables_with(at, "Adjusted plan")[0]) == before + 1
+
+
+def test_a_check_in_entered_wrong_is_corrected_then_deleted_and_the_measure_follows():
+    at = start("tracking")
+    at.date_input(key="tracking.today").set_value(dt.date(2025, 10, 20)).run()
+    at.selectbox(key="tracking.form.measure").set_value("m05")
+    at.date_input(key="tracking.form.date").set_value(dt.date(2025, 10, 17))
+    at.selectbox(key="tracking.form.status").set_value("on_track")
+    at.slider(key="tracking.form.progress").set_value(100)  # meant 20
+    submit(at)
+
+    def progress() -> int:
+        table = tables_with(at, "Attention")[0]
+        return dict(zip(table["Measure"], table["Progress %"]))["Add promotion intents to the bot"]
+
+    assert progress() == 100
+    typo = at.session_state.project.checkins[-1]
+    pick = at.selectbox(key="tracking.correct.pick")
+    assert pick.format_func(typo.id) == "2025-10-17 · Add promotion intents to the bot · On track · 100%"
+    pick.set_value(typo.id).run()
+    keyed(at.slider, r"tracking\.correct\.[0-9a-f]{10}\.progress").set_value(20)
+    submit(at, "Save the correction")
+    assert progress() == 20
+    assert at.session_state.project.checkins[-1].progress == 20
+    assert at.session_state.saves[-1] == "Corrected check-in: Add promotion intents to the bot (2025-10-17)"
+    assert keyed(at.slider, r"tracking\.correct\.[0-9a-f]{10}\.progress").value == 20
+    delete = next(b for b in at.button if (b.key or "").startswith("tracking.correct.delete."))
+    assert delete.disabled  # a confirmation first
+    next(c for c in at.checkbox if (c.key or "").startswith("tracking.correct.sure.")).check().run()
+    next(b for b in at.button if (b.key or "").startswith("tracking.correct.delete.")).click().run()
+    assert not at.exception
+    assert progress() == 0 and not [c for c in at.session_state.project.checkins if c.measure == "m05"]
+    assert at.session_state.saves[-1] == "Deleted check-in: Add promotion intents to the bot (2025-10-17)"
+    assert len(at.session_state.saves) == 3
+
+
+def test_a_corrected_check_in_still_needs_a_deviation_when_late():
+    at = start("tracking")
+    keyed(at.selectbox, r"tracking\.correct\.[0-9a-f]{10}\.status").set_value("late")
+    keyed(at.text_input, r"tracking\.correct\.[0-9a-f]{10}\.deviation").input("")
+    submit(at, "Save the correction")
+    assert [e.value for e in at.error] == ["Describe the deviation when a measure is at risk or late."]
+    assert at.session_state.saves == []
 
 
 def test_a_deviation_is_required_when_a_measure_is_at_risk():
