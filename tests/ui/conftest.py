@@ -56,8 +56,11 @@ FIELDS = ("text_input", "text_area", "number_input", "selectbox", "slider", "dat
 
 
 def shown(at: AppTest, prefix: str) -> dict[str, object]:
-    """What the page shows in the widgets whose key starts with `prefix`: widget id -> value."""
-    return {w.id: w.value for kind in FIELDS for w in getattr(at, kind) if (w.key or "").startswith(prefix)}
+    """What the page shows in the widgets whose key starts with `prefix`: widget id -> value (but for
+    the widgets of a `clear_on_submit` form, which the browser itself empties on submit)."""
+    cleared = {node.proto.form.form_id for node in at._tree if getattr(node, "type", None) == "form" and node.proto.form.clear_on_submit}
+    return {w.id: w.value for kind in FIELDS for w in getattr(at, kind)
+            if (w.key or "").startswith(prefix) and (getattr(w.proto, "form_id", "") or "") not in cleared}
 
 
 def as_a_browser_keeps(at: AppTest, before: dict[str, object]) -> None:

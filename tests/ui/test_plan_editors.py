@@ -237,6 +237,29 @@ def test_a_deviation_is_required_when_a_measure_is_at_risk():
     assert at.error and at.session_state.saves == []
 
 
+def test_a_refused_check_in_keeps_what_was_typed_and_a_recorded_one_leaves_an_empty_form():
+    at = start("tracking")
+    at.selectbox(key="tracking.form.measure").set_value("m07")
+    at.selectbox(key="tracking.form.status").set_value("late")
+    at.slider(key="tracking.form.progress").set_value(65)
+    at.text_input(key="tracking.form.cause").input("Data-access approval slow")
+    typed = shown(at, "tracking.form")
+    submit(at, "Record check-in")  # late without a deviation: refused
+    as_a_browser_keeps(at, typed)
+    assert [e.value for e in at.error] == ["Describe the deviation when a measure is at risk or late."]
+    assert (at.selectbox(key="tracking.form.measure").value, at.slider(key="tracking.form.progress").value,
+            at.text_input(key="tracking.form.cause").value) == ("m07", 65, "Data-access approval slow")  # before: all cleared
+    at.text_input(key="tracking.form.deviation").input("Integration 5 days late")
+    typed = shown(at, "tracking.form")
+    submit(at, "Record check-in")
+    as_a_browser_keeps(at, typed)
+    added = at.session_state.project.checkins[-1]
+    assert (added.measure, added.status, added.progress, added.deviation, added.cause) == (
+        "m07", "late", 65, "Integration 5 days late", "Data-access approval slow")
+    assert (at.slider(key="tracking.form.1.progress").value, at.text_input(key="tracking.form.1.deviation").value,
+            at.text_input(key="tracking.form.1.cause").value, at.selectbox(key="tracking.form.1.status").value) == (0, "", "", "on_track")
+
+
 def test_the_evaluation_shows_results_charts_and_the_missed_target():
     at = start("evaluation")
     results = tables_with(at, "Target met")[0]

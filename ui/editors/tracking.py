@@ -16,6 +16,7 @@ from ui.context import StepContext
 
 OVERDUE_COLOR = "background-color: #fdecea"
 STALE_COLOR = "background-color: #fff8e1"
+ROUND = "tracking.form.round"
 
 
 def tracking_editor(ctx: StepContext) -> None:
@@ -156,17 +157,20 @@ def _correct(ctx: StepContext, titles: dict[str, str], checkins: list[CheckIn]) 
 def _checkin_form(ctx: StepContext, titles: dict[str, str], today: dt.date) -> None:
     t = ctx.t
     st.subheader(t("本周跟进", "This week's check-in"))
-    with st.form("tracking.form", clear_on_submit=True):
-        measure = st.selectbox(t("措施", "Measure"), list(titles), format_func=titles.get, key="tracking.form.measure")
+    # clear_on_submit would also empty a refused check-in; new widgets (a new round) after a recorded one do not
+    rounds = st.session_state.get(ROUND, 0)
+    k = "tracking.form" if not rounds else f"tracking.form.{rounds}"
+    with st.form(k):
+        measure = st.selectbox(t("措施", "Measure"), list(titles), format_func=titles.get, key=f"{k}.measure")
         c1, c2, c3 = st.columns(3)
-        day = c1.date_input(t("日期", "Date"), today, key="tracking.form.date")
-        state.choice("tracking.form.status", list(tracking.STATUSES), tracking.STATUSES[1], lang=ctx.lang)
+        day = c1.date_input(t("日期", "Date"), today, key=f"{k}.date")
+        state.choice(f"{k}.status", list(tracking.STATUSES), tracking.STATUSES[1], lang=ctx.lang)
         status = c2.selectbox(t("状态", "Status"), tracking.STATUSES,
-                              format_func=lambda s: tracking.status_label(s, ctx.lang), key="tracking.form.status")
-        progress = c3.slider(t("进度 %", "Progress %"), 0, 100, 0, step=5, key="tracking.form.progress")
-        deviation = st.text_input(t("偏差（如“集成延期 3 天”）", "Deviation (e.g. 'integration 3 days late')"), key="tracking.form.deviation")
-        cause = st.text_input(t("偏差原因", "Cause of the deviation"), key="tracking.form.cause")
-        adjusted = st.text_area(t("调整后的计划", "Adjusted plan"), key="tracking.form.adjusted_plan")
+                              format_func=lambda s: tracking.status_label(s, ctx.lang), key=f"{k}.status")
+        progress = c3.slider(t("进度 %", "Progress %"), 0, 100, 0, step=5, key=f"{k}.progress")
+        deviation = st.text_input(t("偏差（如“集成延期 3 天”）", "Deviation (e.g. 'integration 3 days late')"), key=f"{k}.deviation")
+        cause = st.text_input(t("偏差原因", "Cause of the deviation"), key=f"{k}.cause")
+        adjusted = st.text_area(t("调整后的计划", "Adjusted plan"), key=f"{k}.adjusted_plan")
         submitted = st.form_submit_button(t("记录跟进", "Record check-in"))
     if not submitted:
         return
@@ -182,5 +186,6 @@ def _checkin_form(ctx: StepContext, titles: dict[str, str], today: dt.date) -> N
     except DiagnosisError as exc:
         st.error(str(exc))
         return
+    st.session_state[ROUND] = rounds + 1
     ctx.save(t(f"跟进：{titles[measure]}（{tracking.status_label(status, 'zh')}）", f"Check-in: {titles[measure]} ({tracking.status_label(status, 'en')})"))
     st.rerun()
