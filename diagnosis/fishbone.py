@@ -379,6 +379,18 @@ def set_votes(fishbone: Fishbone, participant: str, dots: dict[str, int], allowe
             targets[cause_id].votes[participant] = n
 
 
+def hide_votes(fishbone: Fishbone, hidden: bool) -> None:
+    """Blind voting: hide every vote count until the facilitator reveals them (`hidden=False`)."""
+    fishbone.votes_hidden = bool(hidden)
+
+
+def roster(answers: dict[str, Any]) -> list[str]:
+    """The names of step 1's `team` table, in its order, each once (blank names left out)."""
+    rows = answers.get("team")
+    names = [clean(str(row.get("name") or "")) for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
+    return list(dict.fromkeys(n for n in names if n))
+
+
 # --- confirming root causes ---------------------------------------------------------------------
 
 

@@ -71,13 +71,16 @@ class Link:
 
 @dataclass(frozen=True)
 class CauseView:
-    """What a participant sees of a cause: its place, text and votes, nothing else."""
+    """What a participant sees of a cause: its place, text and votes, nothing else.
+
+    `votes` (everyone's dots) is None while the facilitator hides the counts (blind voting);
+    `mine` (this guest's own dots) is always known to its guest."""
 
     id: str
     category: str
     text: str
     depth: int
-    votes: int
+    votes: int | None
     mine: int
 
 
@@ -312,7 +315,8 @@ class Participant:
     def causes(self, who: Guest | None = None) -> list[CauseView]:
         fishbone = self._store.load(self._project_id()).project.fishbone
         key = who.key if who is not None else None
-        return [CauseView(c.id, c.category, c.text, depth, c.vote_total, c.votes.get(key, 0) if key else 0)
+        return [CauseView(c.id, c.category, c.text, depth, None if fishbone.votes_hidden else c.vote_total,
+                          c.votes.get(key, 0) if key else 0)
                 for c, _parent, depth in fb.walk(fishbone)]
 
     def _apply(self, who: Guest, change, description: str) -> None:

@@ -15,6 +15,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
+from pydantic import ValidationError
+
 from diagnosis.errors import DiagnosisError
 from diagnosis.project.model import CheckIn, Measure, Project
 
@@ -49,6 +51,41 @@ def record_checkin(project: Project, checkin: CheckIn) -> CheckIn:
     if not any(m.id == checkin.measure for m in project.measures):
         raise DiagnosisError(f"no measure with id '{checkin.measure}'")
     project.checkins.append(checkin)
+    return checkin
+
+
+EDITABLE = ("date", "status", "progress", "deviation", "cause", "adjusted_plan", "value")
+
+
+def find_checkin(project: Project, checkin_id: str) -> CheckIn:
+    for checkin in project.checkins:
+        if checkin.id == checkin_id:
+            return checkin
+    raise DiagnosisError(f"no check-in with id '{checkin_id}' (deleted meanwhile?)")
+
+
+def edit_checkin(project: Project, checkin_id: str, **changes: object) -> CheckIn:
+    """Correct a check-in in place (a typo such as 100% for 20%): the log, the measure's status and
+    the report then read the corrected values. Only `EDITABLE` fields; `done` means 100%."""
+    checkin = find_checkin(project, checkin_id)
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise DiagnosisError(f"cannot edit {', '.join(unknown)} of a check-in")
+    data = {**checkin.model_dump(), **changes}
+    if data["status"] == "done":
+        data["progress"] = 100
+    try:
+        corrected = CheckIn.model_validate(data)
+    except ValidationError as exc:
+        raise DiagnosisError(f"invalid check-in: {exc.errors()[0]['msg']}") from None
+    project.checkins[next(i for i, c in enumerate(project.checkins) if c is checkin)] = corrected
+    return corrected
+
+
+def delete_checkin(project: Project, checkin_id: str) -> CheckIn:
+    """Remove one check-in (entered for the wrong measure, twice...); the measure falls back to the one before."""
+    checkin = find_checkin(project, checkin_id)
+    project.checkins = [c for c in project.checkins if c is not checkin]
     return checkin
 
 

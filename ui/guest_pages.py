@@ -77,10 +77,15 @@ def draw_participant(token: str) -> None:
     used = sum(c.mine for c in causes)
     st.subheader(_t("原因", "Causes"))
     st.caption(_t(f"您还有 {allowed - used} 票（共 {allowed} 票）", f"You have {allowed - used} of {allowed} dots left"))
+    hidden = any(c.votes is None for c in causes)
+    if hidden:
+        st.info(_t("盲投：主持人揭晓之前，大家的票数都不显示；您只看到自己的票。",
+                   "Blind voting: nobody's counts are shown until the facilitator reveals them; you see your own dots only."))
     for cause in causes:
         row = st.columns([6, 1, 1], vertical_alignment="center")
         indent = "\u2003" * cause.depth + ("↳ " if cause.depth else f"{label.get(cause.category, cause.category)} · ")
-        row[0].markdown(f"{indent}{md(cause.text)}  ·  **{cause.votes}**" + (_t(f"（我 {cause.mine}）", f" (mine {cause.mine})") if cause.mine else ""))
+        total = "" if cause.votes is None else f"  ·  **{cause.votes}**"
+        row[0].markdown(f"{indent}{md(cause.text)}{total}" + (_t(f"（我 {cause.mine}）", f" (mine {cause.mine})") if cause.mine else ""))
         row[1].button("+1", key=f"join.vote.{cause.id}", disabled=used >= allowed,
                       on_click=_run, args=(lambda c=cause.id: participant.vote(c, me), _t("已投票", "Voted")))
         if cause.mine:

@@ -92,6 +92,9 @@ class Fishbone(Record):
     # participants of a link vote as "guest:<id>" (diagnosis.sharing.Guest): the name each typed
     # last, a label only (votes never count by it)
     guests: dict[str, str] = Field(default_factory=dict)
+    # blind dot voting: while True, nobody sees vote counts (the participant page gets none, the
+    # facilitator's tables show none) until the facilitator reveals them
+    votes_hidden: bool = False
 
 
 class Measure(Record):

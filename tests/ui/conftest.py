@@ -53,3 +53,33 @@ def open_new(at: AppTest, title: str = "新项目") -> AppTest:
 
 def open_id(at: AppTest) -> str:
     return at.session_state["state.open"].project.meta.id
+
+
+FIELDS = ("text_input", "text_area", "number_input", "selectbox", "slider", "date_input")
+
+
+def shown(at: AppTest, prefix: str) -> dict[str, object]:
+    """What the page shows in the widgets whose key starts with `prefix`: widget id -> value (but for
+    the widgets of a `clear_on_submit` form, which the browser itself empties on submit)."""
+    cleared = {node.proto.form.form_id for node in at._tree if getattr(node, "type", None) == "form" and node.proto.form.clear_on_submit}
+    return {w.id: w.value for kind in FIELDS for w in getattr(at, kind)
+            if (w.key or "").startswith(prefix) and (getattr(w.proto, "form_id", "") or "") not in cleared}
+
+
+def as_a_browser_keeps(at: AppTest, before: dict[str, object]) -> None:
+    """Do what Chromium does after a rerun: a widget whose id stayed and whose value the server did
+    not set (`proto.set_value`) keeps showing, and later sends, what it showed before. (AppTest
+    alone reads the value back from the server, so it misses a form the browser does not clear.)"""
+    for kind in FIELDS:
+        for widget in getattr(at, kind):
+            if widget.id in before and not widget.proto.set_value:
+                widget.set_value(before[widget.id])
+
+
+def keyed(widgets, pattern: str):
+    """The one widget whose key matches `pattern` (a regular expression, e.g. r"causes\\.new\\.\\d+\\.text")."""
+    import re
+
+    found = [w for w in widgets if w.key and re.fullmatch(pattern, w.key)]
+    assert len(found) == 1, [w.key for w in widgets]
+    return found[0]

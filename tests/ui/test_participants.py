@@ -101,3 +101,28 @@ def test_a_forged_identity_cookie_is_not_taken(link, store, monkeypatch):
     at = forger.visit(monkeypatch, link)
     assert f"join.withdraw.{cid}" not in _buttons(at)
     assert _dots_left(at) == "您还有 5 票（共 5 票）"
+
+
+def test_while_the_facilitator_hides_the_counts_a_participant_sees_only_their_own_dots(link, store, monkeypatch):
+    def hide(project):
+        project.fishbone.votes_hidden = True
+
+    store.apply("demo", hide, "王经理", "隐藏票数（盲投）")
+    first = store.load("demo").project.fishbone.causes[0]
+    assert first.vote_total == 7  # 2 + 1 + 1 + 2 + 1 in the demo
+    at = Browser().visit(monkeypatch, link)
+    assert any("盲投" in i.value for i in at.info)
+    row = next(m.value for m in at.markdown if first.text in m.value.replace("\\", ""))
+    assert "**" not in row  # no total shown (it was "· **7**")
+    at.button(key=f"join.vote.{first.id}").click().run()
+    row = next(m.value for m in at.markdown if first.text in m.value.replace("\\", ""))
+    assert row.endswith("（我 1）") and "**" not in row
+
+    def reveal(project):
+        project.fishbone.votes_hidden = False
+
+    store.apply("demo", reveal, "王经理", "揭晓票数（盲投结束）")
+    at.run()
+    row = next(m.value for m in at.markdown if first.text in m.value.replace("\\", ""))
+    assert row.endswith("·  **8**（我 1）")
+    assert not any("盲投" in i.value for i in at.info)

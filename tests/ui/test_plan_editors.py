@@ -12,6 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from tests.ui.conftest import PATIENCE
 
+from tests.ui.conftest import as_a_browser_keeps, keyed, shown
+
 
 def editor_app(kind: str, lang: str, read_only: bool, setup: str) -> None:
     import streamlit as st
@@ -53,6 +55,11 @@ def charts(at: AppTest) -> list:
     return at.get("vega_lite_chart") + at.get("arrow_vega_lite_chart")
 
 
+def submit(at: AppTest, label: str = "") -> None:
+    next(b for b in at.button if b.proto.is_form_submitter and (not label or b.label == label)).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
 def tables_with(at: AppTest, column: str) -> list:
     """Display tables (st.dataframe carries no key in AppTest) found by one of their columns."""
     return [df.value for df in at.dataframe if column in df.value.columns]
@@ -86,7 +93,7 @@ def test_a_root_cause_without_a_measure_is_flagged():
 
 def test_adding_a_measure_saves_it_under_its_root_cause():
     at = start("solutions", setup="unmeasured_cause")
-    form = "solutions.form.__new__"
+    form = "solutions.form.__new__.0"
     at.selectbox(key=f"{form}.root_cause").set_value("c08")
     at.text_input(key=f"{form}.title").input("Write a transfer responsibility matrix")
     at.text_input(key=f"{form}.owner").input("Consultant Chen")
@@ -101,6 +108,41 @@ def test_adding_a_measure_saves_it_under_its_root_cause():
     assert not any("Unclear responsibilities" in w.value for w in at.warning)
     mid = next(g for g in tables_with(at, "Horizon note") if "Write a transfer responsibility matrix" in set(g["Measure"]))
     assert "overridden" in mid.set_index("Measure").loc["Write a transfer responsibility matrix", "Horizon note"]
+
+
+def test_the_new_measure_form_is_empty_after_an_add_and_keeps_its_values_when_refused():
+    at = start("solutions")
+    form = "solutions.form.__new__.0"
+    at.text_input(key=f"{form}.owner").input("Engineer Zhao")
+    at.date_input(key=f"{form}.start").set_value(dt.date(2025, 9, 20))
+    at.date_input(key=f"{form}.due").set_value(dt.date(2025, 9, 10))
+    at.slider(key=f"{form}.urgency").set_value(5)
+    typed = shown(at, "solutions.form.")
+    submit(at)  # no name, due before start: refused
+    as_a_browser_keeps(at, typed)
+    assert [e.value for e in at.error] == ["Give the measure a name."]
+    assert (at.text_input(key=f"{form}.owner").value, at.slider(key=f"{form}.urgency").value) == ("Engineer Zhao", 5)
+    at.text_input(key=f"{form}.title").input("Nightly sync of the order history")
+    typed = shown(at, "solutions.form.")
+    submit(at)
+    as_a_browser_keeps(at, typed)
+    assert [e.value for e in at.error] == ["The due date is before the start date."]
+    at.date_input(key=f"{form}.due").set_value(dt.date(2025, 10, 10))
+    typed = shown(at, "solutions.form.")
+    submit(at)
+    as_a_browser_keeps(at, typed)
+    added = at.session_state.project.measures[-1]
+    assert (added.title, added.owner, added.start, added.due, added.urgency) == (
+        "Nightly sync of the order history", "Engineer Zhao", dt.date(2025, 9, 20), dt.date(2025, 10, 10), 5)
+    form = "solutions.form.__new__.1"
+    assert [at.text_input(key=f"{form}.{f}").value for f in ("title", "owner")] == ["", ""]
+    assert (at.date_input(key=f"{form}.start").value, at.date_input(key=f"{form}.due").value, at.slider(key=f"{form}.urgency").value) == (None, None, 3)
+    at.text_input(key=f"{form}.title").input("Second measure")
+    typed = shown(at, "solutions.form.")
+    submit(at)
+    as_a_browser_keeps(at, typed)
+    second = at.session_state.project.measures[-1]
+    assert (second.title, second.owner, second.start, second.due, second.urgency) == ("Second measure", "", None, None, 3)
 
 
 def test_deleting_a_measure_needs_a_confirmation():
@@ -146,11 +188,77 @@ def test_recording_a_check_in_keeps_the_history():
     assert len(tables_with(at, "Adjusted plan")[0]) == before + 1
 
 
+def test_a_check_in_entered_wrong_is_corrected_then_deleted_and_the_measure_follows():
+    at = start("tracking")
+    at.date_input(key="tracking.today").set_value(dt.date(2025, 10, 20)).run()
+    at.selectbox(key="tracking.form.measure").set_value("m05")
+    at.date_input(key="tracking.form.date").set_value(dt.date(2025, 10, 17))
+    at.selectbox(key="tracking.form.status").set_value("on_track")
+    at.slider(key="tracking.form.progress").set_value(100)  # meant 20
+    submit(at)
+
+    def progress() -> int:
+        table = tables_with(at, "Attention")[0]
+        return dict(zip(table["Measure"], table["Progress %"]))["Add promotion intents to the bot"]
+
+    assert progress() == 100
+    typo = at.session_state.project.checkins[-1]
+    pick = at.selectbox(key="tracking.correct.pick")
+    assert pick.format_func(typo.id) == "2025-10-17 · Add promotion intents to the bot · On track · 100%"
+    pick.set_value(typo.id).run()
+    keyed(at.slider, r"tracking\.correct\.[0-9a-f]{10}\.progress").set_value(20)
+    submit(at, "Save the correction")
+    assert progress() == 20
+    assert at.session_state.project.checkins[-1].progress == 20
+    assert at.session_state.saves[-1] == "Corrected check-in: Add promotion intents to the bot (2025-10-17)"
+    assert keyed(at.slider, r"tracking\.correct\.[0-9a-f]{10}\.progress").value == 20
+    delete = next(b for b in at.button if (b.key or "").startswith("tracking.correct.delete."))
+    assert delete.disabled  # a confirmation first
+    next(c for c in at.checkbox if (c.key or "").startswith("tracking.correct.sure.")).check().run()
+    next(b for b in at.button if (b.key or "").startswith("tracking.correct.delete.")).click().run()
+    assert not at.exception
+    assert progress() == 0 and not [c for c in at.session_state.project.checkins if c.measure == "m05"]
+    assert at.session_state.saves[-1] == "Deleted check-in: Add promotion intents to the bot (2025-10-17)"
+    assert len(at.session_state.saves) == 3
+
+
+def test_a_corrected_check_in_still_needs_a_deviation_when_late():
+    at = start("tracking")
+    keyed(at.selectbox, r"tracking\.correct\.[0-9a-f]{10}\.status").set_value("late")
+    keyed(at.text_input, r"tracking\.correct\.[0-9a-f]{10}\.deviation").input("")
+    submit(at, "Save the correction")
+    assert [e.value for e in at.error] == ["Describe the deviation when a measure is at risk or late."]
+    assert at.session_state.saves == []
+
+
 def test_a_deviation_is_required_when_a_measure_is_at_risk():
     at = start("tracking")
     at.selectbox(key="tracking.form.status").set_value("late")
     next(b for b in at.button if b.proto.is_form_submitter).click().run()
     assert at.error and at.session_state.saves == []
+
+
+def test_a_refused_check_in_keeps_what_was_typed_and_a_recorded_one_leaves_an_empty_form():
+    at = start("tracking")
+    at.selectbox(key="tracking.form.measure").set_value("m07")
+    at.selectbox(key="tracking.form.status").set_value("late")
+    at.slider(key="tracking.form.progress").set_value(65)
+    at.text_input(key="tracking.form.cause").input("Data-access approval slow")
+    typed = shown(at, "tracking.form")
+    submit(at, "Record check-in")  # late without a deviation: refused
+    as_a_browser_keeps(at, typed)
+    assert [e.value for e in at.error] == ["Describe the deviation when a measure is at risk or late."]
+    assert (at.selectbox(key="tracking.form.measure").value, at.slider(key="tracking.form.progress").value,
+            at.text_input(key="tracking.form.cause").value) == ("m07", 65, "Data-access approval slow")  # before: all cleared
+    at.text_input(key="tracking.form.deviation").input("Integration 5 days late")
+    typed = shown(at, "tracking.form")
+    submit(at, "Record check-in")
+    as_a_browser_keeps(at, typed)
+    added = at.session_state.project.checkins[-1]
+    assert (added.measure, added.status, added.progress, added.deviation, added.cause) == (
+        "m07", "late", 65, "Integration 5 days late", "Data-access approval slow")
+    assert (at.slider(key="tracking.form.1.progress").value, at.text_input(key="tracking.form.1.deviation").value,
+            at.text_input(key="tracking.form.1.cause").value, at.selectbox(key="tracking.form.1.status").value) == (0, "", "", "on_track")
 
 
 def test_the_evaluation_shows_results_charts_and_the_missed_target():

@@ -32,7 +32,7 @@ def test_undoing_a_problem_edit_keeps_the_restored_problem():
 
 
 def test_causes_left_out_of_the_ranking_use_english_punctuation_in_english():
-    at = start_causes(lang="en")
+    at = start_causes("pareto", lang="en")
     warning = next(w.value for w in at.warning if "Left out of the ranking" in w.value)
     assert "（" not in warning and "：" not in warning
     assert "(Machine): no value" in warning

@@ -152,3 +152,18 @@ def test_confirming_unknown_causes_is_refused(bone):
     assert bone.confirmed == ["c02", "c01"]
     fb.confirm_root_causes(bone, None)
     assert bone.confirmed is None
+
+
+def test_the_roster_is_the_names_of_step_1s_team_each_once_blank_ones_left_out():
+    answers = {"team": [{"role": "service_manager", "name": " 王经理 "}, {"role": "frontline_agent", "name": ""},
+                        {"role": "frontline_agent", "name": "李敏"}, {"name": "王经理"}, "not a row"]}
+    assert fb.roster(answers) == ["王经理", "李敏"]
+    assert fb.roster({}) == [] and fb.roster({"team": "王经理"}) == []
+
+
+def test_hiding_votes_keeps_every_dot_and_revealing_shows_them_again(bone):
+    before = {c.id: dict(c.votes) for c in fb.iter_causes(bone)}
+    fb.hide_votes(bone, True)
+    assert bone.votes_hidden is True
+    fb.hide_votes(bone, False)
+    assert bone.votes_hidden is False and {c.id: dict(c.votes) for c in fb.iter_causes(bone)} == before

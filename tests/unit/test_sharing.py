@@ -216,3 +216,17 @@ def test_neither_the_shown_order_nor_the_stored_rows_keep_the_order_of_arrival(s
         assert sorted(stored) == sorted(arrived) and stored != arrived
         # within each batch of 3 the rows are written in a random order: over 10 batches, not all kept it
         assert any(stored[i:i + 3] != sorted(stored[i:i + 3]) for i in range(0, 30, 3))
+
+
+def test_while_votes_are_hidden_a_participant_link_hands_out_only_the_guests_own_dots(store):
+    token, _ = sharing.create_link(store, "demo", "participant")
+    participant = sharing.Participant(store, token)
+    liu = sharing.Guest(sharing.new_guest_id(), "小刘")
+    cid = store.load("demo").project.fishbone.causes[0].id
+    participant.vote(cid, liu)
+    store.apply("demo", lambda p: fb.hide_votes(p.fishbone, True), "facilitator", "隐藏票数（盲投）")
+    views = participant.causes(liu)
+    assert {v.votes for v in views} == {None}
+    assert next(v for v in views if v.id == cid).mine == 1
+    store.apply("demo", lambda p: fb.hide_votes(p.fishbone, False), "facilitator", "揭晓票数（盲投结束）")
+    assert next(v for v in participant.causes(liu) if v.id == cid).votes == 8  # the demo's 7 and this one

@@ -72,3 +72,37 @@ def test_the_summary_counts_measures_per_status_and_per_owner():
     zhao = tracking.summary_by_owner(rows)["Engineer Zhao"]
     assert (zhao["late"], zhao["on_track"], zhao["not_started"], zhao["total"]) == (1, 1, 1, 3)
     assert zhao["stale"] == 1  # m05 started 8 September, never checked in
+
+
+def test_correcting_a_check_in_changes_the_measures_status_and_progress_as_of_that_day():
+    project = demo_project("en")
+    project.checkins.append(CheckIn(id="k_typo", measure="m05", date=D(2025, 10, 13), status="on_track", progress=100))
+    assert rows_by_id(project, D(2025, 10, 14))["m05"].progress == 100  # 100% typed for 20%
+    corrected = tracking.edit_checkin(project, "k_typo", progress=20, deviation="")
+    assert (corrected.id, corrected.progress, corrected.date) == ("k_typo", 20, D(2025, 10, 13))
+    assert rows_by_id(project, D(2025, 10, 14))["m05"].progress == 20
+    assert sum(c.id == "k_typo" for c in project.checkins) == 1
+    tracking.edit_checkin(project, "k_typo", status="done", progress=40)
+    assert rows_by_id(project, D(2025, 10, 14))["m05"].progress == 100  # done is 100%
+
+
+def test_a_check_in_edit_is_refused_when_out_of_range_unknown_or_about_another_field():
+    project = demo_project("en")
+    project.checkins.append(CheckIn(id="k1", measure="m05", date=D(2025, 10, 13), status="on_track", progress=20))
+    for bad in ({"progress": 120}, {"status": "finished"}, {"measure": "m01"}):
+        with pytest.raises(DiagnosisError):
+            tracking.edit_checkin(project, "k1", **bad)
+    assert tracking.find_checkin(project, "k1").progress == 20
+    with pytest.raises(DiagnosisError, match="no check-in"):
+        tracking.edit_checkin(project, "gone", progress=10)
+
+
+def test_deleting_a_check_in_makes_the_one_before_the_latest_again():
+    project = demo_project("en")
+    m07 = tracking.history(project, "m07")
+    assert [(c.status, c.progress) for c in m07][-2:] == [("on_track", 40), ("late", 60)]
+    tracking.delete_checkin(project, m07[-1].id)
+    row = rows_by_id(project, D(2025, 10, 14))["m07"]
+    assert (row.status, row.progress, row.checkins) == ("on_track", 40, len(m07) - 1)
+    with pytest.raises(DiagnosisError):
+        tracking.delete_checkin(project, m07[-1].id)

@@ -28,6 +28,7 @@ from ui.texts import md
 LEVELS = ("high", "medium", "low")
 UNDO_DEPTH = 30
 NONE = ""
+VIEW = "causes.view"  # which part of the step is shown: causes, diagram, voting, pareto, confirm
 
 
 def _undo_key(ctx: StepContext) -> str:
@@ -38,8 +39,12 @@ def _flash(kind: str, text: str) -> None:
     st.session_state["causes.flash"] = (kind, text)
 
 
-def _change(ctx: StepContext, description: str, operation: Callable[[Fishbone], Any], reset: tuple[str, ...] = ()) -> None:
-    """Apply one operation to the fishbone, save it, keep the previous state for undo."""
+def _change(ctx: StepContext, description: str, operation: Callable[[Fishbone], Any], reset: tuple[str, ...] = (),
+            done: Optional[Callable[[], None]] = None) -> None:
+    """Apply one operation to the fishbone, save it, keep the previous state for undo.
+
+    `done` runs only when the operation succeeded (e.g. to clear the form it came from); a refused
+    operation leaves every widget as it was, with the error above."""
     if ctx.read_only:
         return
     before = ctx.project.fishbone.model_dump(mode="json")
@@ -54,6 +59,8 @@ def _change(ctx: StepContext, description: str, operation: Callable[[Fishbone], 
     del stack[:-UNDO_DEPTH]
     ctx.save(description)
     st.session_state["causes.reset"] = list(reset)
+    if done is not None:
+        done()
     _flash("success", description)
     st.rerun()
 
@@ -109,22 +116,21 @@ def causes_editor(ctx: StepContext) -> None:
     if stack and not ctx.read_only:
         if st.button(t(f"↶ 撤销：{md(stack[-1][0])}", f"↶ Undo: {md(stack[-1][0])}"), key="causes.undo"):
             _undo(ctx)
-    tabs = st.tabs([t("原因", "Causes"), t("鱼骨图", "Fishbone diagram"), t("点投票", "Dot voting"),
-                    t("帕累托分析", "Pareto"), t("确认根本原因", "Root causes")])
-    with tabs[0]:
-        _overview(ctx)
-        if not ctx.read_only:
-            _add_form(ctx)
-            _paste(ctx)
-        _edit(ctx)
-    with tabs[1]:
-        _diagram(ctx)
-    with tabs[2]:
-        _voting(ctx)
-    with tabs[3]:
-        _pareto(ctx)
-    with tabs[4]:
-        _confirm(ctx)
+    views = {"causes": t("原因", "Causes"), "diagram": t("鱼骨图", "Fishbone diagram"), "voting": t("点投票", "Dot voting"),
+             "pareto": t("帕累托分析", "Pareto"), "confirm": t("确认根本原因", "Root causes")}
+    # a keyed selector, not st.tabs: the browser keeps a widget's value by its key, so the chosen view
+    # survives the rerun after every vote or edit (a tab strip fell back to its first tab)
+    view = st.segmented_control(t("视图", "View"), list(views), format_func=views.get, default="causes", required=True,
+                                key=VIEW, label_visibility="collapsed")
+    {"causes": _causes_view, "diagram": _diagram, "voting": _voting, "pareto": _pareto, "confirm": _confirm}[view](ctx)
+
+
+def _causes_view(ctx: StepContext) -> None:
+    _overview(ctx)
+    if not ctx.read_only:
+        _add_form(ctx)
+        _paste(ctx)
+    _edit(ctx)
 
 
 # --- problem and causes --------------------------------------------------------------------------
@@ -150,7 +156,7 @@ def _overview(ctx: StepContext) -> None:
             ctx.t("影响", "Impact"): _level_label(ctx, cause.impact),
             ctx.t("数值", "Value"): "—" if cause.value is None else f"{cause.value:g}",
             ctx.t("单位", "Unit"): cause.unit,
-            ctx.t("票数", "Votes"): cause.vote_total,
+            **({} if ctx.project.fishbone.votes_hidden else {ctx.t("票数", "Votes"): cause.vote_total}),
         })
     if not rows:
         st.info(ctx.t("还没有原因。在下面逐条添加，或粘贴头脑风暴的结果。", "No causes yet. Add them below one by one, or paste a brainstorm."))
@@ -183,26 +189,44 @@ def _cause_fields(ctx: StepContext, prefix: str, cause: Any = None) -> dict[str,
             "evidence": evidence}
 
 
+ADD_FORM = "causes.new"
+
+
+def add_form_prefix() -> str:
+    """The widget keys of the add-cause form: `causes.new.<n>.<field>`, a new `n` after each successful add.
+
+    A browser keeps what was typed in a widget as long as its id stays (removing the key on the
+    server does not clear it), so a cleared form must be made of new widgets: the next cause would
+    otherwise silently take the previous one's evidence, value or unit."""
+    return f"{ADD_FORM}.{st.session_state.get(ADD_FORM + '.round', 0)}"
+
+
 def _add_form(ctx: StepContext) -> None:
     labels = _labels(ctx)
     categories = _categories(ctx)
+    prefix = add_form_prefix()
     with st.expander(ctx.t("添加一条原因", "Add a cause"), expanded=not ctx.project.fishbone.causes):
-        with st.form("causes.add_form"):
-            text = st.text_input(ctx.t("原因", "Cause"), key="causes.new.text")
+        with st.form(f"{prefix}.form"):
+            text = st.text_input(ctx.t("原因", "Cause"), key=f"{prefix}.text")
             c1, c2 = st.columns(2)
-            state.choice("causes.new.category", categories, lang=ctx.lang)
-            state.choice("causes.new.parent", [NONE, *labels], lang=ctx.lang)
+            # the bone stays for the next cause (several causes of one bone in a row); everything else is cleared
+            state.choice(f"{prefix}.category", categories, st.session_state.get(f"{ADD_FORM}.last_category"), lang=ctx.lang)
+            state.choice(f"{prefix}.parent", [NONE, *labels], lang=ctx.lang)
             category = c1.selectbox(ctx.t("类别（鱼骨）", "Category (bone)"), categories,
                                     format_func=lambda c: fb.category_label(ctx.questionnaire, c, ctx.lang, short=False),
-                                    key="causes.new.category")
+                                    key=f"{prefix}.category")
             parent = c2.selectbox(ctx.t("作为以下原因的子原因（为什么？）", "As a sub-cause of (why?)"), [NONE, *labels],
                                   format_func=lambda c: labels.get(c, ctx.t("—（直接挂在鱼骨上）", "— (a rib on the bone)")),
-                                  key="causes.new.parent")
-            fields = _cause_fields(ctx, "causes.new")
-            if st.form_submit_button(ctx.t("添加", "Add"), key="causes.new.submit"):
-                keys = tuple(f"causes.new.{k}" for k in ("text", "value", "unit", "frequency", "impact", "stage", "evidence", "parent"))
+                                  key=f"{prefix}.parent")
+            fields = _cause_fields(ctx, prefix)
+            if st.form_submit_button(ctx.t("添加", "Add"), key=f"{ADD_FORM}.submit"):
+
+                def clear() -> None:
+                    st.session_state[f"{ADD_FORM}.round"] = st.session_state.get(f"{ADD_FORM}.round", 0) + 1
+                    st.session_state[f"{ADD_FORM}.last_category"] = category
+
                 _change(ctx, ctx.t(f"添加原因：{text.strip()}", f"Add cause: {text.strip()}"),
-                        lambda f: fb.add_cause(f, text, category, parent_id=parent or None, author=ctx.author, **fields), reset=keys)
+                        lambda f: fb.add_cause(f, text, category, parent_id=parent or None, author=ctx.author, **fields), done=clear)
 
 
 def _paste(ctx: StepContext) -> None:
@@ -294,18 +318,47 @@ def _diagram(ctx: StepContext) -> None:
 # --- voting --------------------------------------------------------------------------------------
 
 
+OTHER = "__other__"
+
+
+def _voter(ctx: StepContext) -> str:
+    """Whose dots the buttons place: a name of step 1's team (the facilitator votes for the person
+    who calls out), or any name typed in (by default the facilitator's own)."""
+    t = ctx.t
+    names = fb.roster(ctx.project.answers)
+    if names and not ctx.read_only:
+        options = [*names, OTHER]
+        state.choice("causes.vote.who", options, ctx.author if ctx.author in names else OTHER, lang=ctx.lang)
+        who = st.selectbox(t("为谁投票（第一步的小组成员）", "Voting for (a member of step 1's team)"), options,
+                           format_func=lambda n: t("其他人（输入姓名）", "Someone else (type the name)") if n == OTHER else n,
+                           key="causes.vote.who")
+        if who != OTHER:
+            return who
+    return st.text_input(t("参与者", "Participant"), value=ctx.author, key="causes.vote.participant", disabled=ctx.read_only).strip()
+
+
 def _voting(ctx: StepContext) -> None:
     t = ctx.t
+    fishbone = ctx.project.fishbone
     allowed = ctx.questionnaire.analysis.votes_per_participant
     st.caption(t(f"每位参与者有 {allowed} 个点，可投给任意原因（可重复投给同一条）。",
                  f"Each participant has {allowed} dots to put on any causes (several on one is fine)."))
+    hidden = fishbone.votes_hidden
+    if hidden:
+        st.info(t("盲投进行中：揭晓之前，票数对所有人隐藏（本页和参与者页面都不显示）。",
+                  "Blind voting: vote counts are hidden from everyone (here and on the participant page) until you reveal them."))
+    if not ctx.read_only:
+        if hidden and st.button(t("揭晓票数", "Reveal the counts"), key="causes.vote.reveal", type="primary"):
+            _change(ctx, t("揭晓票数（盲投结束）", "Reveal the vote counts (blind voting ends)"), lambda f: fb.hide_votes(f, False))
+        if not hidden and st.button(t("盲投：隐藏票数直到揭晓", "Blind voting: hide the counts until revealed"), key="causes.vote.hide"):
+            _change(ctx, t("隐藏票数（盲投）", "Hide the vote counts (blind voting)"), lambda f: fb.hide_votes(f, True))
     labels = _labels(ctx)
-    name = st.text_input(t("参与者", "Participant"), value=ctx.author, key="causes.vote.participant", disabled=ctx.read_only).strip()
+    name = _voter(ctx)
     if labels and name and not ctx.read_only:
-        left = fb.votes_left(ctx.project.fishbone, name, allowed)
+        left = fb.votes_left(fishbone, name, allowed)
         st.markdown(t(f"**{md(name)}** 还剩 **{left}** / {allowed} 个点", f"**{md(name)}** has **{left}** of {allowed} dots left"))
         choice = st.selectbox(t("原因", "Cause"), list(labels), format_func=labels.get, key="causes.vote.cause")
-        mine = fb.find_cause(ctx.project.fishbone, choice).votes.get(name, 0)
+        mine = fb.find_cause(fishbone, choice).votes.get(name, 0)
         c1, c2 = st.columns(2)
         if c1.button(t("＋ 投一个点", "＋ Add a dot"), key="causes.vote.add", disabled=left == 0):
             _change(ctx, t(f"{name} 投票", f"{name} votes"), lambda f: fb.cast_vote(f, choice, name, allowed))
@@ -313,13 +366,18 @@ def _voting(ctx: StepContext) -> None:
             _change(ctx, t(f"{name} 收回一票", f"{name} withdraws a vote"), lambda f: fb.withdraw_vote(f, choice, name))
     elif not name and not ctx.read_only:
         st.info(t("请先填写参与者姓名。", "Enter the participant's name first."))
-    voters = fb.participants(ctx.project.fishbone)
-    if voters:
+    voters = fb.participants(fishbone)
+    if voters and hidden:
+        # who has voted, never on what: enough to know when to reveal
+        st.dataframe(pd.DataFrame([{t("参与者", "Participant"): guest_label(fishbone, v),
+                                    t("已投点数", "Dots placed"): f"{fb.votes_used(fishbone, v)} / {allowed}"} for v in voters]),
+                     hide_index=True, width="stretch", key="causes.vote.progress")
+    elif voters:
         rows = []
-        for cause, _parent, _depth in fb.walk(ctx.project.fishbone):
+        for cause, _parent, _depth in fb.walk(fishbone):
             if cause.vote_total:
                 rows.append({t("原因", "Cause"): labels[cause.id].strip(), t("合计", "Total"): cause.vote_total,
-                             **{guest_label(ctx.project.fishbone, v): cause.votes.get(v, 0) for v in voters}})
+                             **{guest_label(fishbone, v): cause.votes.get(v, 0) for v in voters}})
         rows.sort(key=lambda r: -r[t("合计", "Total")])
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="causes.vote.table")
 
@@ -333,9 +391,13 @@ def _pareto(ctx: StepContext) -> None:
         st.info(t("添加原因后即可排序。", "Add causes to rank them."))
         return
     measures = {"value": t("数值", "Measured value"), "votes": t("票数", "Votes"), "score": t("频率×影响", "Frequency × impact")}
+    if ctx.project.fishbone.votes_hidden:  # a ranking by votes would show the hidden counts
+        del measures["votes"]
+        st.caption(t("盲投进行中：揭晓票数后才能按票数排序。", "Blind voting: ranking by votes is possible once the counts are revealed."))
     c1, c2, c3, c4 = st.columns(4)
     options = list(measures)
-    state.choice("causes.pareto.by", options, default_measure(ctx.project.fishbone), lang=ctx.lang)
+    suggested = default_measure(ctx.project.fishbone)
+    state.choice("causes.pareto.by", options, suggested if suggested in options else "score", lang=ctx.lang)
     state.choice("causes.pareto.level", ["cause", "category"], lang=ctx.lang)
     by = c1.radio(t("排序依据", "Rank by"), options, format_func=measures.get, key="causes.pareto.by")
     level = c2.radio(t("层级", "Level"), ["cause", "category"], format_func=lambda v: t("原因", "Causes") if v == "cause" else t("类别", "Categories"),

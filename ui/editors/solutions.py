@@ -17,6 +17,14 @@ from ui.texts import md
 
 NEW = "__new__"
 AUTO = "auto"
+NEW_ROUND = "solutions.form.__new__.round"
+
+
+def new_form_prefix() -> str:
+    """The widget keys of the new-measure form, `solutions.form.__new__.<n>.<field>`: a new `n` after
+    each measure added, so the browser shows new, empty widgets (it keeps what a widget showed while
+    its id stays) and the next measure takes no dates or sliders from the previous one."""
+    return f"solutions.form.{NEW}.{st.session_state.get(NEW_ROUND, 0)}"
 
 
 def solutions_editor(ctx: StepContext) -> None:
@@ -123,7 +131,7 @@ def _measure_form(ctx: StepContext, roots: list) -> None:
     if m.root_cause and m.root_cause not in options:
         options[m.root_cause] = m.root_cause
     cause_ids = ["", *options]
-    k = f"solutions.form.{picked}"
+    k = new_form_prefix() if current is None else f"solutions.form.{picked}"
     with st.form(k):
         root = st.selectbox(t("针对的根因", "Root cause"), cause_ids, index=cause_ids.index(m.root_cause) if m.root_cause in cause_ids else 0,
                             format_func=lambda i: options.get(i, t("（无）", "(none)")), key=f"{k}.root_cause")
@@ -170,6 +178,7 @@ def _measure_form(ctx: StepContext, roots: list) -> None:
             if current is None:
                 project.measures.append(Measure(**fields))
                 ctx.save(t(f"新增措施：{fields['title']}", f"Added measure: {fields['title']}"))
+                st.session_state[NEW_ROUND] = st.session_state.get(NEW_ROUND, 0) + 1  # an empty form for the next measure
             else:
                 for name, value in fields.items():
                     setattr(current, name, value)

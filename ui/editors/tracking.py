@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pandas as pd
 import streamlit as st
@@ -15,6 +16,7 @@ from ui.context import StepContext
 
 OVERDUE_COLOR = "background-color: #fdecea"
 STALE_COLOR = "background-color: #fff8e1"
+ROUND = "tracking.form.round"
 
 
 def tracking_editor(ctx: StepContext) -> None:
@@ -98,22 +100,77 @@ def tracking_editor(ctx: StepContext) -> None:
         ),
         hide_index=True, width="stretch", key="tracking.history",
     )
+    if not ctx.read_only:
+        _correct(ctx, titles, checkins)
+
+
+def _checkin_label(ctx: StepContext, titles: dict[str, str], c: CheckIn) -> str:
+    return f"{c.date} · {titles.get(c.measure, c.measure)} · {tracking.status_label(c.status, ctx.lang)} · {c.progress}%"
+
+
+def _correct(ctx: StepContext, titles: dict[str, str], checkins: list[CheckIn]) -> None:
+    """Correct or delete one check-in of the log (each a revision in History)."""
+    t = ctx.t
+    with st.expander(t("修改或删除一条跟进记录", "Correct or delete a check-in")):
+        by_id = {c.id: c for c in checkins}
+        picked = st.selectbox(t("跟进记录", "Check-in"), list(by_id), format_func=lambda i: _checkin_label(ctx, titles, by_id[i]),
+                              key="tracking.correct.pick")
+        c = by_id[picked]
+        what = f"{titles.get(c.measure, c.measure)}（{c.date}）"
+        # the keys carry the stored values: after any change (here or in another tab) the fields show the stored check-in
+        k = "tracking.correct." + hashlib.sha1(c.model_dump_json().encode()).hexdigest()[:10]
+        with st.form(f"{k}.form"):
+            c1, c2, c3 = st.columns(3)
+            day = c1.date_input(t("日期", "Date"), c.date, key=f"{k}.date")
+            state.choice(f"{k}.status", list(tracking.STATUSES), c.status, lang=ctx.lang)
+            status = c2.selectbox(t("状态", "Status"), tracking.STATUSES, format_func=lambda s: tracking.status_label(s, ctx.lang),
+                                  key=f"{k}.status")
+            progress = c3.slider(t("进度 %", "Progress %"), 0, 100, c.progress, step=5, key=f"{k}.progress")
+            deviation = st.text_input(t("偏差", "Deviation"), c.deviation, key=f"{k}.deviation")
+            cause = st.text_input(t("偏差原因", "Cause of the deviation"), c.cause, key=f"{k}.cause")
+            adjusted = st.text_area(t("调整后的计划", "Adjusted plan"), c.adjusted_plan, key=f"{k}.adjusted_plan")
+            saved = st.form_submit_button(t("保存修改", "Save the correction"))
+        if saved:
+            if status in ("at_risk", "late") and not deviation.strip():
+                st.error(t("状态为“有风险”或“延期”时，请写明偏差。", "Describe the deviation when a measure is at risk or late."))
+                return
+            try:
+                tracking.edit_checkin(ctx.project, c.id, date=day or c.date, status=status, progress=progress,
+                                      deviation=deviation.strip(), cause=cause.strip(), adjusted_plan=adjusted.strip())
+            except DiagnosisError as exc:
+                st.error(str(exc))
+                return
+            ctx.save(t(f"修改跟进：{what}", f"Corrected check-in: {titles.get(c.measure, c.measure)} ({c.date})"))
+            st.rerun()
+        sure = st.checkbox(t("确认删除这条跟进记录", "Confirm deleting this check-in"), key=f"tracking.correct.sure.{c.id}")
+        if st.button(t("删除这条跟进记录", "Delete this check-in"), disabled=not sure, key=f"tracking.correct.delete.{c.id}"):
+            try:
+                tracking.delete_checkin(ctx.project, c.id)
+            except DiagnosisError as exc:
+                st.error(str(exc))
+                return
+            ctx.save(t(f"删除跟进：{what}", f"Deleted check-in: {titles.get(c.measure, c.measure)} ({c.date})"))
+            st.session_state.pop("tracking.correct.pick", None)
+            st.rerun()
 
 
 def _checkin_form(ctx: StepContext, titles: dict[str, str], today: dt.date) -> None:
     t = ctx.t
     st.subheader(t("本周跟进", "This week's check-in"))
-    with st.form("tracking.form", clear_on_submit=True):
-        measure = st.selectbox(t("措施", "Measure"), list(titles), format_func=titles.get, key="tracking.form.measure")
+    # clear_on_submit would also empty a refused check-in; new widgets (a new round) after a recorded one do not
+    rounds = st.session_state.get(ROUND, 0)
+    k = "tracking.form" if not rounds else f"tracking.form.{rounds}"
+    with st.form(k):
+        measure = st.selectbox(t("措施", "Measure"), list(titles), format_func=titles.get, key=f"{k}.measure")
         c1, c2, c3 = st.columns(3)
-        day = c1.date_input(t("日期", "Date"), today, key="tracking.form.date")
-        state.choice("tracking.form.status", list(tracking.STATUSES), tracking.STATUSES[1], lang=ctx.lang)
+        day = c1.date_input(t("日期", "Date"), today, key=f"{k}.date")
+        state.choice(f"{k}.status", list(tracking.STATUSES), tracking.STATUSES[1], lang=ctx.lang)
         status = c2.selectbox(t("状态", "Status"), tracking.STATUSES,
-                              format_func=lambda s: tracking.status_label(s, ctx.lang), key="tracking.form.status")
-        progress = c3.slider(t("进度 %", "Progress %"), 0, 100, 0, step=5, key="tracking.form.progress")
-        deviation = st.text_input(t("偏差（如“集成延期 3 天”）", "Deviation (e.g. 'integration 3 days late')"), key="tracking.form.deviation")
-        cause = st.text_input(t("偏差原因", "Cause of the deviation"), key="tracking.form.cause")
-        adjusted = st.text_area(t("调整后的计划", "Adjusted plan"), key="tracking.form.adjusted_plan")
+                              format_func=lambda s: tracking.status_label(s, ctx.lang), key=f"{k}.status")
+        progress = c3.slider(t("进度 %", "Progress %"), 0, 100, 0, step=5, key=f"{k}.progress")
+        deviation = st.text_input(t("偏差（如“集成延期 3 天”）", "Deviation (e.g. 'integration 3 days late')"), key=f"{k}.deviation")
+        cause = st.text_input(t("偏差原因", "Cause of the deviation"), key=f"{k}.cause")
+        adjusted = st.text_area(t("调整后的计划", "Adjusted plan"), key=f"{k}.adjusted_plan")
         submitted = st.form_submit_button(t("记录跟进", "Record check-in"))
     if not submitted:
         return
@@ -129,5 +186,6 @@ def _checkin_form(ctx: StepContext, titles: dict[str, str], today: dt.date) -> N
     except DiagnosisError as exc:
         st.error(str(exc))
         return
+    st.session_state[ROUND] = rounds + 1
     ctx.save(t(f"跟进：{titles[measure]}（{tracking.status_label(status, 'zh')}）", f"Check-in: {titles[measure]} ({tracking.status_label(status, 'en')})"))
     st.rerun()
