@@ -122,8 +122,11 @@ def demo_measures(lang: str = "zh") -> list[Measure]:
          D(2025, 9, 1), D(2025, 10, 20), 4, 4, 3, ("转接率（%）", "Transfer rate (%)"), 18, 10,
          ("数据权限审批慢", "Data-access approval slow"), ("先开放只读视图", "Open a read-only view first")),
     ]
+    # yuan: one-off investment, running cost per year, expected yearly savings or retained value
+    money = [(8_000, 2_000, 36_000), (0, 96_000, 120_000), (15_000, 0, 40_000), (5_000, 0, 60_000),
+             (30_000, 6_000, 80_000), (200_000, 20_000, 180_000), (20_000, 0, 30_000)]
     out = []
-    for n, (cause, title, owner, dept, start, due, urg, imp, cost, metric, mfrom, mto, risk, cont) in enumerate(rows, start=1):
+    for n, ((cause, title, owner, dept, start, due, urg, imp, cost, metric, mfrom, mto, risk, cont), (once, yearly, benefit)) in enumerate(zip(rows, money), start=1):
         out.append(
             Measure(
                 id=f"m{n:02d}", root_cause=cause, title=_t(title, lang), problem=next(_t(c[1], lang) for i, c in enumerate(CAUSES, 1) if f"c{i:02d}" == cause),
@@ -132,7 +135,7 @@ def demo_measures(lang: str = "zh") -> list[Measure]:
                 budget=_t(("按部门预算", "Within department budget"), lang), people=_t(("2 人", "2 people"), lang),
                 system_access=_t(("工单系统管理员", "Ticket system admin"), lang) if cost >= 3 else "",
                 metric=_t(metric, lang), metric_from=mfrom, metric_to=mto, risk=_t(risk, lang), contingency=_t(cont, lang),
-                urgency=urg, importance=imp, cost=cost,
+                urgency=urg, importance=imp, cost=cost, invest_once=once, invest_yearly=yearly, benefit_yearly=benefit,
             )
         )
     return out

@@ -121,6 +121,11 @@ class Measure(Record):
     importance: int = Field(3, ge=1, le=5)
     cost: int = Field(3, ge=1, le=5)
     horizon_override: Optional[Horizon] = None
+    # cost and benefit (optional, in the plan's currency; diagnosis.economics): a one-off
+    # investment, a running cost per year, and the expected yearly savings or retained value
+    invest_once: Optional[float] = Field(None, ge=0)
+    invest_yearly: Optional[float] = Field(None, ge=0)
+    benefit_yearly: Optional[float] = Field(None, ge=0)
 
 
 class CheckIn(Record):

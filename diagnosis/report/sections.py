@@ -1,6 +1,5 @@
 """The analysis sections of the report (fishbone, Pareto, root causes, plan, tracking,
-evaluation) and the summary's vital few and quick wins, built on the domain modules of
-steps 3-6. `diagnosis.report.build.SECTIONS` lists them in reading order.
+evaluation), built on the domain modules of steps 3-6 (the summary's lists: `summary.py`). `diagnosis.report.build.SECTIONS` lists them in reading order.
 """
 
 from __future__ import annotations
@@ -9,7 +8,7 @@ from typing import Any
 
 import altair as alt
 
-from diagnosis import diagram, evaluation, evaluation_stats, pareto, pareto_chart, plan, tracking
+from diagnosis import diagram, economics, evaluation, evaluation_stats, pareto, pareto_chart, plan, tracking
 from diagnosis.fishbone import walk
 from diagnosis.i18n import tr
 from diagnosis.report.inputs import ReportInput, join, number
@@ -43,30 +42,6 @@ def _stage_label(inp: ReportInput, stage: str | None) -> str:
 
 def _number(value: Any) -> str:
     return "" if value is None else number(value)
-
-
-# --- summary extras ---------------------------------------------------------------------------
-
-
-def summary_root_causes_and_quick_wins(inp: ReportInput) -> list[Any]:
-    t = inp.t
-    blocks: list[Any] = []
-    roots = pareto.root_causes(inp.project, inp.questionnaire) if inp.project.fishbone.causes else []
-    if roots:
-        blocks.append(Paragraph(t("关键根因（优先解决）", "Vital-few root causes (fix first)"), emphasis=True))
-        blocks.append(Bullets([f"{c.text}（{_category_label(inp, c.category)}）" if inp.lang == "zh" else f"{c.text} ({_category_label(inp, c.category)})" for c in roots]))
-    quick = [r for r in plan.plan_rows(inp.project, inp.questionnaire) if r.horizon == "short"]
-    if quick:
-        blocks.append(Paragraph(plan.horizon_label("short", inp.lang, inp.questionnaire.priority), emphasis=True))
-        blocks.append(Bullets([
-            f"{r.measure.title} — {r.measure.owner}{t('，截止 ', ', due ')}{r.measure.due.isoformat() if r.measure.due else '—'}"
-            for r in quick
-        ]))
-    alerts = evaluation.fired_alerts(inp.project, inp.questionnaire)
-    if alerts:
-        blocks.append(Paragraph(t("已触发的预警", "Alerts fired"), emphasis=True))
-        blocks.append(Bullets([a.action(inp.lang) for a in alerts]))
-    return blocks
 
 
 # --- data findings from the ticket import -----------------------------------------------------
@@ -244,6 +219,7 @@ def plan_section(inp: ReportInput) -> Section:
     if start:
         section.blocks.append(Paragraph(t(f"方案开始日期：{start.isoformat()}", f"Plan start: {start.isoformat()}")))
     section.blocks.append(chart_figure(plan.gantt_chart(rows, inp.lang), t("措施时间线（按负责人）", "Timeline by owner"), "gantt"))
+    section.blocks.extend(economics_blocks(inp, rows))
     for horizon in plan.HORIZONS:
         chosen = [r for r in rows if r.horizon == horizon]
         if not chosen:
@@ -277,6 +253,56 @@ def plan_section(inp: ReportInput) -> Section:
     return section
 
 
+def plan_economics_pairs(inp: ReportInput, total: economics.Economics) -> list[tuple[str, str]]:
+    """The plan's totals, payback and ROI as label/value pairs (the plan section and the summary)."""
+    t, lang = inp.t, inp.lang
+    return [
+        (t("一次性投入合计", "Total one-off investment"), economics.money(total.one_off, lang)),
+        (t("每年运行成本合计", "Total running cost per year"), economics.money(total.running, lang)),
+        (t("预期年收益合计", "Total expected yearly benefit"), economics.money(total.benefit, lang)),
+        (t("每年净收益", "Net yearly benefit"), economics.money(total.net_yearly, lang)),
+        (t("回本周期", "Payback period"), economics.payback_text(total, lang)),
+        (t("首年投资回报率", "ROI, first year"), economics.roi_text(total.roi_first_year)),
+        (t(f"{economics.YEARS} 年投资回报率", f"ROI over {economics.YEARS} years"), economics.roi_text(total.roi_three_years)),
+    ]
+
+
+def economics_blocks(inp: ReportInput, rows: list[plan.PlanRow]) -> list[Any]:
+    """The effort-impact matrix, each measure's cost and benefit and the plan's totals."""
+    t, lang = inp.t, inp.lang
+    priority = inp.questionnaire.priority
+    blocks: list[Any] = [chart_figure(economics.matrix_chart(rows, lang),
+                                      t("投入-影响矩阵：编号为下表中措施的序号", "Effort-impact matrix: numbers are the measures of the table below"), "effort-impact")]
+    table = Table(
+        ["#", t("措施", "Measure"), t("象限", "Quadrant"), t("一次性投入", "One-off"), t("每年运行成本", "Running / year"),
+         t("预期年收益", "Benefit / year"), t("回本（月）", "Payback (months)"), t("首年 ROI", "ROI year 1"), t(f"{economics.YEARS} 年 ROI", f"ROI {economics.YEARS} years")],
+        [], caption=t(f"投入与收益（{economics.currency(lang)}）", f"Cost and benefit ({economics.currency(lang)})"),
+        sheet=t("投入与收益", "Cost and benefit"), numeric={0, 3, 4, 5, 6, 7, 8},
+    )
+    for i, r in enumerate(rows, start=1):
+        e = economics.of_measure(r.measure)
+        payback = "" if e is None else ("—" if e.payback_months is None else f"{e.payback_months:g}")
+        table.rows.append([
+            i, r.measure.title, economics.quadrant_label(economics.quadrant(r.measure, priority), lang, short=True),
+            "" if e is None else _number(e.one_off), "" if e is None else _number(e.running), "" if e is None else _number(e.benefit),
+            payback, "" if e is None else economics.roi_text(e.roi_first_year), "" if e is None else economics.roi_text(e.roi_three_years),
+        ])
+    total = economics.of_plan([r.measure for r in rows])
+    if total is not None:
+        table.rows.append(["", t("合计", "Total"), "", _number(total.one_off), _number(total.running), _number(total.benefit),
+                           "—" if total.payback_months is None else f"{total.payback_months:g}",
+                           economics.roi_text(total.roi_first_year), economics.roi_text(total.roi_three_years)])
+        table.highlight.add(len(table.rows) - 1)
+    blocks.append(table)
+    if total is None:
+        blocks.append(Note(t("措施尚未填写投入与预期收益，无法计算回本周期与投资回报率。",
+                             "No measure gives an investment or an expected benefit yet: no payback or ROI to compute.")))
+    else:
+        blocks.append(KeyValues(plan_economics_pairs(inp, total)))
+        blocks.append(Paragraph(economics.rule_text(lang)))
+    return blocks
+
+
 def measure_details(inp: ReportInput, measure: Any) -> list[tuple[str, str]]:
     """What a measure's owner needs beyond the plan table (owner, department, risk and contingency are in it)."""
     t = inp.t
@@ -285,8 +311,17 @@ def measure_details(inp: ReportInput, measure: Any) -> list[tuple[str, str]]:
         (t("问题", "Problem"), measure.problem),
         (t("实施步骤", "Steps"), measure.steps),
         (t("资源", "Resources"), join([t(f"{k}：{v}", f"{k}: {v}") for k, v in resources if v], inp.lang)),
+        (t("投入与收益", "Cost and benefit"), _measure_money(inp, measure)),
     ]
     return [(k, v) for k, v in pairs if v]
+
+
+def _measure_money(inp: ReportInput, measure: Any) -> str:
+    """"一次性投入 8,000 元；每年运行成本 2,000 元；预期年收益 36,000 元", or "" without figures."""
+    t, lang = inp.t, inp.lang
+    parts = [(t("一次性投入", "one-off"), measure.invest_once), (t("每年运行成本", "running per year"), measure.invest_yearly),
+             (t("预期年收益", "expected benefit per year"), measure.benefit_yearly)]
+    return join([t(f"{k} {economics.money(v, lang)}", f"{k} {economics.money(v, lang)}") for k, v in parts if v is not None], lang)
 
 
 def _cell(value: Any, lang: str) -> Any:

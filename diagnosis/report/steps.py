@@ -11,7 +11,8 @@ from diagnosis.questionnaire.display import format_value, table_rows
 from diagnosis.questionnaire.rules import is_answered, is_visible
 from diagnosis.report.document import KeyValues, Note, Paragraph, Section, Table
 from diagnosis.report.inputs import ReportInput, join, metric_rows, number, with_unit
-from diagnosis.report.sections import method_findings, suggestion_findings, summary_root_causes_and_quick_wins, ticket_findings
+from diagnosis.report import summary
+from diagnosis.report.sections import method_findings, suggestion_findings, ticket_findings
 
 Text2 = tuple[str, str]
 
@@ -19,9 +20,9 @@ Text2 = tuple[str, str]
 def summary_section(inp: ReportInput) -> Section:
     t = inp.t
     section = Section("summary", t("执行摘要", "Executive summary"))
-    problem = inp.project.fishbone.problem or inp.text("problem_statement")
-    if problem:
-        section.blocks.append(Paragraph(problem, emphasis=True))
+    conclusion = summary.headline(inp) or inp.project.fishbone.problem or inp.text("problem_statement")
+    if conclusion:
+        section.blocks.append(Paragraph(conclusion, emphasis=True))
     rows = metric_rows(inp)
     if rows:
         table = Table(
@@ -45,7 +46,7 @@ def summary_section(inp: ReportInput) -> Section:
         section.blocks.append(table)
     else:
         section.blocks.append(Note(t("尚未设定指标。", "No metrics set yet.")))
-    section.blocks.extend(summary_root_causes_and_quick_wins(inp))
+    section.blocks.extend(summary.summary_blocks(inp))
     return section
 
 

@@ -59,7 +59,8 @@ def test_the_report_command_takes_an_as_of_date(tmp_path):
     assert result.returncode == 0, result.stderr
     text = out.read_text("utf-8")
     assert "2025-10-10" in text
-    assert text.count("逾期") == 1
+    # one overdue measure: flagged in the tracking table ("逾期") and listed in the summary ("已逾期 12 天")
+    assert text.count("逾期") == 2 and text.count("已逾期") == 1
 
 
 def test_an_impossible_as_of_date_is_a_one_line_usage_error(tmp_path):

@@ -145,6 +145,25 @@ def test_the_new_measure_form_is_empty_after_an_add_and_keeps_its_values_when_re
     assert (second.title, second.owner, second.start, second.due, second.urgency) == ("Second measure", "", None, None, 3)
 
 
+def test_a_measures_investment_and_benefit_are_saved_and_the_plan_shows_payback_roi_and_the_matrix():
+    at = start("solutions")
+    assert any('"circle"' in c.proto.spec and "Effort-impact matrix" in c.proto.spec for c in charts(at))
+    metrics = {m.label: m.value for m in at.metric}
+    # the demo: 278,000 once, 124,000 a year to run, 546,000 a year gained
+    assert metrics["Total one-off investment"] == "278,000 yuan"
+    assert metrics["Payback period"] == "7.9 months"
+    assert metrics["ROI year 1 / 3 years"] == "+35.8% / +152.0%"
+    at.selectbox(key="solutions.pick").set_value("m01").run()
+    form = "solutions.form.m01"
+    at.number_input(key=f"{form}.invest_once").set_value(50_000.0)
+    next(b for b in at.button if b.proto.is_form_submitter).click().run()
+    assert not at.exception
+    assert at.session_state.project.measures[0].invest_once == 50_000.0
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Total one-off investment"] == "320,000 yuan"  # 278,000 - 8,000 + 50,000
+    assert metrics["Payback period"] == "9.1 months"  # 12 * 320,000 / 422,000 = 9.10
+
+
 def test_deleting_a_measure_needs_a_confirmation():
     at = start("solutions")
     at.selectbox(key="solutions.pick").set_value("m05").run()

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from diagnosis.fishbone import iter_causes
-from diagnosis import plan
+from diagnosis import economics, plan
 from diagnosis.project.model import Measure
 from diagnosis.tracking import status_label
 from ui import state
@@ -59,6 +59,7 @@ def solutions_editor(ctx: StepContext) -> None:
             st.dataframe(_plan_frame(ctx, group), hide_index=True, width="stretch", key=f"solutions.plan.{hz}")
 
     st.altair_chart(plan.gantt_chart(rows, ctx.lang), width="stretch", key="solutions.gantt")
+    _economics(ctx, rows)
     undated = sum(1 for r in rows if r.measure.start is None or r.measure.due is None)
     if undated:
         st.caption(t(f"{undated} 项措施缺少开始或完成日期，未显示在时间线上。",
@@ -70,6 +71,35 @@ def solutions_editor(ctx: StepContext) -> None:
     right.download_button(t("下载 Excel", "Download Excel"), plan.plan_xlsx(rows, ctx.lang), file_name=f"{stem}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key="solutions.download_xlsx")
+
+
+def _economics(ctx: StepContext, rows: list[plan.PlanRow]) -> None:
+    """The effort-impact matrix beside the numbered measures, then the plan's cost, payback and ROI."""
+    t, lang = ctx.t, ctx.lang
+    priority = ctx.questionnaire.priority
+    st.subheader(t("投入-影响矩阵与投入产出", "Effort-impact matrix, cost and benefit"))
+    left, right = st.columns([3, 2])
+    left.altair_chart(economics.matrix_chart(rows, lang), width="stretch", key="solutions.matrix")
+    right.dataframe(pd.DataFrame({
+        "#": list(range(1, len(rows) + 1)),
+        t("措施", "Measure"): [r.measure.title for r in rows],
+        t("象限", "Quadrant"): [economics.quadrant_label(economics.quadrant(r.measure, priority), lang, short=True) for r in rows],
+        t("回本（月）", "Payback (months)"): [
+            None if (e := economics.of_measure(r.measure)) is None else e.payback_months for r in rows],
+    }), hide_index=True, width="stretch", key="solutions.matrix_table")
+    total = economics.of_plan([r.measure for r in rows])
+    if total is None:
+        st.caption(t("措施填写一次性投入、运行成本与预期年收益后，这里显示回本周期与投资回报率。",
+                     "Give measures an investment and an expected yearly benefit to see the payback period and the ROI here."))
+        return
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(t("一次性投入合计", "Total one-off investment"), economics.money(total.one_off, lang))
+    c2.metric(t("预期年收益合计", "Total expected yearly benefit"), economics.money(total.benefit, lang),
+              help=t(f"每年运行成本合计 {economics.money(total.running, lang)}", f"Running cost per year {economics.money(total.running, lang)}"))
+    c3.metric(t("回本周期", "Payback period"), economics.payback_text(total, lang))
+    c4.metric(t(f"首年 / {economics.YEARS} 年投资回报率", f"ROI year 1 / {economics.YEARS} years"),
+              f"{economics.roi_text(total.roi_first_year)} / {economics.roi_text(total.roi_three_years)}")
+    st.caption(economics.rule_text(lang))
 
 
 def _plan_frame(ctx: StepContext, rows: list[plan.PlanRow]) -> pd.DataFrame:
@@ -150,6 +180,14 @@ def _measure_form(ctx: StepContext, roots: list) -> None:
         metric = c1.text_input(t("预期效果：指标", "Expected effect: metric"), m.metric, key=f"{k}.metric")
         metric_from = c2.number_input(t("从", "From"), value=m.metric_from, key=f"{k}.metric_from")
         metric_to = c3.number_input(t("到", "To"), value=m.metric_to, key=f"{k}.metric_to")
+        money = economics.currency(ctx.lang)
+        c1, c2, c3 = st.columns(3)
+        invest_once = c1.number_input(t(f"一次性投入（{money}，可选）", f"One-off investment ({money}, optional)"), min_value=0.0,
+                                      value=m.invest_once, step=1000.0, key=f"{k}.invest_once")
+        invest_yearly = c2.number_input(t(f"每年运行成本（{money}，可选）", f"Running cost per year ({money}, optional)"), min_value=0.0,
+                                        value=m.invest_yearly, step=1000.0, key=f"{k}.invest_yearly")
+        benefit_yearly = c3.number_input(t(f"预期年收益：节省或保留的价值（{money}，可选）", f"Expected yearly savings or retained value ({money}, optional)"),
+                                         min_value=0.0, value=m.benefit_yearly, step=1000.0, key=f"{k}.benefit_yearly")
         c1, c2 = st.columns(2)
         risk = c1.text_input(t("风险", "Risk"), m.risk, key=f"{k}.risk")
         contingency = c2.text_input(t("应对预案", "Contingency"), m.contingency, key=f"{k}.contingency")
@@ -173,6 +211,7 @@ def _measure_form(ctx: StepContext, roots: list) -> None:
                 root_cause=root, title=title.strip(), problem=problem, steps=steps, owner=owner.strip(), department=department,
                 start=start, due=due, budget=budget, people=people, system_access=access, metric=metric,
                 metric_from=metric_from, metric_to=metric_to, risk=risk, contingency=contingency,
+                invest_once=invest_once, invest_yearly=invest_yearly, benefit_yearly=benefit_yearly,
                 urgency=urgency, importance=importance, cost=cost, horizon_override=None if override == AUTO else override,
             )
             if current is None:
