@@ -6,6 +6,8 @@ The page that hosts the editors is built elsewhere; here a tiny script builds th
 
 from __future__ import annotations
 
+import json
+
 import datetime as dt
 
 import pytest
@@ -75,6 +77,10 @@ def test_the_plan_groups_measures_by_horizon_with_a_gantt_chart_and_downloads():
     assert [len(g) for g in groups] == [3, 3, 1]
     assert list(groups[0]["Score"]) == sorted(groups[0]["Score"], reverse=True)
     assert any('"owner"' in c.proto.spec and '"bar"' in c.proto.spec for c in charts(at))
+    gantt = json.loads(next(c.proto.spec for c in charts(at) if '"row"' in c.proto.spec and '"bar"' in c.proto.spec))
+    assert gantt["height"] == 7 * 28  # one 28 px row per dated measure of the demo
+    shown = json.dumps(gantt, ensure_ascii=False)
+    assert all(title in shown for title in ["Add promotion intents to the bot", "Tiered training and test on the new features"])
     assert len(at.get("download_button")) == 2
 
 
