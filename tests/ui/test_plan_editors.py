@@ -6,9 +6,8 @@ The page that hosts the editors is built elsewhere; here a tiny script builds th
 
 from __future__ import annotations
 
-import json
-
 import datetime as dt
+import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
