@@ -142,14 +142,18 @@ class SeriesAlert:
     days: tuple[dt.date, ...]
     values: tuple[float, ...]
     active: bool  # the run reaches the latest value
+    names: tuple[str, str] = ("", "")  # the row as people read it (zh, en); `row` is its key
+
+    def row_label(self, lang: str) -> str:
+        return (self.names[0] if lang == "zh" else self.names[1]) or self.names[0] or self.names[1] or self.row
 
     def text(self, lang: str) -> str:
         side = ("低于" if lang == "zh" else "below") if self.rule.below is not None else ("高于" if lang == "zh" else "above")
         span = f"{self.days[0]}" if len(self.days) == 1 else f"{self.days[0]} – {self.days[-1]}"
         values = ", ".join(f"{v:.4g}" for v in self.values[:6]) + (" …" if len(self.values) > 6 else "")
         if lang == "zh":
-            return f"{tr(self.rule.action, 'zh')}：{self.row} 连续 {len(self.values)} 次{side} {self.bound:g}（{span}：{values}）"
-        return f"{tr(self.rule.action, 'en')}: {self.row} {len(self.values)} in a row {side} {self.bound:g} ({span}: {values})"
+            return f"{tr(self.rule.action, 'zh')}：{self.row_label('zh')} 连续 {len(self.values)} 次{side} {self.bound:g}（{span}：{values}）"
+        return f"{tr(self.rule.action, 'en')}: {self.row_label('en')} {len(self.values)} in a row {side} {self.bound:g} ({span}: {values})"
 
     def as_json(self, lang: str) -> dict[str, Any]:
         return {"rule": self.rule.id, "row": self.row, "bound": self.bound, "days": [d.isoformat() for d in self.days],
@@ -162,7 +166,7 @@ class SeriesAlerts:
     notes: list[RuleNote] = field(default_factory=list)
 
 
-def runs(rule: AlertRule, bound: float, row: str, points: list[Point]) -> list[SeriesAlert]:
+def runs(rule: AlertRule, bound: float, row: str, points: list[Point], names: tuple[str, str] = ("", "")) -> list[SeriesAlert]:
     """Every maximal run of at least `rule.consecutive` values beyond `bound`, in date order."""
     probe = rule.model_copy(update={"below": bound} if rule.below is not None else {"above": bound})
     out, run = [], []
@@ -171,7 +175,7 @@ def runs(rule: AlertRule, bound: float, row: str, points: list[Point]) -> list[S
             run.append(p)
             continue
         if len(run) >= rule.consecutive:
-            out.append(SeriesAlert(rule, row, bound, tuple(r.day for r in run), tuple(r.value for r in run), active=p is None))
+            out.append(SeriesAlert(rule, row, bound, tuple(r.day for r in run), tuple(r.value for r in run), active=p is None, names=names))
         run = []
     return out
 
@@ -231,5 +235,5 @@ def series_alerts(project: Project, questionnaire: Questionnaire, interval: Inte
             if note is not None:
                 out.notes.append(note)
             if bound is not None:
-                out.fired.extend(runs(rule, bound, goal.key, points))
+                out.fired.extend(runs(rule, bound, goal.key, points, (goal.label(questionnaire, "zh"), goal.label(questionnaire, "en"))))
     return out

@@ -87,3 +87,9 @@ def test_chinese_report_text_uses_full_width_punctuation(zh):
     assert not re.findall(cjk + r"[;,] ", text)
     assert not re.findall(cjk + r" \((?:分|%|分钟|小时)\)", text.split("## 附录")[0])
     assert "；" in text
+
+
+def test_the_reports_alert_tables_name_rules_and_rows_in_words_not_by_their_ids(zh):
+    text = render(zh, "md").decode("utf-8")
+    assert "frt_slow" not in text and "phone_peak_frt" not in text and "complaint_rate_high" not in text
+    assert "电话高峰（10-12 点）首次响应时间" in text.replace("\\", "") and "连续 2 次高于 3" in text.replace("\\", "")

@@ -171,6 +171,10 @@ def test_the_evaluation_shows_results_charts_and_the_missed_target():
 def test_a_fired_alert_is_shown_with_its_action():
     at = start("evaluation", setup="csat_alert")
     assert any("CSAT below 76 of 100 three times in a row -> exception report -> task force" in e.value.replace("\\", "") for e in at.error)
+    shown = [e.value.replace("\\", "") for e in at.error]
+    # the metric by its step-1 wording and the rule in words, never the metric id `csat`
+    assert any("Customer satisfaction (of 100) below 76, 3 times in a row: 1 month, 3 months, 6 months" in e for e in shown)
+    assert not any("csat:" in e for e in shown)  # was "csat: 1 month, 3 months, 6 months"
 
 
 def test_recording_a_value_updates_the_results():
