@@ -122,6 +122,16 @@ def test_an_upload_shows_encoding_and_mapping_then_computes_and_saves():
     assert at.session_state.saves and "导出.csv" in at.session_state.saves[-1]
 
 
+def test_the_import_preview_names_each_mapped_field_by_its_label_not_its_id():
+    from tests.unit.test_tickets import csv_bytes
+
+    at = upload(app(with_results=False), "data.upload", "导出.csv", csv_bytes())
+    assert not at.exception
+    headings = list(at.dataframe[0].value.columns)
+    assert "创建时间 → 创建时间" in headings and not any("→ created_at" in h or "→ ticket_id" in h for h in headings)
+    assert not any(h.split(" → ")[-1].split("（")[0] in ("ticket_id", "created_at", "channel") for h in headings if " → " in h)
+
+
 def flow_checkpoint(project, months):
     from diagnosis.tickets import flow
 

@@ -72,10 +72,11 @@ def _mapping_form(ctx: StepContext, export) -> tuple[dict, dict]:
             return header
         name = reverse[header]
         unit = units.get(name)
+        label = ctx.t(BY_NAME[name].zh, BY_NAME[name].en)  # the field as people read it, never its id
         if name not in DURATION_FIELDS:
-            return f"{header} → {name}"
+            return f"{header} → {label}"
         read = ctx.t(f"（{unit_text(unit, 'zh')} → 秒）", f" ({unit_text(unit, 'en')} → s)") if unit else ctx.t("（单位？）", " (unit?)")
-        return f"{header} → {name}{read}"
+        return f"{header} → {label}{read}"
 
     preview.columns = [heading(h) for h in preview.columns]
     st.caption(ctx.t("前 5 行预览", "First 5 rows"))
