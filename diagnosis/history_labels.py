@@ -17,6 +17,7 @@ from typing import Any, Optional
 
 from diagnosis import evaluation as ev
 from diagnosis import fishbone as fb
+from diagnosis import tracking
 from diagnosis.history import Change
 from diagnosis.i18n import pick, tr
 from diagnosis.project.model import Project
@@ -33,6 +34,14 @@ FIELDS = {
     "problem": ("问题", "problem"), "root causes": ("根本原因", "root causes"), "launch": ("上线日期", "launch date"),
     "ticket data": ("工单数据", "ticket data"), "language": ("报告语言", "report language"), "cycle": ("轮次", "cycle"),
     "organization": ("组织", "organization"), "questionnaire": ("问卷", "questionnaire"),
+    "steps": ("具体步骤", "steps"), "department": ("协作部门", "supporting department"), "budget": ("预算", "budget"),
+    "people": ("人力", "people"), "system_access": ("系统权限", "system access"), "metric": ("预期效果指标", "expected-effect metric"),
+    "metric_from": ("指标起点", "metric from"), "metric_to": ("指标目标", "metric to"), "risk": ("风险", "risk"),
+    "contingency": ("应对预案", "contingency"), "urgency": ("紧急程度", "urgency"), "importance": ("重要程度", "importance"),
+    "cost": ("资源成本", "resource cost"), "horizon_override": ("期限（手动）", "horizon (set by hand)"),
+    "deviation": ("偏差", "deviation"), "cause": ("原因", "cause"), "adjusted_plan": ("调整后的计划", "adjusted plan"),
+    "checkpoint": ("检查点", "checkpoint"), "definition": ("口径", "definition"), "n": ("样本量", "sample size"),
+    "source": ("来源", "source"),
 }
 LEVELS = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
 DIRECTIONS = {"lower": ("越低越好", "lower is better"), "higher": ("越高越好", "higher is better")}
@@ -53,12 +62,8 @@ def question_label(questionnaire: Optional[Questionnaire], qid: str, lang: str) 
 
 
 def metric_label(questionnaire: Optional[Questionnaire], project: Optional[Project], key: str, lang: str) -> str:
-    """A step-1 row key (`csat`, a definition's row key) or a metric option id as people read it."""
-    goals = ev.metric_goals(project.answers) if project is not None else []
-    goal = next((g for g in goals if g.key == key), None) or next((g for g in goals if g.metric == key), None)
-    if goal is not None:
-        return goal.label(questionnaire, lang)
-    return ev.metric_option_label(questionnaire, key, lang) or key
+    """A step-1 row key (`csat_mean`) or a metric option id (`frt`) as people read it."""
+    return ev.row_label(project, questionnaire, key, lang)
 
 
 def checkpoint_label(months: Any, lang: str) -> str:
@@ -171,12 +176,17 @@ def readable(changes: list[Change], questionnaire: Optional[Questionnaire], proj
                 subject = f"{day} {titles[measure]}"
             if field == "measure":
                 before, after = titles.get(before, before), titles.get(after, after)
+            if field == "status":
+                before = tracking.status_label(before, lang) if isinstance(before, str) else before
+                after = tracking.status_label(after, lang) if isinstance(after, str) else after
         elif c.area == "measures" and field == "root_cause" and project is not None:
             texts = {cause.id: cause.text for cause in fb.iter_causes(project.fishbone)}
             before, after = texts.get(before, before), texts.get(after, after)
         if c.area in ("project", "data") and subject in FIELDS:
             subject = pick(lang, *FIELDS[subject])
-        if field in FIELDS and c.area != "answers":
+        if c.area == "evaluation" and field == "metric":
+            field = pick(lang, "指标", "metric")
+        elif field in FIELDS and c.area != "answers":
             field = pick(lang, *FIELDS[field])
         out.append(replace(c, subject=subject, field=field, before=before, after=after))
     return out
