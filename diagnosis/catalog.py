@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from diagnosis.errors import DiagnosisError, Problem, QuestionnaireError
+from diagnosis.i18n import tr
 from diagnosis.questionnaire import Questionnaire, load_questionnaire, questionnaire_hash
 
 
@@ -62,6 +63,12 @@ def get(questionnaire_id: str) -> Entry:
         known = ", ".join(sorted(entries)) or "none"
         raise DiagnosisError(f"unknown questionnaire '{questionnaire_id}' (available: {known})")
     return entries[questionnaire_id]
+
+
+def title_of(questionnaire_id: str, lang: str) -> str | None:
+    """A shipped questionnaire's title in `lang` (what people read instead of its id), None when not shipped."""
+    entry = shipped().get(questionnaire_id)
+    return tr(entry.questionnaire.title, lang) if entry else None
 
 
 def problems() -> list[Problem]:

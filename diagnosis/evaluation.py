@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Optional
 
 import altair as alt
@@ -238,9 +238,18 @@ class FiredAlert:
     checkpoints: tuple[int, ...]  # the run that fired
     values: tuple[float, ...]
     active: bool  # the run reaches the latest recorded value
+    names: tuple[str, str] = ("", "")  # the step-1 row the values are of, as people read it (zh, en)
 
     def action(self, lang: str) -> str:
         return tr(self.rule.action, lang)
+
+    def row_label(self, lang: str) -> str:
+        """The metric the alert is about, by its row's wording (never the rule's or the metric's id)."""
+        return (self.names[0] if lang == "zh" else self.names[1]) or self.names[0] or self.names[1] or self.rule.metric
+
+    def condition(self, lang: str) -> str:
+        """The rule in words: "满意度 连续 3 次低于 3.8"."""
+        return rule_condition(self.rule, self.row_label(lang), lang)
 
     def as_json(self, lang: str) -> dict[str, Any]:
         return {
@@ -248,6 +257,25 @@ class FiredAlert:
             "consecutive": self.rule.consecutive, "checkpoints": list(self.checkpoints), "values": list(self.values),
             "active": self.active, "action": self.action(lang),
         }
+
+
+def rule_condition(rule: AlertRule, metric: str, lang: str, bound: Optional[float] = None) -> str:
+    """An alert rule's condition in words, for `metric` (a label): "CSAT below 3.8 at 3 checkpoints in a row"."""
+    below = rule.below is not None
+    limit = bound if bound is not None else rule.below if below else rule.above
+    side = ("低于" if lang == "zh" else "below") if below else ("高于" if lang == "zh" else "above")
+    if lang == "zh":
+        return f"{metric} {side} {limit:g}" if rule.consecutive == 1 else f"{metric} 连续 {rule.consecutive} 次{side} {limit:g}"
+    return f"{metric} {side} {limit:g}" + ("" if rule.consecutive == 1 else f", {rule.consecutive} times in a row")
+
+
+def row_label(project: Optional[Project], questionnaire: Optional[Questionnaire], key: str, lang: str) -> str:
+    """A step-1 row key (`csat_mean`) or a metric option id (`frt`) as people read it; unknown ids as they are."""
+    goals = metric_goals(project.answers) if project is not None else []
+    goal = next((g for g in goals if g.key == key), None) or next((g for g in goals if g.metric == key), None)
+    if goal is not None:
+        return goal.label(questionnaire, lang)
+    return metric_option_label(questionnaire, key, lang) or key
 
 
 def breaches(rule: AlertRule, value: float) -> bool:
@@ -278,7 +306,9 @@ def fired_alerts(project: Project, questionnaire: Questionnaire) -> list[FiredAl
         keys = {g.key for g in goals if rule.metric in (g.metric, g.definition) and _on_scale(project, questionnaire, g, rule.scale)}
         for key in sorted(keys):
             values = [v.model_copy(update={"metric": rule.metric}) for v in project.evaluation.values if v.metric == key]
-            out.extend(alert_runs(rule, values))
+            goal = next(g for g in goals if g.key == key)
+            names = (goal.label(questionnaire, "zh"), goal.label(questionnaire, "en"))
+            out.extend(replace(a, names=names) for a in alert_runs(rule, values))
     return out
 
 

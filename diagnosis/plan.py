@@ -269,8 +269,27 @@ def plan_xlsx(rows: list[PlanRow], lang: str) -> bytes:
 # --- timeline ------------------------------------------------------------------------------
 
 
+GANTT_ROW_PX = 28  # one row per measure: a bar a phone or a projector shows, with its title beside it
+GANTT_LABEL_PX = 320  # longest row label before it is cut (the tooltip has the whole title)
+
+
+def _row_labels(dated: list[PlanRow], lang: str) -> list[str]:
+    """Each measure's row label, "owner · title" (the owner stays visible when a long title is cut),
+    made unique when two rows would read the same."""
+    seen: dict[str, int] = {}
+    labels = []
+    for r in dated:
+        base = r.measure.title or ("（无标题）" if lang == "zh" else "(untitled)")
+        if r.owner:
+            base = f"{r.owner} · {base}"
+        seen[base] = seen.get(base, 0) + 1
+        labels.append(base if seen[base] == 1 else f"{base} #{seen[base]}")
+    return labels
+
+
 def gantt_chart(rows: list[PlanRow], lang: str) -> alt.Chart:
-    """A timeline by owner: one bar per measure from start to due, coloured by horizon.
+    """A timeline with one row per measure, labelled with its title and owner, from start to due,
+    coloured by horizon, rows grouped by owner; `GANTT_ROW_PX` per row, so it grows with the plan.
 
     Measures without a start or a due date have no bar (the page says how many).
     """
@@ -281,8 +300,11 @@ def gantt_chart(rows: list[PlanRow], lang: str) -> alt.Chart:
         ("due", "完成", "Due"), ("horizon", "期限", "Horizon"), ("score", "得分", "Score"),
         ("status", "状态", "Status"), ("title", "措施时间线（按负责人）", "Timeline by owner"),
     ]}
+    dated = sorted((r for r in rows if r.measure.start is not None and r.measure.due is not None),
+                   key=lambda r: (r.owner or "\uffff", r.measure.start, r.measure.due))
     data = [
         {
+            "row": label,
             "owner": r.owner or "-",
             "measure": r.measure.title,
             "start": r.measure.start.isoformat(),
@@ -292,19 +314,18 @@ def gantt_chart(rows: list[PlanRow], lang: str) -> alt.Chart:
             "score": r.score,
             "status": tracking.status_label(r.status, lang),
         }
-        for r in rows
-        if r.measure.start is not None and r.measure.due is not None
+        for r, label in zip(dated, _row_labels(dated, lang))
     ]
     horizon_names = [horizon_label(h, lang, rows[0].priority if rows else None) for h in HORIZONS]
     return (
         alt.Chart(alt.Data(values=data), title=t["title"])
-        .mark_bar(cornerRadius=3)
+        .mark_bar(cornerRadius=3, height={"band": 0.7})
         .encode(
-            x=alt.X("start:T", title=None, axis=alt.Axis(format="%Y-%m-%d", labelAngle=0)),
+            x=alt.X("start:T", title=None, axis=alt.Axis(format="%Y-%m-%d", labelAngle=0, orient="top")),
             x2="due:T",
-            y=alt.Y("owner:N", title=t["owner"], axis=alt.Axis(labelAngle=0)),
-            yOffset=alt.YOffset("measure:N"),
-            color=alt.Color("horizon:N", title=t["horizon"],
+            y=alt.Y("row:N", title=None, sort=[d["row"] for d in data],
+                    axis=alt.Axis(labelAngle=0, labelLimit=GANTT_LABEL_PX, labelFontSize=12)),
+            color=alt.Color("horizon:N", title=t["horizon"], legend=alt.Legend(orient="bottom", labelLimit=300),
                             scale=alt.Scale(domain=horizon_names, range=["#4caf50", "#ff9800", "#5c6bc0"])),
             # an overridden horizon gets a dark outline
             stroke=alt.condition("datum.overridden", alt.value("#333333"), alt.value(None)),
@@ -319,5 +340,5 @@ def gantt_chart(rows: list[PlanRow], lang: str) -> alt.Chart:
                 alt.Tooltip("status:N", title=t["status"]),
             ],
         )
-        .properties(height=max(120, 26 * len(data)))
+        .properties(height=GANTT_ROW_PX * max(1, len(data)))
     )

@@ -91,14 +91,19 @@ class RuleNote:
         return self.zh if lang == "zh" else self.en
 
 
-def bound_for(rule: AlertRule, unit: RowUnit, rules: list[AlertRule], row: str) -> tuple[Optional[float], Optional[RuleNote]]:
-    """The rule's bound in the row's unit, or None with the note saying why it does not apply."""
+def bound_for(rule: AlertRule, unit: RowUnit, rules: list[AlertRule], row: str,
+              names: tuple[str, str] = ("", "")) -> tuple[Optional[float], Optional[RuleNote]]:
+    """The rule's bound in the row's unit, or None with the note saying why it does not apply.
+
+    The note names the rule by its id (the questionnaire's author looks for it) and the row by
+    `names` (its wording, zh and en), falling back to the row's key."""
     bound = rule.below if rule.below is not None else rule.above
     assert bound is not None
     side = "below" if rule.below is not None else "above"
 
     def note(kind: Any, zh: str, en: str) -> RuleNote:
-        return RuleNote(rule.id, row, kind, f"预警规则 {rule.id}（{row}）：{zh}", f"alert rule {rule.id} ({row}): {en}")
+        zh_row, en_row = names[0] or names[1] or row, names[1] or names[0] or row
+        return RuleNote(rule.id, row, kind, f"预警规则 {rule.id}（{zh_row}）：{zh}", f"alert rule {rule.id} ({en_row}): {en}")
 
     def refuse(zh: str, en: str) -> tuple[None, RuleNote]:
         return None, note("refused", zh + "，未应用。", en + "; not applied.")
@@ -142,14 +147,18 @@ class SeriesAlert:
     days: tuple[dt.date, ...]
     values: tuple[float, ...]
     active: bool  # the run reaches the latest value
+    names: tuple[str, str] = ("", "")  # the row as people read it (zh, en); `row` is its key
+
+    def row_label(self, lang: str) -> str:
+        return (self.names[0] if lang == "zh" else self.names[1]) or self.names[0] or self.names[1] or self.row
 
     def text(self, lang: str) -> str:
         side = ("低于" if lang == "zh" else "below") if self.rule.below is not None else ("高于" if lang == "zh" else "above")
         span = f"{self.days[0]}" if len(self.days) == 1 else f"{self.days[0]} – {self.days[-1]}"
         values = ", ".join(f"{v:.4g}" for v in self.values[:6]) + (" …" if len(self.values) > 6 else "")
         if lang == "zh":
-            return f"{tr(self.rule.action, 'zh')}：{self.row} 连续 {len(self.values)} 次{side} {self.bound:g}（{span}：{values}）"
-        return f"{tr(self.rule.action, 'en')}: {self.row} {len(self.values)} in a row {side} {self.bound:g} ({span}: {values})"
+            return f"{tr(self.rule.action, 'zh')}：{self.row_label('zh')} 连续 {len(self.values)} 次{side} {self.bound:g}（{span}：{values}）"
+        return f"{tr(self.rule.action, 'en')}: {self.row_label('en')} {len(self.values)} in a row {side} {self.bound:g} ({span}: {values})"
 
     def as_json(self, lang: str) -> dict[str, Any]:
         return {"rule": self.rule.id, "row": self.row, "bound": self.bound, "days": [d.isoformat() for d in self.days],
@@ -162,7 +171,7 @@ class SeriesAlerts:
     notes: list[RuleNote] = field(default_factory=list)
 
 
-def runs(rule: AlertRule, bound: float, row: str, points: list[Point]) -> list[SeriesAlert]:
+def runs(rule: AlertRule, bound: float, row: str, points: list[Point], names: tuple[str, str] = ("", "")) -> list[SeriesAlert]:
     """Every maximal run of at least `rule.consecutive` values beyond `bound`, in date order."""
     probe = rule.model_copy(update={"below": bound} if rule.below is not None else {"above": bound})
     out, run = [], []
@@ -171,13 +180,14 @@ def runs(rule: AlertRule, bound: float, row: str, points: list[Point]) -> list[S
             run.append(p)
             continue
         if len(run) >= rule.consecutive:
-            out.append(SeriesAlert(rule, row, bound, tuple(r.day for r in run), tuple(r.value for r in run), active=p is None))
+            out.append(SeriesAlert(rule, row, bound, tuple(r.day for r in run), tuple(r.value for r in run), active=p is None, names=names))
         run = []
     return out
 
 
-def checkin_points(project: Project, questionnaire: Questionnaire, row: str) -> tuple[list[Point], list[RuleNote]]:
-    """The values of check-ins on measures that work on this row alone."""
+def checkin_points(project: Project, questionnaire: Questionnaire, row: str,
+                   names: tuple[str, str] = ("", "")) -> tuple[list[Point], list[RuleNote]]:
+    """The values of check-ins on measures that work on this row alone (`names`: the row's wording, zh and en)."""
     links = measure_metrics(project, questionnaire)
     titles = {m.id: m.title for m in project.measures}
     points, notes = [], []
@@ -185,8 +195,8 @@ def checkin_points(project: Project, questionnaire: Questionnaire, row: str) -> 
         if c.value is None or row not in links.get(c.measure, set()):
             continue
         if len(links[c.measure]) > 1:
-            notes.append(RuleNote("", row, "checkin", f"措施“{titles.get(c.measure, c.measure)}”的跟进值对应多个指标，未计入 {row}。",
-                                  f"check-in values of “{titles.get(c.measure, c.measure)}” name several metrics: not added to {row}."))
+            notes.append(RuleNote("", row, "checkin", f"措施“{titles.get(c.measure, c.measure)}”的跟进值对应多个指标，未计入 {names[0] or row}。",
+                                  f"check-in values of “{titles.get(c.measure, c.measure)}” name several metrics: not added to {names[1] or row}."))
             continue
         points.append(Point(c.date, float(c.value), period="checkin"))
     return sorted(points, key=lambda p: p.day), list({n.zh: n for n in notes}.values())
@@ -202,7 +212,7 @@ def row_points(project: Project, questionnaire: Questionnaire, goal: MetricGoal,
                 points = project_chart(project, questionnaire, goal.key, interval=interval, stages=False).points
             except DiagnosisError:
                 points = []
-    extra, notes = checkin_points(project, questionnaire, goal.key)
+    extra, notes = checkin_points(project, questionnaire, goal.key, (goal.label(questionnaire, "zh"), goal.label(questionnaire, "en")))
 
     def slot(day: dt.date) -> dt.date:
         return day - dt.timedelta(days=day.weekday()) if interval == "week" else day
@@ -226,10 +236,11 @@ def series_alerts(project: Project, questionnaire: Questionnaire, interval: Inte
         if not points:
             continue
         unit = row_unit(project, goal, known.get(goal.definition or ""))
+        names = (goal.label(questionnaire, "zh"), goal.label(questionnaire, "en"))
         for rule in mine:
-            bound, note = bound_for(rule, unit, rules, goal.key)
+            bound, note = bound_for(rule, unit, rules, goal.key, names)
             if note is not None:
                 out.notes.append(note)
             if bound is not None:
-                out.fired.extend(runs(rule, bound, goal.key, points))
+                out.fired.extend(runs(rule, bound, goal.key, points, names))
     return out

@@ -1,7 +1,10 @@
 """Participant links and anonymous suggestions: letting people in without letting them see everything.
 
-A facilitator creates a *link* for one project: a random token (shown once, stored only as
-its SHA-256) of one of two kinds.
+A facilitator creates a *link* for one project, of one of two kinds. Its token is an HMAC of
+the link's random id under the deployment's secret (`diagnosis.signing`); the store keeps only the
+token's SHA-256, so the database alone gives no working address, while the server can show each
+active link's address (and its QR code) again: `link_token`. A link made before, or under another
+secret, still works, but its address cannot be shown again (`link_token` gives None).
 
 - `participant`: `Participant(store, token)` may read the fishbone's cause list and add
   causes, sub-causes, dot votes and suggestions to that project, nothing else: no answers,
@@ -23,7 +26,9 @@ its SHA-256) of one of two kinds.
 from __future__ import annotations
 
 import datetime as dt
+import base64
 import hashlib
+import hmac
 import os
 import random
 import re
@@ -170,6 +175,11 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     return None if value is None else value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def _derive(link_id: str) -> str:
+    return base64.urlsafe_b64encode(hmac.new(signing.secret(), f"share-link\0{link_id}".encode("utf-8"),
+                                             hashlib.sha256).digest()).decode("ascii").rstrip("=")
+
+
 def _link(row) -> Link:
     return Link(row.id, row.project_id, row.kind, row.label, _utc(row.created), row.created_by, _utc(row.revoked))
 
@@ -178,13 +188,14 @@ def _link(row) -> Link:
 
 
 def create_link(store: Store, project_id: str, kind: str, created_by: str = "", label: str = "") -> tuple[str, Link]:
-    """A new link for a project: (the token, to hand out once; the link as stored)."""
+    """A new link for a project: (the token, for its address; the link as stored)."""
     if kind not in KINDS:
         raise DiagnosisError(f"a link is one of {', '.join(KINDS)}")
     if store.head(project_id) is None:
         raise ProjectNotFound(f"no project '{project_id}'")
-    token = secrets.token_urlsafe(24)
-    row = {"id": uuid.uuid4().hex[:16], "token_hash": _hash(token), "project_id": project_id, "kind": kind,
+    link_id = uuid.uuid4().hex[:16]
+    token = _derive(link_id)
+    row = {"id": link_id, "token_hash": _hash(token), "project_id": project_id, "kind": kind,
            "label": clean(label)[:200], "created": dt.datetime.now(dt.UTC), "created_by": (created_by or ANONYMOUS)[:200],
            "revoked": None}
     with store._write() as conn, conn.begin():
@@ -196,6 +207,16 @@ def project_links(store: Store, project_id: str) -> list[Link]:
     with store.engine.connect() as conn:
         rows = conn.execute(select(links).where(links.c.project_id == project_id).order_by(links.c.created.desc())).all()
     return [_link(r) for r in rows]
+
+
+def link_token(store: Store, link: Link) -> str | None:
+    """The token of an active link, to show its address again; None when revoked or not derivable."""
+    if not link.active:
+        return None
+    with store.engine.connect() as conn:
+        stored = conn.execute(select(links.c.token_hash).where(links.c.id == link.id)).scalar()
+    token = _derive(link.id)
+    return token if stored and hmac.compare_digest(stored, _hash(token)) else None
 
 
 def revoke_link(store: Store, link_id: str) -> None:

@@ -11,8 +11,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from diagnosis.errors import DiagnosisError
 from diagnosis import history
+from diagnosis import history_labels as labels
+from diagnosis.errors import DiagnosisError
+from diagnosis.project.files import resolve_questionnaire
+from diagnosis.project.model import Project
 from diagnosis.history import AREA_NAMES, KINDS, diff
 from diagnosis.store import ANONYMOUS
 from diagnosis.i18n import pick as _t
@@ -23,14 +26,29 @@ def _who(author: str, lang: str) -> str:
     return _t(lang, "匿名", "anonymous") if not author or author == ANONYMOUS else author
 
 
+def _describe(description: str, lang: str) -> str:
+    op = state.get()
+    return labels.describe(description, op.questionnaire if op else None, lang, op.project if op else None)
+
+
 def _changes_table(old_number: int, new_number: int, project_id: str, lang: str) -> None:
     store = state.store()
     old, new = store.load(project_id, old_number).project, store.load(project_id, new_number).project
-    draw_changes(diff(old, new), lang, f"history.changes.{old_number}.{new_number}")
+    draw_changes(diff(old, new), lang, f"history.changes.{old_number}.{new_number}", new)
 
 
-def draw_changes(changes: list[history.Change], lang: str, key: str) -> None:
-    """The changes between two versions of a project as a table (cells are data, never markdown)."""
+def draw_changes(changes: list[history.Change], lang: str, key: str, project: Project | None = None) -> None:
+    """The changes between two versions of a project as a table (cells are data, never markdown),
+    question, metric, category and participant ids shown as their labels in `lang`."""
+    op = state.get()
+    project = project or (op.project if op else None)
+    questionnaire = op.questionnaire if op and project is not None and op.project.meta.id == project.meta.id else None
+    if questionnaire is None and project is not None:
+        try:
+            questionnaire = resolve_questionnaire(project)
+        except DiagnosisError:  # an unknown questionnaire: its ids stay as they are
+            questionnaire = None
+    changes = labels.readable(changes, questionnaire, project, lang)
     if not changes:
         st.caption(_t(lang, "没有内容变化。", "No change in content."))
         return
@@ -86,11 +104,11 @@ def draw_page() -> None:
     own = _last_own(pid)
     if own is not None:
         info = next((r for r in revisions if r.number == own), None)
-        label = info.description if info else str(own)
+        label = _describe(info.description, lang) if info else str(own)
         st.button(_t(lang, f"↶ 撤销我最近的修改（第 {own} 版：{label}）", f"↶ Undo my last change (revision {own}: {label})"),
                   key="history.undo", on_click=_undo, args=(own,))
     table = [{"#": r.number, _t(lang, "时间", "Time"): r.saved.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
-              _t(lang, "作者", "Author"): _who(r.author, lang), _t(lang, "说明", "Description"): r.description} for r in revisions]
+              _t(lang, "作者", "Author"): _who(r.author, lang), _t(lang, "说明", "Description"): _describe(r.description, lang)} for r in revisions]
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", key="history.list", height=300)
     numbers = [r.number for r in revisions]
     chosen = st.selectbox(_t(lang, "查看某一版改了什么", "See what a revision changed"), numbers, key="history.revision",

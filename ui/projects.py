@@ -17,7 +17,7 @@ from diagnosis import catalog
 from diagnosis import upload as uploads
 from diagnosis.demo import demo_project
 from diagnosis.errors import DiagnosisError, InvalidFile
-from diagnosis.i18n import tr
+from diagnosis.i18n import pick, tr
 from diagnosis.project import dumps, load_project
 from diagnosis.project.files import SUFFIX, new_project, touch
 from diagnosis.project.model import Project
@@ -209,7 +209,7 @@ def draw_upload_choice(lang: str) -> None:
             if st.session_state.get(UPLOAD_MOVED):
                 st.info(t("projects.upload_moved", lang))
             st.caption(t("projects.upload_changes", lang))
-            history_page.draw_changes(found.changes, lang, "projects.upload_diff")
+            history_page.draw_changes(found.changes, lang, "projects.upload_diff", project)
         new_col, replace_col, cancel_col = st.columns(3)
         new_col.button(t("projects.upload_as_new", lang), key="projects.upload_as_new", type="primary", on_click=_upload_as_new)
         if found is not None:
@@ -237,7 +237,8 @@ def draw_recent(lang: str) -> None:
         with st.container(border=True):
             info, open_col, delete_col = st.columns([6, 1, 1], vertical_alignment="center")
             info.markdown(f"**{md(title)}**")
-            info.caption(f"{summary.questionnaire_id} · " + t("projects.updated", lang, when=summary.updated.astimezone().strftime("%Y-%m-%d %H:%M")))
+            kind = catalog.title_of(summary.questionnaire_id, lang) or pick(lang, "自定义问卷", "own questionnaire")
+            info.caption(f"{md(kind)} · " + t("projects.updated", lang, when=summary.updated.astimezone().strftime("%Y-%m-%d %H:%M")))
             if open_col.button(t("projects.open", lang), key=f"projects.open.{summary.id}"):
                 state.open_project(summary.id)
                 st.switch_page(nav.STEPS["goals"])

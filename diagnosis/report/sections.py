@@ -441,7 +441,7 @@ def evaluation_section(inp: ReportInput) -> Section:
     if alerts:
         section.blocks.append(Table(
             [t("预警规则", "Alert rule"), t("检查点", "Checkpoints"), t("数值", "Values"), t("行动", "Action")],
-            [[a.rule.id, t("、", ", ").join(map(str, a.checkpoints)), t("、", ", ").join(_number(v) for v in a.values), a.action(inp.lang)] for a in alerts],
+            [[a.condition(inp.lang), t("、", ", ").join(map(str, a.checkpoints)), t("、", ", ").join(_number(v) for v in a.values), a.action(inp.lang)] for a in alerts],
             caption=t("已触发的预警", "Alerts fired"),
         ))
     else:

@@ -6,7 +6,7 @@ from typing import Any
 
 import altair as alt
 
-from diagnosis import series_alerts, spc, spc_chart
+from diagnosis import evaluation, series_alerts, spc, spc_chart
 from diagnosis.i18n import tr
 from diagnosis.report.inputs import ReportInput
 from diagnosis.report.document import Note, Paragraph, Table
@@ -38,7 +38,7 @@ def spc_blocks(inp: ReportInput) -> list[Any]:
     found = series_alerts.series_alerts(inp.project, inp.questionnaire, interval="week")
     if found.fired:
         blocks.append(Table([t("预警规则", "Alert rule"), t("指标", "Row"), t("起", "From"), t("止", "To"), t("次数", "Times"), t("行动", "Action")],
-                            [[a.rule.id, a.row, a.days[0].isoformat(), a.days[-1].isoformat(), len(a.values), tr(a.rule.action, lang)] for a in found.fired],
+                            [[evaluation.rule_condition(a.rule, "", lang, a.bound).strip(), a.row_label(lang), a.days[0].isoformat(), a.days[-1].isoformat(), len(a.values), tr(a.rule.action, lang)] for a in found.fired],
                             caption=t("按周序列触发的预警", "Alerts fired on the weekly series"), numeric={4}))  # fmt: skip
     if found.notes:
         blocks.append(Note(" ".join(n.text(lang) for n in found.notes)))

@@ -291,7 +291,8 @@ def test_the_evaluation_shows_the_control_charts_their_method_and_signals(demo):
     assert "方法：单值-移动极差（XmR）图" in evaluation and "p 控制图（每日，样本量不等" in evaluation
     assert "各指标控制图" in evaluation and "<svg" in evaluation
     assert "异常信号" in evaluation and "西电规则" in evaluation
-    assert "按周序列触发的预警" in evaluation and "complaint_rate_high" in evaluation
+    assert "按周序列触发的预警" in evaluation and "连续 2 次高于 3" in evaluation
+    assert "complaint_rate_high" not in evaluation and "frt_slow" not in evaluation  # rules in words, not by id
 
 
 def test_every_format_carries_the_before_after_tests_and_states_their_method(demo, tmp_path):

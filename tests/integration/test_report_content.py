@@ -100,3 +100,9 @@ def test_the_plan_section_gives_each_measures_cost_and_the_plans_payback_and_roi
     assert any(getattr(b, "name", "") == "effort-impact" for b in plan_section.blocks)
     text = render(zh, "md").decode()
     assert "回本周期**: 7.9 个月" in text and "一次性投入 200,000 元" in text
+
+
+def test_the_reports_alert_tables_name_rules_and_rows_in_words_not_by_their_ids(zh):
+    text = render(zh, "md").decode("utf-8")
+    assert "frt_slow" not in text and "phone_peak_frt" not in text and "complaint_rate_high" not in text
+    assert "电话高峰（10-12 点）首次响应时间" in text.replace("\\", "") and "连续 2 次高于 3" in text.replace("\\", "")

@@ -123,6 +123,16 @@ def test_an_upload_shows_encoding_and_mapping_then_computes_and_saves():
     assert at.session_state.saves and "导出.csv" in at.session_state.saves[-1]
 
 
+def test_the_import_preview_names_each_mapped_field_by_its_label_not_its_id():
+    from tests.unit.test_tickets import csv_bytes
+
+    at = upload(app(with_results=False), "data.upload", "导出.csv", csv_bytes())
+    assert not at.exception
+    headings = list(at.dataframe[0].value.columns)
+    assert "创建时间 → 创建时间" in headings and not any("→ created_at" in h or "→ ticket_id" in h for h in headings)
+    assert not any(h.split(" → ")[-1].split("（")[0] in ("ticket_id", "created_at", "channel") for h in headings if " → " in h)
+
+
 def flow_checkpoint(project, months):
     from diagnosis.tickets import flow
 
@@ -261,7 +271,7 @@ def test_the_mapping_preview_shows_a_duration_column_s_unit_and_the_import_conve
     assert not at.exception
     unit = at.selectbox(key="data.unit.handle_seconds.处理时长（分钟）")
     assert unit.value == "min"  # read from the header
-    assert "处理时长（分钟） → handle_seconds（分钟 → 秒）" in list(at.dataframe[0].value.columns)
+    assert "处理时长（分钟） → 处理时长（秒）（分钟 → 秒）" in list(at.dataframe[0].value.columns)  # the field's label, not handle_seconds
     at.button(key="data.compute").click().run()
     data = at.session_state.project.data
     # (6 + 4) / 2 = 5 min = 300 s; FRT 10 and 20 min (the naive responses read as Shanghai time)
@@ -269,14 +279,14 @@ def test_the_mapping_preview_shows_a_duration_column_s_unit_and_the_import_conve
     assert data["results"]["overall"]["frt_mean_min"] == pytest.approx(15.0) and data["time_zone"] == "Asia/Shanghai"
     warnings = [unescaped(w.value) for w in at.warning]
     assert any(w.startswith("列「创建时间」的时间带时区、「首次响应时间」不带：前者已换算为 Asia/Shanghai") for w in warnings)
-    assert any("handle_seconds 按分钟读取，换算为秒" in c.value for c in at.caption)
+    assert any("处理时长（秒） 按分钟读取，换算为秒" in c.value for c in at.caption)
 
 
 def test_the_user_declares_another_unit_and_time_zone_and_the_numbers_follow():
     at = app(with_results=False, lang="en")
     at = upload(at, "data.upload", "minutes.csv", ZONES_AND_UNITS)
     at.selectbox(key="data.unit.handle_seconds.处理时长（分钟）").set_value("h").run()
-    assert "处理时长（分钟） → handle_seconds (h → s)" in list(at.dataframe[0].value.columns)
+    assert "处理时长（分钟） → Handle time (s) (h → s)" in list(at.dataframe[0].value.columns)
     at.selectbox(key="data.time_zone").set_value("UTC").run()
     at.button(key="data.compute").click().run()
     assert not at.exception

@@ -7,6 +7,7 @@ The page that hosts the editors is built elsewhere; here a tiny script builds th
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -83,6 +84,10 @@ def test_the_plan_groups_measures_by_horizon_with_a_gantt_chart_and_downloads():
     assert [len(g) for g in groups] == [3, 3, 1]
     assert list(groups[0]["Score"]) == sorted(groups[0]["Score"], reverse=True)
     assert any('"owner"' in c.proto.spec and '"bar"' in c.proto.spec for c in charts(at))
+    gantt = json.loads(next(c.proto.spec for c in charts(at) if '"row"' in c.proto.spec and '"bar"' in c.proto.spec))
+    assert gantt["height"] == 7 * 28  # one 28 px row per dated measure of the demo
+    shown = json.dumps(gantt, ensure_ascii=False)
+    assert all(title in shown for title in ["Add promotion intents to the bot", "Tiered training and test on the new features"])
     assert len(at.get("download_button")) == 2
 
 
@@ -294,6 +299,10 @@ def test_the_evaluation_shows_results_charts_and_the_missed_target():
 def test_a_fired_alert_is_shown_with_its_action():
     at = start("evaluation", setup="csat_alert")
     assert any("CSAT below 76 of 100 three times in a row -> exception report -> task force" in e.value.replace("\\", "") for e in at.error)
+    shown = [e.value.replace("\\", "") for e in at.error]
+    # the metric by its step-1 wording and the rule in words, never the metric id `csat`
+    assert any("Customer satisfaction (of 100) below 76, 3 times in a row: 1 month, 3 months, 6 months" in e for e in shown)
+    assert not any("csat:" in e for e in shown)  # was "csat: 1 month, 3 months, 6 months"
 
 
 def test_recording_a_value_updates_the_results():

@@ -29,7 +29,7 @@ def test_a_file_with_the_demos_id_leaves_the_stored_demo_unchanged_and_asks(app,
     assert store.head("demo") == 1 and store.load("demo").project.meta.title == DEMO_TITLE
     assert any("编号与已保存的项目" in w.value and "第 1 版" in w.value for w in app.warning)
     changes = app.dataframe[0].value  # the only table on the page
-    assert set(changes["对象"]) == {"title", "problem_statement"}
+    assert set(changes["对象"]) == {"标题", "问题陈述（鱼头）"}  # labels, never the ids title / problem_statement
     assert "HIJACK of the demo" in set(changes["之后"])
     assert {b.key for b in app.button} >= {"projects.upload_as_new", "projects.upload_replace", "projects.upload_cancel"}
     app.run()  # a rerun (or the page's refresh) changes nothing either

@@ -128,6 +128,29 @@ def test_the_suggestion_form_stores_an_anonymous_suggestion(data_dir, store):
     assert sharing.suggestions_of(store, "demo", 1).texts == ["退款审批环节太多"]
 
 
+def test_a_second_link_does_not_replace_the_first_each_has_its_qr_code_and_revoking_one_leaves_the_other(app, store):
+    open_demo(app)
+    app.switch_page("app_pages/share.py").run()
+    app.text_input(key="share.label").input("周三工作坊").run()
+    app.button(key="share.create_participant").click().run()
+    app.text_input(key="share.label").input("会议室二维码").run()
+    app.button(key="share.create_participant").click().run()
+    assert not app.exception
+    page = _texts(app)
+    assert "周三工作坊" in page and "会议室二维码" in page and "有效链接（2）" in [s.value for s in app.subheader]
+    urls = [c.value for c in app.code]
+    assert len(urls) == 2 and all("?join=" in url for url in urls) and urls[0] != urls[1]
+    assert [i.proto.imgs[0].caption for i in app.get("image")] == ["用手机扫码打开"] * 2  # one QR code per active link
+    newest, oldest = sharing.project_links(store, "demo")
+    assert newest.label == "会议室二维码" and f"?join={sharing.link_token(store, newest)}" in urls[0]
+    app.button(key=f"share.revoke.{oldest.id}").click().run()
+    assert [c.value for c in app.code] == [urls[0]] and "有效链接（1）" in [s.value for s in app.subheader]
+    refused = _guest("join", urls[1].split("?join=")[1])
+    assert "撤销" in refused.error[0].value
+    joined = _guest("join", urls[0].split("?join=")[1])
+    assert not joined.error and store.load("demo").project.fishbone.causes[0].text in _texts(joined)
+
+
 def test_the_share_page_creates_and_revokes_links_and_holds_back_early_suggestions(app, store):
     open_demo(app)
     app.switch_page("app_pages/share.py").run()

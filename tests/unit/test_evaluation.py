@@ -75,6 +75,16 @@ def test_an_alert_fires_only_after_the_required_consecutive_run():
     assert [(a.checkpoints, a.values, a.active) for a in fired] == [((1, 3, 6), (3.7, 3.6, 3.5), True)]
 
 
+def test_a_fired_alert_names_its_row_in_the_readers_language_and_says_its_rule_in_words(questionnaire):
+    project = demo_project("zh")
+    project.evaluation.values = values("csat_mean", (1, 75.0), (3, 74.0), (6, 70.0))
+    fired = ev.fired_alerts(project, questionnaire)
+    assert fired[0].row_label("zh") == "客户满意度（百分制）"
+    assert fired[0].condition("zh") == "客户满意度（百分制） 连续 3 次低于 76"
+    once = AlertRule(id="x", metric="complaint_rate", above=3.0, action="recheck")
+    assert ev.rule_condition(once, "投诉率", "zh") == "投诉率 高于 3" and ev.rule_condition(once, "Complaint rate", "en") == "Complaint rate above 3"
+
+
 def test_an_alert_run_is_strictly_beyond_its_bound_and_can_be_over():
     rule = AlertRule(id="complaints", metric="complaint_rate", above=3.0, consecutive=2, action="recheck")
     series = values("complaint_rate", (1, 3.2), (3, 3.1), (6, 3.0), (9, 3.5))
@@ -87,6 +97,7 @@ def test_fired_alerts_use_the_rule_of_the_rows_rating_scale(questionnaire):
     fired = ev.fired_alerts(project, questionnaire)
     assert [a.rule.id for a in fired] == ["csat_low_100"]
     assert "task force" in fired[0].action("en")
+    assert fired[0].condition("en") == "Customer satisfaction (of 100) below 76, 3 times in a row"
     # a 5-point row typed in by hand gets the 5-point rule only
     project.answers["metrics"] = [{"metric": "csat", "name": "CSAT", "baseline": 4.4, "target": 4.8, "direction": "higher"}]
     project.evaluation.values = values("manual:CSAT", (1, 3.7), (3, 3.6), (6, 3.5))

@@ -185,5 +185,27 @@ def test_the_gantt_chart_draws_one_bar_per_dated_measure_by_owner(questionnaire)
     project.measures[0].due = None
     spec = plan.gantt_chart(plan.plan_rows(project, questionnaire), "en").to_dict()
     assert spec["mark"]["type"] == "bar"
-    assert spec["encoding"]["y"]["field"] == "owner" and spec["encoding"]["x2"]["field"] == "due"
+    assert spec["encoding"]["y"]["field"] == "row" and spec["encoding"]["x2"]["field"] == "due"
     assert len(spec["data"]["values"]) == len(project.measures) - 1
+
+
+def test_the_gantt_chart_has_one_row_per_measure_labelled_with_its_title_and_grows_with_the_plan(questionnaire):
+    project = demo_project("zh")
+    assert len(project.measures) == 7
+    spec = plan.gantt_chart(plan.plan_rows(project, questionnaire), "zh").to_dict()
+    assert spec["height"] == 7 * 28  # 28 px per measure, the axis and legend outside
+    labels = [d["row"] for d in spec["data"]["values"]]
+    assert len(set(labels)) == 7 and spec["encoding"]["y"]["sort"] == labels
+    for m in project.measures:  # every measure's title (and its owner) labels its own row
+        assert f"{m.owner} · {m.title}" in labels
+    assert [d["owner"] for d in spec["data"]["values"]][:2] == sorted(m.owner for m in project.measures)[:2]
+    project.measures[0].due = project.measures[1].due = None
+    assert plan.gantt_chart(plan.plan_rows(project, questionnaire), "zh").to_dict()["height"] == 5 * 28
+
+
+def test_two_measures_with_the_same_title_and_owner_get_two_rows(questionnaire):
+    project = demo_project("en")
+    project.measures[1].title, project.measures[1].owner = project.measures[0].title, project.measures[0].owner
+    project.measures[1].start, project.measures[1].due = project.measures[0].start, project.measures[0].due
+    labels = [d["row"] for d in plan.gantt_chart(plan.plan_rows(project, questionnaire), "en").to_dict()["data"]["values"]]
+    assert len(labels) == len(set(labels)) == 7

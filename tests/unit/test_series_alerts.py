@@ -45,8 +45,9 @@ def test_a_rule_on_the_five_point_scale_is_converted_for_a_hundred_point_row():
     assert [a.values for a in found.fired] == [(69.0, 68.0, 65.0)] and found.fired[0].bound == 70.0
     [note] = found.notes
     assert note.kind == "converted" and note.rule == "csat_low"
-    assert note.text("en") == "alert rule csat_low (csat_mean): 3.8 on 1-5 is 70 on 0-100."
-    assert note.text("zh") == "预警规则 csat_low（csat_mean）：3.8（1-5）换算为 70（0-100）。"
+    assert note.text("en") == "alert rule csat_low (CSAT): 3.8 on 1-5 is 70 on 0-100."  # the row by its wording
+    assert note.text("zh") == "预警规则 csat_low（CSAT）：3.8（1-5）换算为 70（0-100）。"
+    assert found.fired[0].row_label("en") == "CSAT" and "CSAT 3 in a row below 70" in found.fired[0].text("en")
 
 
 def test_a_rule_declared_for_the_rows_own_scale_supersedes_the_converted_one():
@@ -63,7 +64,7 @@ def test_a_bound_that_cannot_be_on_the_rows_scale_is_refused_with_a_message_nami
     assert found.fired == []
     [note] = found.notes
     assert note.kind == "refused"
-    assert note.text("en") == "alert rule csat_76 (csat_mean): 76 lies outside the row's 1-5 scale: declare the rule's `scale`; not applied."
+    assert note.text("en") == "alert rule csat_76 (CSAT): 76 lies outside the row's 1-5 scale: declare the rule's `scale`; not applied."
 
 
 def test_a_rating_scale_rule_on_a_share_and_a_time_rule_on_a_rate_are_refused():
@@ -83,7 +84,7 @@ def test_a_rate_rule_written_as_a_fraction_and_a_time_rule_in_hours_are_converte
     project, q = project_with(frt, rows=rows)
     found = sa.series_alerts(project, with_rules(q, rule(metric="frt", above=0.1, unit="h", consecutive=2)), interval="day")
     assert [(a.bound, a.values) for a in found.fired] == [(6.0, (7.0, 6.5))]
-    assert found.notes[0].text("en") == "alert rule r (frt_mean): 0.1 h is 6 min."
+    assert found.notes[0].text("en") == "alert rule r (FRT): 0.1 h is 6 min."
 
 
 def test_check_in_values_join_the_series_of_the_row_their_measure_works_on():

@@ -14,7 +14,9 @@ from diagnosis.store import Store, suggestions
 
 
 @pytest.fixture
-def store(store_url):
+def store(store_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("DIAGNOSIS_DATA_DIR", str(tmp_path / "data"))  # the deployment secret behind link tokens
+    monkeypatch.delenv("DIAGNOSIS_SECRET", raising=False)
     s = Store(store_url)
     s.save(demo_project("zh"), "facilitator", "demo")
     other = new_project("customer_service_diagnosis", title="另一个项目")
@@ -31,6 +33,26 @@ def test_a_link_token_is_random_and_stored_only_as_its_hash(store):
     with store.engine.connect() as conn:
         stored = [tuple(row) for row in conn.execute(select(sharing.links)).all()]
     assert not any(token in str(value) for row in stored for value in row)
+    assert sharing.resolve(store, token, "participant").id == link.id
+
+
+def test_every_active_link_gives_its_token_again_and_a_revoked_one_does_not(store):
+    first_token, first = sharing.create_link(store, "demo", "participant", "王经理", "周三工作坊")
+    second_token, second = sharing.create_link(store, "demo", "suggest", "王经理", "一线")
+    assert [link.label for link in sharing.project_links(store, "demo")] == ["一线", "周三工作坊"]
+    assert sharing.link_token(store, first) == first_token and sharing.link_token(store, second) == second_token
+    sharing.revoke_link(store, first.id)
+    revoked = next(link for link in sharing.project_links(store, "demo") if link.id == first.id)
+    assert sharing.link_token(store, revoked) is None
+    with pytest.raises(sharing.LinkRevoked):
+        sharing.resolve(store, first_token, "participant")
+    assert sharing.resolve(store, second_token, "suggest").id == second.id
+
+
+def test_a_link_whose_token_cannot_be_derived_still_opens_but_its_address_is_not_shown(store, monkeypatch):
+    token, link = sharing.create_link(store, "demo", "participant")
+    monkeypatch.setenv("DIAGNOSIS_SECRET", "another deployment secret")  # or a link made by a random token
+    assert sharing.link_token(store, link) is None
     assert sharing.resolve(store, token, "participant").id == link.id
 
 

@@ -72,10 +72,11 @@ def _mapping_form(ctx: StepContext, export) -> tuple[dict, dict]:
             return header
         name = reverse[header]
         unit = units.get(name)
+        label = ctx.t(BY_NAME[name].zh, BY_NAME[name].en)  # the field as people read it, never its id
         if name not in DURATION_FIELDS:
-            return f"{header} → {name}"
+            return f"{header} → {label}"
         read = ctx.t(f"（{unit_text(unit, 'zh')} → 秒）", f" ({unit_text(unit, 'en')} → s)") if unit else ctx.t("（单位？）", " (unit?)")
-        return f"{header} → {name}{read}"
+        return f"{header} → {label}{read}"
 
     preview.columns = [heading(h) for h in preview.columns]
     st.caption(ctx.t("前 5 行预览", "First 5 rows"))
@@ -120,8 +121,8 @@ def _warnings(ctx: StepContext, warnings: list[dict]) -> None:
 def _results(ctx: StepContext, result) -> None:
     st.subheader(ctx.t("指标结果", "Metrics"))
     _warnings(ctx, result.warnings)
-    read = [ctx.t(f"{f} 按{unit_text(u, 'zh')}读取，换算为秒", f"{f} read in {unit_text(u, 'en')}, converted to seconds")
-            for f, u in result.units.items() if u != BY_NAME[f].unit]  # fmt: skip
+    read = [ctx.t(f"{BY_NAME[f].zh} 按{unit_text(u, 'zh')}读取，换算为秒", f"{BY_NAME[f].en} read in {unit_text(u, 'en')}, converted to seconds")
+            for f, u in result.units.items() if f in BY_NAME and u != BY_NAME[f].unit]  # fmt: skip
     st.caption(" · ".join([ctx.t(f"时间按 {result.time_zone} 时区", f"Times in {result.time_zone}"), *read]))
     overall = pd.DataFrame(
         [{ctx.t("指标", "Metric"): label(m.name, ctx.lang), ctx.t("数值", "Value"): format_value(m.name, result.overall.get(m.name), ctx.lang),

@@ -184,8 +184,8 @@ def _results(ctx: StepContext, project: Project, goals: list[ev.MetricGoal], key
     for a in alerts:
         months = t("、", ", ").join(_checkpoint_label(ctx, c) for c in a.checkpoints)
         values = ", ".join(f"{v:g}" for v in a.values)
-        st.error(t(f"**{md(a.action('zh'))}**  \n{md(a.rule.metric)}：{months}（{values}）",
-                   f"**{md(a.action('en'))}**  \n{md(a.rule.metric)}: {months} ({values})"))
+        st.error(t(f"**{md(a.action('zh'))}**  \n{md(a.condition('zh'))}：{months}（{values}）",
+                   f"**{md(a.action('en'))}**  \n{md(a.condition('en'))}: {months} ({values})"))
 
 
 def _adjustments(ctx: StepContext) -> None:
