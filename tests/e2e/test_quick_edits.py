@@ -60,6 +60,7 @@ def test_table_cells_typed_quickly_one_after_the_other_are_all_stored(app_url, a
     page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)  # row 1, column "metric"
     for key in ("ArrowRight", "ArrowRight", "Enter"):  # row 1, "baseline": Enter opens its editor
         page.keyboard.press(key, delay=KEY_DELAY_MS)
+    expect(page.locator("#portal input, #portal textarea").first).to_be_focused()  # the grid took the keys: its editor is open
     # Tab commits and moves right, Enter commits and moves down; typing on a selected cell opens its editor
     for text, key in (("16", "Tab"), ("7", "Enter"), ("80", "Enter"), ("4.8", "Enter")):
         page.keyboard.type(text, delay=KEY_DELAY_MS)  # each key held KEY_DELAY_MS: a quick typist
