@@ -58,6 +58,18 @@ def _go_lang() -> None:
         state.set_lang(chosen)
 
 
+def link(path: str, label: str, key: str, here: bool = False) -> None:
+    """A link to one of the app's pages that also keeps what a text field still had unsaved.
+
+    `st.page_link` was swallowed while a text field had focus: the click's blur saved the text
+    and its rerun dropped the page change (issue 12 item 8). A button's click reaches the run
+    together with the text (its `on_change` runs first), so one click saves and moves on.
+    The page shown now is in bold."""
+    text = md(label)
+    if st.button(f"**{text}**" if here else text, key=key, type="tertiary"):
+        st.switch_page(path)
+
+
 def sidebar(current: st.Page) -> None:
     lang = state.lang()
     op = state.get()
@@ -70,25 +82,27 @@ def sidebar(current: st.Page) -> None:
             title = op.project.meta.title or str(op.project.answers.get("project_name") or "") or t("sidebar.untitled", lang)
             st.markdown(f"**{md(title)}**")
             st.caption(t("save.saved_ago", lang, ago=ago(op.saved, lang)))
-        st.page_link(PROJECTS, label=t("nav.projects", lang))
+        link(PROJECTS, t("nav.projects", lang), "sidebar.go.projects", here == PROJECTS)
         if op is not None:
             answers = op.project.answers
             for kind, path in STEPS.items():
                 step = op.questionnaire.step_of(kind)
                 done = step_completeness(step, answers, op.questionnaire)
-                st.page_link(path, label=tr(step.title, lang))
+                link(path, tr(step.title, lang), f"sidebar.go.{kind}", here == path)
                 st.progress(done.ratio, text=t("sidebar.progress", lang, done=done.answered, total=done.total))
-            st.page_link(REPORT, label=t("nav.report", lang))
+            link(REPORT, t("nav.report", lang), "sidebar.go.report", here == REPORT)
             if here is not None:  # previous / next walk the method's pages, not History or Share
                 position = order.index(here)
                 prev_col, next_col = st.columns(2)
                 if position > 0:
-                    prev_col.page_link(order[position - 1], label=t("sidebar.prev", lang))
+                    with prev_col:
+                        link(order[position - 1], t("sidebar.prev", lang), "sidebar.prev")
                 if position < len(order) - 1:
-                    next_col.page_link(order[position + 1], label=t("sidebar.next", lang))
+                    with next_col:
+                        link(order[position + 1], t("sidebar.next", lang), "sidebar.next")
             st.divider()
-            st.page_link(HISTORY, label=t("nav.history", lang))
-            st.page_link(SHARE, label=t("nav.share", lang))
+            link(HISTORY, t("nav.history", lang), "sidebar.go.history", current.url_path == "history")
+            link(SHARE, t("nav.share", lang), "sidebar.go.share", current.url_path == "share")
             conflicts.draw_mine(lang)
         st.divider()
         st.session_state["sidebar.lang"] = lang

@@ -67,6 +67,8 @@ def _text(question: Any, value: Any, key: str, lang: str) -> None:
         placeholder=tr(question.placeholder, lang) or None,
         **_bind(key, "" if value is None else str(value), question, lambda v: v if v and v.strip() else None),
     )
+    if question.type == "textarea":  # saved on leaving the field; until then a draft in this browser (ui.drafts)
+        st.caption(t("step.draft_hint", lang))
 
 
 def _number(question: Any, value: Any, key: str, lang: str) -> None:

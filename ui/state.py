@@ -142,6 +142,14 @@ def refresh_seconds() -> float:
         return 3.0
 
 
+def latest() -> OpenProject | None:
+    """The open project at the store's newest revision (reloaded when another session saved since)."""
+    op = get()
+    if op is not None and store().head(op.project.meta.id) not in (None, op.revision):
+        op = _open(op.project.meta.id)
+    return op
+
+
 @st.fragment(run_every=refresh_seconds())
 def watch() -> None:
     """Rerun the app when someone else saved the open project (polls the head: one small SELECT)."""

@@ -11,7 +11,7 @@ import streamlit as st
 
 from diagnosis.i18n import tr
 from diagnosis.questionnaire.rules import is_visible
-from ui import nav, state
+from ui import drafts, nav, state
 from ui.context import StepContext
 from ui.editors import draw_editor
 from ui.questions import draw_question
@@ -29,6 +29,7 @@ def draw_step(kind: str) -> None:
     st.title(tr(step.title, lang))
     if step.help:
         st.caption(tr(step.help, lang))
+    texts: dict[str, object] = {}  # text widgets of this page -> their stored answers (for drafts)
     for section in step.sections:
         answers = op.project.answers  # re-read: a callback may have replaced the project
         if not is_visible(section, answers, questionnaire):
@@ -40,9 +41,12 @@ def draw_step(kind: str) -> None:
             for question in section.questions:
                 if is_visible(question, answers, questionnaire):
                     draw_question(question, answers, kind, lang)
+                    if question.type in ("text", "textarea"):
+                        texts[f"{kind}.{question.id}"] = op.project.answers.get(question.id)
+    drafts.keep(op.project.meta.id, texts)
     ctx = StepContext(project=op.project, questionnaire=questionnaire, lang=lang, save=state.save, author=state.author())
     draw_editor(kind, ctx)
     order = list(nav.STEPS)
     position = order.index(kind)
     if position < len(order) - 1:
-        st.page_link(nav.STEPS[order[position + 1]], label=t("sidebar.next", lang))
+        nav.link(nav.STEPS[order[position + 1]], t("sidebar.next", lang), "step.next")

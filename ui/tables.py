@@ -3,8 +3,10 @@
 The data_editor keeps its edits as a delta (`edited_rows`, `added_rows`, `deleted_rows`)
 against the frame it was given. Feeding the edited rows back as the next frame makes every
 second edit vanish (streamlit#7749). So each editor gets a *base* frame that stays fixed while
-the delta grows; the `on_change` callback applies the whole delta to that base and stores the
-result. Only when the stored rows differ from base + delta (another page, another session, an
+the delta grows; the `on_change` callback takes the cells that changed since its last call
+(base + new delta against base + the delta already stored) and writes them onto the *stored*
+table, as it is in the store's newest revision (`merge_edits`): never a stale full table over
+another session's change. Only when the stored rows differ from base + delta (another page, another session, an
 upload) does the editor start again from the stored rows, under a new key.
 
 Stored rows are plain mappings by column id: text, float, int, ISO date text, bool, option id.
@@ -126,11 +128,30 @@ def _column_config(question: Any, lang: str) -> dict[str, Any]:
     return config
 
 
+def merge_edits(stored: list[dict[str, Any]], before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The cells that went from `before` to `after` in this editor, written onto the `stored` rows.
+
+    A cell edit changes that one cell of the stored table, so a row or cell another session changed
+    meanwhile is kept. When rows were added or deleted (or the stored table has another number of
+    rows) positions no longer line up: the table is then taken as this editor shows it."""
+    if not (len(stored) == len(before) == len(after)):
+        return [dict(r) for r in after]
+    rows = [dict(r) for r in stored]
+    for row, old, new in zip(rows, before, after, strict=True):
+        for col_id, value in new.items():
+            if old.get(col_id) != value:
+                row[col_id] = value
+    return rows
+
+
 def _commit(question: Any, widget_key: str, base_key: str) -> None:
-    version, base, _committed = st.session_state[base_key]
+    """`on_change` of the editor: the cells edited since the last commit, merged onto the stored table."""
+    version, base, committed = st.session_state[base_key]
     delta = _plain(st.session_state.get(widget_key))
     st.session_state[base_key] = (version, base, delta)
-    state.set_answer(question.id, apply_delta(base, delta, question))
+    op = state.latest()  # the store's newest revision, not the one this page was drawn from
+    stored = normalize(op.project.answers.get(question.id), question) if op is not None else []
+    state.set_answer(question.id, merge_edits(stored, apply_delta(base, committed, question), apply_delta(base, delta, question)))
 
 
 def _plain(delta: Any) -> dict[str, Any]:

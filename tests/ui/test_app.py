@@ -117,6 +117,22 @@ def _edit_table(app: AppTest, question: str, delta: dict) -> None:
     assert not app.exception
 
 
+def test_a_table_cell_edit_keeps_another_rows_change_saved_meanwhile_by_another_session(app, store):
+    """Issue 12 item 3: an edited cell is merged onto the stored table, never a stale full table."""
+    open_demo(app)
+    rows = store.load("demo").project.answers["metrics"]
+    assert (rows[0]["baseline"], rows[2]["target"]) != (6.0, 4.0)
+    other = store.load("demo")  # another facilitator changes the third row's target
+    other.project.answers["metrics"][2]["target"] = 4.0
+    store.commit(other.project, "李娜", "answer metrics", base_revision=other.revision)
+    _edit_table(app, "metrics", {"edited_rows": {0: {"baseline": 6.0}}})  # this tab still shows the old table
+    rows = store.load("demo").project.answers["metrics"]
+    assert rows[0]["baseline"] == 6.0 and rows[2]["target"] == 4.0
+    app.run()  # the next run's editor shows both
+    shown = next(d for d in app.data_editor if d.key.startswith("goals.metrics.")).value
+    assert list(shown["target"])[2] == 4.0 and list(shown["baseline"])[0] == 6.0
+
+
 def test_every_table_edit_is_stored_even_the_second_edit_of_the_same_cell(app, store):
     """streamlit#7749: data_editor edits lost on every second edit."""
     open_demo(app)
