@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_workshop import IDLE, eventually, idle, store, stored, widget
+from tests.e2e.conftest import IDLE, eventually, idle, store, stored, widget
 
 pytestmark = pytest.mark.e2e
 

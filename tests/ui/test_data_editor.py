@@ -124,7 +124,7 @@ def test_an_upload_shows_encoding_and_mapping_then_computes_and_saves():
 
 
 def test_the_import_preview_names_each_mapped_field_by_its_label_not_its_id():
-    from tests.unit.test_tickets import csv_bytes
+    from tests.ticket_samples import csv_bytes
 
     at = upload(app(with_results=False), "data.upload", "导出.csv", csv_bytes())
     assert not at.exception
