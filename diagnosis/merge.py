@@ -411,3 +411,22 @@ def _step(target: Any, step: Any) -> Any:
     if isinstance(target, dict) and step in target:
         return target[step]
     raise DiagnosisError(f"'{step}' no longer exists")
+
+
+# --- one table answer edited cell by cell (the step editors' tables) --------------------------------
+
+
+def merge_edits(stored: list[dict[str, Any]], before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The cells that went from `before` to `after` in this editor, written onto the `stored` rows.
+
+    A cell edit changes that one cell of the stored table, so a row or cell another session changed
+    meanwhile is kept. When rows were added or deleted (or the stored table has another number of
+    rows) positions no longer line up: the table is then taken as this editor shows it."""
+    if not (len(stored) == len(before) == len(after)):
+        return [dict(r) for r in after]
+    rows = [dict(r) for r in stored]
+    for row, old, new in zip(rows, before, after, strict=True):
+        for col_id, value in new.items():
+            if old.get(col_id) != value:
+                row[col_id] = value
+    return rows

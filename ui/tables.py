@@ -5,7 +5,7 @@ against the frame it was given. Feeding the edited rows back as the next frame m
 second edit vanish (streamlit#7749). So each editor gets a *base* frame that stays fixed while
 the delta grows; the `on_change` callback takes the cells that changed since its last call
 (base + new delta against base + the delta already stored) and writes them onto the *stored*
-table, as it is in the store's newest revision (`merge_edits`): never a stale full table over
+table, as it is in the store's newest revision (`diagnosis.merge.merge_edits`): never a stale full table over
 another session's change. Only when the stored rows differ from base + delta (another page, another session, an
 upload) does the editor start again from the stored rows, under a new key.
 
@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from diagnosis.merge import merge_edits
 from diagnosis.i18n import tr
 from diagnosis.questionnaire.rules import as_number, parse_date
 from ui import state
@@ -126,22 +127,6 @@ def _column_config(question: Any, lang: str) -> dict[str, Any]:
         else:
             config[col.id] = cc.TextColumn(**common)
     return config
-
-
-def merge_edits(stored: list[dict[str, Any]], before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The cells that went from `before` to `after` in this editor, written onto the `stored` rows.
-
-    A cell edit changes that one cell of the stored table, so a row or cell another session changed
-    meanwhile is kept. When rows were added or deleted (or the stored table has another number of
-    rows) positions no longer line up: the table is then taken as this editor shows it."""
-    if not (len(stored) == len(before) == len(after)):
-        return [dict(r) for r in after]
-    rows = [dict(r) for r in stored]
-    for row, old, new in zip(rows, before, after, strict=True):
-        for col_id, value in new.items():
-            if old.get(col_id) != value:
-                row[col_id] = value
-    return rows
 
 
 def _commit(question: Any, widget_key: str, base_key: str) -> None:
