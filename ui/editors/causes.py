@@ -219,7 +219,9 @@ def _add_form(ctx: StepContext) -> None:
                                   format_func=lambda c: labels.get(c, ctx.t("—（直接挂在鱼骨上）", "— (a rib on the bone)")),
                                   key=f"{prefix}.parent")
             fields = _cause_fields(ctx, prefix)
-            if st.form_submit_button(ctx.t("添加", "Add"), key=f"{ADD_FORM}.submit"):
+            # the button's id is its key alone: a fixed key would move one button from the old form to the
+            # new one, and a click could then submit the old form's (empty) values
+            if st.form_submit_button(ctx.t("添加", "Add"), key=f"{prefix}.submit"):
 
                 def clear() -> None:
                     st.session_state[f"{ADD_FORM}.round"] = st.session_state.get(f"{ADD_FORM}.round", 0) + 1

@@ -200,7 +200,9 @@ def _measure_form(ctx: StepContext, roots: list) -> None:
         override = c4.selectbox(t("期限", "Horizon"), horizons,
                                 format_func=lambda h: t("自动（按日期）", "Automatic (by dates)") if h == AUTO else plan.horizon_label(h, ctx.lang, ctx.questionnaire.priority),
                                 key=f"{k}.horizon_override")
-        submitted = st.form_submit_button(t("保存措施", "Save measure") if current else t("添加措施", "Add measure"))
+        # keyed by the form: an unkeyed or fixed-key button keeps its id when the form is replaced and
+        # a click could submit the old form's values
+        submitted = st.form_submit_button(t("保存措施", "Save measure") if current else t("添加措施", "Add measure"), key=f"{k}.submit")
     if submitted:
         if not title.strip():
             st.error(t("请填写措施名称。", "Give the measure a name."))

@@ -171,7 +171,7 @@ def _checkin_form(ctx: StepContext, titles: dict[str, str], today: dt.date) -> N
         deviation = st.text_input(t("偏差（如“集成延期 3 天”）", "Deviation (e.g. 'integration 3 days late')"), key=f"{k}.deviation")
         cause = st.text_input(t("偏差原因", "Cause of the deviation"), key=f"{k}.cause")
         adjusted = st.text_area(t("调整后的计划", "Adjusted plan"), key=f"{k}.adjusted_plan")
-        submitted = st.form_submit_button(t("记录跟进", "Record check-in"))
+        submitted = st.form_submit_button(t("记录跟进", "Record check-in"), key=f"{k}.submit")  # keyed by the round, as the fields
     if not submitted:
         return
     if status in ("at_risk", "late") and not deviation.strip():
