@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import altair as alt
+import pandas as pd
 
 from diagnosis.spc import ControlChart
 
@@ -33,21 +34,22 @@ def chart_rows(chart: ControlChart, lang: str) -> list[dict[str, Any]]:
 
 def chart(control: ControlChart, lang: str, width: int | str = "container", height: int = 260) -> alt.LayerChart:
     t = (lambda zh, en: zh if lang == "zh" else en)  # noqa: E731
-    rows = chart_rows(control, lang)
+    signal_label, normal_label = t("异常信号", "Signal"), t("正常", "In control")
+    # one DataFrame for every layer: Altair stores it once (a named dataset) instead of deep-copying
+    # a list of row dicts into each layer and each copy of the layer (seconds for a report's grid)
+    data = pd.DataFrame([{**r, "kind": signal_label if r["signal"] else normal_label} for r in chart_rows(control, lang)])
     unit = control.unit(lang)
-    data = alt.Data(values=rows)
     x = alt.X("day:T", title=t("日期", "Date") if control.interval == "day" else t("周（首日）", "Week (first day)"),
               axis=alt.Axis(labelAngle=0, format="%m-%d"))
     y_title = f"{control.label(lang)} ({unit})" if unit else control.label(lang)
     y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False))
-    base = alt.Chart(data).encode(x=x)
+    base = alt.Chart().encode(x=x)
     step = "step-after" if control.kind == "p" else "linear"
     line = base.mark_line(color="#9e9e9e", strokeWidth=1).encode(y=y, detail="segment:N")
     center = base.mark_line(color="#43a047", interpolate=step).encode(y="center:Q", detail="segment:N")
     limits = [base.mark_line(color="#e53935", strokeDash=[5, 3], interpolate=step).encode(y=f"{col}:Q", detail="segment:N")
               for col in ("ucl", "lcl")]
-    signal_label, normal_label = t("异常信号", "Signal"), t("正常", "In control")
-    dots = alt.Chart(alt.Data(values=[{**r, "kind": signal_label if r["signal"] else normal_label} for r in rows])).mark_point(
+    dots = base.mark_point(
         filled=True, size=36).encode(
         x=x, y=y,
         color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=[normal_label, signal_label], range=["#3949ab", "#e53935"])),
@@ -61,8 +63,8 @@ def chart(control: ControlChart, lang: str, width: int | str = "container", heig
     starts = [{"day": control.points[s.points[0]].day.isoformat(), "label": s.label(lang)} for s in control.stages if s.index > 0]
     layers: list[Any] = [line, center, *limits, dots]
     if starts:
-        marks = alt.Chart(alt.Data(values=starts)).encode(x="day:T")
+        marks = alt.Chart(pd.DataFrame(starts)).encode(x="day:T")
         layers += [marks.mark_rule(color="#616161", strokeDash=[2, 2]),
                    marks.mark_text(align="left", dx=3, dy=-4, color="#616161", baseline="bottom").encode(text="label:N", y=alt.value(0))]
     title = t(f"{control.label(lang)}：控制图", f"{control.label(lang)}: control chart")
-    return alt.layer(*layers, title=title).properties(width=width, height=height)
+    return alt.layer(*layers, data=data, title=title).properties(width=width, height=height)

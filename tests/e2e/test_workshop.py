@@ -1,8 +1,10 @@
-"""A workshop in a real browser: answers survive reloads, files travel, pages look tidy."""
+"""A workshop in a real browser: answers survive reloads, files travel, pages look tidy and fetch
+nothing from the internet."""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -120,8 +122,13 @@ def test_answers_survive_a_reload_and_travel_in_the_project_file(app_url, app_da
     assert len(store(app_data).revisions(project_id)) == revisions_before
 
 
-def test_every_step_page_looks_tidy_in_both_languages(app_url, new_page):
+def test_every_page_looks_tidy_in_both_languages_and_fetches_nothing_from_outside(app_url, new_page):
+    """One walk over every page in both languages (a page load costs seconds on a busy machine):
+    each draws without an exception, is photographed, and asks nothing of any host but this one."""
     page = new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if urlparse(r.url).hostname not in ("127.0.0.1", "localhost", None)
+            and not r.url.startswith(("data:", "blob:")) else None)
     page.goto(app_url)
     idle(page)
     page.get_by_role("button", name="打开示例项目").first.click()
@@ -132,18 +139,20 @@ def test_every_step_page_looks_tidy_in_both_languages(app_url, new_page):
         if lang == "en":  # the demo opens in Chinese; the walk below loads every page itself
             widget(page, "sidebar.lang").get_by_text(language_button, exact=True).click()
             # the page is redrawn in that language (and the browser remembers it for the next pages)
-            expect(page.locator("h1").first).to_have_text(re.compile(r"^Step"))
+            expect(page.locator("h1").first).to_have_text(re.compile(r"^[^\u4e00-\u9fff]+$"))
             idle(page)
-        for kind in KINDS:
+        for kind in [*KINDS, "report"]:
             page.goto(f"{app_url}/{kind}?project=demo")
             idle(page)
             expect(page.locator("h1").first).to_be_visible()
+            if kind == "evaluation":
+                expect(page.locator("h1").first).to_contain_text("Step 6" if lang == "en" else "第六步")
             assert page.locator('[data-testid="stException"]').count() == 0
             page.screenshot(path=str(SCREENSHOTS / f"{kind}-{lang}.png"))
-        expect(page.locator("h1").first).to_contain_text("Step 6" if lang == "en" else "第六步")
     page.goto(f"{app_url}/?project=demo")
     idle(page)
     page.screenshot(path=str(SCREENSHOTS / "projects-en.png"))
+    assert outside == []
 
 
 def test_after_a_server_restart_a_step_url_opens_its_project(tmp_path, new_page):

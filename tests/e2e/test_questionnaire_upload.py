@@ -1,9 +1,7 @@
-"""In a real browser: the app fetches nothing from the internet, and a consultant's
-questionnaire upload is checked with line-numbered errors before a project starts on it."""
+"""In a real browser: a consultant's questionnaire upload is checked with line-numbered errors
+before a project starts on it (that no page fetches anything from outside: test_workshop's walk)."""
 
 from __future__ import annotations
-
-from urllib.parse import urlparse
 
 import pytest
 
@@ -11,21 +9,6 @@ from tests.conftest import DATA
 from tests.e2e.conftest import idle, widget
 
 pytestmark = pytest.mark.e2e
-
-
-def test_no_page_fetches_anything_from_outside_this_machine(app_url, new_page):
-    page = new_page()
-    outside: list[str] = []
-    page.on("request", lambda r: outside.append(r.url) if urlparse(r.url).hostname not in ("127.0.0.1", "localhost", None) and not r.url.startswith(("data:", "blob:")) else None)
-    page.goto(app_url)
-    idle(page)
-    page.get_by_role("button", name="打开示例项目").click()
-    page.wait_for_url("**/goals?project=demo")
-    idle(page)
-    for kind in ("data", "causes", "solutions", "tracking", "evaluation", "report"):
-        page.goto(f"{app_url}/{kind}?project=demo")
-        idle(page)
-    assert outside == []
 
 
 def _upload_questionnaire(page, app_url, path):
