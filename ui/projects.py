@@ -132,7 +132,7 @@ def draw_current(lang: str) -> None:
         left, right, _ = st.columns([1, 1, 2])
         if left.button(t("projects.continue", lang), key="projects.continue", type="primary"):
             st.switch_page(nav.STEPS["goals"])
-        right.download_button(t("projects.download", lang), data=dumps(op.project).encode("utf-8"), file_name=file_name(op.project),
+        right.download_button(t("projects.download", lang), data=lambda project=op.project: dumps(project).encode("utf-8"), file_name=file_name(op.project),
                               mime="application/x-yaml", key="projects.download")
 
 

@@ -134,6 +134,22 @@ def sync() -> OpenProject | None:
     return op
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def _by_revision(store_url: str, project_id: str, revision: int, name: str, key: tuple[Any, ...], _compute: Callable[[], Any]) -> Any:
+    return _compute()
+
+
+def by_revision(project: Project, name: str, compute: Callable[[], Any], *key: Any) -> Any:
+    """`compute()` once per stored revision of the open project (and per `key`: the language, a chosen
+    metric...), shared by every session on that revision; a stored revision never changes, so the
+    result cannot go stale. Computed afresh when `project` is not the open project as stored
+    (no project open, or an editor drawing another project). The result is a copy (pickled)."""
+    op = get()
+    if op is None or op.project is not project:
+        return compute()
+    return _by_revision(store().url, project.meta.id, op.revision, name, key, _compute=compute)
+
+
 def refresh_seconds() -> float:
     raw = os.environ.get("DIAGNOSIS_REFRESH_SECONDS", "")
     try:

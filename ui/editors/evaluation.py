@@ -57,7 +57,8 @@ def _values_editor(ctx: StepContext, goals: list[ev.MetricGoal]) -> None:
     metric_col = t("指标", "Metric")
     fixed = {"definition": t("口径", "Definition"), "baseline": t("基线", "Baseline"), "target": t("目标", "Target"),
              "unit": t("单位", "Unit")}  # fmt: skip
-    described = {row["row"]: row["definition_text"] for row in row_view(project, questionnaire, ctx.lang)}
+    described = state.by_revision(project, "evaluation.definitions", lambda: {
+        row["row"]: row["definition_text"] for row in row_view(project, questionnaire, ctx.lang)}, ctx.lang)
     frame = pd.DataFrame(
         [
             {metric_col: g.label(questionnaire, ctx.lang), fixed["baseline"]: g.baseline, fixed["target"]: g.target,
@@ -145,7 +146,7 @@ def _n(project: Project, key: str, checkpoint: int) -> int | None:
 def _results(ctx: StepContext, project: Project, goals: list[ev.MetricGoal], key: str) -> None:
     t = ctx.t
     questionnaire = ctx.questionnaire
-    results = ev.evaluate(project, questionnaire)
+    results = state.by_revision(project, "evaluation.results", lambda: ev.evaluate(project, questionnaire))
     measured = [r for r in results if r.value is not None]
     st.subheader(t("评估结果", "Results"))
     if not measured:
@@ -172,12 +173,16 @@ def _results(ctx: StepContext, project: Project, goals: list[ev.MetricGoal], key
             ),
             hide_index=True, width="stretch", key=f"{key}.results",
         )
+        # the specs once per revision and language (building and validating Altair charts costs a
+        # good part of a second on every rerun otherwise)
+        specs = state.by_revision(project, "evaluation.charts", lambda: [
+            ev.metric_chart(goal, results, ctx.lang, questionnaire).to_dict() for goal in goals], ctx.lang)
         cols = st.columns(2)
-        for n, goal in enumerate(goals):
+        for n, spec in enumerate(specs):
             with cols[n % 2]:
-                st.altair_chart(ev.metric_chart(goal, results, ctx.lang, questionnaire), width="stretch", key=f"{key}.chart.{n}")
+                st.vega_lite_chart(spec=spec, width="stretch", key=f"{key}.chart.{n}")
 
-    alerts = ev.fired_alerts(project, questionnaire)
+    alerts = state.by_revision(project, "evaluation.alerts", lambda: ev.fired_alerts(project, questionnaire))
     st.subheader(t("预警", "Alerts"))
     if not alerts:
         st.success(t("没有触发的预警规则。", "No alert rule fired."))

@@ -8,6 +8,7 @@ import streamlit as st
 from diagnosis import evaluation as ev
 from diagnosis import series_alerts, spc, spc_chart
 from diagnosis.errors import DiagnosisError
+from ui import state
 from ui.context import StepContext
 from ui.texts import md
 
@@ -26,13 +27,21 @@ def control_charts(ctx: StepContext) -> None:
     staged = c3.checkbox(t("按阶段重算控制限", "Limits per stage"), value=True, key="evaluation.spc.stages",
                          help=t("阶段：上线日期、各措施开始日期。取消后基线控制限延用到整个序列。",
                                 "Stages: the launch date and each measure's start. Unticked, the baseline limits run over the whole series."))
-    try:
-        chart = spc.project_chart(project, questionnaire, metric, interval=interval, stages=staged)
-    except DiagnosisError as exc:
-        st.info(t("无法绘制控制图：", "No control chart: ") + md(exc))
+    def draw() -> tuple[spc.ControlChart, dict] | str:
+        try:
+            chart = spc.project_chart(project, questionnaire, metric, interval=interval, stages=staged)
+        except DiagnosisError as exc:
+            return str(exc)
+        return chart, spc_chart.chart(chart, lang).to_dict()
+
+    # the chart and its spec once per revision and choice, not on every rerun of the page
+    drawn = state.by_revision(project, "evaluation.spc", draw, metric, interval, staged, lang)
+    if isinstance(drawn, str):
+        st.info(t("无法绘制控制图：", "No control chart: ") + md(drawn))
         return
+    chart, spec = drawn
     st.caption(md(chart.method(lang)))
-    st.altair_chart(spc_chart.chart(chart, lang), width="stretch", key="evaluation.spc.chart")
+    st.vega_lite_chart(spec=spec, width="stretch", key="evaluation.spc.chart")
     for zh, en in chart.notes:
         st.caption(md(t(zh, en)))
     if chart.signals:
@@ -42,7 +51,8 @@ def control_charts(ctx: StepContext) -> None:
                                    for s in chart.signals]), hide_index=True, width="stretch", key="evaluation.spc.signals")  # fmt: skip
     else:
         st.success(t("没有异常信号：过程处于统计受控状态。", "No special-cause signal: the process is in statistical control."))
-    found = series_alerts.series_alerts(project, questionnaire, interval=interval)
+    found = state.by_revision(project, "evaluation.series_alerts",
+                              lambda: series_alerts.series_alerts(project, questionnaire, interval=interval), interval)
     mine = [a for a in found.fired if a.row == metric]
     for a in mine:
         st.warning(md(a.text(lang)))

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from diagnosis import evaluation_stats as es
+from ui import state
 from ui.context import StepContext
 from ui.texts import md
 
@@ -14,7 +15,7 @@ def before_after_tests(ctx: StepContext) -> None:
     """A table per checkpoint with an import (row, definition, baseline, value, change, interval, p, verdict, target)."""
     t = ctx.t
     st.subheader(t("是否真的改变？（前后对比检验）", "Did it really change? (before/after tests)"))
-    tests = es.row_tests(ctx.project, ctx.questionnaire, ctx.lang)
+    tests = state.by_revision(ctx.project, "evaluation.tests", lambda: es.row_tests(ctx.project, ctx.questionnaire, ctx.lang), ctx.lang)
     if not tests:
         st.caption(t("需要基线期和评估期的工单导出（第二步导入），且第一步的指标按口径计算，才能检验。",
                      "The tests need a baseline and a checkpoint ticket export (imported in step 2) and step-1 rows bound "

@@ -58,7 +58,9 @@ def solutions_editor(ctx: StepContext) -> None:
             st.markdown(f"**{plan.horizon_label(hz, ctx.lang, questionnaire.priority)}** ({len(group)})")
             st.dataframe(_plan_frame(ctx, group), hide_index=True, width="stretch", key=f"solutions.plan.{hz}")
 
-    st.altair_chart(plan.gantt_chart(rows, ctx.lang), width="stretch", key="solutions.gantt")
+    # chart specs once per stored revision and language (building an Altair chart costs tens of ms per rerun)
+    gantt = state.by_revision(ctx.project, "solutions.gantt", lambda: plan.gantt_chart(rows, ctx.lang).to_dict(), ctx.lang)
+    st.vega_lite_chart(spec=gantt, width="stretch", key="solutions.gantt")
     _economics(ctx, rows)
     undated = sum(1 for r in rows if r.measure.start is None or r.measure.due is None)
     if undated:
@@ -66,9 +68,10 @@ def solutions_editor(ctx: StepContext) -> None:
                      f"{undated} measures lack a start or due date and are not on the timeline."))
     stem = "action-plan" if ctx.lang == "en" else "行动计划"
     left, right = st.columns(2)
-    left.download_button(t("下载 CSV", "Download CSV"), plan.plan_csv(rows, ctx.lang), file_name=f"{stem}.csv",
+    # the files are made when asked for (a callable), not on every rerun
+    left.download_button(t("下载 CSV", "Download CSV"), lambda: plan.plan_csv(rows, ctx.lang), file_name=f"{stem}.csv",
                          mime="text/csv", key="solutions.download_csv")
-    right.download_button(t("下载 Excel", "Download Excel"), plan.plan_xlsx(rows, ctx.lang), file_name=f"{stem}.xlsx",
+    right.download_button(t("下载 Excel", "Download Excel"), lambda: plan.plan_xlsx(rows, ctx.lang), file_name=f"{stem}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key="solutions.download_xlsx")
 
@@ -79,7 +82,8 @@ def _economics(ctx: StepContext, rows: list[plan.PlanRow]) -> None:
     priority = ctx.questionnaire.priority
     st.subheader(t("投入-影响矩阵与投入产出", "Effort-impact matrix, cost and benefit"))
     left, right = st.columns([3, 2])
-    left.altair_chart(economics.matrix_chart(rows, lang), width="stretch", key="solutions.matrix")
+    matrix = state.by_revision(ctx.project, "solutions.matrix", lambda: economics.matrix_chart(rows, lang).to_dict(), lang)
+    left.vega_lite_chart(spec=matrix, width="stretch", key="solutions.matrix")
     right.dataframe(pd.DataFrame({
         "#": list(range(1, len(rows) + 1)),
         t("措施", "Measure"): [r.measure.title for r in rows],
