@@ -2,8 +2,8 @@
 
 Every operation mutates the `Fishbone` in place and raises a `DiagnosisError` for anything a
 user can get wrong (an unknown cause, a cycle when nesting, too many dots). Causes are kept
-in entry order; a sub-cause always has its parent's category. `delete_cause` returns a
-`Removed` record that `restore_cause` puts back exactly where it was (undo).
+in entry order; a sub-cause always has its parent's category. Undo is the store's
+(`Store.undo` reverts one revision's change), not the fishbone's.
 """
 
 from __future__ import annotations
@@ -34,16 +34,6 @@ class InvalidCause(DiagnosisError):
 
 class VoteLimitReached(DiagnosisError):
     """A participant tried to give more dots than the questionnaire allows."""
-
-
-@dataclass(frozen=True)
-class Removed:
-    """What `delete_cause` took out, enough to put it back (undo)."""
-
-    cause: Cause
-    parent_id: Optional[str]
-    index: int
-    confirmed: Optional[list[str]]
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -192,28 +182,15 @@ def unnest_cause(fishbone: Fishbone, cause_id: str) -> Cause:
     return cause
 
 
-def delete_cause(fishbone: Fishbone, cause_id: str) -> Removed:
-    """Take a cause and its sub-causes out; their confirmations go too. Keep the result to undo."""
+def delete_cause(fishbone: Fishbone, cause_id: str) -> Cause:
+    """Take a cause and its sub-causes out (the cause taken out is returned); their confirmations go too."""
     cause = find_cause(fishbone, cause_id)
-    parent = parent_of(fishbone, cause_id)
-    level = _siblings(fishbone, parent)
-    index = level.index(cause)
-    confirmed = list(fishbone.confirmed) if fishbone.confirmed is not None else None
-    level.pop(index)
+    level = _siblings(fishbone, parent_of(fishbone, cause_id))
+    level.remove(cause)
     if fishbone.confirmed is not None:
         gone = {cause.id, *(d.id for d in descendants(cause))}
         fishbone.confirmed = [c for c in fishbone.confirmed if c not in gone]
-    return Removed(cause=cause, parent_id=parent.id if parent else None, index=index, confirmed=confirmed)
-
-
-def restore_cause(fishbone: Fishbone, removed: Removed) -> Cause:
-    """Undo a `delete_cause`: the cause returns to its place, with its confirmations."""
-    parent = find_cause(fishbone, removed.parent_id) if removed.parent_id else None
-    level = _siblings(fishbone, parent)
-    level.insert(min(removed.index, len(level)), removed.cause)
-    if removed.confirmed is not None:
-        fishbone.confirmed = list(removed.confirmed)
-    return removed.cause
+    return cause
 
 
 # --- pasting a brainstorm -----------------------------------------------------------------------

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from diagnosis.merge import MISSING, _edits, _flatten
+from diagnosis.merge import MISSING, flatten_causes, list_edits
 from diagnosis.project.model import Project
+from diagnosis.store.revisions import RevisionKind
 
 AREAS = ("project", "answers", "causes", "votes", "measures", "checkins", "evaluation", "data")
 AREA_NAMES = {
@@ -101,7 +102,7 @@ def _is_table(value: Any) -> bool:
 
 
 def _table(qid: str, before: list, after: list, out: list[Change]) -> None:
-    changed, inserted = _edits(before, after)
+    changed, inserted = list_edits(before, after)
     for i, row in sorted(changed.items()):
         if row is MISSING:
             out.append(Change("answers", "removed", f"{qid} [{i + 1}]", before=_row(before[i])))
@@ -119,7 +120,7 @@ def _row(row: dict) -> str:
 
 
 def _causes(a: list, b: list, out: list[Change]) -> None:
-    (old, _order_a), (new, order_b) = _flatten(a), _flatten(b)
+    (old, _order_a), (new, order_b) = flatten_causes(a), flatten_causes(b)
     for cid in [*order_b, *(c for c in old if c not in new)]:
         before, after = old.get(cid), new.get(cid)
         subject = (after or before)["text"]
@@ -174,7 +175,7 @@ def last_own_revision(mine: list[int], revisions: list, author: str, undone: set
     creation) is never undone."""
     own = [n for n in mine if n not in undone]
     if not own and author:
-        own = [r.number for r in revisions if r.author == author and r.number not in undone and not r.description.startswith("undo")]
+        own = [r.number for r in revisions if r.author == author and r.number not in undone and r.kind != RevisionKind.UNDO]
     own = [n for n in own if n > 1]
     return max(own) if own else None
 

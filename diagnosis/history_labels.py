@@ -197,12 +197,19 @@ def readable(changes: list[Change], questionnaire: Optional[Questionnaire], proj
 _ANSWER = re.compile(r"^answer (?P<qid>[A-Za-z_][\w.-]*)$")
 _VOTE = re.compile(r"^participant: vote (?P<dots>\d+)$")
 _ADD_CAUSE = re.compile(r"^participant: add cause (?P<text>.*)$", re.S)
+_UNDO = re.compile(r"^undo revision (?P<n>\d+): (?P<rest>.*)$", re.S)  # as Store.undo writes it
+_RESTORE = re.compile(r"^restore revision (?P<n>\d+)$")  # as Store.restore writes it
 _METRIC_AT = re.compile(r"\b(?P<key>[a-z][a-z0-9_]*)@(?P<months>\d+)\b")
 
 
 def describe(description: str, questionnaire: Optional[Questionnaire], lang: str, project: Optional[Project] = None) -> str:
     """A revision's description for a reader in `lang`: known id patterns become labels."""
     text = description or ""
+    if match := _UNDO.match(text):
+        rest = describe(match["rest"], questionnaire, lang, project)
+        return pick(lang, f"撤销第 {match['n']} 版：{rest}", f"Undo revision {match['n']}: {rest}")
+    if match := _RESTORE.match(text):
+        return pick(lang, f"恢复到第 {match['n']} 版", f"Restore revision {match['n']}")
     if match := _ANSWER.match(text):
         return pick(lang, f"回答：{question_label(questionnaire, match['qid'], lang)}",
                     f"Answer: {question_label(questionnaire, match['qid'], lang)}")

@@ -208,7 +208,7 @@ def _merge_causes(base: Any, mine: Any, theirs: Any, conflicts: list[Conflict]) 
     quick = _merge_ribs(base, mine, theirs)
     if quick is not None:
         return quick
-    flat = [_flatten(side if isinstance(side, list) else []) for side in (base, mine, theirs)]
+    flat = [flatten_causes(side if isinstance(side, list) else []) for side in (base, mine, theirs)]
     (b, b_order), (m, m_order), (t, t_order) = flat
     merged: dict[str, dict] = {}
     order = _order(b_order, m_order, t_order)
@@ -248,7 +248,9 @@ def _merge_ribs(base: Any, mine: Any, theirs: Any) -> list | None:
     return out
 
 
-def _flatten(causes: list) -> tuple[dict[str, dict], list[str]]:
+def flatten_causes(causes: list) -> tuple[dict[str, dict], list[str]]:
+    """A cause tree (JSON form) as {cause id: the cause without its children, with its `parent` id},
+    and the ids in reading order (depth first)."""
     out: dict[str, dict] = {}
     order: list[str] = []
 
@@ -302,7 +304,7 @@ def _key(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
-def _edits(base: list, side: list) -> tuple[dict[int, Any], dict[int, list]]:
+def list_edits(base: list, side: list) -> tuple[dict[int, Any], dict[int, list]]:
     """What one side did to a plain list: {base index: new item or MISSING}, {anchor: inserted}.
 
     An anchor is the base index the insertion comes before (len(base) = at the end).
@@ -325,8 +327,8 @@ def _edits(base: list, side: list) -> tuple[dict[int, Any], dict[int, list]]:
 
 
 def _merge_sequences(base: list, mine: list, theirs: list, path: Path, conflicts: list[Conflict]) -> list:
-    m_changed, m_inserted = _edits(base, mine)
-    t_changed, t_inserted = _edits(base, theirs)
+    m_changed, m_inserted = list_edits(base, mine)
+    t_changed, t_inserted = list_edits(base, theirs)
     out: list = []
     scalars = all(not isinstance(x, (dict, list)) for x in [*base, *mine, *theirs])
     for i in range(len(base) + 1):

@@ -36,15 +36,13 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.engine import Connection
-
 from diagnosis import fishbone as fb
 from diagnosis import signing
 from diagnosis.cjk import clean
 from diagnosis.errors import DiagnosisError
 from diagnosis.project.files import resolve_questionnaire
-from diagnosis.store import ANONYMOUS, ProjectNotFound, Store, links, suggestions
+from diagnosis.store import ANONYMOUS, LinkRecord, ProjectNotFound, RevisionKind, Store
+from diagnosis.store.links import SuggestionWriter
 
 KINDS = ("participant", "suggest")
 MAX_SUGGESTION = 2000
@@ -171,17 +169,13 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    return None if value is None else value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def _derive(link_id: str) -> str:
     return base64.urlsafe_b64encode(hmac.new(signing.secret(), f"share-link\0{link_id}".encode("utf-8"),
                                              hashlib.sha256).digest()).decode("ascii").rstrip("=")
 
 
-def _link(row) -> Link:
-    return Link(row.id, row.project_id, row.kind, row.label, _utc(row.created), row.created_by, _utc(row.revoked))
+def _link(record: LinkRecord) -> Link:
+    return Link(record.id, record.project_id, record.kind, record.label, record.created, record.created_by, record.revoked)
 
 
 # --- the facilitator's side ----------------------------------------------------------------------
@@ -195,77 +189,51 @@ def create_link(store: Store, project_id: str, kind: str, created_by: str = "", 
         raise ProjectNotFound(f"no project '{project_id}'")
     link_id = uuid.uuid4().hex[:16]
     token = _derive(link_id)
-    row = {"id": link_id, "token_hash": _hash(token), "project_id": project_id, "kind": kind,
-           "label": clean(label)[:200], "created": dt.datetime.now(dt.UTC), "created_by": (created_by or ANONYMOUS)[:200],
-           "revoked": None}
-    with store._write() as conn, conn.begin():
-        conn.execute(links.insert().values(**row))
-    return token, Link(row["id"], project_id, kind, row["label"], row["created"], row["created_by"], None)
+    record = LinkRecord(link_id, _hash(token), project_id, kind, clean(label)[:200], dt.datetime.now(dt.UTC),
+                        (created_by or ANONYMOUS)[:200])
+    store.links.add(record)
+    return token, _link(record)
 
 
 def project_links(store: Store, project_id: str) -> list[Link]:
-    with store.engine.connect() as conn:
-        rows = conn.execute(select(links).where(links.c.project_id == project_id).order_by(links.c.created.desc())).all()
-    return [_link(r) for r in rows]
+    return [_link(r) for r in store.links.of_project(project_id)]
 
 
 def link_token(store: Store, link: Link) -> str | None:
     """The token of an active link, to show its address again; None when revoked or not derivable."""
     if not link.active:
         return None
-    with store.engine.connect() as conn:
-        stored = conn.execute(select(links.c.token_hash).where(links.c.id == link.id)).scalar()
+    record = store.links.get(link.id)
+    stored = record.token_hash if record else None
     token = _derive(link.id)
     return token if stored and hmac.compare_digest(stored, _hash(token)) else None
 
 
 def revoke_link(store: Store, link_id: str) -> None:
-    with store._write() as conn, conn.begin():
-        result = conn.execute(update(links).where(links.c.id == link_id, links.c.revoked.is_(None))
-                              .values(revoked=dt.datetime.now(dt.UTC)))
-    if result.rowcount == 0:
+    if not store.links.revoke(link_id, dt.datetime.now(dt.UTC)):
         raise LinkNotFound(f"no active link '{link_id}'")
 
 
-_shuffle = random.SystemRandom().shuffle
-
-
-def _rewrite(conn: Connection, rows: list, released: bool) -> None:
-    """Write `rows` again in a random order (new rowids / places), flagged `released`."""
-    rows = list(rows)
-    _shuffle(rows)
-    conn.execute(delete(suggestions).where(suggestions.c.id.in_([r.id for r in rows])))
-    for row in rows:
-        conn.execute(suggestions.insert().values(id=row.id, project_id=row.project_id, day=row.day, text=row.text, released=released))
-
-
-def _release(conn: Connection, project_id: str, size: int) -> None:
+def _release(pile: SuggestionWriter, project_id: str, size: int) -> None:
     """Release whole batches of `size` of the waiting suggestions (chosen at random)."""
-    waiting = conn.execute(select(suggestions).where(suggestions.c.project_id == project_id, suggestions.c.released.is_(False))).all()
+    waiting = pile.waiting(project_id)
     batches = len(waiting) // size * size
     if batches:
         chosen = random.SystemRandom().sample(waiting, batches)
-        _rewrite(conn, chosen, released=True)
+        pile.rewrite(chosen, released=True)
         rest = [row for row in waiting if row not in chosen]
         if len(rest) > 1:
-            _rewrite(conn, rest, released=False)
+            pile.rewrite(rest, released=False)
 
 
 def suggestions_of(store: Store, project_id: str, minimum: int | None = None) -> Suggestions:
     """The project's anonymous suggestions: how many arrived, and the texts of the released
     batches of `minimum` (default `threshold()`), in the order of their random ids."""
     minimum = threshold() if minimum is None else max(1, minimum)
-    where = suggestions.c.project_id == project_id
-    with store.engine.connect() as conn:
-        waiting = conn.execute(select(func.count()).select_from(suggestions).where(where, suggestions.c.released.is_(False))).scalar()
-    if waiting >= minimum:  # e.g. the threshold was lowered since they arrived
-        with store._write() as conn, conn.begin():
-            _release(conn, project_id, minimum)
-    with store.engine.connect() as conn:
-        count = conn.execute(select(func.count()).select_from(suggestions).where(where)).scalar()
-        texts = list(conn.execute(select(suggestions.c.text).where(where, suggestions.c.released.is_(True))
-                                  .order_by(suggestions.c.id)).scalars())
-    return Suggestions(count, minimum, texts)
+    if store.suggestions.count(project_id, waiting_only=True) >= minimum:  # e.g. the threshold was lowered since they arrived
+        with store.suggestions.writing() as pile:
+            _release(pile, project_id, minimum)
+    return Suggestions(store.suggestions.count(project_id), minimum, store.suggestions.released_texts(project_id))
 
 
 # --- the link holder's side ----------------------------------------------------------------------
@@ -275,8 +243,7 @@ def resolve(store: Store, token: str, kind: str) -> Link:
     """The active link of `kind` behind a token; LinkNotFound / LinkRevoked otherwise."""
     if not token or len(token) > 200:
         raise LinkNotFound("no such link")
-    with store.engine.connect() as conn:
-        row = conn.execute(select(links).where(links.c.token_hash == _hash(token))).first()
+    row = store.links.by_token_hash(_hash(token))
     if row is None or row.kind != kind:
         raise LinkNotFound("no such link")
     if row.revoked is not None:
@@ -293,14 +260,13 @@ def add_suggestion(store: Store, project_id: str, text: str) -> None:
         raise DiagnosisError("a suggestion needs a text")
     if len(value) > MAX_SUGGESTION:
         raise DiagnosisError(f"a suggestion has at most {MAX_SUGGESTION} characters ({len(value)} given)")
-    with store._write() as conn, conn.begin():
-        conn.execute(suggestions.insert().values(id=uuid.uuid4().hex, project_id=project_id, day=dt.date.today(), text=value,
-                                                 released=False))
-        waiting = conn.execute(select(suggestions).where(suggestions.c.project_id == project_id, suggestions.c.released.is_(False))).all()
+    with store.suggestions.writing() as pile:
+        pile.add(uuid.uuid4().hex, project_id, dt.date.today(), value)
+        waiting = pile.waiting(project_id)
         if len(waiting) >= threshold():
-            _release(conn, project_id, threshold())
+            _release(pile, project_id, threshold())
         elif len(waiting) > 1:
-            _rewrite(conn, waiting, released=False)  # the newest is no longer the last row
+            pile.rewrite(waiting, released=False)  # the newest is no longer the last row
 
 
 def suggest(store: Store, token: str, text: str) -> None:
@@ -345,7 +311,7 @@ class Participant:
             change(project)
             if who.label:
                 project.fishbone.guests[who.key] = who.label
-        self._store.apply(self._project_id(), apply, who.author, description)
+        self._store.apply(self._project_id(), apply, who.author, description, kind=RevisionKind.CAUSE)
 
     def add_cause(self, text: str, who: Guest, category: str | None = None, parent_id: str | None = None) -> str:
         added: list[str] = []

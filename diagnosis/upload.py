@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from diagnosis.history import Change, diff
 from diagnosis.project.model import Project, new_id
-from diagnosis.store import ProjectNotFound, Store, StoredProject
+from diagnosis.store import ProjectNotFound, RevisionKind, Store, StoredProject
 
 
 @dataclass(frozen=True)
@@ -66,4 +66,4 @@ def replace(store: Store, project: Project, seen_revision: int, author: str = ""
     Strict: when someone saved after the revision whose changes were shown, `ConflictError`
     is raised and nothing is written.
     """
-    return store.save(project, author, description, base_revision=seen_revision)
+    return store.save(project, author, description, base_revision=seen_revision, kind=RevisionKind.IMPORT)

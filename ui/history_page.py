@@ -69,14 +69,11 @@ def _restore(number: int) -> None:
 
 
 def _undo(number: int) -> None:
-    op = state.get()
     try:
-        saved = state.store().undo(op.project.meta.id, number, state.author())
+        saved = state.undo(number)
     except DiagnosisError as exc:
         state.flash("error", str(exc))
         return
-    state.adopt(saved)
-    st.session_state.setdefault("history.undone", set()).add((op.project.meta.id, number))
     state.flash("success" if not saved.conflicts else "warning",
                 _t(state.lang(), f"已撤销第 {number} 版的修改。", f"Undid the change of revision {number}.")
                 + (_t(state.lang(), " 有些值之后又被他人修改，已保留他人的值，见冲突。",
@@ -84,7 +81,7 @@ def _undo(number: int) -> None:
 
 
 def _last_own(project_id: str) -> int | None:
-    undone = {n for pid, n in st.session_state.get("history.undone", set()) if pid == project_id}
+    undone = state.undone(project_id)
     mine = state.my_revisions(project_id)
     name = state.author()
     # the store is read only for a returning participant who saved nothing in this session

@@ -21,7 +21,7 @@ from diagnosis.i18n import pick, tr
 from diagnosis.project import dumps, load_project
 from diagnosis.project.files import SUFFIX, new_project, touch
 from diagnosis.project.model import Project
-from diagnosis.store import ConflictError, ProjectExists, Saved
+from diagnosis.store import ConflictError, ProjectExists, RevisionKind, Saved
 from ui import history_page, nav, state
 from ui.texts import md, t
 
@@ -63,7 +63,7 @@ def _project_uploaded() -> None:
         return
     warnings = [str(w) for w in loaded.warnings]
     try:
-        state.create(loaded.project, f"uploaded {upload.name}")
+        state.create(loaded.project, f"uploaded {upload.name}", RevisionKind.IMPORT)
     except ProjectExists:  # never replaced silently: the page asks
         st.session_state[UPLOAD_PENDING] = (upload.name, loaded.project, warnings)
         st.session_state.pop(UPLOAD_RESULT, None)
@@ -78,7 +78,7 @@ def _upload_as_new() -> None:
         return
     name, project, warnings = pending
     copy = uploads.as_new(project, (summary.title for summary in state.store().list_projects()))
-    state.create(copy, f"uploaded {name} as a new project")
+    state.create(copy, f"uploaded {name} as a new project", RevisionKind.IMPORT)
     st.session_state[UPLOAD_RESULT] = ("new", name, warnings, copy.meta.title or copy.meta.id)
 
 

@@ -27,7 +27,7 @@ from diagnosis.project.files import resolve_questionnaire, touch
 from diagnosis.project.model import Project
 from diagnosis.questionnaire.model import Questionnaire
 from diagnosis.questionnaire.rules import is_answered
-from diagnosis.store import ProjectNotFound, Saved, Store, default_url
+from diagnosis.store import ProjectNotFound, RevisionInfo, RevisionKind, Saved, Store, default_url
 from ui import browser
 from ui.texts import t
 
@@ -36,6 +36,7 @@ LANG = "state.lang"
 AUTHOR = "state.author"
 FLASH = "state.flash"
 MINE = "state.mine"  # project id -> revision numbers this session saved (for "undo my last change")
+UNDONE = "history.undone"  # (project id, revision number) this session undid
 CONFLICTS = "state.conflicts"  # ids of conflicts this session's saves ran into
 GUEST = "state.guest"  # ("join" | "suggest", token) once a guest link opened this session
 PARAM = "project"
@@ -183,11 +184,11 @@ def open_project(project_id: str) -> OpenProject:
     return op
 
 
-def create(project: Project, description: str) -> OpenProject:
+def create(project: Project, description: str, kind: RevisionKind = RevisionKind.CREATE) -> OpenProject:
     """Store a new (or uploaded) project and open it; `ProjectExists` when its id is stored already
     (nothing is written: an uploaded file never replaces a stored project silently)."""
     touch(project)
-    store().create(project, author(), description)
+    store().create(project, author(), description, kind=kind)
     return open_project(project.meta.id)
 
 
@@ -197,13 +198,13 @@ def close() -> None:
         del st.query_params[PARAM]
 
 
-def save(description: str) -> None:
+def save(description: str, kind: RevisionKind = RevisionKind.EDIT) -> None:
     """Store the open project (changed in place) as a new revision, at once (merged if need be)."""
     op = get()
     if op is None:
         return
     touch(op.project)
-    saved = store().commit(op.project, author(), description, base_revision=op.revision)
+    saved = store().commit(op.project, author(), description, base_revision=op.revision, kind=kind)
     remember(saved, op.project.meta.id)
     if saved.merged:
         op.project = saved.project
@@ -223,6 +224,33 @@ def my_revisions(project_id: str) -> list[int]:
     return list(st.session_state.get(MINE, {}).get(project_id, []))
 
 
+def undone(project_id: str) -> set[int]:
+    """The revisions of a project this session undid."""
+    return {n for pid, n in st.session_state.get(UNDONE, set()) if pid == project_id}
+
+
+def last_own(kind: RevisionKind) -> RevisionInfo | None:
+    """This session's newest revision of `kind` on the open project that it has not undone (never the first)."""
+    op = get()
+    if op is None:
+        return None
+    pid = op.project.meta.id
+    candidates = [n for n in my_revisions(pid) if n > 1 and n not in undone(pid)]
+    if not candidates:
+        return None
+    return next((r for r in store().revisions(pid, numbers=candidates) if r.kind == kind), None)
+
+
+def undo(number: int) -> Saved:
+    """Revert the change revision `number` of the open project made (`Store.undo`, merged onto
+    everything saved since) and open the result; `DiagnosisError` when it cannot be undone."""
+    op = get()
+    saved = store().undo(op.project.meta.id, number, author())
+    adopt(saved)
+    st.session_state.setdefault(UNDONE, set()).add((op.project.meta.id, number))
+    return saved
+
+
 def adopt(saved: Saved) -> None:
     """Make a revision written outside `save` (restore, undo, a chosen value) the open one."""
     op = get()
@@ -232,11 +260,11 @@ def adopt(saved: Saved) -> None:
     op.project, op.revision, op.saved = saved.project, saved.revision, dt.datetime.now(dt.UTC)
 
 
-def change(description: str, mutate: Callable[[Project], None]) -> None:
+def change(description: str, mutate: Callable[[Project], None], kind: RevisionKind = RevisionKind.EDIT) -> None:
     op = get()
     if op is not None:
         mutate(op.project)
-        save(description)
+        save(description, kind)
 
 
 def set_answer(question_id: str, value: Any) -> None:
@@ -251,7 +279,7 @@ def set_answer(question_id: str, value: Any) -> None:
 
     op = get()
     if op is not None and op.project.answers.get(question_id) != value:
-        change(f"answer {question_id}", apply)
+        change(f"answer {question_id}", apply, RevisionKind.ANSWER)
 
 
 def set_lang(new: str) -> None:

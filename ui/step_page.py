@@ -11,6 +11,7 @@ import streamlit as st
 
 from diagnosis.i18n import tr
 from diagnosis.questionnaire.rules import is_visible
+from diagnosis.store import STEP_KINDS, RevisionKind
 from ui import drafts, nav, state
 from ui.context import StepContext
 from ui.editors import draw_editor
@@ -44,7 +45,9 @@ def draw_step(kind: str) -> None:
                     if question.type in ("text", "textarea"):
                         texts[f"{kind}.{question.id}"] = op.project.answers.get(question.id)
     drafts.keep(op.project.meta.id, texts)
-    ctx = StepContext(project=op.project, questionnaire=questionnaire, lang=lang, save=state.save, author=state.author())
+    revision_kind = STEP_KINDS.get(kind, RevisionKind.EDIT)
+    ctx = StepContext(project=op.project, questionnaire=questionnaire, lang=lang,
+                      save=lambda description: state.save(description, revision_kind), author=state.author())
     draw_editor(kind, ctx)
     order = list(nav.STEPS)
     position = order.index(kind)

@@ -74,7 +74,7 @@ def test_the_editor_draws_the_demo_fishbone_diagram_pareto_and_downloads():
     assert not at.error
 
 
-def test_adding_a_cause_saves_it_and_undo_takes_it_back():
+def test_adding_a_cause_saves_it_with_its_bone_and_author():
     at = start()
     before = len(causes(at))
     new(at.text_input, "text").input("质检抽检比例太低")
@@ -85,9 +85,8 @@ def test_adding_a_cause_saves_it_and_undo_takes_it_back():
     assert at.session_state.saves[-1].startswith("添加原因")
     added = causes(at)[-1] if causes(at)[-1].text == "质检抽检比例太低" else next(c for c in causes(at) if c.text == "质检抽检比例太低")
     assert added.category == "method" and added.author == "王经理"
-    by_key(at.button, "causes.undo").click().run()
-    assert len(causes(at)) == before
-    assert at.session_state.saves[-1].startswith("撤销")
+    # undo is the store's (no store here: no undo button); see tests/ui/test_causes_undo.py
+    assert not [b for b in at.button if b.key == "causes.undo"]
 
 
 def test_the_add_form_is_empty_after_an_add_so_the_next_cause_takes_nothing_from_the_previous_one():
@@ -145,17 +144,6 @@ def test_a_participant_cannot_give_more_dots_than_the_questionnaire_allows():
 
     assert votes_used(at.session_state.project.fishbone, "新来的") == 5
     assert by_key(at.button, "causes.vote.add").disabled
-
-
-def test_deleting_a_cause_and_undoing_restores_it_in_place():
-    at = start()
-    ids = [c.id for c in at.session_state.project.fishbone.causes]
-    at.selectbox(key="causes.selected").select("c02")
-    at.run()
-    by_key(at.button, "causes.edit.c02.delete").click().run()
-    assert "c02" not in [c.id for c in causes(at)]
-    by_key(at.button, "causes.undo").click().run()
-    assert [c.id for c in at.session_state.project.fishbone.causes] == ids
 
 
 def test_confirming_root_causes_stores_them_in_the_fishbone():

@@ -26,6 +26,14 @@ def test_known_description_patterns_read_in_either_language():
     assert labels.describe("answer no_such_question", q, "en") == "Answer: no_such_question"
 
 
+def test_the_stores_undo_and_restore_lines_read_in_the_readers_language():
+    q = _q()
+    assert labels.describe("undo revision 3: answer problem_statement", q, "zh") == "撤销第 3 版：回答：问题陈述（鱼头）"
+    assert labels.describe("undo revision 3: 添加原因：系统卡顿", q, "en") == "Undo revision 3: 添加原因：系统卡顿"
+    assert labels.describe("restore revision 2", q, "zh") == "恢复到第 2 版"
+    assert labels.describe("restore revision 2", q, "en") == "Restore revision 2"
+
+
 def test_changes_name_check_in_measures_and_statuses_evaluation_rows_and_guests():
     q = _q()
     old = demo_project("zh")

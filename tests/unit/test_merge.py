@@ -159,9 +159,11 @@ def test_undo_own_last_picks_the_newest_own_revision_not_yet_undone():
     from types import SimpleNamespace as R
 
     from diagnosis.history import last_own_revision
+    from diagnosis.store import RevisionKind as K
 
-    revisions = [R(number=5, author="李敏", description="undo 3"), R(number=4, author="王", description="x"),
-                 R(number=3, author="李敏", description="add cause"), R(number=1, author="李敏", description="created")]
+    revisions = [R(number=5, author="李敏", description="undo 3", kind=K.UNDO), R(number=4, author="王", description="x", kind=K.EDIT),
+                 R(number=3, author="李敏", description="add cause", kind=K.CAUSE),
+                 R(number=1, author="李敏", description="created", kind=K.CREATE)]
     assert last_own_revision([2, 6], revisions, "李敏", set()) == 6
     assert last_own_revision([2, 6], revisions, "李敏", {6}) == 2
     # nothing saved in this session: the newest under the name, skipping undos and creation

@@ -10,7 +10,7 @@ from diagnosis import sharing
 from diagnosis.demo import demo_project
 from diagnosis.errors import DiagnosisError
 from diagnosis.project import new_project
-from diagnosis.store import Store, suggestions
+from diagnosis.store import Store, schema, suggestions
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_a_link_token_is_random_and_stored_only_as_its_hash(store):
     other_token, _ = sharing.create_link(store, "demo", "participant", "王经理")
     assert token != other_token and len(token) >= 32
     with store.engine.connect() as conn:
-        stored = [tuple(row) for row in conn.execute(select(sharing.links)).all()]
+        stored = [tuple(row) for row in conn.execute(select(schema.links)).all()]
     assert not any(token in str(value) for row in stored for value in row)
     assert sharing.resolve(store, token, "participant").id == link.id
 

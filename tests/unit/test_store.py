@@ -250,3 +250,21 @@ def test_the_first_revision_cannot_be_undone(store):
     store.save(new_project("customer_service_diagnosis"))
     with pytest.raises(NothingToUndo):
         store.undo(store.list_projects()[0].id, 1)
+
+
+def test_every_revision_records_what_kind_of_change_it_was(store):
+    from diagnosis.store import RevisionKind as K
+
+    project = new_project("customer_service_diagnosis", title="A")
+    store.create(project, "李敏", "created")
+    project.answers["project_name"] = "第一版"
+    store.commit(project, "李敏", "answer project_name", base_revision=1, kind=K.ANSWER)
+    fb.add_cause(project.fishbone, "系统卡顿", "machine")
+    store.commit(project, "李敏", "添加原因：系统卡顿", base_revision=2, kind=K.CAUSE)
+    store.undo(project.meta.id, 3, "李敏")
+    store.restore(project.meta.id, 2, "李敏")
+    store.save(project, "李敏", "replaced by uploaded a.yaml", base_revision=5, kind=K.IMPORT)
+    assert [(r.number, r.kind) for r in store.revisions(project.meta.id)] == [
+        (6, K.IMPORT), (5, K.RESTORE), (4, K.UNDO), (3, K.CAUSE), (2, K.ANSWER), (1, K.CREATE)]
+    assert store.load(project.meta.id, 4).kind is K.UNDO
+    assert [r.number for r in store.revisions(project.meta.id, numbers=[2, 4, 9])] == [4, 2]

@@ -94,3 +94,41 @@ def test_suggestions_already_shown_before_batches_stay_shown_and_the_others_wait
     assert released == {"shown": 4, "held": 0}  # the 4 were all on screen under the old rule
     assert len(sharing.suggestions_of(store, "shown").texts) == 4
     store.close()
+
+
+def test_revisions_stored_before_kinds_get_theirs_from_the_description_and_a_chinese_undo_is_an_undo(store_url):
+    from alembic import command
+    from sqlalchemy import text
+
+    from diagnosis.history import last_own_revision
+    from diagnosis.store import RevisionKind
+
+    engine = create_engine(store_url)
+    config = Config()
+    config.set_main_option("script_location", str(migrations.HERE))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0003")
+    now = dt.datetime.now(dt.UTC)
+    content = demo_project("zh").model_dump_json()
+    written = ["demo project", "添加原因：质检抽检比例太低", "撤销：添加原因：质检抽检比例太低", "Add cause: low sampling",
+               "Undo: Add cause: low sampling", "undo revision 4: Add cause: low sampling", "restore revision 2",
+               "answer metrics", "新增措施：打通历史记录", "conflict on answers.metrics: kept 李敏's value", "uploaded demo.yaml"]
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO projects VALUES ('demo', '', 'customer_service_diagnosis', :n, :now, :now, false)"),
+                     {"n": len(written), "now": now})
+        for number, description in enumerate(written, start=1):
+            conn.execute(text("INSERT INTO revisions VALUES ('demo', :n, :now, '李敏', :d, :c)"),
+                         {"n": number, "now": now, "d": description, "c": content})
+    engine.dispose()
+
+    store = Store(store_url)
+    revisions = store.revisions("demo")
+    assert [r.kind.value for r in reversed(revisions)] == [
+        "create", "cause", "undo", "cause", "undo", "undo", "restore", "answer", "plan", "merge", "import"]
+    assert store.load("demo", 3).kind is RevisionKind.UNDO
+    # "undo my last change" for 李敏 coming back skips undos by their kind: the Chinese "撤销：…" (3)
+    # too, which a check of the description's prefix ("undo") missed
+    assert last_own_revision([], revisions, "李敏", set()) == 11
+    assert last_own_revision([], [r for r in revisions if r.number <= 3], "李敏", set()) == 2
+    store.close()

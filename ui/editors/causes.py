@@ -1,8 +1,10 @@
 """Step 3 editor: the fishbone (problem, causes, nesting, brainstorm paste, dot voting), its
 diagram with downloads, the Pareto ranking and the confirmation of the root causes.
 
-Every change goes through `_change`: it keeps a snapshot for undo (this session only), applies
-one domain operation from `diagnosis.fishbone`, saves, and reruns so every view shows it.
+Every change goes through `_change`: it applies one domain operation from `diagnosis.fishbone`,
+saves, and reruns so every view shows it. Undo is the store's: the undo button reverts this
+session's last step-3 revision with `Store.undo` (`ui.state.undo`), merged onto whatever others
+saved since, and History shows it as an undo revision.
 """
 
 from __future__ import annotations
@@ -21,18 +23,14 @@ from diagnosis.i18n import tr
 from diagnosis.pareto import default_measure, pareto_before_after, pareto_chart, pareto_table, proposed_root_causes, records, vital_mark
 from diagnosis.project.model import Fishbone
 from diagnosis.sharing import guest_label
+from diagnosis.store import RevisionInfo, RevisionKind
 from ui import state
 from ui.context import StepContext
 from ui.texts import md
 
 LEVELS = ("high", "medium", "low")
-UNDO_DEPTH = 30
 NONE = ""
 VIEW = "causes.view"  # which part of the step is shown: causes, diagram, voting, pareto, confirm
-
-
-def _undo_key(ctx: StepContext) -> str:
-    return f"causes.undo.{ctx.project.meta.id}"
 
 
 def _flash(kind: str, text: str) -> None:
@@ -41,7 +39,7 @@ def _flash(kind: str, text: str) -> None:
 
 def _change(ctx: StepContext, description: str, operation: Callable[[Fishbone], Any], reset: tuple[str, ...] = (),
             done: Optional[Callable[[], None]] = None) -> None:
-    """Apply one operation to the fishbone, save it, keep the previous state for undo.
+    """Apply one operation to the fishbone and save it.
 
     `done` runs only when the operation succeeded (e.g. to clear the form it came from); a refused
     operation leaves every widget as it was, with the error above."""
@@ -54,9 +52,6 @@ def _change(ctx: StepContext, description: str, operation: Callable[[Fishbone], 
         ctx.project.fishbone = Fishbone.model_validate(before)  # a failed operation changes nothing
         _flash("error", str(exc))
         st.rerun()
-    stack = st.session_state.setdefault(_undo_key(ctx), [])
-    stack.append((description, before))
-    del stack[:-UNDO_DEPTH]
     ctx.save(description)
     st.session_state["causes.reset"] = list(reset)
     if done is not None:
@@ -65,16 +60,22 @@ def _change(ctx: StepContext, description: str, operation: Callable[[Fishbone], 
     st.rerun()
 
 
-def _undo(ctx: StepContext) -> None:
-    stack = st.session_state.get(_undo_key(ctx)) or []
-    if not stack or ctx.read_only:
+def _undo(ctx: StepContext, last: RevisionInfo) -> None:
+    """Revert this session's last step-3 revision in the store (later changes of others stay)."""
+    if ctx.read_only:
         return
-    description, before = stack.pop()
-    ctx.project.fishbone = Fishbone.model_validate(before)
-    ctx.save(ctx.t(f"撤销：{description}", f"Undo: {description}"))
+    try:
+        saved = state.undo(last.number)
+    except DiagnosisError as exc:
+        _flash("error", str(exc))
+        st.rerun()
     # the problem and edit-form widgets still hold the undone values: drop them so they show the restored fishbone
     st.session_state["causes.reset"] = [k for k in st.session_state if k == "causes.problem" or str(k).startswith("causes.edit.")]
-    _flash("info", ctx.t(f"已撤销：{description}", f"Undone: {description}"))
+    done = ctx.t(f"已撤销：{last.description}", f"Undone: {last.description}")
+    if saved.conflicts:
+        done += ctx.t("（有些值之后又被他人修改，已保留他人的值，见冲突）",
+                      " (some values were changed again by others since; theirs were kept, see the conflicts)")
+    _flash("warning" if saved.conflicts else "info", done)
     st.rerun()
 
 
@@ -112,10 +113,10 @@ def causes_editor(ctx: StepContext) -> None:
         getattr(st, flash[0])(md(flash[1]))  # descriptions carry cause texts
     t = ctx.t
     _problem(ctx)
-    stack = st.session_state.get(_undo_key(ctx)) or []
-    if stack and not ctx.read_only:
-        if st.button(t(f"↶ 撤销：{md(stack[-1][0])}", f"↶ Undo: {md(stack[-1][0])}"), key="causes.undo"):
-            _undo(ctx)
+    last = None if ctx.read_only else state.last_own(RevisionKind.CAUSE)
+    if last is not None:
+        if st.button(t(f"↶ 撤销：{md(last.description)}", f"↶ Undo: {md(last.description)}"), key="causes.undo"):
+            _undo(ctx, last)
     views = {"causes": t("原因", "Causes"), "diagram": t("鱼骨图", "Fishbone diagram"), "voting": t("点投票", "Dot voting"),
              "pareto": t("帕累托分析", "Pareto"), "confirm": t("确认根本原因", "Root causes")}
     # a keyed selector, not st.tabs: the browser keeps a widget's value by its key, so the chosen view

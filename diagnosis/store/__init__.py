@@ -13,17 +13,15 @@ lock, and values both sides changed are kept as they are stored and recorded as 
 (both values, who, when) for the user to choose. `save(..., base_revision)` is the strict
 form that raises `ConflictError` instead.
 
-    projects:    id | title | questionnaire_id | revision (head) | created | updated | deleted
-    revisions:   project_id | number | saved | author | description | content (project JSON)
-    conflicts:   id | project_id | revision | detail (JSON) | mine_author | theirs_author | created | resolved_*
-    links:       id | token_hash | project_id | kind | label | created | created_by | revoked
-    suggestions: id | project_id | day | text | released   (see diagnosis.sharing)
+The package: `schema` (the tables), `revisions` (what a revision records, its `RevisionKind`),
+`conflicts` (a recorded conflict), `links` (the repository of participant links and anonymous
+suggestions, `Store.links` / `Store.suggestions`, used by `diagnosis.sharing`). Nothing outside
+the package touches the tables or the store's connections.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import random
 import re
@@ -31,110 +29,38 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import (
-    Boolean,
-    Column,
-    Date,
-    DateTime,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    create_engine,
-    event,
-    select,
-    update,
-)
+from sqlalchemy import create_engine, event, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InternalError, OperationalError
 
 from diagnosis import migrations
 from diagnosis.errors import DiagnosisError
-from diagnosis.merge import Conflict, merge_data, set_at
+from diagnosis.merge import merge_data, set_at
+from diagnosis.project.model import Project
+from diagnosis.store import schema
+from diagnosis.store.conflicts import StoredConflict, from_row as _conflict, to_row as _conflict_row, utc as _utc
+from diagnosis.store.links import LinkRecord, Links, SuggestionRecord, Suggestions
+from diagnosis.store.revisions import STEP_KINDS, RevisionInfo, RevisionKind, StoredProject
+from diagnosis.store.revisions import content_data as _content_data, decode as _decode
 from diagnosis.text import clean_data, clean_text
-from diagnosis.project.files import migrate
-from diagnosis.project.model import FORMAT_VERSION, Project
+
+# the tables (diagnosis.store.schema): `revisions`, `conflicts` and `links` are also the names
+# of this package's modules, so the package exports only `metadata`, `projects` and `suggestions`
+metadata, projects, suggestions = schema.metadata, schema.projects, schema.suggestions
+_projects, _revisions, _conflicts = schema.projects, schema.revisions, schema.conflicts
 
 DATABASE_FILE = "diagnosis.sqlite"
 ANONYMOUS = "anonymous"
 # a save that loses a race (a new project created twice, a busy database) tries again
 ATTEMPTS = 30
 RECENT = 4
-
-metadata = MetaData()
-
-projects = Table(
-    "projects",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    Column("title", Text, nullable=False, default=""),
-    Column("questionnaire_id", String(64), nullable=False),
-    Column("revision", Integer, nullable=False),
-    Column("created", DateTime(timezone=True), nullable=False),
-    Column("updated", DateTime(timezone=True), nullable=False),
-    Column("deleted", Boolean, nullable=False, default=False),
-)
-
-revisions = Table(
-    "revisions",
-    metadata,
-    Column("project_id", String(64), ForeignKey("projects.id"), primary_key=True),
-    # the primary key (project, number) is what makes two concurrent saves on the same
-    # base revision collide, on SQLite and on a server database alike
-    Column("number", Integer, primary_key=True),
-    Column("saved", DateTime(timezone=True), nullable=False),
-    Column("author", String(200), nullable=False, default=""),
-    Column("description", String(500), nullable=False, default=""),
-    Column("content", Text, nullable=False),
-)
-
-conflicts = Table(
-    "conflicts",
-    metadata,
-    Column("id", String(32), primary_key=True),
-    Column("project_id", String(64), ForeignKey("projects.id"), nullable=False),
-    Column("revision", Integer, nullable=False),  # the revision whose save ran into it
-    Column("detail", Text, nullable=False),  # merge.Conflict as JSON: path, base, mine, theirs
-    Column("mine_author", String(200), nullable=False),
-    Column("theirs_author", String(200), nullable=False),
-    Column("created", DateTime(timezone=True), nullable=False),
-    Column("resolved_revision", Integer, nullable=True),
-    Column("resolved_by", String(200), nullable=True),
-)
-
-links = Table(
-    "links",
-    metadata,
-    Column("id", String(16), primary_key=True),
-    Column("token_hash", String(64), nullable=False, unique=True),
-    Column("project_id", String(64), ForeignKey("projects.id"), nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("label", String(200), nullable=False),
-    Column("created", DateTime(timezone=True), nullable=False),
-    Column("created_by", String(200), nullable=False),
-    Column("revoked", DateTime(timezone=True), nullable=True),
-)
-
-suggestions = Table(
-    "suggestions",
-    metadata,
-    Column("id", String(32), primary_key=True),
-    Column("project_id", String(64), ForeignKey("projects.id"), nullable=False),
-    Column("day", Date, nullable=False),
-    Column("text", Text, nullable=False),
-    # shown to the facilitator: set for a whole batch of `sharing.threshold()` at once
-    Column("released", Boolean, nullable=False, default=False),
-)
-
 
 class ProjectNotFound(DiagnosisError):
     """No project (or no such revision) with that id in the store, or it was deleted."""
@@ -188,15 +114,6 @@ class NothingToUndo(DiagnosisError):
 
 
 @dataclass(frozen=True)
-class StoredProject:
-    project: Project
-    revision: int
-    saved: dt.datetime
-    author: str
-    description: str
-
-
-@dataclass(frozen=True)
 class ProjectSummary:
     id: str
     title: str
@@ -204,29 +121,6 @@ class ProjectSummary:
     revision: int
     created: dt.datetime
     updated: dt.datetime
-
-
-@dataclass(frozen=True)
-class RevisionInfo:
-    number: int
-    saved: dt.datetime
-    author: str
-    description: str
-
-
-@dataclass(frozen=True)
-class StoredConflict:
-    """A value two people changed differently: the stored one was kept, both are here."""
-
-    id: str
-    project_id: str
-    revision: int
-    conflict: Conflict
-    mine_author: str
-    theirs_author: str
-    created: dt.datetime
-    resolved_revision: int | None = None
-    resolved_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -250,11 +144,6 @@ def default_url() -> str:
     folder = data_dir()
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{(folder / DATABASE_FILE).resolve()}"
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; everything is written in UTC
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _now() -> dt.datetime:
@@ -286,14 +175,6 @@ def _retryable(exc: DBAPIError) -> bool:
     return isinstance(exc, OperationalError) and any(w in text for w in ("locked", "busy", "deadlock", "serializ", "could not obtain"))
 
 
-def _content_data(content: str, project_id: str, number: int) -> dict[str, Any]:
-    """A revision's JSON form, migrated when an older program wrote it."""
-    data = json.loads(content)
-    if data.get("format_version") != FORMAT_VERSION:
-        data = _decode(content, project_id, number).model_dump(mode="json")
-    return data
-
-
 class Store:
     """Projects and their revisions in one database (see the module docstring)."""
 
@@ -308,6 +189,9 @@ class Store:
         # Shared read-only: the merge never mutates its inputs.
         self._recent: OrderedDict[tuple[str, int], dict[str, Any]] = OrderedDict()
         self._recent_lock = threading.Lock()
+        # the repositories of diagnosis.sharing's rows (see diagnosis.store.links)
+        self.links = Links(self.engine, self._write)
+        self.suggestions = Suggestions(self.engine, self._write)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -330,7 +214,8 @@ class Store:
 
     # --- writing -------------------------------------------------------------------------
 
-    def save(self, project: Project, author: str = "", description: str = "", base_revision: int | None = None) -> int:
+    def save(self, project: Project, author: str = "", description: str = "", base_revision: int | None = None,
+             kind: RevisionKind = RevisionKind.EDIT) -> int:
         """Write `project` as a new revision and return its number (strict).
 
         `base_revision` is the revision the change started from; when another save came in
@@ -338,29 +223,32 @@ class Store:
         new projects and uploaded files go through `create`, which never replaces a stored
         project. Sessions use `commit`, which merges instead.
         """
-        return self._commit(project, author, description, base_revision, strict=True).revision
+        return self._commit(project, author, description, base_revision, strict=True, kind=kind).revision
 
-    def create(self, project: Project, author: str = "", description: str = "") -> int:
+    def create(self, project: Project, author: str = "", description: str = "", kind: RevisionKind = RevisionKind.CREATE) -> int:
         """Store a new project as its first revision; `ProjectExists` when its id is taken.
 
         Never replaces a stored project (an uploaded file with a stored project's id is the
         user's choice: `diagnosis.upload`). A deleted project's id is free again: the new
         content continues that history.
         """
-        return self._commit(project, author, description, None, strict=True, new=True).revision
+        return self._commit(project, author, description, None, strict=True, new=True, kind=kind).revision
 
-    def commit(self, project: Project, author: str = "", description: str = "", base_revision: int | None = None) -> Saved:
+    def commit(self, project: Project, author: str = "", description: str = "", base_revision: int | None = None,
+               kind: RevisionKind = RevisionKind.EDIT) -> Saved:
         """Write `project` as a new revision; merge it onto newer revisions saved meanwhile.
 
         `base_revision` is the revision the change started from (None: write as it is). The
         merge runs under the project's write lock, so any number of concurrent writers all
         land; values changed on both sides keep the stored one and come back as conflicts.
+        `kind` says what the change was (`RevisionKind`; History and "undo my last change" read it).
         """
-        return self._commit(project, author, description, base_revision, strict=False)
+        return self._commit(project, author, description, base_revision, strict=False, kind=kind)
 
     def _commit(self, project: Project, author: str, description: str, base_revision: int | None, strict: bool,
-                new: bool = False) -> Saved:
+                new: bool = False, kind: RevisionKind = RevisionKind.EDIT) -> Saved:
         pid = project.meta.id
+        kind = RevisionKind(kind)
         author = (author or "").strip()[:200] or ANONYMOUS
         raw = project.model_dump(mode="json")
         mine = clean_data(raw)  # no control characters are ever stored (see diagnosis.text)
@@ -372,7 +260,7 @@ class Store:
         def work(conn: Connection) -> Saved:
             written.clear()
             saved = _now()
-            row = conn.execute(select(projects.c.revision, projects.c.deleted).where(projects.c.id == pid).with_for_update()).first()
+            row = conn.execute(select(_projects.c.revision, _projects.c.deleted).where(_projects.c.id == pid).with_for_update()).first()
             if new and row is not None and not row.deleted:
                 raise ProjectExists(pid)
             head = row.revision if row else 0
@@ -382,7 +270,7 @@ class Store:
                     raise ConflictError(pid, base_revision, head)
                 base = self._content(conn, pid, base_revision)
                 theirs_author = conn.execute(
-                    select(revisions.c.author).where(revisions.c.project_id == pid, revisions.c.number == head)
+                    select(_revisions.c.author).where(_revisions.c.project_id == pid, _revisions.c.number == head)
                 ).scalar_one()
                 data, found = merge_data(base, mine, self._content(conn, pid, head))
                 try:
@@ -393,20 +281,19 @@ class Store:
             values = {"title": stored.meta.title, "questionnaire_id": stored.questionnaire.id, "revision": number,
                       "updated": saved, "deleted": False}
             if row is None:
-                conn.execute(projects.insert().values(id=pid, created=saved, **values))
+                conn.execute(_projects.insert().values(id=pid, created=saved, **values))
             else:
-                conn.execute(update(projects).where(projects.c.id == pid).values(**values))
-            conn.execute(revisions.insert().values(project_id=pid, number=number, saved=saved, author=author,
-                                                   description=description[:500], content=stored.model_dump_json()))
+                conn.execute(update(_projects).where(_projects.c.id == pid).values(**values))
+            conn.execute(_revisions.insert().values(project_id=pid, number=number, saved=saved, author=author,
+                                                    description=description[:500], kind=kind.value,
+                                                    content=stored.model_dump_json()))
             written.append((number, data))
             recorded = []
             if found:
                 for conflict in found:
                     item = StoredConflict(uuid.uuid4().hex, pid, number, conflict, author, theirs_author, saved)
                     recorded.append(item)
-                conn.execute(conflicts.insert(), [
-                    {"id": c.id, "project_id": pid, "revision": number, "detail": json.dumps(c.conflict.to_json(), ensure_ascii=False),
-                     "mine_author": author, "theirs_author": c.theirs_author, "created": saved} for c in recorded])
+                conn.execute(_conflicts.insert(), [_conflict_row(c) for c in recorded])
             return Saved(number, stored, merged=stored is not project, conflicts=recorded)
 
         result = self._retrying(work)
@@ -426,7 +313,7 @@ class Store:
         if cached is not None:
             return cached
         row = conn.execute(
-            select(revisions.c.content).where(revisions.c.project_id == project_id, revisions.c.number == number)
+            select(_revisions.c.content).where(_revisions.c.project_id == project_id, _revisions.c.number == number)
         ).first()
         if row is None:
             raise ProjectNotFound(f"project '{project_id}' has no revision {number}")
@@ -434,7 +321,8 @@ class Store:
         self._remember(project_id, number, data)
         return data
 
-    def apply(self, project_id: str, change: Callable[[Project], Project | None], author: str = "", description: str = "") -> Saved:
+    def apply(self, project_id: str, change: Callable[[Project], Project | None], author: str = "", description: str = "",
+              kind: RevisionKind = RevisionKind.EDIT) -> Saved:
         """Apply `change` to the newest revision and store the result (merged if someone was faster).
 
         `change` mutates the project it gets in place, or returns a replacement.
@@ -442,14 +330,14 @@ class Store:
         stored = self.load(project_id)
         project = stored.project.model_copy(deep=True)
         project = change(project) or project
-        return self.commit(project, author, description, base_revision=stored.revision)
+        return self.commit(project, author, description, base_revision=stored.revision, kind=kind)
 
     def delete(self, project_id: str) -> None:
         """Hide a project from the list; its revisions stay (a later save brings it back)."""
         if not _valid_id(project_id):
             raise _not_found(project_id)
         with _database_errors("delete the project"), self._write() as conn, conn.begin():
-            result = conn.execute(update(projects).where(projects.c.id == project_id, projects.c.deleted.is_(False)).values(deleted=True))
+            result = conn.execute(update(_projects).where(_projects.c.id == project_id, _projects.c.deleted.is_(False)).values(deleted=True))
             if result.rowcount == 0:
                 raise ProjectNotFound(f"no project '{project_id}'")
 
@@ -458,7 +346,7 @@ class Store:
     def restore(self, project_id: str, number: int, author: str = "") -> Saved:
         """Make revision `number` the project again, as a new revision (history stays whole)."""
         old = self.load(project_id, number)
-        return self.commit(old.project, author, f"restore revision {number}")
+        return self.commit(old.project, author, f"restore revision {number}", kind=RevisionKind.RESTORE)
 
     def undo(self, project_id: str, number: int, author: str = "") -> Saved:
         """Revert exactly the change revision `number` made, on top of everything saved since.
@@ -473,17 +361,18 @@ class Store:
         if info is None:
             raise NothingToUndo(f"project '{project_id}' has no revision {number}")
         before = self.load(project_id, number - 1).project
-        return self.commit(before, author, f"undo revision {number}: {info.description}"[:500], base_revision=number)
+        return self.commit(before, author, f"undo revision {number}: {info.description}"[:500], base_revision=number,
+                           kind=RevisionKind.UNDO)
 
     def conflicts(self, project_id: str, open_only: bool = True) -> list[StoredConflict]:
         """Recorded conflicts of a project, the newest first."""
         if not _valid_id(project_id):
             return []
-        query = select(conflicts).where(conflicts.c.project_id == project_id)
+        query = select(_conflicts).where(_conflicts.c.project_id == project_id)
         if open_only:
-            query = query.where(conflicts.c.resolved_revision.is_(None))
+            query = query.where(_conflicts.c.resolved_revision.is_(None))
         with self.engine.connect() as conn:
-            rows = conn.execute(query.order_by(conflicts.c.created.desc(), conflicts.c.id)).all()
+            rows = conn.execute(query.order_by(_conflicts.c.created.desc(), _conflicts.c.id)).all()
         return [_conflict(r) for r in rows]
 
     def resolve(self, conflict_id: str, keep: str, author: str = "") -> Saved:
@@ -494,7 +383,7 @@ class Store:
         if keep not in ("mine", "theirs"):
             raise DiagnosisError("keep 'mine' or 'theirs'")
         with self.engine.connect() as conn:
-            row = conn.execute(select(conflicts).where(conflicts.c.id == conflict_id)).first()
+            row = conn.execute(select(_conflicts).where(_conflicts.c.id == conflict_id)).first()
         if row is None:
             raise DiagnosisError(f"no conflict '{conflict_id}'")
         item = _conflict(row)
@@ -511,9 +400,10 @@ class Store:
                 raise DiagnosisError(f"the value cannot be put back: {exc}") from None
 
         who = item.mine_author if keep == "mine" else item.theirs_author
-        saved = self.apply(item.project_id, choose, author, f"conflict on {c.where}: kept {who}'s value"[:500])
+        saved = self.apply(item.project_id, choose, author, f"conflict on {c.where}: kept {who}'s value"[:500],
+                           kind=RevisionKind.MERGE)
         with _database_errors("save the project"), self._write() as conn, conn.begin():
-            conn.execute(update(conflicts).where(conflicts.c.id == conflict_id)
+            conn.execute(update(_conflicts).where(_conflicts.c.id == conflict_id)
                          .values(resolved_revision=saved.revision, resolved_by=(author or ANONYMOUS)[:200]))
         return saved
 
@@ -524,7 +414,7 @@ class Store:
         if not _valid_id(project_id):
             return None
         with _database_errors("read the project"), self.engine.connect() as conn:
-            row = conn.execute(select(projects.c.revision, projects.c.deleted).where(projects.c.id == project_id)).first()
+            row = conn.execute(select(_projects.c.revision, _projects.c.deleted).where(_projects.c.id == project_id)).first()
         return None if row is None or row.deleted else row.revision
 
     def load(self, project_id: str, revision: int | None = None) -> StoredProject:
@@ -532,44 +422,41 @@ class Store:
         if not _valid_id(project_id):
             raise _not_found(project_id)
         with _database_errors("read the project"), self.engine.connect() as conn:
-            head = conn.execute(select(projects.c.revision, projects.c.deleted).where(projects.c.id == project_id)).first()
+            head = conn.execute(select(_projects.c.revision, _projects.c.deleted).where(_projects.c.id == project_id)).first()
             if head is None or head.deleted:
                 raise ProjectNotFound(f"no project '{project_id}'")
             number = head.revision if revision is None else revision
             row = conn.execute(
-                select(revisions).where(revisions.c.project_id == project_id, revisions.c.number == number)
+                select(_revisions).where(_revisions.c.project_id == project_id, _revisions.c.number == number)
             ).first()
         if row is None:
             raise ProjectNotFound(f"project '{project_id}' has no revision {number}")
-        return StoredProject(_decode(row.content, project_id, number), row.number, _utc(row.saved), row.author, row.description)
+        return StoredProject(_decode(row.content, project_id, number), row.number, _utc(row.saved), row.author, row.description,
+                             RevisionKind.of(row.kind))
 
     def list_projects(self) -> list[ProjectSummary]:
         """Projects not deleted, the most recently changed first."""
         with _database_errors("list the projects"), self.engine.connect() as conn:
             rows = conn.execute(
-                select(projects).where(projects.c.deleted.is_(False)).order_by(projects.c.updated.desc(), projects.c.id)
+                select(_projects).where(_projects.c.deleted.is_(False)).order_by(_projects.c.updated.desc(), _projects.c.id)
             ).all()
         return [ProjectSummary(r.id, r.title, r.questionnaire_id, r.revision, _utc(r.created), _utc(r.updated)) for r in rows]
 
-    def revisions(self, project_id: str, limit: int | None = None) -> list[RevisionInfo]:
-        """The history of a project, newest first (without the contents)."""
+    def revisions(self, project_id: str, limit: int | None = None, numbers: Iterable[int] | None = None) -> list[RevisionInfo]:
+        """The history of a project, newest first (without the contents); only `numbers` when given."""
         if not _valid_id(project_id):
             return []
-        query = (select(revisions.c.number, revisions.c.saved, revisions.c.author, revisions.c.description)
-                 .where(revisions.c.project_id == project_id).order_by(revisions.c.number.desc()))
+        query = (select(_revisions.c.number, _revisions.c.saved, _revisions.c.author, _revisions.c.description, _revisions.c.kind)
+                 .where(_revisions.c.project_id == project_id).order_by(_revisions.c.number.desc()))
+        if numbers is not None:
+            query = query.where(_revisions.c.number.in_(list(numbers)))
         with self.engine.connect() as conn:
             rows = conn.execute(query.limit(limit) if limit else query).all()
-        return [RevisionInfo(r.number, _utc(r.saved), r.author, r.description) for r in rows]
+        return [RevisionInfo(r.number, _utc(r.saved), r.author, r.description, RevisionKind.of(r.kind)) for r in rows]
 
 
-def _conflict(row: Any) -> StoredConflict:
-    return StoredConflict(row.id, row.project_id, row.revision, Conflict.from_json(json.loads(row.detail)), row.mine_author,
-                          row.theirs_author, _utc(row.created), row.resolved_revision, row.resolved_by)
-
-
-def _decode(content: str, project_id: str, number: int) -> Project:
-    # revisions written by an older version of the program are migrated like old files
-    try:
-        return Project.model_validate(clean_data(migrate(json.loads(content), f"{project_id}@{number}")))
-    except (ValueError, ValidationError) as exc:
-        raise DiagnosisError(f"revision {number} of project '{project_id}' cannot be read: {exc}") from None
+__all__ = [
+    "ANONYMOUS", "ConflictError", "LinkRecord", "Links", "NothingToUndo", "ProjectExists", "ProjectNotFound", "ProjectSummary",
+    "RevisionInfo", "RevisionKind", "STEP_KINDS", "Saved", "Store", "StoreError", "StoredConflict", "StoredProject",
+    "SuggestionRecord", "Suggestions", "data_dir", "default_url", "metadata", "projects", "suggestions",
+]
