@@ -21,7 +21,7 @@ def _causes_page(app: AppTest) -> AppTest:
 def _add(app: AppTest, text: str = TEXT) -> None:
     keyed(app.text_input, r"causes\.new\.\d+\.text").input(text)
     keyed(app.selectbox, r"causes\.new\.\d+\.category").select("method")
-    next(b for b in app.button if b.key == "causes.new.submit").click().run()
+    keyed(app.button, r"causes\.new\.\d+\.submit").click().run()
     assert not app.exception, app.exception
 
 
