@@ -132,7 +132,10 @@ def draw_current(lang: str) -> None:
         left, right, _ = st.columns([1, 1, 2])
         if left.button(t("projects.continue", lang), key="projects.continue", type="primary"):
             st.switch_page(nav.STEPS["goals"])
-        right.download_button(t("projects.download", lang), data=lambda project=op.project: dumps(project).encode("utf-8"), file_name=file_name(op.project),
+        # the file's bytes once per stored revision; never a callable: Streamlit drops a deferred
+        # download's callable on the next run (the 3-s watch), and a click in between downloads nothing
+        data = state.by_revision(op.project, "projects.download", lambda: dumps(op.project).encode("utf-8"))
+        right.download_button(t("projects.download", lang), data=data, file_name=file_name(op.project),
                               mime="application/x-yaml", key="projects.download")
 
 

@@ -68,10 +68,13 @@ def solutions_editor(ctx: StepContext) -> None:
                      f"{undated} measures lack a start or due date and are not on the timeline."))
     stem = "action-plan" if ctx.lang == "en" else "行动计划"
     left, right = st.columns(2)
-    # the files are made when asked for (a callable), not on every rerun
-    left.download_button(t("下载 CSV", "Download CSV"), lambda: plan.plan_csv(rows, ctx.lang), file_name=f"{stem}.csv",
+    # the files once per stored revision and language, not on every rerun (and never a callable:
+    # Streamlit drops a deferred download's callable on the next run, so a click could get nothing)
+    csv = state.by_revision(ctx.project, "solutions.csv", lambda: plan.plan_csv(rows, ctx.lang), ctx.lang)
+    xlsx = state.by_revision(ctx.project, "solutions.xlsx", lambda: plan.plan_xlsx(rows, ctx.lang), ctx.lang)
+    left.download_button(t("下载 CSV", "Download CSV"), csv, file_name=f"{stem}.csv",
                          mime="text/csv", key="solutions.download_csv")
-    right.download_button(t("下载 Excel", "Download Excel"), lambda: plan.plan_xlsx(rows, ctx.lang), file_name=f"{stem}.xlsx",
+    right.download_button(t("下载 Excel", "Download Excel"), xlsx, file_name=f"{stem}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key="solutions.download_xlsx")
 
