@@ -44,7 +44,7 @@ from diagnosis import migrations
 from diagnosis.errors import DiagnosisError
 from diagnosis.merge import merge_data, set_at
 from diagnosis.project.model import Project
-from diagnosis.store import schema
+from diagnosis.store import packing, schema
 from diagnosis.store.conflicts import StoredConflict, from_row as _conflict, to_row as _conflict_row, utc as _utc
 from diagnosis.store.links import LinkRecord, Links, SuggestionRecord, Suggestions
 from diagnosis.store.revisions import STEP_KINDS, RevisionInfo, RevisionKind, StoredProject
@@ -189,6 +189,8 @@ class Store:
         # Shared read-only: the merge never mutates its inputs.
         self._recent: OrderedDict[tuple[str, int], dict[str, Any]] = OrderedDict()
         self._recent_lock = threading.Lock()
+        # snapshots ready to pack a new revision against or to unpack one (diagnosis.store.packing)
+        self._anchors = packing.Anchors()
         # the repositories of diagnosis.sharing's rows (see diagnosis.store.links)
         self.links = Links(self.engine, self._write)
         self.suggestions = Suggestions(self.engine, self._write)
@@ -256,9 +258,11 @@ class Store:
             project = Project.model_validate(mine)
 
         written: list[tuple[int, dict[str, Any]]] = []
+        snapshots: list[tuple[int, bytes, int]] = []
 
         def work(conn: Connection) -> Saved:
             written.clear()
+            snapshots.clear()
             saved = _now()
             row = conn.execute(select(_projects.c.revision, _projects.c.deleted).where(_projects.c.id == pid).with_for_update()).first()
             if new and row is not None and not row.deleted:
@@ -284,9 +288,13 @@ class Store:
                 conn.execute(_projects.insert().values(id=pid, created=saved, **values))
             else:
                 conn.execute(update(_projects).where(_projects.c.id == pid).values(**values))
+            raw = stored.model_dump_json().encode()
+            packed, snapshot = self._pack(conn, pid, head if row is not None else 0, number, raw)
+            if snapshot is None:
+                snapshots.append((number, raw, len(packed)))
             conn.execute(_revisions.insert().values(project_id=pid, number=number, saved=saved, author=author,
                                                     description=description[:500], kind=kind.value,
-                                                    content=stored.model_dump_json()))
+                                                    content="", packed=packed, snapshot=snapshot))
             written.append((number, data))
             recorded = []
             if found:
@@ -299,7 +307,44 @@ class Store:
         result = self._retrying(work)
         for number, data in written:
             self._remember(pid, number, data)
+        for number, raw, size in snapshots:  # only once committed: a rolled-back number is taken again
+            self._anchors.put((pid, number), raw, size)
         return result
+
+    def _pack(self, conn: Connection, project_id: str, head: int, number: int, raw: bytes) -> tuple[bytes, int | None]:
+        """Revision `number`'s stored bytes and the snapshot they are a delta to (None: a snapshot)."""
+        last = None
+        if head:
+            last = conn.execute(select(_revisions.c.snapshot, _revisions.c.packed.is_(None).label("text"))
+                                .where(_revisions.c.project_id == project_id, _revisions.c.number == head)).first()
+        if last is not None and not last.text:
+            anchor_number = head if last.snapshot is None else last.snapshot
+            if number - anchor_number < packing.SNAPSHOT_EVERY:
+                anchor = self._anchor(conn, project_id, anchor_number)
+                data = packing.delta(raw, anchor)
+                if packing.worth_a_delta(len(data), anchor):
+                    return data, anchor_number
+        return packing.snapshot(raw), None
+
+    def _anchor(self, conn: Connection, project_id: str, number: int) -> packing.Anchor:
+        anchor = self._anchors.get((project_id, number))
+        if anchor is not None:
+            return anchor
+        row = conn.execute(select(_revisions.c.packed, _revisions.c.snapshot)
+                           .where(_revisions.c.project_id == project_id, _revisions.c.number == number)).first()
+        if row is None or row.packed is None or row.snapshot is not None:
+            raise DiagnosisError(f"revision {number} of project '{project_id}' is not a snapshot: the store is damaged")
+        return self._anchors.put((project_id, number), packing.unpack(row.packed), len(row.packed))
+
+    def _text(self, conn: Connection, row: Any) -> str:
+        """A revision row's project JSON (`row` has `number`, `content`, `packed` and `snapshot`)."""
+        if row.packed is None:
+            return row.content
+        anchor = None if row.snapshot is None else self._anchor(conn, row.project_id, row.snapshot)
+        try:
+            return packing.unpack(row.packed, anchor).decode()
+        except (packing.zstandard.ZstdError, UnicodeDecodeError) as exc:
+            raise DiagnosisError(f"revision {row.number} of project '{row.project_id}' cannot be read: {exc}") from None
 
     def _remember(self, project_id: str, number: int, data: dict[str, Any]) -> None:
         with self._recent_lock:
@@ -313,11 +358,12 @@ class Store:
         if cached is not None:
             return cached
         row = conn.execute(
-            select(_revisions.c.content).where(_revisions.c.project_id == project_id, _revisions.c.number == number)
+            select(_revisions.c.project_id, _revisions.c.number, _revisions.c.content, _revisions.c.packed, _revisions.c.snapshot)
+            .where(_revisions.c.project_id == project_id, _revisions.c.number == number)
         ).first()
         if row is None:
             raise ProjectNotFound(f"project '{project_id}' has no revision {number}")
-        data = _content_data(row.content, project_id, number)
+        data = _content_data(self._text(conn, row), project_id, number)
         self._remember(project_id, number, data)
         return data
 
@@ -429,9 +475,10 @@ class Store:
             row = conn.execute(
                 select(_revisions).where(_revisions.c.project_id == project_id, _revisions.c.number == number)
             ).first()
-        if row is None:
-            raise ProjectNotFound(f"project '{project_id}' has no revision {number}")
-        return StoredProject(_decode(row.content, project_id, number), row.number, _utc(row.saved), row.author, row.description,
+            if row is None:
+                raise ProjectNotFound(f"project '{project_id}' has no revision {number}")
+            text = self._text(conn, row)
+        return StoredProject(_decode(text, project_id, number), row.number, _utc(row.saved), row.author, row.description,
                              RevisionKind.of(row.kind))
 
     def list_projects(self) -> list[ProjectSummary]:

@@ -1,7 +1,7 @@
 """The store's tables (SQLAlchemy Core); their history is in `diagnosis/migrations`.
 
     projects:    id | title | questionnaire_id | revision (head) | created | updated | deleted
-    revisions:   project_id | number | saved | author | description | kind | content (project JSON)
+    revisions:   project_id | number | saved | author | description | kind | content | packed | snapshot (project JSON)
     conflicts:   id | project_id | revision | detail (JSON) | mine_author | theirs_author | created | resolved_*
     links:       id | token_hash | project_id | kind | label | created | created_by | revoked
     suggestions: id | project_id | day | text | released   (see diagnosis.sharing)
@@ -12,7 +12,7 @@ through `Store` and its repositories (`Store.links`, `Store.suggestions`).
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -39,7 +39,11 @@ revisions = Table(
     Column("author", String(200), nullable=False, default=""),
     Column("description", String(500), nullable=False, default=""),
     Column("kind", String(16), nullable=False, default="edit"),  # diagnosis.store.revisions.RevisionKind
+    # the project's JSON: in `packed` (zstd; a delta to revision `snapshot` when that is set,
+    # see diagnosis.store.packing), or as text in `content` for revisions stored before 0005
     Column("content", Text, nullable=False),
+    Column("packed", LargeBinary, nullable=True),
+    Column("snapshot", Integer, nullable=True),
 )
 
 conflicts = Table(

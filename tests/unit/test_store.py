@@ -17,13 +17,6 @@ from diagnosis.project import new_project
 from diagnosis.store import ANONYMOUS, ConflictError, NothingToUndo, ProjectNotFound, Store
 
 
-@pytest.fixture
-def store(store_url):
-    s = Store(store_url)
-    yield s
-    s.close()
-
-
 def test_the_default_store_lives_in_the_data_folder_in_wal_mode(tmp_path, monkeypatch):
     monkeypatch.setenv("DIAGNOSIS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("DIAGNOSIS_DATABASE_URL", raising=False)

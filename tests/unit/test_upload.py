@@ -10,14 +10,7 @@ import pytest
 from diagnosis import upload
 from diagnosis.demo import demo_project
 from diagnosis.history import Change
-from diagnosis.store import ConflictError, ProjectExists, Store
-
-
-@pytest.fixture
-def store(store_url):
-    s = Store(store_url)
-    yield s
-    s.close()
+from diagnosis.store import ConflictError, ProjectExists
 
 
 def hijack():
