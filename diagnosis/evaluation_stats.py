@@ -379,3 +379,31 @@ def by_checkpoint(tests: list[RowTest]) -> dict[int, list[RowTest]]:
     for test in tests:
         out.setdefault(test.checkpoint, []).append(test)
     return dict(sorted(out.items()))
+
+
+def reading(tests: list[RowTest], lang: str) -> list[str]:
+    """What the tests say, one sentence per checkpoint, for people: improved, unchanged (could be noise), worse."""
+    zh = lang == "zh"
+    sep = "、" if zh else ", "
+    out = []
+    for months, group in by_checkpoint(tests).items():
+        kinds = {v: [t for t in group if t.verdict == v] for v in ("improvement", "no_change", "worsening")}
+        parts = []
+        if kinds["improvement"]:
+            names = sep.join(t.name for t in kinds["improvement"])
+            parts.append(f"{len(kinds['improvement'])} 项显著改善（{names}）" if zh
+                         else f"{len(kinds['improvement'])} improved significantly ({names})")
+        if kinds["no_change"]:
+            names = sep.join(t.name + (("，样本量不足" if zh else ", n too small") if t.too_small else "") for t in kinds["no_change"])
+            parts.append(f"{len(kinds['no_change'])} 项无可检测变化（{names}：区间包含 0，变化可能只是波动）" if zh
+                         else f"{len(kinds['no_change'])} show no detectable change ({names}: the interval includes 0, the change may be noise)")
+        if kinds["worsening"]:
+            names = sep.join(t.name for t in kinds["worsening"])
+            parts.append(f"{len(kinds['worsening'])} 项显著恶化（{names}）" if zh
+                         else f"{len(kinds['worsening'])} worsened significantly ({names})")
+        if not parts:
+            continue
+        out.append(f"{months} 个月时，" + "；".join(parts) + "。" if zh
+                   else f"At {months} month{'s' if months != 1 else ''}: " + "; ".join(parts) + ".")
+    return out
+

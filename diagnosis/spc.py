@@ -386,3 +386,36 @@ def project_charts(project: Project, questionnaire: Questionnaire, *, interval: 
         except DiagnosisError:
             continue  # a row whose definition no import computes has no chart
     return out
+
+
+def reading(charts: list[ControlChart], lang: str) -> list[str]:
+    """What the control charts say, for people: signals since the launch (the process changed) and
+    signals inside the baseline (its limits, and any before/after comparison, stand on an unstable period)."""
+    zh = lang == "zh"
+    sep = "、" if zh else ", "
+    after, unstable = [], []
+    for chart in charts:
+        def period_of(signal: Signal, chart: ControlChart = chart) -> set[str]:
+            return {chart.points[i].period for i in signal.indices}
+
+        later = [s for s in chart.signals if period_of(s) & {"checkpoint", "checkin"}]
+        if later:
+            first = later[0]
+            after.append(f"{chart.label(lang)}（{len(later)} 个信号，最早 {first.days[0].isoformat()}，{first.rule_label(lang)}）" if zh
+                         else f"{chart.label(lang)} ({len(later)} signals, first on {first.days[0].isoformat()}, {first.rule_label(lang)})")
+        if any(period_of(s) == {"baseline"} for s in chart.signals):
+            unstable.append(chart.label(lang))
+    out = []
+    if after:
+        out.append("上线后出现特殊原因信号：" + "；".join(after) + "。信号表示非随机的变化（偏离当时的控制限、趋势或异常点）：对照措施上线日期和当时发生的事查明原因。" if zh
+                   else "Special-cause signals since the launch: " + "; ".join(after)
+                   + ". A signal is non-random variation (away from the limits in force, a trend or an outlier): match it with"
+                   " the measures' go-live dates and what else happened then.")
+    elif charts:
+        out.append("上线后没有特殊原因信号：过程仍在原控制限内波动。" if zh
+                   else "No special-cause signal since the launch: the process still varies within its old limits.")
+    if unstable:
+        out.append(f"基线期本身已有信号（{sep.join(unstable)}）：基线不稳定，控制限与前后对比都需谨慎解读。" if zh
+                   else f"The baseline itself has signals ({sep.join(unstable)}): it is not stable, so read its limits and the before/after comparison with care.")
+    return out
+

@@ -467,6 +467,7 @@ def before_after_section(inp: ReportInput) -> Section | None:
     headers = evaluation_stats.headers(confidence, inp.lang)
     section = Section("evaluation-stats", t("是否真的改变？前后对比检验", "Did it really change? Before/after tests"))
     section.blocks.append(Paragraph(evaluation_stats.method_line(confidence, inp.lang)))
+    section.blocks.append(Bullets(evaluation_stats.reading(tests, inp.lang)))
     for months, group in evaluation_stats.by_checkpoint(tests).items():
         # documents: the numbers; the definition's wording goes to the Excel sheet below
         table = Table([h for i, h in enumerate(headers) if i != 1],

@@ -9,7 +9,7 @@ import altair as alt
 from diagnosis import evaluation, series_alerts, spc, spc_chart
 from diagnosis.i18n import tr
 from diagnosis.report.inputs import ReportInput
-from diagnosis.report.document import Note, Paragraph, Table
+from diagnosis.report.document import Bullets, Note, Paragraph, Table
 from diagnosis.report.figures import chart_figure
 
 FONT = "Noto Sans CJK SC"
@@ -27,6 +27,7 @@ def spc_blocks(inp: ReportInput) -> list[Any]:
     # one figure for all metrics: one conversion instead of one per chart
     grid = alt.concat(*[spc_chart.chart(c, lang, width=330, height=170) for c in charts], columns=2).configure_axis(
         labelFont=FONT, titleFont=FONT).configure_title(font=FONT).configure_legend(labelFont=FONT)
+    blocks.append(Bullets(spc.reading(charts, lang)))
     blocks.append(chart_figure(grid, t("各指标控制图：控制限按阶段，红点为异常信号", "Control chart per metric: limits per stage, signals in red"), "control-charts"))
     rows = [[c.label(lang), s.rule_label(lang), next(st.label(lang) for st in c.stages if st.index == s.stage),
              s.days[0].isoformat(), s.days[-1].isoformat(), len(s.days)] for c in charts for s in c.signals]  # fmt: skip

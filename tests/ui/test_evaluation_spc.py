@@ -21,6 +21,10 @@ def test_the_evaluation_draws_the_chosen_metrics_control_chart_with_its_signals(
     [chart] = control_chart(at)
     assert "Complaint rate: control chart" in chart and "Rules fired" in chart
     assert any(c.value.startswith("p\\-chart \\(daily, varying n") for c in at.caption)
+    # the chart and the before/after tests in words: FCR unchanged, the complaint rate's signals since the launch
+    said = [m.value.replace("\\", "") for m in at.markdown]  # md() escapes markdown's characters
+    assert any("signals since the launch: Complaint rate (" in m for m in said), said
+    assert any(m.startswith("At 3 months: 6 improved significantly") and "1 show no detectable change (First" in m for m in said), said
     signals = tables_with(at, "Rule")[0]
     assert len(signals) >= 1 and set(signals["Stage"]) <= {"baseline stage", "after launch (and 7 measure(s) live)"}
     # the complaint rule (above 3 % twice in a row) fires on the daily series in August

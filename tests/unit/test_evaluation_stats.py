@@ -192,3 +192,14 @@ def test_an_import_kept_before_the_period_sums_existed_is_tested_from_its_days(p
     assert old.sum is None
     found, _ = es.compare(KNOWN["frt_mean"], old, after["frt_mean"], 95)
     assert found.p == pytest.approx(stats.ttest_ind(raw_a["frt"], raw_b["frt"], equal_var=False).pvalue, abs=1e-6)
+
+
+def test_the_reading_counts_each_verdict_and_names_its_metrics_per_checkpoint():
+    better = row(KNOWN["complaint_rate"], es.compare_rates(500, 10000, 300, 10000, 95), "lower")  # 5 % -> 3 %
+    same = row(KNOWN["fcr"], es.compare_rates(7000, 10000, 7010, 10000, 95), "higher")
+    worse = row(KNOWN["frt_mean"], es.compare_means(400, 400 * 4.0, 400 * 16.81, 400, 400 * 4.3, 400 * (4.3**2 + 0.81), 95), "lower")
+    assert [t.verdict for t in (better, same, worse)] == ["improvement", "no_change", "worsening"]
+    assert es.reading([better, same, worse], "zh") == [
+        "1 个月时，1 项显著改善（complaint_rate）；1 项无可检测变化（fcr：区间包含 0，变化可能只是波动）；1 项显著恶化（frt_mean）。"]
+    assert es.reading([better, same], "en") == [
+        "At 1 month: 1 improved significantly (complaint_rate); 1 show no detectable change (fcr: the interval includes 0, the change may be noise)."]

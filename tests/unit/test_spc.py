@@ -280,3 +280,26 @@ def test_the_chart_draws_limits_per_stage_the_stage_start_and_the_signals_with_t
     text = str(spec)
     assert "控制图" in spec["title"] and "判异规则" in text and "上线后" in text and "中心线" in text
     assert len(spec["layer"]) == 7  # points line, centre, UCL, LCL, dots, stage rule, stage label
+
+
+# --- what the charts say, in words -----------------------------------------------------------
+
+
+def test_the_reading_names_signals_after_the_launch_and_an_unstable_baseline_and_says_so_when_there_is_none():
+    stable = [10, 11, 10.5, 9, 9.5, 10.8, 9.2, 10.2, 9.9, 10.4, 9.6, 10.1, 9.4, 10.6, 9.8, 10.3]
+    quiet = spc.control_chart(points(stable) + points(stable[:8], "checkpoint", DAY0 + dt.timedelta(days=16)), MEAN)
+    assert quiet.signals == []
+    assert spc.reading([quiet], "zh") == ["上线后没有特殊原因信号：过程仍在原控制限内波动。"]
+    assert spc.reading([quiet], "en") == ["No special-cause signal since the launch: the process still varies within its old limits."]
+    # a lasting drop after the launch against the frozen baseline (centre 12, sigma 2 / 1.128 = 1.77): all eight
+    # points below 12 - 1.77 = 10.23, so rule 3 (4 of 5 beyond 1 sigma) and rule 4 (8 on one side) fire from day 8
+    series = points([10, 12, 11, 15, 12, 11, 13, 12]) + points([9, 9.5, 8.5, 9, 9.2, 8.8, 9.1, 9.4], "checkpoint", DAY0 + dt.timedelta(days=8))
+    moved = spc.control_chart(series, MEAN)
+    [zh] = spc.reading([moved], "zh")
+    assert zh.startswith("上线后出现特殊原因信号：FRT（2 个信号，最早 2025-08-09，西电规则 3")
+    [en] = spc.reading([moved], "en")
+    assert "FRT (2 signals, first on 2025-08-09, Western Electric 3" in en
+    # a jump inside the baseline itself: its limits are not to be trusted
+    jumpy = spc.control_chart(points([10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 11, 10, 30, 10, 10]), MEAN)
+    assert any(s.rule == "we1" for s in jumpy.signals)
+    assert spc.reading([jumpy], "en")[-1].startswith("The baseline itself has signals (")

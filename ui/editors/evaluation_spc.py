@@ -42,6 +42,8 @@ def control_charts(ctx: StepContext) -> None:
     chart, spec = drawn
     st.caption(md(chart.method(lang)))
     st.vega_lite_chart(spec=spec, width="stretch", key="evaluation.spc.chart")
+    for sentence in spc.reading([chart], lang):
+        st.markdown(md(sentence))
     for zh, en in chart.notes:
         st.caption(md(t(zh, en)))
     if chart.signals:

@@ -23,6 +23,8 @@ def before_after_tests(ctx: StepContext) -> None:
         return
     confidence = es.confidence_of(ctx.questionnaire)
     headers = es.headers(confidence, ctx.lang)
+    for sentence in es.reading(tests, ctx.lang):
+        st.markdown(md(sentence))
     for months, group in es.by_checkpoint(tests).items():
         st.markdown("**" + t(f"{months} 个月", f"{months} month" + ("" if months == 1 else "s")) + "**")
         frame = pd.DataFrame([es.cells(test, ctx.lang) for test in group], columns=headers)
