@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import re
+import unicodedata
 from typing import Any
 
 # characters removed outright (tab \x09 and line feed \x0a are kept; \r is handled first)
@@ -67,3 +68,18 @@ def clean_data(value: Any) -> Any:
         value = copy.copy(value)
         value.caption = clean_text(caption)
     return value
+
+
+_NOT_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+_DEVICE_NAMES = re.compile(r"(?i)(con|prn|aux|nul|com\d|lpt\d)")
+
+
+def safe_filename(name: str, suffix: str = "", limit: int = 80, fallback: str = "report") -> str:
+    """A file name safe on Windows, macOS and Linux that keeps Chinese characters (every download's name)."""
+    name = unicodedata.normalize("NFC", name)
+    name = _NOT_IN_FILE_NAMES.sub("_", name)
+    name = re.sub(r"\s+", " ", name).strip(" ._")
+    if _DEVICE_NAMES.fullmatch(name) or not name:
+        name = fallback
+    return name[:limit].rstrip(" ._") + suffix
+

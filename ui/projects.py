@@ -9,7 +9,6 @@ project (new id), replace (a new revision, History can undo it), or cancel (`dia
 
 from __future__ import annotations
 
-import re
 
 import streamlit as st
 
@@ -22,6 +21,7 @@ from diagnosis.project import dumps, load_project
 from diagnosis.project.files import SUFFIX, new_project, touch
 from diagnosis.project.model import Project
 from diagnosis.store import ConflictError, ProjectExists, RevisionKind, Saved
+from diagnosis.text import safe_filename
 from ui import history_page, nav, state
 from ui.texts import md, t
 
@@ -39,8 +39,7 @@ def problems_of(exc: DiagnosisError) -> list[str]:
 
 
 def file_name(project: Project) -> str:
-    stem = re.sub(r'[\\/:*?"<>|\s]+', "_", project.meta.title).strip("_.")[:60] or project.meta.id
-    return stem + SUFFIX
+    return safe_filename(project.meta.title, SUFFIX, limit=60, fallback=project.meta.id)
 
 
 def project_from_questionnaire(entry: catalog.Entry, title: str, lang: str, embed: bool) -> Project:

@@ -6,8 +6,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 
 from diagnosis.errors import DiagnosisError
 from diagnosis.project.model import Project
@@ -15,6 +13,7 @@ from diagnosis.questionnaire.model import Questionnaire
 from diagnosis.report.build import build_report
 from diagnosis.report.document import Report
 from diagnosis.report.render import FORMATS
+from diagnosis.text import safe_filename
 
 
 def render(report: Report, fmt: str) -> bytes:
@@ -25,16 +24,6 @@ def render(report: Report, fmt: str) -> bytes:
 
 def render_report(project: Project, questionnaire: Questionnaire, fmt: str, lang: str | None = None, as_of: dt.date | None = None) -> bytes:
     return render(build_report(project, questionnaire, lang, as_of), fmt)
-
-
-def safe_filename(name: str, suffix: str = "", limit: int = 80) -> str:
-    """A file name safe on Windows, macOS and Linux that keeps Chinese characters."""
-    name = unicodedata.normalize("NFC", name)
-    name = re.sub(r'[\x00-\x1f\x7f<>:"/\\|?*]+', "_", name)
-    name = re.sub(r"\s+", " ", name).strip(" ._")
-    if re.fullmatch(r"(?i)(con|prn|aux|nul|com\d|lpt\d)", name) or not name:
-        name = "report"
-    return name[:limit].rstrip(" ._") + suffix
 
 
 def report_filename(project: Project, fmt: str) -> str:

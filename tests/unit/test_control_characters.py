@@ -145,3 +145,16 @@ def test_every_spreadsheet_cell_follows_one_formula_policy_and_plain_numbers_sta
         assert write("\t=1") == "'\t=1" and write("\r=1") == "'\n=1"  # a group key opening with TAB / CR
         assert write("-3.5") == "-3.5" and write("+12") == "+12"  # a number a spreadsheet reads, never runs
         assert write("退款") == "退款"
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("在线商城 / 8月:诊断?", "在线商城 _ 8月_诊断.diagnosis.yaml"), ("../../etc/passwd", "etc_passwd.diagnosis.yaml"),
+    ("a\x1bb\nc", "a_b_c.diagnosis.yaml"), ("CON", "p1.diagnosis.yaml"), ("  ", "p1.diagnosis.yaml"),
+])  # fmt: skip
+def test_a_downloaded_project_file_is_named_by_the_one_file_name_rule_and_falls_back_on_the_id(title, expected):
+    from diagnosis.project import new_project
+    from ui.projects import file_name
+
+    project = new_project("customer_service_diagnosis", title="x")
+    project.meta.title, project.meta.id = title, "p1"
+    assert file_name(project) == expected

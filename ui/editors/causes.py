@@ -22,6 +22,7 @@ from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import tr
 from diagnosis.pareto import default_measure, pareto_before_after, pareto_chart, pareto_table, proposed_root_causes, records, vital_mark
 from diagnosis.project.model import Fishbone
+from diagnosis.text import safe_filename
 from diagnosis.sharing import guest_label
 from diagnosis.store import RevisionInfo, RevisionKind
 from ui import state
@@ -304,8 +305,8 @@ def _rendered(dot: str, fmt: str) -> bytes:
 def _diagram(ctx: StepContext) -> None:
     dot = fishbone_dot(ctx.project, ctx.questionnaire, ctx.lang)
     st.graphviz_chart(graphviz.Source(dot, engine="neato"), width="stretch")
-    stem = (ctx.project.meta.title or ctx.project.meta.id).strip() or "fishbone"
-    stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in stem)[:60] + "-" + ("鱼骨图" if ctx.lang == "zh" else "fishbone")
+    stem = safe_filename(ctx.project.meta.title, "-" + ("鱼骨图" if ctx.lang == "zh" else "fishbone"), limit=60,
+                         fallback=ctx.project.meta.id)
     mimes = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
     columns = st.columns(3)
     for column, (fmt, mime) in zip(columns, mimes.items()):
