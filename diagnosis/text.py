@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 import re
 import unicodedata
 from typing import Any
@@ -40,16 +41,39 @@ def has_control(text: str) -> bool:
     return _ANY.search(text) is not None
 
 
+# what a control character (or a CR) looks like in `json.dumps(..., ensure_ascii=False)`: C0 are
+# escaped (\b \f \r or \u00XX; tab and newline as \t \n, which are kept), the rest stay as they
+# are. A literal backslash followed by "r" also matches: that only costs the slow walk.
+_IN_JSON = re.compile(r"\\(?:u00[01][0-9a-fA-F]|[bfr])|[\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def clean_data(value: Any) -> Any:
-    """`value` with `clean_text` applied to every string inside it (same object if clean)."""
+    """`value` with `clean_text` applied to every string inside it (same object if clean).
+
+    A tree of plain JSON (a project, an answer table) is checked first in one pass over its JSON
+    text, which is C code: a clean project of 800 causes costs milliseconds instead of walking
+    every string in Python (what made each save of a large fishbone take a quarter of a second).
+    """
+    if isinstance(value, (dict, list)):
+        try:
+            text = json.dumps(value, ensure_ascii=False, check_circular=False)
+        except (TypeError, ValueError, RecursionError):  # not plain JSON (a dataclass, a date...): walk it
+            pass
+        else:
+            if _IN_JSON.search(text) is None:
+                return value
+    return _clean(value)
+
+
+def _clean(value: Any) -> Any:
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, dict):
-        out = {clean_data(k): clean_data(v) for k, v in value.items()}
+        out = {_clean(k): _clean(v) for k, v in value.items()}
         same = len(out) == len(value) and all(k2 is k and v2 is v for (k2, v2), (k, v) in zip(out.items(), value.items()))
         return value if same else out
     if isinstance(value, (list, tuple)):
-        items = [clean_data(v) for v in value]
+        items = [_clean(v) for v in value]
         if all(a is b for a, b in zip(items, value)):
             return value
         return type(value)(items) if isinstance(value, list) or type(value) is tuple else type(value)(*items)
@@ -59,7 +83,7 @@ def clean_data(value: Any) -> Any:
             if not f.init:
                 continue
             old = getattr(value, f.name)
-            new = clean_data(old)
+            new = _clean(old)
             if new is not old:
                 changes[f.name] = new
         return dataclasses.replace(value, **changes) if changes else value

@@ -158,3 +158,17 @@ def test_a_downloaded_project_file_is_named_by_the_one_file_name_rule_and_falls_
     project = new_project("customer_service_diagnosis", title="x")
     project.meta.title, project.meta.id = title, "p1"
     assert file_name(project) == expected
+
+
+@pytest.mark.parametrize("code", [*range(0x00, 0x20), *range(0x7F, 0xA0), 0xD800, 0xFFFE, 0xFFFF])
+def test_clean_data_finds_every_control_character_in_a_json_tree_in_keys_and_values_at_any_depth(code):
+    from diagnosis.text import clean_data
+
+    ch = chr(code)
+    tree = {"answers": {"metrics": [{"名称" + ch: "值"}, {"k": ["a", "b" + ch]}]}}
+    cleaned = clean_data(tree)
+    if ch in "\t\n":
+        assert cleaned is tree
+    else:
+        assert cleaned is not tree and ch not in repr(cleaned)
+        assert cleaned["answers"]["metrics"][1]["k"][1] == ("b\n" if ch == "\r" else "b")
