@@ -160,7 +160,9 @@ def open_export(export, mapped: dict[str, str], time_zone: str = clean.DEFAULT_T
     import pyarrow as pa
 
     table = export.table.select(list(dict.fromkeys(mapped.values())))
-    table = table.append_column("__row", pa.array(np.arange(table.num_rows, dtype=np.int64)))
+    # from the buffer: `pa.array` on a numpy array would import pandas (half a second) to check its type
+    rows = pa.Array.from_buffers(pa.int64(), table.num_rows, [None, pa.py_buffer(np.arange(table.num_rows, dtype=np.int64))])
+    table = table.append_column("__row", rows)
     # no progress bar: DuckDB would print it on stdout, into the CLI's JSON
     con = duckdb.connect(":memory:")
     con.execute("SET enable_progress_bar = false")
@@ -253,16 +255,16 @@ def _aggregate(con: duckdb.DuckDBPyConnection, mapping: Mapping, sla: float, wan
 
 def _examples(export: Export, mapping: Mapping, rows: dict[str, list[int]]) -> dict[str, list[dict]]:
     """The first bad rows of each reason, with the raw text of the cells concerned."""
-    import pyarrow as pa
+    from diagnosis.tickets.reader import _cell_text
 
     examples: dict[str, list[dict]] = {}
     id_header = mapping.get("ticket_id")
     for reason_id, indices in rows.items():
         reason = clean.REASON_BY_ID[reason_id]
         headers = [h for h in dict.fromkeys([id_header, *(mapping.get(f) for f in reason.fields)]) if h]
-        picked = export.table.select(headers).take(pa.array(indices, pa.int64())).to_pylist()
+        picked = [row for i in indices for row in export.table.select(headers).slice(i, 1).to_pylist()]
         examples[reason_id] = [
-            {"line": export.first_line + i, "values": {h: None if v is None else str(v) for h, v in values.items()}}
+            {"line": export.first_line + i, "values": {h: v if isinstance(v, str) else _cell_text(v) for h, v in values.items()}}
             for i, values in zip(indices, picked)
         ]
     return examples
