@@ -333,9 +333,6 @@ def _cell_text(value: object) -> Optional[str]:
     return text or None
 
 
-XLSX_ENGINES = ("calamine", "openpyxl")
-
-
 def _read_xlsx(data: bytes, name: str, progress: Optional[Progress], engine: str = "calamine") -> Export:
     """The first sheet, read by python-calamine (Rust); openpyxl when calamine is missing or
     cannot read the file (openpyxl then reads it, or gives the located error)."""
@@ -518,14 +515,17 @@ def _holds_controls(chunk) -> bool:
     return bool(pc.match_substring_regex(text, ARROW_CONTROL_PATTERN + "|\r")[0].as_py())
 
 
-def read_export(source: Source, name: Optional[str] = None, progress: Optional[Progress] = None) -> Export:
-    """Read a CSV or .xlsx export from a path, bytes or a binary file object (an upload)."""
+def read_export(source: Source, name: Optional[str] = None, progress: Optional[Progress] = None,
+                xlsx_engine: str = "calamine") -> Export:
+    """Read a CSV or .xlsx export from a path, bytes or a binary file object (an upload).
+
+    `xlsx_engine` "openpyxl" skips calamine (the fallback, compared with it by the tests)."""
     data, name = _load_bytes(source, name)
     _report(progress, 0.02, "reading")
     if not data:
         raise ExportError(f"{name}: the file is empty")
     if data[:4] == b"PK\x03\x04":
-        export = _read_xlsx(data, name, progress)
+        export = _read_xlsx(data, name, progress, xlsx_engine)
     elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ExportError(f"{name}: old Excel .xls files are not supported; save it as .xlsx or CSV")
     else:
