@@ -202,7 +202,7 @@ def detect_csat_scale(con: duckdb.DuckDBPyConnection, mapping: Mapping, source: 
 
 def _aggregate(con: duckdb.DuckDBPyConnection, mapping: Mapping, sla: float, wanted: list[str], heatmap: bool,
                scale: str = "1-5") -> KpiResult:
-    from diagnosis.metric_definitions import TOP2
+    from diagnosis.scales import TOP2
 
     sets = [()] + [(g,) for g in wanted]
     metric_sql, pick = _metric_select([m.sql.replace("$sla", repr(float(sla))).replace("$top2", repr(TOP2[scale])) for m in METRICS])
