@@ -445,8 +445,7 @@ def _sheet_table(rows: list, name: str) -> tuple[pa.Table, int]:
     cells = list(islice(zip_longest(*body), width)) if body else []
     cells += [(None,) * len(body)] * (width - len(cells))  # rows narrower than the header
     typed = _typed_columns(headers)
-    columns = {h: _sheet_column(list(values), h in typed) for h, values in zip(headers, cells)}
-    table = pa.table(columns) if columns else pa.table({})
+    table = pa.Table.from_arrays([_sheet_column(list(values), h in typed) for h, values in zip(headers, cells)], names=headers)
     too_long = _first_long_cell(table)
     if too_long is not None:
         row, header, length = too_long
@@ -461,7 +460,6 @@ def _sheet_column(values: list, typed: bool):
     """One sheet column as Arrow: a recognized date, number or yes/no column whose every cell
     is a date, number or boolean keeps that type (as a CSV column Arrow types while reading);
     anything else is text as `_cell_text` writes it."""
-    import pyarrow as pa
 
     kinds = set(map(type, values))
     if str in kinds and len(kinds) > 1:  # calamine's empty cells are "": None, as openpyxl gives them
@@ -472,14 +470,40 @@ def _sheet_column(values: list, typed: bool):
         kinds = set(map(type, values))
     kinds.discard(_NONE)
     if typed and kinds == {dt.datetime}:
-        return pa.array(values, pa.timestamp("us"))
+        return _arrow_array(values, "timestamp")
     if typed and kinds and kinds <= {int, float}:
-        return pa.array(values, pa.float64())
+        return _arrow_array(values, "double")
     if typed and kinds == {bool}:
-        return pa.array(values, pa.bool_())
+        return _arrow_array(values, "bool")
     if kinds <= {str}:
-        return pa.array([None if v is None else (v.strip() or None) for v in values], pa.string())
-    return pa.array([_cell_text(v) for v in values], pa.string())
+        return _arrow_array([None if v is None else (v.strip() or None) for v in values], "string")
+    return _arrow_array([_cell_text(v) for v in values], "string")
+
+
+def _arrow_array(values: list, kind: str):
+    """An Arrow array of Python values (None is missing) from numpy buffers: `pa.array` on
+    Python objects imports pandas (half a second of a command's start) to check their type."""
+    import numpy as np
+    import pyarrow as pa
+
+    n = len(values)
+    valid = np.fromiter((v is not None for v in values), bool, n)
+    nulls = n - int(valid.sum())
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None
+    if kind == "string":
+        encoded = [b"" if v is None else v.encode() for v in values]
+        offsets = np.zeros(n + 1, np.int64)
+        np.cumsum(np.fromiter(map(len, encoded), np.int64, n), out=offsets[1:])
+        large = offsets[-1] >= 2**31  # (the workbook limits keep a column far below)
+        buffers = [bitmap, pa.py_buffer(offsets if large else offsets.astype(np.int32)), pa.py_buffer(b"".join(encoded))]
+        return pa.Array.from_buffers(pa.large_string() if large else pa.string(), n, buffers, null_count=nulls)
+    if kind == "bool":
+        bits = np.packbits(np.fromiter((v is True for v in values), bool, n), bitorder="little")
+        return pa.Array.from_buffers(pa.bool_(), n, [bitmap, pa.py_buffer(bits)], null_count=nulls)
+    numbers = np.array(values, dtype="datetime64[us]" if kind == "timestamp" else np.float64)
+    arrow_type = pa.timestamp("us") if kind == "timestamp" else pa.float64()
+    return pa.Array.from_buffers(arrow_type, n, [bitmap, pa.py_buffer(numbers.view(np.int64) if kind == "timestamp" else numbers)],
+                                 null_count=nulls)  # fmt: skip
 
 
 def _without_controls(table: pa.Table) -> pa.Table:

@@ -148,3 +148,19 @@ def test_a_gb18030_file_with_a_bad_byte_far_down_is_one_clear_error():
     assert len(data) > reader.SAMPLE_BYTES
     with pytest.raises(ExportError, match=r"^g\.csv: not valid gb18030 text; save it as UTF-8 CSV$"):
         read_export(data, "g.csv")
+
+
+@pytest.mark.parametrize("kind, values", [
+    ("string", ["微信", None, "", "a😀"]),
+    ("double", [1.5, None, 3, -0.0]),
+    ("timestamp", [dt.datetime(2025, 8, 1, 10, 0, 0, 500000), None, dt.datetime(1900, 1, 1)]),
+    ("bool", [True, None, False]),
+    ("string", []),
+])  # fmt: skip
+def test_sheet_columns_built_from_buffers_equal_what_arrow_converts(kind, values):
+    import pyarrow as pa
+
+    arrow_type = {"string": pa.string(), "double": pa.float64(), "timestamp": pa.timestamp("us"), "bool": pa.bool_()}[kind]
+    built = reader._arrow_array(values, kind)
+    built.validate(full=True)
+    assert built.equals(pa.array(values, arrow_type))
