@@ -500,10 +500,12 @@ def _arrow_array(values: list, kind: str):
     if kind == "bool":
         bits = np.packbits(np.fromiter((v is True for v in values), bool, n), bitorder="little")
         return pa.Array.from_buffers(pa.bool_(), n, [bitmap, pa.py_buffer(bits)], null_count=nulls)
-    numbers = np.array(values, dtype="datetime64[us]" if kind == "timestamp" else np.float64)
-    arrow_type = pa.timestamp("us") if kind == "timestamp" else pa.float64()
-    return pa.Array.from_buffers(arrow_type, n, [bitmap, pa.py_buffer(numbers.view(np.int64) if kind == "timestamp" else numbers)],
-                                 null_count=nulls)  # fmt: skip
+    if kind == "timestamp":  # microseconds since 1970 (numpy's own datetime conversion is 6 times slower)
+        epoch, micro = dt.datetime(1970, 1, 1), dt.timedelta(microseconds=1)
+        stamps = np.fromiter((0 if v is None else (v - epoch) // micro for v in values), np.int64, n)
+        return pa.Array.from_buffers(pa.timestamp("us"), n, [bitmap, pa.py_buffer(stamps)], null_count=nulls)
+    numbers = np.array(values, dtype=np.float64)
+    return pa.Array.from_buffers(pa.float64(), n, [bitmap, pa.py_buffer(numbers)], null_count=nulls)
 
 
 def _without_controls(table: pa.Table) -> pa.Table:
