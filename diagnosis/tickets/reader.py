@@ -246,6 +246,8 @@ def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
                     strings_can_be_null=True,
                     quoted_strings_can_be_null=True,
                     timestamp_parsers=[pacsv.ISO8601, *TIMESTAMP_FORMATS],
+                    # what the codec wrote is UTF-8: checking it again would only cost time
+                    check_utf8=encoding == "utf-8",
                 ),
             )
             break
