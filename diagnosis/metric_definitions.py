@@ -36,6 +36,7 @@ from typing import Literal, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from diagnosis.i18n import tr
+from diagnosis.scales import SCALE_MAX, SCALE_MIN, TOP2  # noqa: F401 (the scales, re-exported)
 
 Statistic = Literal["count", "mean", "median", "p90", "rate"]
 Family = Literal["efficiency", "quality", "process"]
@@ -45,10 +46,6 @@ QUANTITIES = ("frt_min", "resolution_h", "handle_s", "queue_s", "csat")
 CONDITIONS = ("within_sla", "fcr", "transferred", "reopened", "complaint", "csat_top2", "abandoned", "answered")
 COUNTS = ("volume", "per_agent_day")
 SEGMENT_FIELDS = ("channel", "region", "category", "agent")
-SCALE_MAX = {"1-5": 5.0, "1-10": 10.0, "0-100": 100.0}
-SCALE_MIN = {"1-5": 1.0, "1-10": 1.0, "0-100": 0.0}
-# the lowest score of the top two boxes on each scale
-TOP2 = {"1-5": 4.0, "1-10": 9.0, "0-100": 80.0}
 
 # the canonical ticket fields each quantity / condition reads
 NEEDS: dict[str, tuple[str, ...]] = {

@@ -10,8 +10,9 @@ quantiles are not computed again). The result is a `KpiResult`, plain data that 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
 
 from diagnosis.errors import DiagnosisError
 from diagnosis.tickets import clean
@@ -160,7 +161,9 @@ def open_export(export, mapped: dict[str, str], time_zone: str = clean.DEFAULT_T
     import pyarrow as pa
 
     table = export.table.select(list(dict.fromkeys(mapped.values())))
-    table = table.append_column("__row", pa.array(np.arange(table.num_rows, dtype=np.int64)))
+    # from the buffer: `pa.array` on a numpy array would import pandas (half a second) to check its type
+    rows = pa.Array.from_buffers(pa.int64(), table.num_rows, [None, pa.py_buffer(np.arange(table.num_rows, dtype=np.int64))])
+    table = table.append_column("__row", rows)
     # no progress bar: DuckDB would print it on stdout, into the CLI's JSON
     con = duckdb.connect(":memory:")
     con.execute("SET enable_progress_bar = false")
@@ -199,10 +202,10 @@ def detect_csat_scale(con: duckdb.DuckDBPyConnection, mapping: Mapping, source: 
 
 def _aggregate(con: duckdb.DuckDBPyConnection, mapping: Mapping, sla: float, wanted: list[str], heatmap: bool,
                scale: str = "1-5") -> KpiResult:
-    from diagnosis.metric_definitions import TOP2
+    from diagnosis.scales import TOP2
 
     sets = [()] + [(g,) for g in wanted]
-    metric_sql = [m.sql.replace("$sla", repr(float(sla))).replace("$top2", repr(TOP2[scale])) + f" AS {m.name}" for m in METRICS]
+    metric_sql, pick = _metric_select([m.sql.replace("$sla", repr(float(sla))).replace("$top2", repr(TOP2[scale])) for m in METRICS])
     grouping_sql = ", ".join("(" + ", ".join(s) + ")" for s in sets)
     columns = [k for k in _KEYS if (k,) in sets]
     if columns:
@@ -211,6 +214,7 @@ def _aggregate(con: duckdb.DuckDBPyConnection, mapping: Mapping, sla: float, wan
           FROM tickets GROUP BY GROUPING SETS ({grouping_sql})""").fetchall()
     else:
         rows = con.execute(f"SELECT 0 AS gid, {', '.join(metric_sql)} FROM tickets").fetchall()
+    rows = [(*row[: 1 + len(columns)], *pick(row[1 + len(columns) :])) for row in rows]
     names = [m.name for m in METRICS]
     unavailable = [m.name for m in METRICS if any(not mapping.get(f) for f in m.needs)]
     full = (1 << len(columns)) - 1
@@ -251,18 +255,50 @@ def _aggregate(con: duckdb.DuckDBPyConnection, mapping: Mapping, sla: float, wan
     return result
 
 
+_QUANTILE = re.compile(r"quantile_cont\((\w+), ([0-9.]+)\)")
+
+
+def _metric_select(aggregates: list[str]) -> tuple[list[str], Callable[[tuple], list]]:
+    """The SELECT list for `aggregates`, with the quantiles of one column computed by one
+    `quantile_cont(x, [q1, q2])` (one sort of the column per group instead of one per quantile,
+    the same interpolated values); and the function that turns its values back into one per aggregate."""
+    items: list[str] = []
+    where: list[tuple[int, Optional[int]]] = []  # per aggregate: item index, position in the item's list
+    lists: dict[str, tuple[int, list[str]]] = {}
+    for sql in aggregates:
+        match = _QUANTILE.fullmatch(sql)
+        if match is None:
+            where.append((len(items), None))
+            items.append(sql)
+            continue
+        column, q = match.groups()
+        if column not in lists:
+            lists[column] = (len(items), [])
+            items.append(column)  # replaced below by the list quantile
+        index, qs = lists[column]
+        where.append((index, len(qs)))
+        qs.append(q)
+    for column, (index, qs) in lists.items():
+        items[index] = f"quantile_cont({column}, [{', '.join(qs)}])"
+
+    def pick(values: tuple) -> list:
+        return [values[i] if k is None else (None if values[i] is None else values[i][k]) for i, k in where]
+
+    return items, pick
+
+
 def _examples(export: Export, mapping: Mapping, rows: dict[str, list[int]]) -> dict[str, list[dict]]:
     """The first bad rows of each reason, with the raw text of the cells concerned."""
-    import pyarrow as pa
+    from diagnosis.tickets.reader import _cell_text
 
     examples: dict[str, list[dict]] = {}
     id_header = mapping.get("ticket_id")
     for reason_id, indices in rows.items():
         reason = clean.REASON_BY_ID[reason_id]
         headers = [h for h in dict.fromkeys([id_header, *(mapping.get(f) for f in reason.fields)]) if h]
-        picked = export.table.select(headers).take(pa.array(indices, pa.int64())).to_pylist()
+        picked = [row for i in indices for row in export.table.select(headers).slice(i, 1).to_pylist()]
         examples[reason_id] = [
-            {"line": export.first_line + i, "values": {h: None if v is None else str(v) for h, v in values.items()}}
+            {"line": export.first_line + i, "values": {h: v if isinstance(v, str) else _cell_text(v) for h, v in values.items()}}
             for i, values in zip(indices, picked)
         ]
     return examples

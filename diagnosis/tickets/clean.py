@@ -269,7 +269,7 @@ def clean_sql(source: str, mapping: Mapping, column_kinds: dict[str, str] | None
     `column_kinds` (header -> `column_kind`) says which columns Arrow already typed;
     `csat_scale` ("1-5", "1-10", "0-100") which ratings are in range; `units` (duration field
     -> unit, `fields.resolve_units`) what the duration columns count in."""
-    from diagnosis.metric_definitions import SCALE_MAX, SCALE_MIN
+    from diagnosis.scales import SCALE_MAX, SCALE_MIN
     from diagnosis.tickets.fields import resolve_units, unit_factors
 
     kinds = column_kinds or {}

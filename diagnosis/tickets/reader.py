@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import struct
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ Progress = Callable[[float, str], None]
 Source = Union[str, Path, bytes, IO[bytes]]
 
 SAMPLE_BYTES = 256 * 1024
+BLOCK_BYTES = 1 << 20  # Arrow's CSV block (its default); a GB18030 file is decoded one block at a time
 # Arrow parses these (after ISO 8601) while reading, in parallel; any other format stays text for `clean.py`
 TIMESTAMP_FORMATS = ["%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d"]
 DELIMITERS = [",", "\t", ";", "|"]
@@ -198,6 +200,16 @@ def _typed_columns(headers: list[str]) -> set[str]:
 
 
 
+def _utf8_stream(data: bytes, encoding: str):
+    """The file as UTF-8 for Arrow's reader: the bytes themselves, or decoded in chunks while
+    Arrow reads (its transcoding stream keeps the codec's state, so a character split between
+    two chunks is decoded whole)."""
+    import pyarrow as pa
+
+    source = pa.BufferReader(data)
+    return source if encoding == "utf-8" else pa.transcoding_input_stream(source, encoding, "utf-8")
+
+
 def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -218,21 +230,15 @@ def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
     headers = _unique_headers(raw_headers)
     _report(progress, 0.1, "reading")
     hasher, digest = _hash_in_background(data)
-    body = data
-    if encoding != "utf-8":
-        # Arrow's own transcoding runs in one thread; Python's codec on the whole buffer is faster
-        try:
-            body = data.decode(encoding).encode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ExportError(f"{name}: not valid {encoding} text (byte {exc.start}); save it as UTF-8 CSV") from None
     table = None
+    detected = True  # False once the encoding is a guess made after a failed read
     typed = _typed_columns(headers)
     newlines_in_values = False
     for _attempt in range(len(headers) + 3):
         try:
             table = pacsv.read_csv(
-                pa.BufferReader(body),
-                read_options=pacsv.ReadOptions(column_names=headers, skip_rows=1),
+                _utf8_stream(data, encoding),
+                read_options=pacsv.ReadOptions(column_names=headers, skip_rows=1, block_size=BLOCK_BYTES),
                 parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines_in_values),
                 convert_options=pacsv.ConvertOptions(
                     column_types={h: pa.string() for h in headers if h not in typed},
@@ -240,25 +246,27 @@ def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
                     strings_can_be_null=True,
                     quoted_strings_can_be_null=True,
                     timestamp_parsers=[pacsv.ISO8601, *TIMESTAMP_FORMATS],
+                    # what the codec wrote is UTF-8: checking it again would only cost time
+                    check_utf8=encoding == "utf-8",
                 ),
             )
             break
+        except UnicodeDecodeError:  # raised by the transcoding stream, in the middle of the file
+            if encoding == "gb18030" and not detected:
+                raise ExportError(f"{name}: mixed or unknown text encoding (not UTF-8 nor GB18030); save it as UTF-8 CSV") from None
+            raise ExportError(f"{name}: not valid {encoding} text; save it as UTF-8 CSV") from None
         except pa.ArrowInvalid as exc:
             message = str(exc)
+            if "invalid UTF8" in message or "invalid UTF-8" in message:  # (also a text column's "conversion error")
+                if encoding != "utf-8":
+                    raise ExportError(f"{name}: not valid {encoding} text; save it as UTF-8 CSV") from None
+                # UTF-8 at the start, something else further down: GB18030 is the usual suspect
+                encoding, detected = "gb18030", False
+                continue
             conversion = _ARROW_CONVERSION.search(message)
             if conversion and int(conversion.group(1)) < len(headers):
                 # the type Arrow inferred from the first rows fails further down: read it as text
                 typed.discard(headers[int(conversion.group(1))])
-                continue
-            if "invalid UTF8" in message or "invalid UTF-8" in message:
-                if encoding != "utf-8":
-                    raise ExportError(f"{name}: not valid {encoding} text; save it as UTF-8 CSV") from None
-                # UTF-8 at the start, something else further down: GB18030 is the usual suspect
-                try:
-                    body = data.decode("gb18030").encode("utf-8")
-                except UnicodeDecodeError:
-                    raise ExportError(f"{name}: mixed or unknown text encoding (not UTF-8 nor GB18030); save it as UTF-8 CSV") from None
-                encoding = "gb18030"
                 continue
             if not newlines_in_values:
                 newlines_in_values = True  # a quoted value may span lines: try again, slower
@@ -273,7 +281,6 @@ def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
             raise ExportError(f"{name}: malformed CSV: {message.splitlines()[0]}") from None
     if table is None:
         raise ExportError(f"{name}: malformed CSV")
-    del body
     hasher.join()
     if table.num_rows > MAX_ROWS:
         raise ExportError(f"{name}: {table.num_rows:,} rows (limit {MAX_ROWS:,}); export a shorter period")
@@ -289,9 +296,18 @@ def _too_long(name: str, line: int, header: str, length: int) -> ExportError:
 def _check_cell_sizes(table: pa.Table, name: str, first_line: int) -> None:
     """No text cell over MAX_CELL_CHARS (the line is the first offending row's, for a file
     without line breaks inside values)."""
+    too_long = _first_long_cell(table)
+    if too_long is not None:
+        row, header, length = too_long
+        raise _too_long(name, first_line + row, header, length)
+
+
+def _first_long_cell(table: pa.Table) -> Optional[tuple[int, str, int]]:
+    """The first row with a text cell over MAX_CELL_CHARS: (row index, column, longest length in that column)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    found = None
     for header, column in zip(table.column_names, table.columns):
         if not pa.types.is_string(column.type) or column.null_count == len(column):
             continue
@@ -299,7 +315,9 @@ def _check_cell_sizes(table: pa.Table, name: str, first_line: int) -> None:
         longest = pc.max(lengths).as_py()
         if longest is not None and longest > MAX_CELL_CHARS:
             row = pc.index(pc.greater(lengths, MAX_CELL_CHARS), True).as_py()
-            raise _too_long(name, first_line + row, header, longest)
+            if found is None or row < found[0]:
+                found = (row, header, longest)
+    return found
 
 
 def _cell_text(value: object) -> Optional[str]:
@@ -317,18 +335,59 @@ def _cell_text(value: object) -> Optional[str]:
     return text or None
 
 
-def _read_xlsx(data: bytes, name: str, progress: Optional[Progress]) -> Export:
+def _read_xlsx(data: bytes, name: str, progress: Optional[Progress], engine: str = "calamine") -> Export:
+    """The first sheet, read by python-calamine (Rust); openpyxl when calamine is missing or
+    cannot read the file (openpyxl then reads it, or gives the located error)."""
+    _check_archive(data, name)
+    hasher, digest = _hash_in_background(data)
+    rows = None
+    if engine == "calamine":
+        rows = _calamine_rows(data)
+    if rows is None:
+        rows = _openpyxl_rows(data, name)
+    _report(progress, 0.5, "reading")
+    table, first_line = _sheet_table(rows, name)
+    hasher.join()
+    facts = SourceFacts(name, len(data), digest[0], table.num_rows, "xlsx")
+    return Export(table, facts, first_line=first_line)
+
+
+def _calamine_rows(data: bytes) -> Optional[list]:
+    """Every row of the first worksheet from sheet row 1 (empty cells None), or None when
+    calamine is not installed or cannot read the file."""
+    try:
+        from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum
+    except ImportError:
+        return None
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        try:
+            first = next((i for i, sheet in enumerate(workbook.sheets_metadata) if sheet.typ == SheetTypeEnum.WorkSheet), None)
+            if first is None:
+                return None
+            # from A1, as openpyxl gives them: the lines of located errors are the sheet's rows
+            rows = workbook.get_sheet_by_index(first).to_python(skip_empty_area=False)
+        finally:
+            workbook.close()
+    except (CalamineError, ValueError, OSError):
+        return None
+    return rows
+
+
+def _openpyxl_rows(data: bytes, name: str) -> list:
     import zipfile
 
     from openpyxl import load_workbook
 
-    _check_archive(data, name)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:
         raise _unreadable_workbook(name, exc) from None
     try:
-        return _read_sheet(workbook, data, name, progress)
+        sheet = workbook.worksheets[0]
+        # rows are padded to the sheet's declared width: never past the column limit
+        declared = sheet.max_column
+        return list(sheet.iter_rows(values_only=True, max_col=min(declared, MAX_COLUMNS + 1) if declared else None))
     except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
         raise _unreadable_workbook(name, exc) from None
     except SyntaxError as exc:  # xml ParseError (and lxml's XMLSyntaxError) derive from it
@@ -362,48 +421,93 @@ def _check_archive(data: bytes, name: str) -> None:
             )
 
 
-def _read_sheet(workbook, data: bytes, name: str, progress: Optional[Progress]) -> Export:
-    """The first sheet's rows as text columns, with the row, column and cell limits."""
+def _sheet_table(rows: list, name: str) -> tuple[pa.Table, int]:
+    """The sheet's rows (from row 1) as Arrow columns named by the header row, with the row,
+    column and cell limits; and the sheet row of the first data row."""
+    from itertools import islice, zip_longest
+
     import pyarrow as pa
 
-    sheet = workbook.worksheets[0]
-    total = sheet.max_row or 0
-    # rows are padded to the sheet's declared width: never past the column limit
-    declared = sheet.max_column
-    rows = sheet.iter_rows(values_only=True, max_col=min(declared, MAX_COLUMNS + 1) if declared else None)
-    header_line = 0
-    raw_headers: list = []
-    for row in rows:  # the header is the first row with any text; header_line counts the rows read
-        header_line += 1
-        if any(v is not None and str(v).strip() for v in row):
-            raw_headers = list(row)
-            break
-    if not raw_headers:
+    # the header is the first row with any text
+    header_line = next((i for i, row in enumerate(rows, start=1) if any(v is not None and str(v).strip() for v in row)), 0)
+    if not header_line:
         raise ExportError(f"{name}: the first sheet is empty")
+    raw_headers = list(rows[header_line - 1])
     while raw_headers and (raw_headers[-1] is None or not str(raw_headers[-1]).strip()):
         raw_headers.pop()
     if len(raw_headers) > MAX_COLUMNS:
         raise ExportError(f"{name}:{header_line}: more than {MAX_COLUMNS:,} columns")
     headers = _unique_headers([_cell_text(h) or "" for h in raw_headers])
+    # rows whose every cell is empty (None from openpyxl, "" from calamine) are skipped
+    lines = [line for line, row in enumerate(rows[header_line:], start=header_line + 1) if row.count(None) + row.count("") < len(row)]
+    if len(lines) > MAX_ROWS:
+        raise ExportError(f"{name}: more than {MAX_ROWS:,} rows (limit); export a shorter period")
+    body = rows[header_line:] if len(lines) == len(rows) - header_line else [rows[line - 1] for line in lines]
     width = len(headers)
-    columns: list[list[Optional[str]]] = [[] for _ in headers]
-    count = 0
-    for line, row in enumerate(rows, start=header_line + 1):
-        if not any(v is not None for v in row):
-            continue
-        if count >= MAX_ROWS:
-            raise ExportError(f"{name}: more than {MAX_ROWS:,} rows (limit); export a shorter period")
-        for i in range(width):
-            text = _cell_text(row[i]) if i < len(row) else None
-            if text is not None and len(text) > MAX_CELL_CHARS:
-                raise _too_long(name, line, headers[i], len(text))
-            columns[i].append(text)
-        count += 1
-        if progress is not None and count % 20000 == 0 and total:
-            _report(progress, 0.05 + 0.6 * min(count / total, 1.0), "reading")
-    table = pa.table({h: pa.array(col, pa.string()) for h, col in zip(headers, columns)})
-    facts = SourceFacts(name, len(data), hashlib.sha256(data).hexdigest(), table.num_rows, "xlsx")
-    return Export(table, facts, first_line=header_line + 1)
+    cells = list(islice(zip_longest(*body), width)) if body else []
+    cells += [(None,) * len(body)] * (width - len(cells))  # rows narrower than the header
+    typed = _typed_columns(headers)
+    table = pa.Table.from_arrays([_sheet_column(list(values), h in typed) for h, values in zip(headers, cells)], names=headers)
+    too_long = _first_long_cell(table)
+    if too_long is not None:
+        row, header, length = too_long
+        raise _too_long(name, lines[row], header, length)
+    return table, header_line + 1
+
+
+_NONE = type(None)
+
+
+def _sheet_column(values: list, typed: bool):
+    """One sheet column as Arrow: a recognized date, number or yes/no column whose every cell
+    is a date, number or boolean keeps that type (as a CSV column Arrow types while reading);
+    anything else is text as `_cell_text` writes it."""
+
+    kinds = set(map(type, values))
+    if str in kinds and len(kinds) > 1:  # calamine's empty cells are "": None, as openpyxl gives them
+        values = [None if v == "" else v for v in values]
+        kinds = set(map(type, values))
+    if dt.date in kinds:  # calamine gives a date-only cell as a date, openpyxl as midnight
+        values = [dt.datetime(v.year, v.month, v.day) if type(v) is dt.date else v for v in values]
+        kinds = set(map(type, values))
+    kinds.discard(_NONE)
+    if typed and kinds == {dt.datetime}:
+        return _arrow_array(values, "timestamp")
+    if typed and kinds and kinds <= {int, float}:
+        return _arrow_array(values, "double")
+    if typed and kinds == {bool}:
+        return _arrow_array(values, "bool")
+    if kinds <= {str}:
+        return _arrow_array([None if v is None else (v.strip() or None) for v in values], "string")
+    return _arrow_array([_cell_text(v) for v in values], "string")
+
+
+def _arrow_array(values: list, kind: str):
+    """An Arrow array of Python values (None is missing) from numpy buffers: `pa.array` on
+    Python objects imports pandas (half a second of a command's start) to check their type."""
+    import numpy as np
+    import pyarrow as pa
+
+    n = len(values)
+    valid = np.fromiter((v is not None for v in values), bool, n)
+    nulls = n - int(valid.sum())
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None
+    if kind == "string":
+        encoded = [b"" if v is None else v.encode() for v in values]
+        offsets = np.zeros(n + 1, np.int64)
+        np.cumsum(np.fromiter(map(len, encoded), np.int64, n), out=offsets[1:])
+        large = offsets[-1] >= 2**31  # (the workbook limits keep a column far below)
+        buffers = [bitmap, pa.py_buffer(offsets if large else offsets.astype(np.int32)), pa.py_buffer(b"".join(encoded))]
+        return pa.Array.from_buffers(pa.large_string() if large else pa.string(), n, buffers, null_count=nulls)
+    if kind == "bool":
+        bits = np.packbits(np.fromiter((v is True for v in values), bool, n), bitorder="little")
+        return pa.Array.from_buffers(pa.bool_(), n, [bitmap, pa.py_buffer(bits)], null_count=nulls)
+    if kind == "timestamp":  # microseconds since 1970 (numpy's own datetime conversion is 6 times slower)
+        epoch, micro = dt.datetime(1970, 1, 1), dt.timedelta(microseconds=1)
+        stamps = np.fromiter((0 if v is None else (v - epoch) // micro for v in values), np.int64, n)
+        return pa.Array.from_buffers(pa.timestamp("us"), n, [bitmap, pa.py_buffer(stamps)], null_count=nulls)
+    numbers = np.array(values, dtype=np.float64)
+    return pa.Array.from_buffers(pa.float64(), n, [bitmap, pa.py_buffer(numbers)], null_count=nulls)
 
 
 def _without_controls(table: pa.Table) -> pa.Table:
@@ -414,7 +518,7 @@ def _without_controls(table: pa.Table) -> pa.Table:
     for i, column in enumerate(table.columns):
         if not pa.types.is_string(column.type) or column.null_count == len(column):
             continue
-        if not pc.any(pc.match_substring_regex(column, ARROW_CONTROL_PATTERN + "|\r")).as_py():
+        if not any(map(_holds_controls, column.chunks)):
             continue
         column = pc.replace_substring(column, "\r\n", "\n")
         column = pc.replace_substring(column, "\r", "\n")
@@ -423,14 +527,33 @@ def _without_controls(table: pa.Table) -> pa.Table:
     return table
 
 
-def read_export(source: Source, name: Optional[str] = None, progress: Optional[Progress] = None) -> Export:
-    """Read a CSV or .xlsx export from a path, bytes or a binary file object (an upload)."""
+def _holds_controls(chunk) -> bool:
+    """Whether any text of an Arrow string array holds a control character or CR: one regex
+    search over the array's text bytes taken as one string (a character class cannot match
+    across two values), instead of one search per value."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(chunk) == chunk.null_count or chunk.buffers()[2] is None:
+        return False
+    offsets = memoryview(chunk.buffers()[1]).cast("i")
+    start, end = offsets[chunk.offset], offsets[chunk.offset + len(chunk)]
+    span = pa.py_buffer(struct.pack("<qq", start, end))
+    text = pa.Array.from_buffers(pa.large_string(), 1, [None, span, chunk.buffers()[2]])
+    return bool(pc.match_substring_regex(text, ARROW_CONTROL_PATTERN + "|\r")[0].as_py())
+
+
+def read_export(source: Source, name: Optional[str] = None, progress: Optional[Progress] = None,
+                xlsx_engine: str = "calamine") -> Export:
+    """Read a CSV or .xlsx export from a path, bytes or a binary file object (an upload).
+
+    `xlsx_engine` "openpyxl" skips calamine (the fallback, compared with it by the tests)."""
     data, name = _load_bytes(source, name)
     _report(progress, 0.02, "reading")
     if not data:
         raise ExportError(f"{name}: the file is empty")
     if data[:4] == b"PK\x03\x04":
-        export = _read_xlsx(data, name, progress)
+        export = _read_xlsx(data, name, progress, xlsx_engine)
     elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ExportError(f"{name}: old Excel .xls files are not supported; save it as .xlsx or CSV")
     else:
