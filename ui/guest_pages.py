@@ -16,7 +16,7 @@ from diagnosis import sharing
 from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import tr
 from ui import browser, state
-from ui.texts import md
+from ui.texts import md, refusal
 
 GUEST_COOKIE = "diagnosis_guest_"
 
@@ -46,7 +46,7 @@ def _run(action, success: str) -> None:
     try:
         action()
     except DiagnosisError as exc:
-        st.session_state["join.flash"] = ("error", str(exc))
+        st.session_state["join.flash"] = ("error", refusal(exc, state.lang()))
         return
     st.session_state["join.flash"] = ("success", success)
 

@@ -16,6 +16,7 @@ from diagnosis import sharing
 from diagnosis.errors import DiagnosisError
 from diagnosis.report import FORMATS, build_report, render, report_filename
 from ui import nav, state
+from ui.texts import refusal
 
 NAMES = {"zh": "中文", "en": "English"}
 LABELS = {
@@ -65,7 +66,7 @@ def draw_page() -> None:
             report = _cached(base + "|report", lambda: build_report(op.project, op.questionnaire, report_lang, as_of, suggestions))
             html = _cached(base + "|html", lambda: render(report, "html"))
     except DiagnosisError as exc:
-        st.error(str(exc))
+        st.error(refusal(exc, state.lang()))
         return
     st.caption(tx("下载后可直接交付客户；Word 与 PPT 可继续编辑。", "Ready to hand to the client; Word and slides stay editable."))
     columns = st.columns(len(FORMATS))

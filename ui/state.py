@@ -29,7 +29,7 @@ from diagnosis.questionnaire.model import Questionnaire
 from diagnosis.questionnaire.rules import is_answered
 from diagnosis.store import ProjectNotFound, RevisionInfo, RevisionKind, Saved, Store, default_url
 from ui import browser
-from ui.texts import t
+from ui.texts import refusal, t
 
 OPEN = "state.open"
 LANG = "state.lang"
@@ -127,7 +127,7 @@ def sync() -> OpenProject | None:
         close()
         return None
     except DiagnosisError as exc:
-        flash("error", str(exc))
+        flash("error", refusal(exc, lang()))
         close()
         return None
     if op is not None and st.query_params.get(PARAM) != op.project.meta.id:

@@ -96,11 +96,11 @@ def _load_bytes(source: Source, name: Optional[str]) -> tuple[bytes, str]:
         try:
             return path.read_bytes(), name or path.name
         except FileNotFoundError:
-            raise ExportError(f"{path}: no such file") from None
+            raise ExportError(f"{path}：文件不存在", f"{path}: no such file") from None
         except IsADirectoryError:
-            raise ExportError(f"{path}: is a folder, not a file") from None
+            raise ExportError(f"{path}：这是文件夹，不是文件", f"{path}: is a folder, not a file") from None
         except OSError as exc:
-            raise ExportError(f"{path}: cannot read ({exc.strerror})") from None
+            raise ExportError(f"{path}：无法读取（{exc.strerror}）", f"{path}: cannot read ({exc.strerror})") from None
     if isinstance(source, (bytes, bytearray, memoryview)):
         return bytes(source), name or "upload"
     data = source.read()
@@ -110,7 +110,8 @@ def _load_bytes(source: Source, name: Optional[str]) -> tuple[bytes, str]:
 def detect_encoding(sample: bytes, filename: str = "file") -> str:
     """utf-8-sig, then gb18030, then charset-normalizer (short samples misdetect, see PLATFORM)."""
     if b"\x00" in sample[:4096]:
-        raise ExportError(f"{filename}: not a text file (contains NUL bytes); export as CSV (UTF-8 or GB18030) or .xlsx")
+        raise ExportError(f"{filename}：不是文本文件（含 NUL 字节）；请导出为 CSV（UTF-8 或 GB18030）或 .xlsx",
+                          f"{filename}: not a text file (contains NUL bytes); export as CSV (UTF-8 or GB18030) or .xlsx")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             # final=False: the sample may end in the middle of a character
@@ -122,7 +123,8 @@ def detect_encoding(sample: bytes, filename: str = "file") -> str:
 
     best = from_bytes(sample).best()
     if best is None or not best.encoding:
-        raise ExportError(f"{filename}: cannot tell the text encoding (tried UTF-8, GB18030 and detection); save it as UTF-8 CSV")
+        raise ExportError(f"{filename}：无法判断文字编码（已尝试 UTF-8、GB18030 和自动检测）；请另存为 UTF-8 CSV",
+                          f"{filename}: cannot tell the text encoding (tried UTF-8, GB18030 and detection); save it as UTF-8 CSV")
     return best.encoding
 
 
@@ -206,15 +208,16 @@ def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
     encoding = detect_encoding(sample, name)
     text = _sample_text(sample, encoding)
     if not text.strip():
-        raise ExportError(f"{name}: the file is empty")
+        raise ExportError(f"{name}：文件是空的", f"{name}: the file is empty")
     delimiter = sniff_delimiter(text)
     first = text.splitlines()[0] if text.splitlines() else ""
     try:
         raw_headers = next(csv.reader([first], delimiter=delimiter), [])
     except csv.Error:
-        raise ExportError(f"{name}:1: the header line has a field over {MAX_CELL_CHARS:,} characters; is this a ticket export?") from None
+        raise ExportError(f"{name}:1：表头有超过 {MAX_CELL_CHARS:,} 个字符的字段；这是工单导出文件吗？",
+                          f"{name}:1: the header line has a field over {MAX_CELL_CHARS:,} characters; is this a ticket export?") from None
     if len(raw_headers) > MAX_COLUMNS:
-        raise ExportError(f"{name}:1: {len(raw_headers):,} columns (limit {MAX_COLUMNS:,})")
+        raise ExportError(f"{name}:1：{len(raw_headers):,} 列（上限 {MAX_COLUMNS:,}）", f"{name}:1: {len(raw_headers):,} columns (limit {MAX_COLUMNS:,})")
     headers = _unique_headers(raw_headers)
     _report(progress, 0.1, "reading")
     hasher, digest = _hash_in_background(data)
@@ -224,7 +227,8 @@ def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
         try:
             body = data.decode(encoding).encode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ExportError(f"{name}: not valid {encoding} text (byte {exc.start}); save it as UTF-8 CSV") from None
+            raise ExportError(f"{name}：不是有效的 {encoding} 文本（第 {exc.start} 字节）；请另存为 UTF-8 CSV",
+                              f"{name}: not valid {encoding} text (byte {exc.start}); save it as UTF-8 CSV") from None
     table = None
     typed = _typed_columns(headers)
     newlines_in_values = False
@@ -252,12 +256,13 @@ def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
                 continue
             if "invalid UTF8" in message or "invalid UTF-8" in message:
                 if encoding != "utf-8":
-                    raise ExportError(f"{name}: not valid {encoding} text; save it as UTF-8 CSV") from None
+                    raise ExportError(f"{name}：不是有效的 {encoding} 文本；请另存为 UTF-8 CSV", f"{name}: not valid {encoding} text; save it as UTF-8 CSV") from None
                 # UTF-8 at the start, something else further down: GB18030 is the usual suspect
                 try:
                     body = data.decode("gb18030").encode("utf-8")
                 except UnicodeDecodeError:
-                    raise ExportError(f"{name}: mixed or unknown text encoding (not UTF-8 nor GB18030); save it as UTF-8 CSV") from None
+                    raise ExportError(f"{name}：文字编码混杂或未知（既非 UTF-8 也非 GB18030）；请另存为 UTF-8 CSV",
+                                      f"{name}: mixed or unknown text encoding (not UTF-8 nor GB18030); save it as UTF-8 CSV") from None
                 encoding = "gb18030"
                 continue
             if not newlines_in_values:
@@ -267,16 +272,18 @@ def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
             if match:
                 row = match.group(3).strip().splitlines()[0][:80] if match.group(3).strip() else ""
                 raise ExportError(
+                    f"{name}：CSV 格式有误：有一行有 {match.group(2)} 个字段，而表头有 {match.group(1)} 个（分隔符 {delimiter!r}）：{row}",
                     f"{name}: malformed CSV: a row has {match.group(2)} fields but the header has {match.group(1)} "
                     f"(delimiter {delimiter!r}): {row}"
                 ) from None
-            raise ExportError(f"{name}: malformed CSV: {message.splitlines()[0]}") from None
+            raise ExportError(f"{name}：CSV 格式有误：{message.splitlines()[0]}", f"{name}: malformed CSV: {message.splitlines()[0]}") from None
     if table is None:
-        raise ExportError(f"{name}: malformed CSV")
+        raise ExportError(f"{name}：CSV 格式有误", f"{name}: malformed CSV")
     del body
     hasher.join()
     if table.num_rows > MAX_ROWS:
-        raise ExportError(f"{name}: {table.num_rows:,} rows (limit {MAX_ROWS:,}); export a shorter period")
+        raise ExportError(f"{name}：{table.num_rows:,} 行（上限 {MAX_ROWS:,}）；请导出较短的时期",
+                          f"{name}: {table.num_rows:,} rows (limit {MAX_ROWS:,}); export a shorter period")
     _check_cell_sizes(table, name, first_line=2)
     facts = SourceFacts(name, len(data), digest[0], table.num_rows, "csv", encoding, delimiter)
     return Export(table, facts, first_line=2)
@@ -332,7 +339,8 @@ def _read_xlsx(data: bytes, name: str, progress: Optional[Progress]) -> Export:
     except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
         raise _unreadable_workbook(name, exc) from None
     except SyntaxError as exc:  # xml ParseError (and lxml's XMLSyntaxError) derive from it
-        raise ExportError(f"{name}: the first sheet is damaged ({exc}); open and save it again in Excel, or export as CSV") from None
+        raise ExportError(f"{name}：第一个工作表已损坏（{exc}）；请在 Excel 中打开并重新保存，或导出为 CSV",
+                          f"{name}: the first sheet is damaged ({exc}); open and save it again in Excel, or export as CSV") from None
     finally:
         workbook.close()
 
@@ -353,10 +361,13 @@ def _check_archive(data: bytes, name: str) -> None:
         raise _unreadable_workbook(name, exc) from None
     total = sum(m.file_size for m in members)
     if total > MAX_XLSX_UNCOMPRESSED:
-        raise ExportError(f"{name}: the workbook expands to {total / 2**20:,.0f} MB (limit {MAX_XLSX_UNCOMPRESSED // 2**20} MB); export as CSV")
+        raise ExportError(f"{name}：工作簿解压后有 {total / 2**20:,.0f} MB（上限 {MAX_XLSX_UNCOMPRESSED // 2**20} MB）；请导出为 CSV",
+                          f"{name}: the workbook expands to {total / 2**20:,.0f} MB (limit {MAX_XLSX_UNCOMPRESSED // 2**20} MB); export as CSV")
     for member in members:
         if member.file_size > 1024 * 1024 and member.file_size > MAX_XLSX_RATIO * max(member.compress_size, 1):
             raise ExportError(
+                f"{name}：{member.filename} 解压后膨胀 {member.file_size / max(member.compress_size, 1):,.0f} 倍"
+                f"（上限 {MAX_XLSX_RATIO}）；不是普通的导出文件，已拒绝",
                 f"{name}: {member.filename} expands {member.file_size / max(member.compress_size, 1):,.0f} times "
                 f"(limit {MAX_XLSX_RATIO}); not a plain export, refused"
             )
@@ -379,11 +390,11 @@ def _read_sheet(workbook, data: bytes, name: str, progress: Optional[Progress]) 
             raw_headers = list(row)
             break
     if not raw_headers:
-        raise ExportError(f"{name}: the first sheet is empty")
+        raise ExportError(f"{name}：第一个工作表是空的", f"{name}: the first sheet is empty")
     while raw_headers and (raw_headers[-1] is None or not str(raw_headers[-1]).strip()):
         raw_headers.pop()
     if len(raw_headers) > MAX_COLUMNS:
-        raise ExportError(f"{name}:{header_line}: more than {MAX_COLUMNS:,} columns")
+        raise ExportError(f"{name}:{header_line}：超过 {MAX_COLUMNS:,} 列", f"{name}:{header_line}: more than {MAX_COLUMNS:,} columns")
     headers = _unique_headers([_cell_text(h) or "" for h in raw_headers])
     width = len(headers)
     columns: list[list[Optional[str]]] = [[] for _ in headers]
@@ -392,7 +403,7 @@ def _read_sheet(workbook, data: bytes, name: str, progress: Optional[Progress]) 
         if not any(v is not None for v in row):
             continue
         if count >= MAX_ROWS:
-            raise ExportError(f"{name}: more than {MAX_ROWS:,} rows (limit); export a shorter period")
+            raise ExportError(f"{name}：超过 {MAX_ROWS:,} 行（上限）；请导出较短的时期", f"{name}: more than {MAX_ROWS:,} rows (limit); export a shorter period")
         for i in range(width):
             text = _cell_text(row[i]) if i < len(row) else None
             if text is not None and len(text) > MAX_CELL_CHARS:
@@ -428,11 +439,11 @@ def read_export(source: Source, name: Optional[str] = None, progress: Optional[P
     data, name = _load_bytes(source, name)
     _report(progress, 0.02, "reading")
     if not data:
-        raise ExportError(f"{name}: the file is empty")
+        raise ExportError(f"{name}：文件是空的", f"{name}: the file is empty")
     if data[:4] == b"PK\x03\x04":
         export = _read_xlsx(data, name, progress)
     elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ExportError(f"{name}: old Excel .xls files are not supported; save it as .xlsx or CSV")
+        raise ExportError(f"{name}：不支持旧版 Excel .xls 文件；请另存为 .xlsx 或 CSV", f"{name}: old Excel .xls files are not supported; save it as .xlsx or CSV")
     else:
         export = _read_csv(data, name, progress)
     export.table = _without_controls(export.table)

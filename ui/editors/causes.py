@@ -26,7 +26,7 @@ from diagnosis.sharing import guest_label
 from diagnosis.store import RevisionInfo, RevisionKind
 from ui import state
 from ui.context import StepContext
-from ui.texts import md
+from ui.texts import md, refusal
 
 LEVELS = ("high", "medium", "low")
 NONE = ""
@@ -50,7 +50,7 @@ def _change(ctx: StepContext, description: str, operation: Callable[[Fishbone], 
         operation(ctx.project.fishbone)
     except DiagnosisError as exc:
         ctx.project.fishbone = Fishbone.model_validate(before)  # a failed operation changes nothing
-        _flash("error", str(exc))
+        _flash("error", refusal(exc, ctx.lang))
         st.rerun()
     ctx.save(description)
     st.session_state["causes.reset"] = list(reset)
@@ -67,7 +67,7 @@ def _undo(ctx: StepContext, last: RevisionInfo) -> None:
     try:
         saved = state.undo(last.number)
     except DiagnosisError as exc:
-        _flash("error", str(exc))
+        _flash("error", refusal(exc, ctx.lang))
         st.rerun()
     # the problem and edit-form widgets still hold the undone values: drop them so they show the restored fishbone
     st.session_state["causes.reset"] = [k for k in st.session_state if k == "causes.problem" or str(k).startswith("causes.edit.")]
@@ -312,7 +312,7 @@ def _diagram(ctx: StepContext) -> None:
         try:
             data = _rendered(dot, fmt)
         except DiagnosisError as exc:
-            column.error(str(exc))
+            column.error(refusal(exc, ctx.lang))
             continue
         column.download_button(ctx.t(f"下载 {fmt.upper()}", f"Download {fmt.upper()}"), data, file_name=f"{stem}.{fmt}",
                                mime=mime, key=f"causes.download.{fmt}", width="stretch")
@@ -412,7 +412,7 @@ def _pareto(ctx: StepContext) -> None:
     try:
         result = pareto_table(ctx.project, ctx.questionnaire, by=by, level=level, threshold=threshold, top_n=top_n or None, lang=ctx.lang)
     except DiagnosisError as exc:
-        st.error(str(exc))
+        st.error(refusal(exc, ctx.lang))
         return
     if not result.rows:
         st.warning(t("没有可排序的原因：请为原因填写数值、投票或频率与影响。", "Nothing to rank: give causes a value, votes, or frequency and impact."))

@@ -13,6 +13,7 @@ from diagnosis.errors import DiagnosisError
 from diagnosis.project.model import CheckIn
 from ui import state
 from ui.context import StepContext
+from ui.texts import refusal
 
 OVERDUE_COLOR = "background-color: #fdecea"
 STALE_COLOR = "background-color: #fff8e1"
@@ -138,7 +139,7 @@ def _correct(ctx: StepContext, titles: dict[str, str], checkins: list[CheckIn]) 
                 tracking.edit_checkin(ctx.project, c.id, date=day or c.date, status=status, progress=progress,
                                       deviation=deviation.strip(), cause=cause.strip(), adjusted_plan=adjusted.strip())
             except DiagnosisError as exc:
-                st.error(str(exc))
+                st.error(refusal(exc, ctx.lang))
                 return
             ctx.save(t(f"修改跟进：{what}", f"Corrected check-in: {titles.get(c.measure, c.measure)} ({c.date})"))
             st.rerun()
@@ -147,7 +148,7 @@ def _correct(ctx: StepContext, titles: dict[str, str], checkins: list[CheckIn]) 
             try:
                 tracking.delete_checkin(ctx.project, c.id)
             except DiagnosisError as exc:
-                st.error(str(exc))
+                st.error(refusal(exc, ctx.lang))
                 return
             ctx.save(t(f"删除跟进：{what}", f"Deleted check-in: {titles.get(c.measure, c.measure)} ({c.date})"))
             st.session_state.pop("tracking.correct.pick", None)
@@ -184,7 +185,7 @@ def _checkin_form(ctx: StepContext, titles: dict[str, str], today: dt.date) -> N
                     deviation=deviation.strip(), cause=cause.strip(), adjusted_plan=adjusted.strip(), author=ctx.author),
         )
     except DiagnosisError as exc:
-        st.error(str(exc))
+        st.error(refusal(exc, ctx.lang))
         return
     st.session_state[ROUND] = rounds + 1
     ctx.save(t(f"跟进：{titles[measure]}（{tracking.status_label(status, 'zh')}）", f"Check-in: {titles[measure]} ({tracking.status_label(status, 'en')})"))
