@@ -236,10 +236,12 @@ def _paste(ctx: StepContext) -> None:
     categories = _categories(ctx)
     with st.expander(ctx.t("粘贴头脑风暴（每行一条）", "Paste a brainstorm (one cause per line)")):
         st.caption(ctx.t("可写“机：系统卡顿”或“machine: ...”指定类别；单独一行“人：”为后面各行指定类别；缩进表示子原因。",
-                         "Write “机: system lag” or “machine: ...” to pick the bone; a line of only “people:” sets it for the "
-                         "lines below; indentation makes a sub-cause."))
+                         "Write “machine: system lag” (or the bone's Chinese name, “机: ...”) to pick the bone; a line of only "
+                         "“people:” sets it for the lines below; indentation makes a sub-cause."))
         text = st.text_area(ctx.t("原因列表", "Causes"), key="causes.paste.text", height=160,
-                            placeholder="机：系统卡顿\n  查询订单需切换三个系统\n法：退款需三级审批\n人：\n  不熟悉新功能")
+                            placeholder=ctx.t("机：系统卡顿\n  查询订单需切换三个系统\n法：退款需三级审批\n人：\n  不熟悉新功能",
+                                              "machine: system lag\n  order lookup needs three systems\nmethod: refunds need three "
+                                              "approvals\npeople:\n  new features unfamiliar"))
         state.choice("causes.paste.category", categories, lang=ctx.lang)
         category = st.selectbox(ctx.t("未指定类别时放在", "Lines without a bone go to"), categories,
                                 format_func=lambda c: fb.category_label(ctx.questionnaire, c, ctx.lang, short=False),
