@@ -94,8 +94,8 @@ def _categories(ctx: StepContext) -> list[str]:
 
 
 def _level_label(ctx: StepContext, level: Optional[str]) -> str:
-    return {None: ctx.t("—", "—"), NONE: ctx.t("—", "—"), "high": ctx.t("高", "high"), "medium": ctx.t("中", "medium"),
-            "low": ctx.t("低", "low")}[level]
+    return {None: ctx.t("—", "—"), NONE: ctx.t("—", "—"), "high": ctx.t("高", "High"), "medium": ctx.t("中", "Medium"),
+            "low": ctx.t("低", "Low")}[level]
 
 
 def _stage_label(ctx: StepContext, stage: Optional[str]) -> str:

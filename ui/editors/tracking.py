@@ -54,10 +54,10 @@ def tracking_editor(ctx: StepContext) -> None:
             {
                 t("措施", "Measure"): r.measure.title,
                 t("负责人", "Owner"): r.owner,
-                t("完成日期", "Due"): r.measure.due,
+                t("完成日期", "Due"): r.measure.due.isoformat() if r.measure.due else "—",  # never Streamlit's "None"
                 t("状态", "Status"): tracking.status_label(r.status, ctx.lang),
                 t("进度 %", "Progress %"): r.progress,
-                t("最近跟进", "Last check-in"): r.latest.date if r.latest else None,
+                t("最近跟进", "Last check-in"): r.latest.date.isoformat() if r.latest else "—",
                 t("提醒", "Attention"): t("；", "; ").join(
                     [t("逾期", "overdue")] * r.overdue
                     + [t(f"{tracking.STALE_DAYS} 天以上未跟进", f"no check-in for over {tracking.STALE_DAYS} days")] * r.stale
