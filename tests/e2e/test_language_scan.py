@@ -17,7 +17,9 @@ import re
 import pytest
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import SCREENSHOTS, idle, store
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import SCREENSHOTS, idle, store, widget
 
 pytestmark = pytest.mark.e2e
 
@@ -113,4 +115,12 @@ def test_chinese_pages_show_no_english_interface_words(new_page, app_url, user_t
             found.append(":red[")
         if found:
             leaks[name] = found
+    # what Streamlit shows only while one types: "Press Enter to apply" under a text field
+    name_field = widget(page, "sidebar.author").locator("input")
+    name_field.click()
+    name_field.type("x")
+    instructions = widget(page, "sidebar.author").get_by_test_id("InputInstructions")
+    expect(instructions).to_contain_text("Enter")
+    if "Press" in instructions.inner_text() or "apply" in instructions.inner_text():
+        leaks["typing"] = [instructions.inner_text()]
     assert not leaks, "\n".join(f"{name}: {found}" for name, found in leaks.items())

@@ -34,7 +34,8 @@ VIEW = "causes.view"  # which part of the step is shown: causes, diagram, voting
 
 
 def _flash(kind: str, text: str) -> None:
-    st.session_state["causes.flash"] = (kind, text)
+    """A message shown above the causes on the next run (markdown: user text made literal by the caller)."""
+    state.flash(kind, text, place="causes")
 
 
 def _change(ctx: StepContext, description: str, operation: Callable[[Fishbone], Any], reset: tuple[str, ...] = (),
@@ -56,7 +57,7 @@ def _change(ctx: StepContext, description: str, operation: Callable[[Fishbone], 
     st.session_state["causes.reset"] = list(reset)
     if done is not None:
         done()
-    _flash("success", description)
+    _flash("success", md(description))  # descriptions carry cause texts
     st.rerun()
 
 
@@ -75,7 +76,7 @@ def _undo(ctx: StepContext, last: RevisionInfo) -> None:
     if saved.conflicts:
         done += ctx.t("（有些值之后又被他人修改，已保留他人的值，见冲突）",
                       " (some values were changed again by others since; theirs were kept, see the conflicts)")
-    _flash("warning" if saved.conflicts else "info", done)
+    _flash("warning" if saved.conflicts else "info", md(done))
     st.rerun()
 
 
@@ -108,9 +109,7 @@ def _stage_label(ctx: StepContext, stage: Optional[str]) -> str:
 def causes_editor(ctx: StepContext) -> None:
     for key in st.session_state.pop("causes.reset", []):
         st.session_state.pop(key, None)
-    flash = st.session_state.pop("causes.flash", None)
-    if flash:
-        getattr(st, flash[0])(md(flash[1]))  # descriptions carry cause texts
+    state.show_flash(place="causes")
     t = ctx.t
     _problem(ctx)
     last = None if ctx.read_only else state.last_own(RevisionKind.CAUSE)
