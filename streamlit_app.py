@@ -18,7 +18,7 @@ chrome.draw(state.lang())  # Streamlit's own words in the page's language, on ev
 guest = state.guest()
 if guest is not None:
     state.keep_in_browser()
-    st.navigation([nav.guest_page(guest[0])], position="hidden").run()
+    st.navigation([nav.guest_page(guest[0], state.lang())], position="hidden").run()
     st.stop()
 if not signin.gate():
     st.stop()

@@ -14,7 +14,7 @@ import streamlit as st
 
 from diagnosis import sharing
 from diagnosis.errors import DiagnosisError
-from diagnosis.i18n import tr
+from diagnosis.i18n import pick, tr
 from ui import browser, state
 from ui.texts import md, refusal
 
@@ -22,7 +22,7 @@ GUEST_COOKIE = "diagnosis_guest_"
 
 
 def _t(zh: str, en: str) -> str:
-    return zh if state.lang() == "zh" else en
+    return pick(state.lang(), zh, en)
 
 
 def _refused(exc: DiagnosisError) -> None:

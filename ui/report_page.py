@@ -9,11 +9,13 @@ language and as-of date; PDF, Word and slides are rendered only when asked for.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import streamlit as st
 
 from diagnosis import sharing
 from diagnosis.errors import DiagnosisError
+from diagnosis.i18n import pick
 from diagnosis.report import FORMATS, build_report, render, report_filename
 from ui import nav, state
 from ui.texts import refusal
@@ -42,7 +44,7 @@ def _cached(key: str, make):  # type: ignore[no-untyped-def]
 
 def draw_page() -> None:
     lang = state.lang()
-    tx = (lambda zh, en: zh if lang == "zh" else en)  # noqa: E731
+    tx = functools.partial(pick, lang)
     st.title(tx("诊断报告", "Diagnosis report"))
     op = nav.project_or_hint(lang)
     if op is None:

@@ -14,6 +14,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nav.report": ("报告", "Report"),
     "nav.history": ("修改历史", "History"),
     "nav.share": ("邀请与建议", "Share"),
+    "nav.join": ("参与", "Join"),
+    "nav.suggest": ("建议", "Suggest"),
     "sidebar.sign_out": ("退出登录", "Sign out"),
     "app.title": ("流程诊断", "Process diagnosis"),
     "nav.projects": ("项目", "Projects"),

@@ -306,7 +306,7 @@ def _diagram(ctx: StepContext) -> None:
     dot = fishbone_dot(ctx.project, ctx.questionnaire, ctx.lang)
     st.graphviz_chart(graphviz.Source(dot, engine="neato"), width="stretch")
     stem = (ctx.project.meta.title or ctx.project.meta.id).strip() or "fishbone"
-    stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in stem)[:60] + "-" + ("鱼骨图" if ctx.lang == "zh" else "fishbone")
+    stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in stem)[:60] + "-" + ctx.t("鱼骨图", "fishbone")
     mimes = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
     columns = st.columns(3)
     for column, (fmt, mime) in zip(columns, mimes.items()):
