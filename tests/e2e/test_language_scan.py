@@ -27,6 +27,7 @@ PROJECT = "lang_scan_demo"
 DEMO_DATA = ROOT / "diagnosis" / "demo_data"
 OWN_NAME = "中文"  # the language switch names each language in itself
 PAGES = ["projects", "goals", "data", "causes", "solutions", "tracking", "evaluation", "report", "history", "share"]
+GUESTS = {"join": "participant", "suggest": "suggest"}  # a participant's page and the suggestion form: ?<param>=<token>
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
 # English interface words that were seen on Chinese pages (Streamlit's own and ours)
 ENGLISH_UI = [
@@ -82,9 +83,21 @@ def user_text(app_data) -> str:
     return "\n".join([*_strings(data, []), *exports])
 
 
-def _visible(page, url: str, lang: str, name: str) -> str:
+def _addresses(app_data, url: str) -> dict[str, str]:
+    """Every page's address: the facilitator's pages with the project, then the guest links' pages."""
+    from diagnosis import sharing
+
+    # Projects is the default page: "/"
+    out = {name: f"{url}/{'' if name == 'projects' else name}?project={PROJECT}" for name in PAGES}
+    for param, kind in GUESTS.items():
+        token, _link = sharing.create_link(store(app_data), PROJECT, kind, "scan", "language scan")
+        out[param] = f"{url}/?{param}={token}"
+    return out
+
+
+def _visible(page, url: str, lang: str, name: str, address: str) -> str:
     page.context.add_cookies([{"name": "diagnosis_lang", "value": lang, "url": url}])
-    page.goto(f"{url}/{'' if name == 'projects' else name}?project={PROJECT}")  # Projects is the default page: "/"
+    page.goto(address)
     page.wait_for_selector("h1")
     idle(page)
     SCREENSHOTS.joinpath("language").mkdir(parents=True, exist_ok=True)
@@ -92,11 +105,10 @@ def _visible(page, url: str, lang: str, name: str) -> str:
     return page.evaluate(COLLECT)
 
 
-def test_english_pages_show_chinese_only_in_the_projects_own_text(new_page, app_url, user_text):
-    page = new_page()
+def test_english_pages_show_chinese_only_in_the_projects_own_text(new_page, app_url, app_data, user_text):
     leaks = {}
-    for name in PAGES:
-        text = _visible(page, app_url, "en", name)
+    for name, address in _addresses(app_data, app_url).items():
+        text = _visible(new_page(), app_url, "en", name, address)  # a fresh browser each: a guest link's session stays a guest
         runs = sorted({run for run in CJK.findall(text) if run.strip("　、。，：；（）！？") and run != OWN_NAME and run not in user_text})
         if runs:
             leaks[name] = runs
@@ -105,17 +117,19 @@ def test_english_pages_show_chinese_only_in_the_projects_own_text(new_page, app_
     assert not leaks, "\n".join(f"{name}: {found}" for name, found in leaks.items())
 
 
-def test_chinese_pages_show_no_english_interface_words(new_page, app_url, user_text):
-    page = new_page()
+def test_chinese_pages_show_no_english_interface_words(new_page, app_url, app_data, user_text):
     leaks = {}
-    for name in PAGES:
-        text = _visible(page, app_url, "zh", name)
+    for name, address in _addresses(app_data, app_url).items():
+        page = new_page()
+        text = _visible(page, app_url, "zh", name, address)
         found = [word for word in ENGLISH_UI if re.search(rf"(?<![A-Za-z]){re.escape(word)}", text) and word not in user_text]
         if ":red[" in text:
             found.append(":red[")
         if found:
             leaks[name] = found
     # what Streamlit shows only while one types: "Press Enter to apply" under a text field
+    page = new_page()
+    _visible(page, app_url, "zh", "goals", f"{app_url}/goals?project={PROJECT}")
     name_field = widget(page, "sidebar.author").locator("input")
     name_field.click()
     name_field.type("x")
