@@ -83,19 +83,21 @@ def user_text(app_data) -> str:
     return "\n".join([*_strings(data, []), *exports])
 
 
-def _addresses(app_data, url: str) -> dict[str, str]:
+@pytest.fixture(scope="module")
+def addresses(app_data, app_url, user_text) -> dict[str, str]:
     """Every page's address: the facilitator's pages with the project, then the guest links' pages."""
     from diagnosis import sharing
 
     # Projects is the default page: "/"
-    out = {name: f"{url}/{'' if name == 'projects' else name}?project={PROJECT}" for name in PAGES}
+    out = {name: f"{app_url}/{'' if name == 'projects' else name}?project={PROJECT}" for name in PAGES}
     for param, kind in GUESTS.items():
         token, _link = sharing.create_link(store(app_data), PROJECT, kind, "scan", "language scan")
-        out[param] = f"{url}/?{param}={token}"
+        out[param] = f"{app_url}/?{param}={token}"
     return out
 
 
 def _visible(page, url: str, lang: str, name: str, address: str) -> str:
+    """Open a page in `lang` (a fresh browser: a guest link's session stays a guest), screenshot it, collect its text."""
     page.context.add_cookies([{"name": "diagnosis_lang", "value": lang, "url": url}])
     page.goto(address)
     page.wait_for_selector("h1")
@@ -105,36 +107,29 @@ def _visible(page, url: str, lang: str, name: str, address: str) -> str:
     return page.evaluate(COLLECT)
 
 
-def test_english_pages_show_chinese_only_in_the_projects_own_text(new_page, app_url, app_data, user_text):
-    leaks = {}
-    for name, address in _addresses(app_data, app_url).items():
-        text = _visible(new_page(), app_url, "en", name, address)  # a fresh browser each: a guest link's session stays a guest
-        runs = sorted({run for run in CJK.findall(text) if run.strip("　、。，：；（）！？") and run != OWN_NAME and run not in user_text})
-        if runs:
-            leaks[name] = runs
-        if ":red[" in text:
-            leaks.setdefault(name, []).append(":red[")
-    assert not leaks, "\n".join(f"{name}: {found}" for name, found in leaks.items())
+@pytest.mark.parametrize("name", [*PAGES, *GUESTS])
+def test_an_english_page_shows_chinese_only_in_the_projects_own_text(new_page, app_url, addresses, user_text, name):
+    text = _visible(new_page(), app_url, "en", name, addresses[name])
+    runs = sorted({run for run in CJK.findall(text) if run.strip("　、。，：；（）！？") and run != OWN_NAME and run not in user_text})
+    assert ":red[" not in text
+    assert not runs, runs
 
 
-def test_chinese_pages_show_no_english_interface_words(new_page, app_url, app_data, user_text):
-    leaks = {}
-    for name, address in _addresses(app_data, app_url).items():
-        page = new_page()
-        text = _visible(page, app_url, "zh", name, address)
-        found = [word for word in ENGLISH_UI if re.search(rf"(?<![A-Za-z]){re.escape(word)}", text) and word not in user_text]
-        if ":red[" in text:
-            found.append(":red[")
-        if found:
-            leaks[name] = found
-    # what Streamlit shows only while one types: "Press Enter to apply" under a text field
+@pytest.mark.parametrize("name", [*PAGES, *GUESTS])
+def test_a_chinese_page_shows_no_english_interface_words(new_page, app_url, addresses, user_text, name):
+    text = _visible(new_page(), app_url, "zh", name, addresses[name])
+    found = [word for word in ENGLISH_UI if re.search(rf"(?<![A-Za-z]){re.escape(word)}", text) and word not in user_text]
+    assert ":red[" not in text
+    assert not found, found
+
+
+def test_streamlits_typing_hint_is_chinese_on_a_chinese_page(new_page, app_url, addresses):
+    """What Streamlit shows only while one types: "Press Enter to apply" under a text field."""
     page = new_page()
-    _visible(page, app_url, "zh", "goals", f"{app_url}/goals?project={PROJECT}")
+    _visible(page, app_url, "zh", "typing", addresses["goals"])
     name_field = widget(page, "sidebar.author").locator("input")
     name_field.click()
     name_field.type("x")
     instructions = widget(page, "sidebar.author").get_by_test_id("InputInstructions")
     expect(instructions).to_contain_text("Enter")
-    if "Press" in instructions.inner_text() or "apply" in instructions.inner_text():
-        leaks["typing"] = [instructions.inner_text()]
-    assert not leaks, "\n".join(f"{name}: {found}" for name, found in leaks.items())
+    assert "Press" not in instructions.inner_text() and "apply" not in instructions.inner_text()
