@@ -230,8 +230,10 @@ def use_as_baseline(project: Project, questionnaire: Optional[Questionnaire], de
     found = period_value(entry, definition.id)
     value = rounded(definition, found.value if found else None)
     if value is None:
-        why = found.note if found and found.note else "the definition is not in this import"
-        raise DiagnosisError(f"无法从 {entry['source']['name']} 计算 {definition.id}：{why}", f"{definition.id} cannot be computed from {entry['source']['name']}: {why}")
+        note = found.note if found and found.note else ""  # an import's note is kept in English
+        raise DiagnosisError(f"无法从 {entry['source']['name']} 计算“{definition.label('zh')}”：{note or '这次导入中没有这个指标定义'}",
+                             f"{definition.label('en')} cannot be computed from {entry['source']['name']}: "
+                             f"{note or 'the definition is not in this import'}")
     rows = project.answers.setdefault("metrics", [])
     if not isinstance(rows, list):
         raise DiagnosisError("第一步的指标答案不是表格", "the step-1 answer 'metrics' is not a table")
