@@ -290,7 +290,8 @@ def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
 
 
 def _too_long(name: str, line: int, header: str, length: int) -> ExportError:
-    return ExportError(f"{name}:{line}: column '{header}' has a value of {length:,} characters (limit {MAX_CELL_CHARS:,})")
+    return ExportError(f"{name}:{line}：列“{header}”有一个 {length:,} 个字符的值（上限 {MAX_CELL_CHARS:,}）",
+                       f"{name}:{line}: column '{header}' has a value of {length:,} characters (limit {MAX_CELL_CHARS:,})")
 
 
 def _check_cell_sizes(table: pa.Table, name: str, first_line: int) -> None:
@@ -346,7 +347,7 @@ def _read_xlsx(data: bytes, name: str, progress: Optional[Progress]) -> Export:
 
 
 def _unreadable_workbook(name: str, exc: BaseException) -> ExportError:
-    return ExportError(f"{name}: not a readable .xlsx workbook ({exc})")
+    return ExportError(f"{name}：不是可读取的 .xlsx 工作簿（{exc}）", f"{name}: not a readable .xlsx workbook ({exc})")
 
 
 def _check_archive(data: bytes, name: str) -> None:
