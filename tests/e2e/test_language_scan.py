@@ -1,13 +1,17 @@
 """Every page, in each language, shows no interface text of the other language (issue 12 item 14).
 
 The demo project (Chinese user data) is opened on every page (projects, steps 1-6, report,
-history, share) in Chinese and in English; what a person sees or a screen reader reads (the
+history, share, a participant's page, the suggestion form), one test per page and language; what a person sees or a screen reader reads (the
 body's text, aria-labels, placeholders, titles) is collected. On English pages every run of
 Chinese characters must come from the project's own user text (its answers, causes, measures,
 check-ins, imports: data, not our chrome; the project's metric definitions are bilingual and so
 not allowed). On Chinese pages none of the English interface words Streamlit or we are known to
 have shown may appear. A raw `:red[` (markdown read aloud) is wrong in both. Screenshots of
 every page land in test-output/screenshots/language/.
+
+Not seen by the scan: text drawn on a canvas (the cells of st.dataframe / st.data_editor, Vega
+charts), the report preview's frame (in the report's own language, chosen on the page) and popups
+that open only on a click (the date picker's calendar).
 """
 
 from __future__ import annotations
