@@ -35,10 +35,12 @@ def mode() -> str | None:
     if not raw:
         return None
     if raw.lower() not in MODES:
-        raise AuthMisconfigured(f"DIAGNOSIS_AUTH={raw[:40]!r} is not a sign-in this app knows; set DIAGNOSIS_AUTH=password "
+        raise AuthMisconfigured(f"DIAGNOSIS_AUTH={raw[:40]!r} 不是本程序支持的登录方式；请设置 DIAGNOSIS_AUTH=password 和 DIAGNOSIS_PASSWORD，"
+                                "或取消 DIAGNOSIS_AUTH（单人本地使用）",
+                                f"DIAGNOSIS_AUTH={raw[:40]!r} is not a sign-in this app knows; set DIAGNOSIS_AUTH=password "
                                 "and DIAGNOSIS_PASSWORD, or unset DIAGNOSIS_AUTH for a single local user")
     if not os.environ.get("DIAGNOSIS_PASSWORD", ""):
-        raise AuthMisconfigured("DIAGNOSIS_AUTH=password needs DIAGNOSIS_PASSWORD (the facilitators' password)")
+        raise AuthMisconfigured("DIAGNOSIS_AUTH=password 需要设置 DIAGNOSIS_PASSWORD（主持人的密码）", "DIAGNOSIS_AUTH=password needs DIAGNOSIS_PASSWORD (the facilitators' password)")
     return raw.lower()
 
 

@@ -61,7 +61,7 @@ def get(questionnaire_id: str) -> Entry:
     entries = shipped()
     if questionnaire_id not in entries:
         known = ", ".join(sorted(entries)) or "none"
-        raise DiagnosisError(f"unknown questionnaire '{questionnaire_id}' (available: {known})")
+        raise DiagnosisError(f"未知的问卷“{questionnaire_id}”（可用：{known}）", f"unknown questionnaire '{questionnaire_id}' (available: {known})")
     return entries[questionnaire_id]
 
 

@@ -331,13 +331,14 @@ def render_fishbone(project: Project, questionnaire: Questionnaire, lang: str = 
 def render_dot(dot: str, fmt: str = "svg") -> bytes:
     """Draw a `fishbone_dot` source (with neato, positions pinned) as SVG, PNG or PDF."""
     if fmt not in FORMATS:
-        raise DiagramError(f"unknown diagram format '{fmt}' (choose {', '.join(FORMATS)})")
+        raise DiagramError(f"未知的图形格式“{fmt}”（可选：{', '.join(FORMATS)}）", f"unknown diagram format '{fmt}' (choose {', '.join(FORMATS)})")
     try:
         return graphviz.Source(dot, engine="neato").pipe(format=fmt, quiet=True)
     except graphviz.ExecutableNotFound as exc:
-        raise DiagramError("graphviz is not installed (the `neato` program is missing)") from exc
+        raise DiagramError("未安装 graphviz（缺少 `neato` 程序）", "graphviz is not installed (the `neato` program is missing)") from exc
     except BrokenPipeError as exc:  # graphviz died while reading its input
-        raise DiagramError("graphviz could not draw the diagram (it stopped reading its input)") from exc
+        raise DiagramError("graphviz 无法绘制图形（它中途停止读取输入）", "graphviz could not draw the diagram (it stopped reading its input)") from exc
     except (graphviz.CalledProcessError, subprocess.CalledProcessError) as exc:
         detail = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-        raise DiagramError("graphviz could not draw the diagram" + (f": {detail[-1]}" if detail else "")) from exc
+        why = f": {detail[-1]}" if detail else ""
+        raise DiagramError(f"graphviz 无法绘制图形{why}", f"graphviz could not draw the diagram{why}") from exc

@@ -2,6 +2,12 @@
 
 Pages and the command line catch `DiagnosisError` (and only that) and show its text; any
 other exception is a bug and surfaces as one.
+
+A refusal someone can meet is written once, where it is raised, in both languages, Chinese
+first: `raise InvalidCause("原因需要文字", "a cause needs a text")`. A page shows
+`exc.text(lang)` in its reader's language (`ui.texts.refusal`), the command line in the
+language of the shell's locale (`diagnosis.i18n.system_language`); `str(exc)` is the English.
+One text only (a library's own message, a file's located problems) is the same in both.
 """
 
 from __future__ import annotations
@@ -29,7 +35,16 @@ class Problem:
 
 
 class DiagnosisError(Exception):
-    """Base of every expected, user-facing error."""
+    """Base of every expected, user-facing error: `DiagnosisError(zh, en)` (or one text for both)."""
+
+    def __init__(self, *texts: str):
+        zh, en = (texts[0], texts[1]) if len(texts) >= 2 else ((texts[0],) * 2 if texts else ("", ""))
+        self.zh, self.en = str(zh), str(en)
+        super().__init__(self.en)
+
+    def text(self, lang: str) -> str:
+        """The message in `lang` ("zh" or "en")."""
+        return self.zh if lang == "zh" else self.en
 
 
 class InvalidFile(DiagnosisError):

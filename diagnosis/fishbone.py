@@ -60,14 +60,14 @@ def find_cause(fishbone: Fishbone, cause_id: str) -> Cause:
     for cause in iter_causes(fishbone):
         if cause.id == cause_id:
             return cause
-    raise CauseNotFound(f"no cause with id '{cause_id}'")
+    raise CauseNotFound(f"找不到原因“{cause_id}”（可能已被删除）", f"no cause with id '{cause_id}'")
 
 
 def parent_of(fishbone: Fishbone, cause_id: str) -> Optional[Cause]:
     for cause, parent, _depth in walk(fishbone):
         if cause.id == cause_id:
             return parent
-    raise CauseNotFound(f"no cause with id '{cause_id}'")
+    raise CauseNotFound(f"找不到原因“{cause_id}”（可能已被删除）", f"no cause with id '{cause_id}'")
 
 
 def _siblings(fishbone: Fishbone, parent: Optional[Cause]) -> list[Cause]:
@@ -94,9 +94,9 @@ def category_label(questionnaire: Questionnaire, category_id: str, lang: str, sh
 def _text(text: str) -> str:
     value = clean(text)
     if not value:
-        raise InvalidCause("a cause needs a text")
+        raise InvalidCause("原因需要填写文字", "a cause needs a text")
     if len(value) > MAX_TEXT:
-        raise InvalidCause(f"a cause text has at most {MAX_TEXT} characters ({len(value)} given)")
+        raise InvalidCause(f"原因文字最多 {MAX_TEXT} 个字符（现有 {len(value)} 个）", f"a cause text has at most {MAX_TEXT} characters ({len(value)} given)")
     return value
 
 
@@ -112,7 +112,7 @@ def _validated(data: dict[str, Any]) -> Cause:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise InvalidCause(f"{where}: {first['msg']}") from None
+        raise InvalidCause(f"原因的“{where}”无效：{first['msg']}", f"{where}: {first['msg']}") from None
 
 
 def add_cause(
@@ -126,7 +126,7 @@ def add_cause(
     """A new cause at the end of a bone (`category`), or a sub-cause under `parent_id`."""
     parent = find_cause(fishbone, parent_id) if parent_id else None
     if parent is None and not category:
-        raise InvalidCause("a cause needs a category or a parent cause")
+        raise InvalidCause("原因需要选择类别或上级原因", "a cause needs a category or a parent cause")
     cause = _validated({**fields, "text": _text(text), "category": parent.category if parent else category})
     _siblings(fishbone, parent).append(cause)
     return cause
@@ -137,7 +137,7 @@ def edit_cause(fishbone: Fishbone, cause_id: str, **changes: Any) -> Cause:
     cause = find_cause(fishbone, cause_id)
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
-        raise InvalidCause(f"cannot edit {', '.join(unknown)} here (use move / nest for category and place)")
+        raise InvalidCause(f"此处不能修改 {', '.join(unknown)}（类别和位置请用移动 / 归入）", f"cannot edit {', '.join(unknown)} here (use move / nest for category and place)")
     if "text" in changes:
         changes["text"] = _text(changes["text"])
     data = {**cause.model_dump(), **changes}
@@ -162,7 +162,7 @@ def nest_cause(fishbone: Fishbone, cause_id: str, parent_id: str) -> Cause:
     cause = find_cause(fishbone, cause_id)
     new_parent = find_cause(fishbone, parent_id)
     if new_parent is cause or any(d is new_parent for d in descendants(cause)):
-        raise InvalidCause("a cause cannot be nested under itself or one of its own sub-causes")
+        raise InvalidCause("原因不能归入它自己或它的子原因之下", "a cause cannot be nested under itself or one of its own sub-causes")
     _siblings(fishbone, parent_of(fishbone, cause_id)).remove(cause)
     _set_category(cause, new_parent.category)
     new_parent.children.append(cause)
@@ -174,7 +174,7 @@ def unnest_cause(fishbone: Fishbone, cause_id: str) -> Cause:
     cause = find_cause(fishbone, cause_id)
     parent = parent_of(fishbone, cause_id)
     if parent is None:
-        raise InvalidCause("this cause is already a rib of its bone")
+        raise InvalidCause("这个原因已经直接挂在鱼骨上了", "this cause is already a rib of its bone")
     grandparent = parent_of(fishbone, parent.id)
     parent.children.remove(cause)
     level = _siblings(fishbone, grandparent)
@@ -228,7 +228,7 @@ def parse_paste(text: str, questionnaire: Questionnaire) -> list[PastedLine]:
     names = _category_names(questionnaire)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if len(lines) > MAX_PASTE_LINES:
-        raise InvalidCause(f"at most {MAX_PASTE_LINES} lines at once ({len(lines)} given)")
+        raise InvalidCause(f"一次最多 {MAX_PASTE_LINES} 行（现有 {len(lines)} 行）", f"at most {MAX_PASTE_LINES} lines at once ({len(lines)} given)")
     out: list[PastedLine] = []
     stack: list[int] = []  # indentation of the open lines above, outermost first
     current: Optional[str] = None
@@ -312,7 +312,7 @@ def participants(fishbone: Fishbone) -> list[str]:
 def _participant(name: str) -> str:
     value = clean(name)
     if not value:
-        raise InvalidCause("a vote needs the participant's name")
+        raise InvalidCause("投票需要填写参与者姓名", "a vote needs the participant's name")
     return value
 
 
@@ -320,11 +320,11 @@ def cast_vote(fishbone: Fishbone, cause_id: str, participant: str, allowed: int,
     """Put `dots` more of a participant's dots on a cause (never more than `allowed` in all)."""
     participant = _participant(participant)
     if dots < 1:
-        raise InvalidCause("give at least one dot")
+        raise InvalidCause("至少投一票", "give at least one dot")
     cause = find_cause(fishbone, cause_id)
     left = votes_left(fishbone, participant, allowed)
     if dots > left:
-        raise VoteLimitReached(f"{participant} has {left} of {allowed} dots left")
+        raise VoteLimitReached(f"{participant} 还剩 {left} 票（共 {allowed} 票）", f"{participant} has {left} of {allowed} dots left")
     cause.votes[participant] = cause.votes.get(participant, 0) + dots
     return cause
 
@@ -344,10 +344,10 @@ def set_votes(fishbone: Fishbone, participant: str, dots: dict[str, int], allowe
     """Replace all of a participant's dots at once ({cause id: dots}); the total is checked first."""
     participant = _participant(participant)
     if any(n < 0 for n in dots.values()):
-        raise InvalidCause("dots cannot be negative")
+        raise InvalidCause("票数不能为负", "dots cannot be negative")
     total = sum(dots.values())
     if total > allowed:
-        raise VoteLimitReached(f"{participant} gave {total} dots, only {allowed} are allowed")
+        raise VoteLimitReached(f"{participant} 投了 {total} 票，最多只能投 {allowed} 票", f"{participant} gave {total} dots, only {allowed} are allowed")
     targets = {cause_id: find_cause(fishbone, cause_id) for cause_id in dots}
     for cause in iter_causes(fishbone):
         cause.votes.pop(participant, None)

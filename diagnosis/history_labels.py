@@ -202,6 +202,11 @@ _RESTORE = re.compile(r"^restore revision (?P<n>\d+)$")  # as Store.restore writ
 _METRIC_AT = re.compile(r"\b(?P<key>[a-z][a-z0-9_]*)@(?P<months>\d+)\b")
 
 
+# what the Projects page writes when it creates a project
+_CREATED = {"created": ("新建项目", "Created the project"), "demo project": ("打开示例项目", "Opened the demo project"),
+            "created from uploaded questionnaire": ("用上传的问卷新建项目", "Created from an uploaded questionnaire")}
+
+
 def describe(description: str, questionnaire: Optional[Questionnaire], lang: str, project: Optional[Project] = None) -> str:
     """A revision's description for a reader in `lang`: known id patterns become labels."""
     text = description or ""
@@ -220,6 +225,8 @@ def describe(description: str, questionnaire: Optional[Questionnaire], lang: str
         return pick(lang, f"参与者添加原因：{match['text']}", f"Participant added a cause: {match['text']}")
     if text == "participant: withdraw a vote":
         return pick(lang, "参与者撤回一票", "Participant withdrew a vote")
+    if text in _CREATED:
+        return pick(lang, *_CREATED[text])
     if text.startswith("replaced by uploaded "):
         name = text[len("replaced by uploaded "):]
         return pick(lang, f"由上传的文件替换：{name}", f"Replaced by the uploaded file {name}")

@@ -6,6 +6,7 @@ falls back to the other so a screen never shows an empty label.
 
 from __future__ import annotations
 
+import os
 from typing import Union
 
 LANGUAGES = ("zh", "en")
@@ -29,3 +30,13 @@ def pick(lang: str, zh: str, en: str) -> str:
     """The Chinese or the English of an interface text written inline."""
     return zh if lang == "zh" else en
 
+
+
+def system_language() -> str:
+    """The command line's language: Chinese when the shell's locale is Chinese (LC_ALL, LC_MESSAGES
+    or LANG starting with "zh", as gettext reads them), else English."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"

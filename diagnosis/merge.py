@@ -93,7 +93,7 @@ def merge(base: Project, mine: Project, theirs: Project) -> Merged:
     try:
         project = Project.model_validate(data)
     except ValueError as exc:  # a merge of two valid versions should stay valid; say so if not
-        raise DiagnosisError(f"the changes could not be merged into a valid project: {exc}") from None
+        raise DiagnosisError(f"修改无法合并成有效的项目：{exc}", f"the changes could not be merged into a valid project: {exc}") from None
     return Merged(project, conflicts)
 
 
@@ -363,7 +363,7 @@ def set_at(data: dict[str, Any], path: Path, value: Any, delete: bool = False) -
         target: Any = holder[index]
         rest = path[3:]
         if rest[:1] == ("parent",):
-            raise DiagnosisError("a cause's place is chosen by moving it on the causes page")
+            raise DiagnosisError("原因的位置请在原因页上移动", "a cause's place is chosen by moving it on the causes page")
     else:
         target, rest = data, path
     for step in rest[:-1]:
@@ -381,7 +381,7 @@ def set_at(data: dict[str, Any], path: Path, value: Any, delete: bool = False) -
         else:
             target[last] = value
     else:
-        raise DiagnosisError(f"'{path_label(path)}' no longer exists")
+        raise DiagnosisError(f"“{path_label(path)}”已不存在", f"'{path_label(path)}' no longer exists")
 
 
 def _find_cause(causes: list, cid: str) -> tuple[list, int]:
@@ -392,7 +392,7 @@ def _find_cause(causes: list, cid: str) -> tuple[list, int]:
             return _find_cause(cause.get("children") or [], cid)
         except DiagnosisError:
             continue
-    raise DiagnosisError(f"the cause '{cid}' no longer exists")
+    raise DiagnosisError(f"原因“{cid}”已不存在", f"the cause '{cid}' no longer exists")
 
 
 def _index(items: list, step: Any) -> int:
@@ -401,10 +401,10 @@ def _index(items: list, step: Any) -> int:
         for i, item in enumerate(items):
             if isinstance(item, dict) and (item.get("id") == wanted or f"{item.get('metric')}@{item.get('checkpoint')}" == wanted):
                 return i
-        raise DiagnosisError(f"'{wanted}' no longer exists")
+        raise DiagnosisError(f"“{wanted}”已不存在", f"'{wanted}' no longer exists")
     if isinstance(step, int) and 0 <= step < len(items):
         return step
-    raise DiagnosisError(f"row {step} no longer exists")
+    raise DiagnosisError(f"第 {step} 行已不存在", f"row {step} no longer exists")
 
 
 def _step(target: Any, step: Any) -> Any:
@@ -412,7 +412,7 @@ def _step(target: Any, step: Any) -> Any:
         return target[_index(target, step)]
     if isinstance(target, dict) and step in target:
         return target[step]
-    raise DiagnosisError(f"'{step}' no longer exists")
+    raise DiagnosisError(f"“{step}”已不存在", f"'{step}' no longer exists")
 
 
 # --- one table answer edited cell by cell (the step editors' tables) --------------------------------

@@ -249,13 +249,13 @@ def build_definition(known: dict[str, MetricDefinition], name_zh: str, name_en: 
 
     name_zh, name_en = " ".join(name_zh.split()), " ".join(name_en.split())
     if not (name_zh or name_en):
-        raise DiagnosisError("a metric definition needs a name (Chinese or English)")
+        raise DiagnosisError("指标定义需要名称（中文或英文）", "a metric definition needs a name (Chinese or English)")
     names = {tr(d.name, lang).casefold() for d in known.values() for lang in ("zh", "en")}
     for name in (name_zh, name_en):
         if name and name.casefold() in names:
-            raise DiagnosisError(f"a metric definition named '{name}' exists already")
+            raise DiagnosisError(f"已有名为“{name}”的指标定义", f"a metric definition named '{name}' exists already")
     if (statistic, field) not in BUILDABLE:
-        raise DiagnosisError(f"'{statistic}' of '{field}' is not a statistic a definition can compute")
+        raise DiagnosisError(f"“{field}”的“{statistic}”不是指标定义能计算的统计量", f"'{statistic}' of '{field}' is not a statistic a definition can compute")
     kind, unit_zh, unit_en, better, family = FIELD_FACTS[field]
     number = 1 + sum(1 for d in known if d.startswith("team_"))
     while f"team_{number}" in known:
@@ -271,4 +271,4 @@ def build_definition(known: dict[str, MetricDefinition], name_zh: str, name_en: 
         )  # fmt: skip
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise DiagnosisError(f"metric definition: {first['msg'].removeprefix('Value error, ')}") from None
+        raise DiagnosisError(f"指标定义：{first['msg'].removeprefix('Value error, ')}", f"metric definition: {first['msg'].removeprefix('Value error, ')}") from None

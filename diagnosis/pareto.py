@@ -228,16 +228,16 @@ def rank_fishbone(
 ) -> ParetoResult:
     """The Pareto table of any fishbone (the current one or an earlier cycle's)."""
     if by not in BY:
-        raise InvalidPareto(f"unknown measure '{by}' (choose {', '.join(BY)})")
+        raise InvalidPareto(f"未知的度量“{by}”（可选：{', '.join(BY)}）", f"unknown measure '{by}' (choose {', '.join(BY)})")
     if level not in LEVELS:
-        raise InvalidPareto(f"unknown level '{level}' (choose {', '.join(LEVELS)})")
+        raise InvalidPareto(f"未知的层级“{level}”（可选：{', '.join(LEVELS)}）", f"unknown level '{level}' (choose {', '.join(LEVELS)})")
     threshold = questionnaire.analysis.pareto_threshold if threshold is None else float(threshold)
     if not (0 < threshold <= 100):
-        raise InvalidPareto(f"the threshold is a percent above 0 and at most 100 ({threshold:g} given)")
+        raise InvalidPareto(f"阈值是大于 0、不超过 100 的百分数（现为 {threshold:g}）", f"the threshold is a percent above 0 and at most 100 ({threshold:g} given)")
     if top_n is not None and top_n < 1:
-        raise InvalidPareto("keep at least one bar (top N >= 1)")
+        raise InvalidPareto("至少保留一根柱（前 N 项 >= 1）", "keep at least one bar (top N >= 1)")
     if other_below_percent is not None and not (0 <= other_below_percent <= 100):
-        raise InvalidPareto("the percent under which bars fold into Other is between 0 and 100")
+        raise InvalidPareto("并入“其他”的百分比须在 0 到 100 之间", "the percent under which bars fold into Other is between 0 and 100")
 
     def label(category_id: str) -> str:
         return category_label(questionnaire, category_id, lang)

@@ -118,7 +118,7 @@ class Guest:
 
     def __post_init__(self) -> None:
         if not _GUEST_ID.fullmatch(self.id):
-            raise DiagnosisError("not a participant identity")
+            raise DiagnosisError("不是有效的参与者身份", "not a participant identity")
         object.__setattr__(self, "label", _LABEL_DROP.sub("", clean(self.label)).strip()[:MAX_LABEL])
 
     @property
@@ -184,9 +184,9 @@ def _link(record: LinkRecord) -> Link:
 def create_link(store: Store, project_id: str, kind: str, created_by: str = "", label: str = "") -> tuple[str, Link]:
     """A new link for a project: (the token, for its address; the link as stored)."""
     if kind not in KINDS:
-        raise DiagnosisError(f"a link is one of {', '.join(KINDS)}")
+        raise DiagnosisError(f"链接类型只能是 {', '.join(KINDS)}", f"a link is one of {', '.join(KINDS)}")
     if store.head(project_id) is None:
-        raise ProjectNotFound(f"no project '{project_id}'")
+        raise ProjectNotFound(f"找不到项目“{project_id}”", f"no project '{project_id}'")
     link_id = uuid.uuid4().hex[:16]
     token = _derive(link_id)
     record = LinkRecord(link_id, _hash(token), project_id, kind, clean(label)[:200], dt.datetime.now(dt.UTC),
@@ -211,7 +211,7 @@ def link_token(store: Store, link: Link) -> str | None:
 
 def revoke_link(store: Store, link_id: str) -> None:
     if not store.links.revoke(link_id, dt.datetime.now(dt.UTC)):
-        raise LinkNotFound(f"no active link '{link_id}'")
+        raise LinkNotFound(f"没有有效的链接“{link_id}”", f"no active link '{link_id}'")
 
 
 def _release(pile: SuggestionWriter, project_id: str, size: int) -> None:
@@ -242,14 +242,14 @@ def suggestions_of(store: Store, project_id: str, minimum: int | None = None) ->
 def resolve(store: Store, token: str, kind: str) -> Link:
     """The active link of `kind` behind a token; LinkNotFound / LinkRevoked otherwise."""
     if not token or len(token) > 200:
-        raise LinkNotFound("no such link")
+        raise LinkNotFound("链接无效", "no such link")
     row = store.links.by_token_hash(_hash(token))
     if row is None or row.kind != kind:
-        raise LinkNotFound("no such link")
+        raise LinkNotFound("链接无效", "no such link")
     if row.revoked is not None:
-        raise LinkRevoked("this link was revoked")
+        raise LinkRevoked("此链接已被撤销", "this link was revoked")
     if store.head(row.project_id) is None:
-        raise LinkNotFound("the project of this link no longer exists")
+        raise LinkNotFound("此链接的项目已不存在", "the project of this link no longer exists")
     return _link(row)
 
 
@@ -257,9 +257,9 @@ def add_suggestion(store: Store, project_id: str, text: str) -> None:
     """Store a suggestion with its date only (no name, session, address, link or time)."""
     value = clean(text)
     if not value:
-        raise DiagnosisError("a suggestion needs a text")
+        raise DiagnosisError("建议需要填写文字", "a suggestion needs a text")
     if len(value) > MAX_SUGGESTION:
-        raise DiagnosisError(f"a suggestion has at most {MAX_SUGGESTION} characters ({len(value)} given)")
+        raise DiagnosisError(f"建议最多 {MAX_SUGGESTION} 个字符（现有 {len(value)} 个）", f"a suggestion has at most {MAX_SUGGESTION} characters ({len(value)} given)")
     with store.suggestions.writing() as pile:
         pile.add(uuid.uuid4().hex, project_id, dt.date.today(), value)
         waiting = pile.waiting(project_id)
@@ -327,7 +327,7 @@ class Participant:
         """Take back one of this guest's own dots (nobody else's: the key is the identity, not a name)."""
         def take_back(project) -> None:
             if not fb.find_cause(project.fishbone, cause_id).votes.get(who.key):
-                raise fb.InvalidCause("you have no dot on this cause to take back")
+                raise fb.InvalidCause("您没有投给这个原因的票可以收回", "you have no dot on this cause to take back")
             fb.withdraw_vote(project.fishbone, cause_id, who.key)
         self._apply(who, take_back, "participant: withdraw a vote")
 

@@ -35,7 +35,7 @@ def _secret_file(path: Path) -> bytes:
     except FileNotFoundError:
         value = ""
     except (OSError, UnicodeDecodeError) as exc:
-        raise DiagnosisError(f"cannot read the app's secret {path}: {exc}") from None
+        raise DiagnosisError(f"无法读取本程序的密钥 {path}：{exc}", f"cannot read the app's secret {path}: {exc}") from None
     if len(value) >= 32:
         return value.encode("ascii")
     path.parent.mkdir(parents=True, exist_ok=True)

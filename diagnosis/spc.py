@@ -332,11 +332,12 @@ def resolve_row(project: Project, questionnaire: Questionnaire, metric: str) -> 
     goals = metric_goals(project.answers)
     goal = next((g for g in goals if g.key == metric), None) or next((g for g in goals if g.definition == metric), None)
     if goal is not None and goal.definition is None:
-        raise DiagnosisError(f"step-1 row '{metric}' is typed in by hand: it has no daily series (bind it to a definition in step 1)")
+        raise DiagnosisError(f"第一步的“{metric}”行是手工填写的，没有每日序列（请在第一步为它绑定指标定义）",
+                            f"step-1 row '{metric}' is typed in by hand: it has no daily series (bind it to a definition in step 1)")
     definition_id = goal.definition if goal else metric
     if definition_id not in known:
         rows = ", ".join(g.key for g in goals if g.definition) or "none"
-        raise DiagnosisError(f"no step-1 row or metric definition '{metric}' (bound rows: {rows})")
+        raise DiagnosisError(f"第一步没有“{metric}”这一行或指标定义（已绑定的行：{rows}）", f"no step-1 row or metric definition '{metric}' (bound rows: {rows})")
     definition = known[definition_id]
     name = {lang: (goal.name if goal and goal.name else definition.label(lang)) for lang in ("zh", "en")}
     return (goal.key if goal else definition.id), definition, name
@@ -346,11 +347,11 @@ def project_chart(project: Project, questionnaire: Questionnaire, metric: str, *
                   stages: bool = True) -> ControlChart:
     """The control chart of one step-1 row (or definition) over every imported period."""
     if interval not in ("day", "week"):
-        raise DiagnosisError(f"interval is day or week, not '{interval}'")
+        raise DiagnosisError(f"序列只能按日或按周，不能是“{interval}”", f"interval is day or week, not '{interval}'")
     key, definition, name = resolve_row(project, questionnaire, metric)
     days, notes = daily_points(project, definition)
     if not days:
-        raise DiagnosisError(f"'{metric}' has no daily values: import a ticket export in step 2 first")
+        raise DiagnosisError(f"“{metric}”没有每日数值：请先在第二步导入工单导出文件", f"'{metric}' has no daily values: import a ticket export in step 2 first")
     cuts = boundaries(project) if stages else []
     if interval == "day":
         points = [_point(d) for d in days]

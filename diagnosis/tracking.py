@@ -49,7 +49,7 @@ def latest_checkin(project: Project, measure_id: str) -> Optional[CheckIn]:
 def record_checkin(project: Project, checkin: CheckIn) -> CheckIn:
     """Add a check-in to the history (nothing is overwritten)."""
     if not any(m.id == checkin.measure for m in project.measures):
-        raise DiagnosisError(f"no measure with id '{checkin.measure}'")
+        raise DiagnosisError(f"找不到措施“{checkin.measure}”", f"no measure with id '{checkin.measure}'")
     project.checkins.append(checkin)
     return checkin
 
@@ -61,7 +61,7 @@ def find_checkin(project: Project, checkin_id: str) -> CheckIn:
     for checkin in project.checkins:
         if checkin.id == checkin_id:
             return checkin
-    raise DiagnosisError(f"no check-in with id '{checkin_id}' (deleted meanwhile?)")
+    raise DiagnosisError(f"找不到这条进展记录“{checkin_id}”（可能刚被删除）", f"no check-in with id '{checkin_id}' (deleted meanwhile?)")
 
 
 def edit_checkin(project: Project, checkin_id: str, **changes: object) -> CheckIn:
@@ -70,14 +70,14 @@ def edit_checkin(project: Project, checkin_id: str, **changes: object) -> CheckI
     checkin = find_checkin(project, checkin_id)
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
-        raise DiagnosisError(f"cannot edit {', '.join(unknown)} of a check-in")
+        raise DiagnosisError(f"进展记录的 {', '.join(unknown)} 不能修改", f"cannot edit {', '.join(unknown)} of a check-in")
     data = {**checkin.model_dump(), **changes}
     if data["status"] == "done":
         data["progress"] = 100
     try:
         corrected = CheckIn.model_validate(data)
     except ValidationError as exc:
-        raise DiagnosisError(f"invalid check-in: {exc.errors()[0]['msg']}") from None
+        raise DiagnosisError(f"进展记录无效：{exc.errors()[0]['msg']}", f"invalid check-in: {exc.errors()[0]['msg']}") from None
     project.checkins[next(i for i, c in enumerate(project.checkins) if c is checkin)] = corrected
     return corrected
 

@@ -17,7 +17,7 @@ from diagnosis.errors import DiagnosisError
 from diagnosis.store import StoredConflict
 from diagnosis.i18n import pick as _t
 from ui import state
-from ui.texts import md
+from ui.texts import md, refusal
 
 
 def _show(value: Any, deleted: bool, lang: str) -> str:
@@ -32,7 +32,7 @@ def _choose(conflict_id: str, keep: str) -> None:
     try:
         saved = state.store().resolve(conflict_id, keep, state.author())
     except DiagnosisError as exc:
-        state.flash("error", str(exc))
+        state.flash("error", refusal(exc, state.lang()))
         return
     state.adopt(saved)
     mine = st.session_state.get(state.CONFLICTS, [])

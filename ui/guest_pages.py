@@ -14,15 +14,15 @@ import streamlit as st
 
 from diagnosis import sharing
 from diagnosis.errors import DiagnosisError
-from diagnosis.i18n import tr
+from diagnosis.i18n import pick, tr
 from ui import browser, state
-from ui.texts import md
+from ui.texts import md, refusal
 
 GUEST_COOKIE = "diagnosis_guest_"
 
 
 def _t(zh: str, en: str) -> str:
-    return zh if state.lang() == "zh" else en
+    return pick(state.lang(), zh, en)
 
 
 def _refused(exc: DiagnosisError) -> None:
@@ -46,9 +46,9 @@ def _run(action, success: str) -> None:
     try:
         action()
     except DiagnosisError as exc:
-        st.session_state["join.flash"] = ("error", str(exc))
+        state.flash("error", refusal(exc, state.lang()))
         return
-    st.session_state["join.flash"] = ("success", success)
+    state.flash("success", success)
 
 
 def draw_participant(token: str) -> None:
@@ -65,9 +65,7 @@ def draw_participant(token: str) -> None:
     st.caption(md(title))
     if problem:
         st.markdown(_t("**问题：** ", "**Problem:** ") + md(problem))
-    flash = st.session_state.pop("join.flash", None)
-    if flash:
-        getattr(st, flash[0])(flash[1])
+    state.show_flash()
     st.session_state["join.name"] = state.author()  # remembered by this browser (ui.browser)
     st.text_input(_t("您的姓名（可不填）", "Your name (optional)"), key="join.name",
                   on_change=state.take_author, args=("join.name",))
@@ -120,7 +118,5 @@ def draw_suggest(token: str) -> None:
         _refused(exc)
         return
     st.caption(_t("您的建议不会记录姓名、会话、地址或具体时间。", "Your suggestion is stored without name, session, address or time of day."))
-    flash = st.session_state.pop("join.flash", None)
-    if flash:
-        getattr(st, flash[0])(flash[1])
+    state.show_flash()
     _suggestion_form("suggest", lambda value: sharing.suggest(state.store(), token, value))

@@ -20,6 +20,7 @@ from diagnosis.history import AREA_NAMES, KINDS, diff
 from diagnosis.store import ANONYMOUS
 from diagnosis.i18n import pick as _t
 from ui import conflicts, nav, state
+from ui.texts import refusal
 
 
 def _who(author: str, lang: str) -> str:
@@ -72,7 +73,7 @@ def _undo(number: int) -> None:
     try:
         saved = state.undo(number)
     except DiagnosisError as exc:
-        state.flash("error", str(exc))
+        state.flash("error", refusal(exc, state.lang()))
         return
     state.flash("success" if not saved.conflicts else "warning",
                 _t(state.lang(), f"已撤销第 {number} 版的修改。", f"Undid the change of revision {number}.")

@@ -47,9 +47,10 @@ def pages(lang: str) -> list[st.Page]:
     return out
 
 
-def guest_page(kind: str) -> st.Page:
+def guest_page(kind: str, lang: str) -> st.Page:
     """The only page a guest link's session can reach."""
-    return st.Page(GUEST_PAGES[kind], title="参与" if kind == "join" else "建议", url_path=kind, default=True)
+    title = t("nav.join", lang) if kind == "join" else t("nav.suggest", lang)
+    return st.Page(GUEST_PAGES[kind], title=title, url_path=kind, default=True)
 
 
 def _go_lang() -> None:

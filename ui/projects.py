@@ -34,8 +34,9 @@ QUESTIONNAIRE_RESULT = "projects.questionnaire_result"
 CONFIRM = "projects.confirm_delete"
 
 
-def problems_of(exc: DiagnosisError) -> list[str]:
-    return [str(p) for p in exc.problems] if isinstance(exc, InvalidFile) else [str(exc)]
+def problems_of(exc: DiagnosisError, lang: str) -> list[str]:
+    """What a refused file shows: its located problems (English, `FILE:LINE:COLUMN: ...`), else the refusal in `lang`."""
+    return [str(p) for p in exc.problems] if isinstance(exc, InvalidFile) else [exc.text(lang)]
 
 
 def file_name(project: Project) -> str:
@@ -58,7 +59,7 @@ def _project_uploaded() -> None:
     try:
         loaded = load_project(upload.getvalue(), upload.name)
     except DiagnosisError as exc:
-        st.session_state[UPLOAD_RESULT] = ("error", upload.name, problems_of(exc), None)
+        st.session_state[UPLOAD_RESULT] = ("error", upload.name, problems_of(exc, state.lang()), None)
         return
     warnings = [str(w) for w in loaded.warnings]
     try:
@@ -113,9 +114,9 @@ def _questionnaire_uploaded() -> None:
     try:
         st.session_state[QUESTIONNAIRE_RESULT] = catalog.load_source(upload.getvalue(), upload.name)
     except DiagnosisError as exc:
-        st.session_state[QUESTIONNAIRE_RESULT] = problems_of(exc)
+        st.session_state[QUESTIONNAIRE_RESULT] = problems_of(exc, state.lang())
     except UnicodeDecodeError:
-        st.session_state[QUESTIONNAIRE_RESULT] = [f"{upload.name}: not UTF-8 text"]
+        st.session_state[QUESTIONNAIRE_RESULT] = [pick(state.lang(), f"{upload.name}：不是 UTF-8 文本", f"{upload.name}: not UTF-8 text")]
 
 
 # --- drawing ---------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from diagnosis.i18n import LANGUAGES, tr
+from diagnosis.i18n import LANGUAGES, pick, tr
 from diagnosis.questionnaire.rules import as_number, is_answered, parse_date, validate_answer
 from ui import state, tables
 from ui.texts import md, t
@@ -27,7 +27,7 @@ def label(question: Any, lang: str, bold: bool = False) -> str:
     text = tr(question.label, lang)
     unit = tr(getattr(question, "unit", None), lang)
     if unit:
-        text += f"（{unit}）" if lang == "zh" else f" ({unit})"
+        text += pick(lang, f"（{unit}）", f" ({unit})")
     if bold:  # tables have no widget label of their own; their label is a line of markdown
         text = f"**{text}**"
     return text + (t("step.required_mark", lang) if question.required else "")

@@ -9,13 +9,16 @@ language and as-of date; PDF, Word and slides are rendered only when asked for.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import streamlit as st
 
 from diagnosis import sharing
 from diagnosis.errors import DiagnosisError
+from diagnosis.i18n import pick
 from diagnosis.report import FORMATS, build_report, render, report_filename
 from ui import nav, state
+from ui.texts import refusal
 
 NAMES = {"zh": "中文", "en": "English"}
 LABELS = {
@@ -41,7 +44,7 @@ def _cached(key: str, make):  # type: ignore[no-untyped-def]
 
 def draw_page() -> None:
     lang = state.lang()
-    tx = (lambda zh, en: zh if lang == "zh" else en)  # noqa: E731
+    tx = functools.partial(pick, lang)
     st.title(tx("诊断报告", "Diagnosis report"))
     op = nav.project_or_hint(lang)
     if op is None:
@@ -65,7 +68,7 @@ def draw_page() -> None:
             report = _cached(base + "|report", lambda: build_report(op.project, op.questionnaire, report_lang, as_of, suggestions))
             html = _cached(base + "|html", lambda: render(report, "html"))
     except DiagnosisError as exc:
-        st.error(str(exc))
+        st.error(refusal(exc, state.lang()))
         return
     st.caption(tx("下载后可直接交付客户；Word 与 PPT 可继续编辑。", "Ready to hand to the client; Word and slides stay editable."))
     columns = st.columns(len(FORMATS))

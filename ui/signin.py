@@ -14,6 +14,7 @@ import streamlit as st
 from diagnosis import access
 from diagnosis.i18n import pick
 from ui import browser, state
+from ui.texts import refusal
 
 COOKIE = "diagnosis_signin"
 SIGNED_IN = "signin.ok"
@@ -69,7 +70,7 @@ def gate() -> bool:
         if access.mode() is None:
             return True
     except access.AuthMisconfigured as exc:
-        st.error(pick(state.lang(), "登录设置有误：", "The sign-in is not set up right: ") + str(exc))
+        st.error(pick(state.lang(), "登录设置有误：", "The sign-in is not set up right: ") + refusal(exc, state.lang()))
         return False
     if _signed_in():
         _keep()

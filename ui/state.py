@@ -29,7 +29,7 @@ from diagnosis.questionnaire.model import Questionnaire
 from diagnosis.questionnaire.rules import is_answered
 from diagnosis.store import ProjectNotFound, RevisionInfo, RevisionKind, Saved, Store, default_url
 from ui import browser
-from ui.texts import t
+from ui.texts import refusal, t
 
 OPEN = "state.open"
 LANG = "state.lang"
@@ -79,14 +79,17 @@ def author() -> str:
     return str(st.session_state[AUTHOR] or "").strip()
 
 
-def flash(kind: str, text: str) -> None:
-    """A message for the next run of whatever page the user lands on."""
-    st.session_state[FLASH] = (kind, text)
+def flash(kind: str, text: str, place: str = "page") -> None:
+    """A message (markdown, user text already made literal) for the next run: shown at the top of
+    whatever page the user lands on, or where `show_flash(place)` is drawn (step 3's editor shows its
+    own above the causes, guest pages theirs above their form). The one flash channel of the app."""
+    st.session_state[FLASH] = (kind, text, place)
 
 
-def show_flash() -> None:
-    kind, text = st.session_state.pop(FLASH, (None, None))
-    if kind:
+def show_flash(place: str = "page") -> None:
+    kind, text, at = st.session_state.get(FLASH, (None, None, None))
+    if kind and at == place:
+        del st.session_state[FLASH]
         getattr(st, kind)(text)
 
 
@@ -127,7 +130,7 @@ def sync() -> OpenProject | None:
         close()
         return None
     except DiagnosisError as exc:
-        flash("error", str(exc))
+        flash("error", refusal(exc, lang()))
         close()
         return None
     if op is not None and st.query_params.get(PARAM) != op.project.meta.id:

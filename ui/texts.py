@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from diagnosis.errors import DiagnosisError
+
 TEXTS: dict[str, tuple[str, str]] = {
     "nav.report": ("报告", "Report"),
     "nav.history": ("修改历史", "History"),
     "nav.share": ("邀请与建议", "Share"),
+    "nav.join": ("参与", "Join"),
+    "nav.suggest": ("建议", "Suggest"),
     "sidebar.sign_out": ("退出登录", "Sign out"),
     "app.title": ("流程诊断", "Process diagnosis"),
     "nav.projects": ("项目", "Projects"),
@@ -95,6 +99,11 @@ def t(key: str, lang: str, **fields: object) -> str:
     zh, en = TEXTS[key]
     text = zh if lang == "zh" else en
     return text.format(**{k: md(v) for k, v in fields.items()}) if fields else text
+
+
+def refusal(exc: DiagnosisError, lang: str) -> str:
+    """A refusal of the core in the reader's language, made literal (`md`: it may quote user text)."""
+    return md(exc.text(lang))
 
 
 def ago(when: dt.datetime, lang: str, now: dt.datetime | None = None) -> str:

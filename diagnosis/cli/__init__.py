@@ -16,6 +16,7 @@ import click
 
 from diagnosis import __version__
 from diagnosis.errors import DiagnosisError, InvalidFile
+from diagnosis.i18n import pick, system_language
 
 
 # every command -> the module of this package that defines it, in the order of the README
@@ -59,7 +60,8 @@ def fail(exc: DiagnosisError) -> None:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
     else:
-        click.echo(f"error: {exc}", err=True)
+        lang = system_language()
+        click.echo(f"{pick(lang, '错误', 'error')}: {exc.text(lang)}", err=True)
     sys.exit(1)
 
 

@@ -96,7 +96,7 @@ def _one_definition(file: str, mapping_file: str | None, sla: float, definition_
     try:
         known = definitions(catalog.get(questionnaire_id).questionnaire)
         if definition_id not in known:
-            raise DiagnosisError(f"unknown definition '{definition_id}' (one of {', '.join(known)})")
+            raise DiagnosisError(f"未知的指标定义“{definition_id}”（可选：{', '.join(known)}）", f"unknown definition '{definition_id}' (one of {', '.join(known)})")
         definition = known[definition_id]
         export = read_export(file)
         explicit = load_mapping(mapping_file) if mapping_file else None

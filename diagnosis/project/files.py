@@ -264,6 +264,7 @@ def migrate(data: dict[str, Any], filename: str) -> dict[str, Any]:
         raise ProjectFileError([Problem(filename, f"'format_version' must be a whole number, got {version!r}", path="format_version")])
     if version > FORMAT_VERSION:
         raise UnsupportedVersion(
+            f"{filename}：由更新版本的 process-diagnosis 写入（格式 {version}；本版本最多读取 {FORMAT_VERSION}）。请升级。",
             f"{filename}: written by a newer version of process-diagnosis (format {version}; "
             f"this version reads up to {FORMAT_VERSION}). Please upgrade."
         )

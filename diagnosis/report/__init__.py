@@ -18,7 +18,7 @@ from diagnosis.text import safe_filename
 
 def render(report: Report, fmt: str) -> bytes:
     if fmt not in FORMATS:
-        raise DiagnosisError(f"unknown report format '{fmt}' (choose from {', '.join(FORMATS)})")
+        raise DiagnosisError(f"未知的报告格式“{fmt}”（可选：{', '.join(FORMATS)}）", f"unknown report format '{fmt}' (choose from {', '.join(FORMATS)})")
     return FORMATS[fmt][0](report)
 
 

@@ -80,7 +80,7 @@ def _valid_id(project_id: object) -> bool:
 
 
 def _not_found(project_id: object) -> ProjectNotFound:
-    return ProjectNotFound(f"no project {clean_text(str(project_id))[:80]!r}")
+    return ProjectNotFound(f"找不到项目 {clean_text(str(project_id))[:80]!r}", f"no project {clean_text(str(project_id))[:80]!r}")
 
 
 @contextmanager
@@ -90,7 +90,8 @@ def _database_errors(action: str) -> Iterator[None]:
         yield
     except (OperationalError, DataError, InternalError) as exc:
         reason = str(getattr(exc, "orig", exc) or type(exc).__name__).strip().splitlines()
-        raise StoreError(f"cannot {action}: the database says: {reason[0] if reason else 'error'}") from None
+        raise StoreError(f"数据库拒绝了操作（{action}）：{reason[0] if reason else 'error'}",
+                         f"cannot {action}: the database says: {reason[0] if reason else 'error'}") from None
 
 
 class ConflictError(DiagnosisError):
@@ -98,7 +99,8 @@ class ConflictError(DiagnosisError):
 
     def __init__(self, project_id: str, base: int | None, head: int):
         self.project_id, self.base, self.head = project_id, base, head
-        super().__init__(f"project '{project_id}' changed meanwhile (revision {head}, this change started from {base})")
+        super().__init__(f"项目“{project_id}”在此期间已被修改（第 {head} 版，这次修改基于第 {base} 版）",
+                         f"project '{project_id}' changed meanwhile (revision {head}, this change started from {base})")
 
 
 class ProjectExists(DiagnosisError):
@@ -106,7 +108,8 @@ class ProjectExists(DiagnosisError):
 
     def __init__(self, project_id: str):
         self.project_id = project_id
-        super().__init__(f"a project with the id '{project_id}' is already stored; open the file as a new project or replace it")
+        super().__init__(f"编号为“{project_id}”的项目已保存；请把文件作为新项目打开，或替换它",
+                         f"a project with the id '{project_id}' is already stored; open the file as a new project or replace it")
 
 
 class NothingToUndo(DiagnosisError):
@@ -280,7 +283,7 @@ class Store:
                 try:
                     stored = Project.model_validate(data)
                 except ValidationError as exc:
-                    raise DiagnosisError(f"the change could not be merged with revision {head}: {exc}") from None
+                    raise DiagnosisError(f"修改无法与第 {head} 版合并：{exc}", f"the change could not be merged with revision {head}: {exc}") from None
             number = head + 1
             values = {"title": stored.meta.title, "questionnaire_id": stored.questionnaire.id, "revision": number,
                       "updated": saved, "deleted": False}
@@ -333,7 +336,8 @@ class Store:
         row = conn.execute(select(_revisions.c.packed, _revisions.c.snapshot)
                            .where(_revisions.c.project_id == project_id, _revisions.c.number == number)).first()
         if row is None or row.packed is None or row.snapshot is not None:
-            raise DiagnosisError(f"revision {number} of project '{project_id}' is not a snapshot: the store is damaged")
+            raise DiagnosisError(f"项目“{project_id}”的第 {number} 版不是快照：存储已损坏",
+                                 f"revision {number} of project '{project_id}' is not a snapshot: the store is damaged")
         return self._anchors.put((project_id, number), packing.unpack(row.packed), len(row.packed))
 
     def _text(self, conn: Connection, row: Any) -> str:
@@ -344,7 +348,8 @@ class Store:
         try:
             return packing.unpack(row.packed, anchor).decode()
         except (packing.zstandard.ZstdError, UnicodeDecodeError) as exc:
-            raise DiagnosisError(f"revision {row.number} of project '{row.project_id}' cannot be read: {exc}") from None
+            raise DiagnosisError(f"项目“{row.project_id}”的第 {row.number} 版无法读取：{exc}",
+                                 f"revision {row.number} of project '{row.project_id}' cannot be read: {exc}") from None
 
     def _remember(self, project_id: str, number: int, data: dict[str, Any]) -> None:
         with self._recent_lock:
@@ -362,7 +367,7 @@ class Store:
             .where(_revisions.c.project_id == project_id, _revisions.c.number == number)
         ).first()
         if row is None:
-            raise ProjectNotFound(f"project '{project_id}' has no revision {number}")
+            raise ProjectNotFound(f"项目“{project_id}”没有第 {number} 版", f"project '{project_id}' has no revision {number}")
         data = _content_data(self._text(conn, row), project_id, number)
         self._remember(project_id, number, data)
         return data
@@ -385,7 +390,7 @@ class Store:
         with _database_errors("delete the project"), self._write() as conn, conn.begin():
             result = conn.execute(update(_projects).where(_projects.c.id == project_id, _projects.c.deleted.is_(False)).values(deleted=True))
             if result.rowcount == 0:
-                raise ProjectNotFound(f"no project '{project_id}'")
+                raise ProjectNotFound(f"找不到项目“{project_id}”", f"no project '{project_id}'")
 
     # --- history -------------------------------------------------------------------------
 
@@ -402,10 +407,10 @@ class Store:
         value someone changed again since is kept and reported as a conflict.
         """
         if number <= 1:
-            raise NothingToUndo(f"revision {number} created the project; restore an older file instead")
+            raise NothingToUndo(f"第 {number} 版创建了这个项目，无法撤销；请改为恢复较早的文件", f"revision {number} created the project; restore an older file instead")
         info = next((r for r in self.revisions(project_id) if r.number == number), None)
         if info is None:
-            raise NothingToUndo(f"project '{project_id}' has no revision {number}")
+            raise NothingToUndo(f"项目“{project_id}”没有第 {number} 版", f"project '{project_id}' has no revision {number}")
         before = self.load(project_id, number - 1).project
         return self.commit(before, author, f"undo revision {number}: {info.description}"[:500], base_revision=number,
                            kind=RevisionKind.UNDO)
@@ -427,11 +432,11 @@ class Store:
         Either way the choice is a new revision, and the conflict remembers it.
         """
         if keep not in ("mine", "theirs"):
-            raise DiagnosisError("keep 'mine' or 'theirs'")
+            raise DiagnosisError("请选择保留“我的”或“他人的”", "keep 'mine' or 'theirs'")
         with self.engine.connect() as conn:
             row = conn.execute(select(_conflicts).where(_conflicts.c.id == conflict_id)).first()
         if row is None:
-            raise DiagnosisError(f"no conflict '{conflict_id}'")
+            raise DiagnosisError(f"没有冲突“{conflict_id}”", f"no conflict '{conflict_id}'")
         item = _conflict(row)
         c = item.conflict
 
@@ -443,7 +448,7 @@ class Store:
             try:
                 return Project.model_validate(data)
             except ValidationError as exc:
-                raise DiagnosisError(f"the value cannot be put back: {exc}") from None
+                raise DiagnosisError(f"这个值无法放回：{exc}", f"the value cannot be put back: {exc}") from None
 
         who = item.mine_author if keep == "mine" else item.theirs_author
         saved = self.apply(item.project_id, choose, author, f"conflict on {c.where}: kept {who}'s value"[:500],
@@ -470,13 +475,13 @@ class Store:
         with _database_errors("read the project"), self.engine.connect() as conn:
             head = conn.execute(select(_projects.c.revision, _projects.c.deleted).where(_projects.c.id == project_id)).first()
             if head is None or head.deleted:
-                raise ProjectNotFound(f"no project '{project_id}'")
+                raise ProjectNotFound(f"找不到项目“{project_id}”", f"no project '{project_id}'")
             number = head.revision if revision is None else revision
             row = conn.execute(
                 select(_revisions).where(_revisions.c.project_id == project_id, _revisions.c.number == number)
             ).first()
             if row is None:
-                raise ProjectNotFound(f"project '{project_id}' has no revision {number}")
+                raise ProjectNotFound(f"项目“{project_id}”没有第 {number} 版", f"project '{project_id}' has no revision {number}")
             text = self._text(conn, row)
         return StoredProject(_decode(text, project_id, number), row.number, _utc(row.saved), row.author, row.description,
                              RevisionKind.of(row.kind))

@@ -84,4 +84,4 @@ def decode(content: str, project_id: str, number: int) -> Project:
     try:
         return Project.model_validate(clean_data(migrate(json.loads(content), f"{project_id}@{number}")))
     except (ValueError, ValidationError) as exc:
-        raise DiagnosisError(f"revision {number} of project '{project_id}' cannot be read: {exc}") from None
+        raise DiagnosisError(f"项目“{project_id}”的第 {number} 版无法读取：{exc}", f"revision {number} of project '{project_id}' cannot be read: {exc}") from None

@@ -109,7 +109,7 @@ def analyze(
     declares the unit of duration columns (else read from their headers, `fields.resolve_units`);
     times are converted to `time_zone` (default Asia/Shanghai)."""
     if not (sla_minutes > 0 and math.isfinite(sla_minutes)):
-        raise DiagnosisError(f"the SLA must be a positive number of minutes, not {sla_minutes}")
+        raise DiagnosisError(f"SLA 必须是正的分钟数，不能是 {sla_minutes}", f"the SLA must be a positive number of minutes, not {sla_minutes}")
     mapped = mapped_columns(export, mapping)
     zone = clean.check_time_zone(time_zone)
     resolved_units = resolve_units(mapping, units)
@@ -117,10 +117,10 @@ def analyze(
     wanted = [g for g in possible if g != "day"] if groupings is None else list(groupings)
     for name in wanted:
         if name not in GROUPINGS:
-            raise DiagnosisError(f"unknown grouping '{name}' (one of {', '.join(GROUPINGS)})")
+            raise DiagnosisError(f"未知的分组“{name}”（可选：{', '.join(GROUPINGS)}）", f"unknown grouping '{name}' (one of {', '.join(GROUPINGS)})")
         if name not in possible:
             needs = GROUPINGS[name][2]
-            raise DiagnosisError(f"cannot group by {name}: no column is mapped to {needs}")
+            raise DiagnosisError(f"无法按 {name} 分组：没有列对应到 {needs}", f"cannot group by {name}: no column is mapped to {needs}")
 
     con, kinds = open_export(export, mapped, zone)
     try:
@@ -145,11 +145,12 @@ def mapped_columns(export, mapping: Mapping) -> dict[str, str]:
     mapped = {name: header for name, header in mapping.items() if header}
     if not mapped:
         raise DiagnosisError(
+            f"{export.facts.name}：没有一列被识别为工单字段；请提供映射（列：{', '.join(export.headers[:20])}）",
             f"{export.facts.name}: no column is recognized as a ticket field; give a mapping (columns: {', '.join(export.headers[:20])})"
         )
     missing = [h for h in mapped.values() if h not in export.headers]
     if missing:
-        raise DiagnosisError(f"{export.facts.name}: mapped column(s) not in the file: {', '.join(missing)}")
+        raise DiagnosisError(f"{export.facts.name}：文件中没有对应的列：{', '.join(missing)}", f"{export.facts.name}: mapped column(s) not in the file: {', '.join(missing)}")
     return mapped
 
 

@@ -194,7 +194,8 @@ def check_time_zone(name: Optional[str]) -> str:
     try:
         zoneinfo.ZoneInfo(zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise DiagnosisError(f"unknown time zone '{zone}' (an IANA name such as Asia/Shanghai, Asia/Hong_Kong or UTC)") from None
+        raise DiagnosisError(f"未知的时区“{zone}”（请用 IANA 名称，如 Asia/Shanghai、Asia/Hong_Kong 或 UTC）",
+                            f"unknown time zone '{zone}' (an IANA name such as Asia/Shanghai, Asia/Hong_Kong or UTC)") from None
     return zone
 
 

@@ -158,12 +158,14 @@ def resolve_units(mapping: Mapping, explicit: Optional[Units] = None) -> Units:
         if declared:
             unit = unit_of(declared) or (declared if declared in UNITS else None)
             if unit is None:
-                raise DiagnosisError(f"{name}: unknown unit '{declared}' (one of {', '.join(UNITS)})")
+                raise DiagnosisError(f"{name}：未知的单位“{declared}”（可选：{', '.join(UNITS)}）", f"{name}: unknown unit '{declared}' (one of {', '.join(UNITS)})")
             out[name] = unit
             continue
         unit, unknown = header_unit(header)
         if unknown is not None:
             raise DiagnosisError(
+                f"{name}：列“{header}”标注的单位“{unknown}”不是 秒/分钟/小时/毫秒/天（s/min/h/ms/d）之一；"
+                f"请在映射中声明，例如 `{name}: {{column: {header}, unit: s}}`",
                 f"{name}: column '{header}' names the unit '{unknown}', which is not one of 秒/分钟/小时/毫秒/天 "
                 f"(s/min/h/ms/d); declare it in the mapping, e.g. `{name}: {{column: {header}, unit: s}}`"
             )

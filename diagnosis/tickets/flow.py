@@ -119,9 +119,9 @@ def attach_counts(project: Project, assignment: dict[str, str], counts: dict[str
         if not cause_id:
             continue
         if cause_id not in by_id:
-            raise DiagnosisError(f"no cause with id '{cause_id}'")
+            raise DiagnosisError(f"找不到原因“{cause_id}”", f"no cause with id '{cause_id}'")
         if category not in counts:
-            raise DiagnosisError(f"no category '{category}' in the import")
+            raise DiagnosisError(f"导入的数据中没有类别“{category}”", f"no category '{category}' in the import")
         totals[cause_id] = totals.get(cause_id, 0) + counts[category]
     changed = []
     for cause_id, total in totals.items():
@@ -156,9 +156,9 @@ def store_period(project: Project, facts: SourceFacts, mapping: Mapping, measure
     A checkpoint replaces the earlier import of the same month count; a baseline or reference
     import replaces the import of the same file (same SHA-256)."""
     if period not in PERIODS:
-        raise DiagnosisError(f"unknown period '{period}' (one of {', '.join(PERIODS)})")
+        raise DiagnosisError(f"未知的时期“{period}”（可选：{', '.join(PERIODS)}）", f"unknown period '{period}' (one of {', '.join(PERIODS)})")
     if period == "checkpoint" and (months is None or months < 0):
-        raise DiagnosisError("a checkpoint import needs the months after launch")
+        raise DiagnosisError("评估点的导入需要注明上线后第几个月", "a checkpoint import needs the months after launch")
     entry = {
         "id": "i" + facts.sha256[:10] + (f"m{months}" if period == "checkpoint" else ""),
         "period": period, "months": months if period == "checkpoint" else None,
@@ -226,15 +226,17 @@ def use_as_baseline(project: Project, questionnaire: Optional[Questionnaire], de
     reader's language)."""
     entry = entry or baseline_import(project)
     if entry is None:
-        raise DiagnosisError("no baseline import yet: import an export of the baseline period first")
+        raise DiagnosisError("还没有基线导入：请先导入基线时期的工单导出", "no baseline import yet: import an export of the baseline period first")
     found = period_value(entry, definition.id)
     value = rounded(definition, found.value if found else None)
     if value is None:
-        why = found.note if found and found.note else "the definition is not in this import"
-        raise DiagnosisError(f"{definition.id} cannot be computed from {entry['source']['name']}: {why}")
+        note = found.note if found and found.note else ""  # an import's note is kept in English
+        raise DiagnosisError(f"无法从 {entry['source']['name']} 计算“{definition.label('zh')}”：{note or '这次导入中没有这个指标定义'}",
+                             f"{definition.label('en')} cannot be computed from {entry['source']['name']}: "
+                             f"{note or 'the definition is not in this import'}")
     rows = project.answers.setdefault("metrics", [])
     if not isinstance(rows, list):
-        raise DiagnosisError("the step-1 answer 'metrics' is not a table")
+        raise DiagnosisError("第一步的指标答案不是表格", "the step-1 answer 'metrics' is not a table")
     match = next((r for r in rows if isinstance(r, dict) and r.get("definition") == definition.id), None)
     if match is None:
         match = {"metric": _step1_metric(definition, questionnaire), "definition": definition.id, "name": "",
@@ -280,7 +282,7 @@ def fill_checkpoint(project: Project, known: dict[str, MetricDefinition], entry:
     """Put the values into `project.evaluation` (replacing those of the same row and checkpoint)."""
     filled = checkpoint_values(project, known, entry, checkpoint, date)
     if not filled.values:
-        raise DiagnosisError("none of the step-1 rows is bound to a definition this export can compute")
+        raise DiagnosisError("第一步没有任何一行绑定了这份导出能计算的指标定义", "none of the step-1 rows is bound to a definition this export can compute")
     keys = {(v.metric, v.checkpoint) for v in filled.values}
     project.evaluation.values = [v for v in project.evaluation.values if (v.metric, v.checkpoint) not in keys] + filled.values
     project.evaluation.values.sort(key=lambda v: (v.metric, v.checkpoint))

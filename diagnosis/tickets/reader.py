@@ -98,11 +98,11 @@ def _load_bytes(source: Source, name: Optional[str]) -> tuple[bytes, str]:
         try:
             return path.read_bytes(), name or path.name
         except FileNotFoundError:
-            raise ExportError(f"{path}: no such file") from None
+            raise ExportError(f"{path}：文件不存在", f"{path}: no such file") from None
         except IsADirectoryError:
-            raise ExportError(f"{path}: is a folder, not a file") from None
+            raise ExportError(f"{path}：这是文件夹，不是文件", f"{path}: is a folder, not a file") from None
         except OSError as exc:
-            raise ExportError(f"{path}: cannot read ({exc.strerror})") from None
+            raise ExportError(f"{path}：无法读取（{exc.strerror}）", f"{path}: cannot read ({exc.strerror})") from None
     if isinstance(source, (bytes, bytearray, memoryview)):
         return bytes(source), name or "upload"
     data = source.read()
@@ -112,7 +112,7 @@ def _load_bytes(source: Source, name: Optional[str]) -> tuple[bytes, str]:
 def detect_encoding(sample: bytes, filename: str = "file") -> str:
     """utf-8-sig, then gb18030, then charset-normalizer (short samples misdetect, see PLATFORM)."""
     if b"\x00" in sample[:4096]:
-        raise ExportError(f"{filename}: not a text file (contains NUL bytes); export as CSV (UTF-8 or GB18030) or .xlsx")
+        raise ExportError(f"{filename}：不是文本文件（含 NUL 字节）；请导出为 CSV（UTF-8 或 GB18030）或 .xlsx", f"{filename}: not a text file (contains NUL bytes); export as CSV (UTF-8 or GB18030) or .xlsx")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             # final=False: the sample may end in the middle of a character
@@ -124,7 +124,7 @@ def detect_encoding(sample: bytes, filename: str = "file") -> str:
 
     best = from_bytes(sample).best()
     if best is None or not best.encoding:
-        raise ExportError(f"{filename}: cannot tell the text encoding (tried UTF-8, GB18030 and detection); save it as UTF-8 CSV")
+        raise ExportError(f"{filename}：无法判断文字编码（已尝试 UTF-8、GB18030 和自动检测）；请另存为 UTF-8 CSV", f"{filename}: cannot tell the text encoding (tried UTF-8, GB18030 and detection); save it as UTF-8 CSV")
     return best.encoding
 
 
@@ -218,15 +218,15 @@ def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
     encoding = detect_encoding(sample, name)
     text = _sample_text(sample, encoding)
     if not text.strip():
-        raise ExportError(f"{name}: the file is empty")
+        raise ExportError(f"{name}：文件是空的", f"{name}: the file is empty")
     delimiter = sniff_delimiter(text)
     first = text.splitlines()[0] if text.splitlines() else ""
     try:
         raw_headers = next(csv.reader([first], delimiter=delimiter), [])
     except csv.Error:
-        raise ExportError(f"{name}:1: the header line has a field over {MAX_CELL_CHARS:,} characters; is this a ticket export?") from None
+        raise ExportError(f"{name}:1：表头有超过 {MAX_CELL_CHARS:,} 个字符的字段；这是工单导出文件吗？", f"{name}:1: the header line has a field over {MAX_CELL_CHARS:,} characters; is this a ticket export?") from None
     if len(raw_headers) > MAX_COLUMNS:
-        raise ExportError(f"{name}:1: {len(raw_headers):,} columns (limit {MAX_COLUMNS:,})")
+        raise ExportError(f"{name}:1：{len(raw_headers):,} 列（上限 {MAX_COLUMNS:,}）", f"{name}:1: {len(raw_headers):,} columns (limit {MAX_COLUMNS:,})")
     headers = _unique_headers(raw_headers)
     _report(progress, 0.1, "reading")
     hasher, digest = _hash_in_background(data)
@@ -253,13 +253,13 @@ def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
             break
         except UnicodeDecodeError:  # raised by the transcoding stream, in the middle of the file
             if encoding == "gb18030" and not detected:
-                raise ExportError(f"{name}: mixed or unknown text encoding (not UTF-8 nor GB18030); save it as UTF-8 CSV") from None
-            raise ExportError(f"{name}: not valid {encoding} text; save it as UTF-8 CSV") from None
+                raise ExportError(f"{name}：文字编码混杂或未知（既非 UTF-8 也非 GB18030）；请另存为 UTF-8 CSV", f"{name}: mixed or unknown text encoding (not UTF-8 nor GB18030); save it as UTF-8 CSV") from None
+            raise ExportError(f"{name}：不是有效的 {encoding} 文本；请另存为 UTF-8 CSV", f"{name}: not valid {encoding} text; save it as UTF-8 CSV") from None
         except pa.ArrowInvalid as exc:
             message = str(exc)
             if "invalid UTF8" in message or "invalid UTF-8" in message:  # (also a text column's "conversion error")
                 if encoding != "utf-8":
-                    raise ExportError(f"{name}: not valid {encoding} text; save it as UTF-8 CSV") from None
+                    raise ExportError(f"{name}：不是有效的 {encoding} 文本；请另存为 UTF-8 CSV", f"{name}: not valid {encoding} text; save it as UTF-8 CSV") from None
                 # UTF-8 at the start, something else further down: GB18030 is the usual suspect
                 encoding, detected = "gb18030", False
                 continue
@@ -275,22 +275,22 @@ def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
             if match:
                 row = match.group(3).strip().splitlines()[0][:80] if match.group(3).strip() else ""
                 raise ExportError(
-                    f"{name}: malformed CSV: a row has {match.group(2)} fields but the header has {match.group(1)} "
+                    f"{name}：CSV 格式有误：有一行有 {match.group(2)} 个字段，而表头有 {match.group(1)} 个（分隔符 {delimiter!r}）：{row}", f"{name}: malformed CSV: a row has {match.group(2)} fields but the header has {match.group(1)} "
                     f"(delimiter {delimiter!r}): {row}"
                 ) from None
-            raise ExportError(f"{name}: malformed CSV: {message.splitlines()[0]}") from None
+            raise ExportError(f"{name}：CSV 格式有误：{message.splitlines()[0]}", f"{name}: malformed CSV: {message.splitlines()[0]}") from None
     if table is None:
-        raise ExportError(f"{name}: malformed CSV")
+        raise ExportError(f"{name}：CSV 格式有误", f"{name}: malformed CSV")
     hasher.join()
     if table.num_rows > MAX_ROWS:
-        raise ExportError(f"{name}: {table.num_rows:,} rows (limit {MAX_ROWS:,}); export a shorter period")
+        raise ExportError(f"{name}：{table.num_rows:,} 行（上限 {MAX_ROWS:,}）；请导出较短的时期", f"{name}: {table.num_rows:,} rows (limit {MAX_ROWS:,}); export a shorter period")
     _check_cell_sizes(table, name, first_line=2)
     facts = SourceFacts(name, len(data), digest[0], table.num_rows, "csv", encoding, delimiter)
     return Export(table, facts, first_line=2)
 
 
 def _too_long(name: str, line: int, header: str, length: int) -> ExportError:
-    return ExportError(f"{name}:{line}: column '{header}' has a value of {length:,} characters (limit {MAX_CELL_CHARS:,})")
+    return ExportError(f"{name}:{line}：列“{header}”有一个 {length:,} 个字符的值（上限 {MAX_CELL_CHARS:,}）", f"{name}:{line}: column '{header}' has a value of {length:,} characters (limit {MAX_CELL_CHARS:,})")
 
 
 def _check_cell_sizes(table: pa.Table, name: str, first_line: int) -> None:
@@ -391,13 +391,13 @@ def _openpyxl_rows(data: bytes, name: str) -> list:
     except (zipfile.BadZipFile, KeyError, OSError, EOFError) as exc:
         raise _unreadable_workbook(name, exc) from None
     except SyntaxError as exc:  # xml ParseError (and lxml's XMLSyntaxError) derive from it
-        raise ExportError(f"{name}: the first sheet is damaged ({exc}); open and save it again in Excel, or export as CSV") from None
+        raise ExportError(f"{name}：第一个工作表已损坏（{exc}）；请在 Excel 中打开并重新保存，或导出为 CSV", f"{name}: the first sheet is damaged ({exc}); open and save it again in Excel, or export as CSV") from None
     finally:
         workbook.close()
 
 
 def _unreadable_workbook(name: str, exc: BaseException) -> ExportError:
-    return ExportError(f"{name}: not a readable .xlsx workbook ({exc})")
+    return ExportError(f"{name}：不是可读取的 .xlsx 工作簿（{exc}）", f"{name}: not a readable .xlsx workbook ({exc})")
 
 
 def _check_archive(data: bytes, name: str) -> None:
@@ -412,11 +412,12 @@ def _check_archive(data: bytes, name: str) -> None:
         raise _unreadable_workbook(name, exc) from None
     total = sum(m.file_size for m in members)
     if total > MAX_XLSX_UNCOMPRESSED:
-        raise ExportError(f"{name}: the workbook expands to {total / 2**20:,.0f} MB (limit {MAX_XLSX_UNCOMPRESSED // 2**20} MB); export as CSV")
+        raise ExportError(f"{name}：工作簿解压后有 {total / 2**20:,.0f} MB（上限 {MAX_XLSX_UNCOMPRESSED // 2**20} MB）；请导出为 CSV", f"{name}: the workbook expands to {total / 2**20:,.0f} MB (limit {MAX_XLSX_UNCOMPRESSED // 2**20} MB); export as CSV")
     for member in members:
         if member.file_size > 1024 * 1024 and member.file_size > MAX_XLSX_RATIO * max(member.compress_size, 1):
             raise ExportError(
-                f"{name}: {member.filename} expands {member.file_size / max(member.compress_size, 1):,.0f} times "
+                f"{name}：{member.filename} 解压后膨胀 {member.file_size / max(member.compress_size, 1):,.0f} 倍"
+                f"（上限 {MAX_XLSX_RATIO}）；不是普通的导出文件，已拒绝", f"{name}: {member.filename} expands {member.file_size / max(member.compress_size, 1):,.0f} times "
                 f"(limit {MAX_XLSX_RATIO}); not a plain export, refused"
             )
 
@@ -431,17 +432,17 @@ def _sheet_table(rows: list, name: str) -> tuple[pa.Table, int]:
     # the header is the first row with any text
     header_line = next((i for i, row in enumerate(rows, start=1) if any(v is not None and str(v).strip() for v in row)), 0)
     if not header_line:
-        raise ExportError(f"{name}: the first sheet is empty")
+        raise ExportError(f"{name}：第一个工作表是空的", f"{name}: the first sheet is empty")
     raw_headers = list(rows[header_line - 1])
     while raw_headers and (raw_headers[-1] is None or not str(raw_headers[-1]).strip()):
         raw_headers.pop()
     if len(raw_headers) > MAX_COLUMNS:
-        raise ExportError(f"{name}:{header_line}: more than {MAX_COLUMNS:,} columns")
+        raise ExportError(f"{name}:{header_line}：超过 {MAX_COLUMNS:,} 列", f"{name}:{header_line}: more than {MAX_COLUMNS:,} columns")
     headers = _unique_headers([_cell_text(h) or "" for h in raw_headers])
     # rows whose every cell is empty (None from openpyxl, "" from calamine) are skipped
     lines = [line for line, row in enumerate(rows[header_line:], start=header_line + 1) if row.count(None) + row.count("") < len(row)]
     if len(lines) > MAX_ROWS:
-        raise ExportError(f"{name}: more than {MAX_ROWS:,} rows (limit); export a shorter period")
+        raise ExportError(f"{name}：超过 {MAX_ROWS:,} 行（上限）；请导出较短的时期", f"{name}: more than {MAX_ROWS:,} rows (limit); export a shorter period")
     body = rows[header_line:] if len(lines) == len(rows) - header_line else [rows[line - 1] for line in lines]
     width = len(headers)
     cells = list(islice(zip_longest(*body), width)) if body else []
@@ -551,11 +552,11 @@ def read_export(source: Source, name: Optional[str] = None, progress: Optional[P
     data, name = _load_bytes(source, name)
     _report(progress, 0.02, "reading")
     if not data:
-        raise ExportError(f"{name}: the file is empty")
+        raise ExportError(f"{name}：文件是空的", f"{name}: the file is empty")
     if data[:4] == b"PK\x03\x04":
         export = _read_xlsx(data, name, progress, xlsx_engine)
     elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ExportError(f"{name}: old Excel .xls files are not supported; save it as .xlsx or CSV")
+        raise ExportError(f"{name}：不支持旧版 Excel .xls 文件；请另存为 .xlsx 或 CSV", f"{name}: old Excel .xls files are not supported; save it as .xlsx or CSV")
     else:
         export = _read_csv(data, name, progress)
     export.table = _without_controls(export.table)

@@ -124,6 +124,13 @@ def test_a_refused_add_keeps_what_was_typed_and_says_why():
     assert at.session_state.saves == []
 
 
+@pytest.mark.parametrize(("lang", "said"), [("zh", "原因需要填写文字"), ("en", "a cause needs a text")])
+def test_a_refused_add_says_why_in_the_pages_language(lang, said):
+    at = start(lang=lang)
+    new(at.button, "submit").click().run()  # no text
+    assert [e.value for e in at.error] == [said]
+
+
 def test_pasting_a_brainstorm_adds_every_line_with_its_bone_and_nesting():
     at = start(empty=True)
     at.text_area(key="causes.paste.text").input("机：系统卡顿\n  查询订单要切换三个系统\nmethod: 退款需三级审批\n培训不足")

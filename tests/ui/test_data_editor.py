@@ -159,7 +159,7 @@ def test_an_unreadable_upload_shows_one_error_and_no_exception():
     at = app(with_results=False)
     at = upload(at, "data.upload", "bad.csv", b"a,b\n1,2,3,4\n")
     assert not at.exception
-    assert any("malformed CSV" in e.value for e in at.error)
+    assert any("CSV 格式有误" in e.value for e in at.error)  # in the page's language (issue 12 item 14)
 
 
 def test_the_data_step_checks_the_survey_sample_against_the_30_percent_rule():

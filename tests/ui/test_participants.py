@@ -126,3 +126,12 @@ def test_while_the_facilitator_hides_the_counts_a_participant_sees_only_their_ow
     row = next(m.value for m in at.markdown if first.text in m.value.replace("\\", ""))
     assert row.endswith("·  **8**（我 1）")
     assert not any("盲投" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize(("lang", "send", "said"), [("zh", "提交建议", "建议需要填写文字"), ("en", "Send", "a suggestion needs a text")])
+def test_an_empty_suggestion_is_refused_in_the_participants_language(link, monkeypatch, lang, send, said):
+    browser = Browser()
+    browser.cookies["diagnosis_lang"] = lang
+    at = browser.visit(monkeypatch, link)
+    next(b for b in at.button if b.label == send).click().run()  # refused, flashed, shown after the page's rerun
+    assert said in [e.value for e in at.error]

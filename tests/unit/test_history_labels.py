@@ -54,3 +54,11 @@ def test_changes_name_check_in_measures_and_statuses_evaluation_rows_and_guests(
     assert value.subject.endswith("（1 个月）") and "complaint_rate" not in value.subject and value.field == "数值"
     vote = next(c for c in shown if c.area == "votes")
     assert vote.field == "小刘 · 012345"
+
+
+def test_the_projects_pages_own_descriptions_read_in_each_language():
+    from diagnosis.history_labels import describe
+
+    assert describe("demo project", None, "zh") == "打开示例项目"
+    assert describe("created", None, "en") == "Created the project"
+    assert describe("created from uploaded questionnaire", None, "zh") == "用上传的问卷新建项目"

@@ -231,3 +231,16 @@ def test_a_teams_own_definition_gets_a_fresh_id_the_fields_facts_and_one_line_er
         with pytest.raises(DiagnosisError, match=re.escape(message)) as info:
             build_definition(known, args.pop("name_zh"), args.pop("name_en"), args.pop("statistic"), args.pop("field"), **args)
         assert "\n" not in str(info.value)
+
+
+def test_use_as_baseline_on_a_chinese_page_writes_no_chinese_wording_into_the_row():
+    """Issue 12 item 14: the row keeps the definition's id, each reader sees its name and unit in their language."""
+    from diagnosis.demo import demo_project
+
+    project = demo_project("zh")
+    known = flow.definitions(Q, project)
+    row = flow.use_as_baseline(project, Q, known["frt_p90"])
+    assert (row["definition"], row["name"], row["unit"]) == ("frt_p90", "", "")
+    view = {r["row"]: r for r in flow.row_view(project, Q, "en")}["frt_p90"]
+    assert view["name"] == "First response time (p90)" and view["unit"] == "min"
+    assert {r["row"]: r for r in flow.row_view(project, Q, "zh")}["frt_p90"]["unit"] == "分钟"

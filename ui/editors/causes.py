@@ -27,7 +27,7 @@ from diagnosis.sharing import guest_label
 from diagnosis.store import RevisionInfo, RevisionKind
 from ui import state
 from ui.context import StepContext
-from ui.texts import md
+from ui.texts import md, refusal
 
 LEVELS = ("high", "medium", "low")
 NONE = ""
@@ -35,7 +35,8 @@ VIEW = "causes.view"  # which part of the step is shown: causes, diagram, voting
 
 
 def _flash(kind: str, text: str) -> None:
-    st.session_state["causes.flash"] = (kind, text)
+    """A message shown above the causes on the next run (markdown: user text made literal by the caller)."""
+    state.flash(kind, text, place="causes")
 
 
 def _change(ctx: StepContext, description: str, operation: Callable[[Fishbone], Any], reset: tuple[str, ...] = (),
@@ -51,13 +52,13 @@ def _change(ctx: StepContext, description: str, operation: Callable[[Fishbone], 
         operation(ctx.project.fishbone)
     except DiagnosisError as exc:
         ctx.project.fishbone = Fishbone.model_validate(before)  # a failed operation changes nothing
-        _flash("error", str(exc))
+        _flash("error", refusal(exc, ctx.lang))
         st.rerun()
     ctx.save(description)
     st.session_state["causes.reset"] = list(reset)
     if done is not None:
         done()
-    _flash("success", description)
+    _flash("success", md(description))  # descriptions carry cause texts
     st.rerun()
 
 
@@ -68,7 +69,7 @@ def _undo(ctx: StepContext, last: RevisionInfo) -> None:
     try:
         saved = state.undo(last.number)
     except DiagnosisError as exc:
-        _flash("error", str(exc))
+        _flash("error", refusal(exc, ctx.lang))
         st.rerun()
     # the problem and edit-form widgets still hold the undone values: drop them so they show the restored fishbone
     st.session_state["causes.reset"] = [k for k in st.session_state if k == "causes.problem" or str(k).startswith("causes.edit.")]
@@ -76,7 +77,7 @@ def _undo(ctx: StepContext, last: RevisionInfo) -> None:
     if saved.conflicts:
         done += ctx.t("（有些值之后又被他人修改，已保留他人的值，见冲突）",
                       " (some values were changed again by others since; theirs were kept, see the conflicts)")
-    _flash("warning" if saved.conflicts else "info", done)
+    _flash("warning" if saved.conflicts else "info", md(done))
     st.rerun()
 
 
@@ -95,8 +96,8 @@ def _categories(ctx: StepContext) -> list[str]:
 
 
 def _level_label(ctx: StepContext, level: Optional[str]) -> str:
-    return {None: ctx.t("—", "—"), NONE: ctx.t("—", "—"), "high": ctx.t("高", "high"), "medium": ctx.t("中", "medium"),
-            "low": ctx.t("低", "low")}[level]
+    return {None: ctx.t("—", "—"), NONE: ctx.t("—", "—"), "high": ctx.t("高", "High"), "medium": ctx.t("中", "Medium"),
+            "low": ctx.t("低", "Low")}[level]
 
 
 def _stage_label(ctx: StepContext, stage: Optional[str]) -> str:
@@ -109,9 +110,7 @@ def _stage_label(ctx: StepContext, stage: Optional[str]) -> str:
 def causes_editor(ctx: StepContext) -> None:
     for key in st.session_state.pop("causes.reset", []):
         st.session_state.pop(key, None)
-    flash = st.session_state.pop("causes.flash", None)
-    if flash:
-        getattr(st, flash[0])(md(flash[1]))  # descriptions carry cause texts
+    state.show_flash(place="causes")
     t = ctx.t
     _problem(ctx)
     last = None if ctx.read_only else state.last_own(RevisionKind.CAUSE)
@@ -237,10 +236,12 @@ def _paste(ctx: StepContext) -> None:
     categories = _categories(ctx)
     with st.expander(ctx.t("粘贴头脑风暴（每行一条）", "Paste a brainstorm (one cause per line)")):
         st.caption(ctx.t("可写“机：系统卡顿”或“machine: ...”指定类别；单独一行“人：”为后面各行指定类别；缩进表示子原因。",
-                         "Write “机: system lag” or “machine: ...” to pick the bone; a line of only “people:” sets it for the "
-                         "lines below; indentation makes a sub-cause."))
+                         "Write “machine: system lag” (or the bone's Chinese name, “机: ...”) to pick the bone; a line of only "
+                         "“people:” sets it for the lines below; indentation makes a sub-cause."))
         text = st.text_area(ctx.t("原因列表", "Causes"), key="causes.paste.text", height=160,
-                            placeholder="机：系统卡顿\n  查询订单需切换三个系统\n法：退款需三级审批\n人：\n  不熟悉新功能")
+                            placeholder=ctx.t("机：系统卡顿\n  查询订单需切换三个系统\n法：退款需三级审批\n人：\n  不熟悉新功能",
+                                              "machine: system lag\n  order lookup needs three systems\nmethod: refunds need three "
+                                              "approvals\npeople:\n  new features unfamiliar"))
         state.choice("causes.paste.category", categories, lang=ctx.lang)
         category = st.selectbox(ctx.t("未指定类别时放在", "Lines without a bone go to"), categories,
                                 format_func=lambda c: fb.category_label(ctx.questionnaire, c, ctx.lang, short=False),
@@ -305,15 +306,14 @@ def _rendered(dot: str, fmt: str) -> bytes:
 def _diagram(ctx: StepContext) -> None:
     dot = fishbone_dot(ctx.project, ctx.questionnaire, ctx.lang)
     st.graphviz_chart(graphviz.Source(dot, engine="neato"), width="stretch")
-    stem = safe_filename(ctx.project.meta.title, "-" + ("鱼骨图" if ctx.lang == "zh" else "fishbone"), limit=60,
-                         fallback=ctx.project.meta.id)
+    stem = safe_filename(ctx.project.meta.title, "-" + ctx.t("鱼骨图", "fishbone"), limit=60, fallback=ctx.project.meta.id)
     mimes = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
     columns = st.columns(3)
     for column, (fmt, mime) in zip(columns, mimes.items()):
         try:
             data = _rendered(dot, fmt)
         except DiagnosisError as exc:
-            column.error(str(exc))
+            column.error(refusal(exc, ctx.lang))
             continue
         column.download_button(ctx.t(f"下载 {fmt.upper()}", f"Download {fmt.upper()}"), data, file_name=f"{stem}.{fmt}",
                                mime=mime, key=f"causes.download.{fmt}", width="stretch")
@@ -413,7 +413,7 @@ def _pareto(ctx: StepContext) -> None:
     try:
         result = pareto_table(ctx.project, ctx.questionnaire, by=by, level=level, threshold=threshold, top_n=top_n or None, lang=ctx.lang)
     except DiagnosisError as exc:
-        st.error(str(exc))
+        st.error(refusal(exc, ctx.lang))
         return
     if not result.rows:
         st.warning(t("没有可排序的原因：请为原因填写数值、投票或频率与影响。", "Nothing to rank: give causes a value, votes, or frequency and impact."))

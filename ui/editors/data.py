@@ -25,7 +25,7 @@ from diagnosis.tickets.reader import MAX_UPLOAD_MB
 from ui import state
 from ui.context import StepContext
 from ui.editors.definitions import definition_form
-from ui.texts import md
+from ui.texts import md, refusal
 
 NONE = "—"
 
@@ -41,7 +41,7 @@ def _read(ctx: StepContext, upload, key: str):
         export = read_export(upload.getvalue(), upload.name, progress=lambda f, _s: bar.progress(min(f, 1.0)))
     except DiagnosisError as exc:
         bar.empty()
-        st.error(str(exc))
+        st.error(refusal(exc, ctx.lang))
         return None
     bar.empty()
     st.session_state[key] = (token, export)
@@ -218,7 +218,7 @@ def _flow_on(ctx: StepContext, result) -> None:
         try:
             row = flow.use_as_baseline(ctx.project, ctx.questionnaire, known[metric])
         except DiagnosisError as exc:
-            st.error(str(exc))
+            st.error(refusal(exc, ctx.lang))
         else:
             name = row.get("name") or known[metric].label(ctx.lang)
             ctx.save(ctx.t(f"基线：{name} = {row['baseline']}", f"baseline: {name} = {row['baseline']}"))
@@ -267,7 +267,7 @@ def _checkpoint(ctx: StepContext, mapping: dict, sla: float) -> None:
                 filled = flow.fill_checkpoint(ctx.project, definitions(ctx.questionnaire, ctx.project), entry, int(month),
                                               dt.date.today())  # fmt: skip
             except DiagnosisError as exc:
-                st.error(str(exc))
+                st.error(refusal(exc, ctx.lang))
                 return
             values = filled.values
             ctx.save(ctx.t(f"第 {month} 个月检查点：{len(values)} 个指标", f"checkpoint month {month}: {len(values)} metrics"))
@@ -323,7 +323,7 @@ def data_editor(ctx: StepContext) -> None:
                         entry = flow.measure_and_store(ctx.project, ctx.questionnaire, export, mapping, "reference", None, sla,
                                                        units=units, zone=zone)  # fmt: skip
                     except DiagnosisError as exc:
-                        st.error(str(exc))
+                        st.error(refusal(exc, ctx.lang))
                     else:
                         ctx.save(ctx.t(f"导入参照期：{facts.name}（{facts.rows:,} 行）", f"reference period import: {facts.name} ({facts.rows:,} rows)"))
                         _warnings(ctx, entry.get("warnings") or [])
@@ -332,7 +332,7 @@ def data_editor(ctx: StepContext) -> None:
                 try:
                     result = analyze(export, mapping, sla, progress=lambda f, _s: bar.progress(min(f, 1.0)), units=units, time_zone=zone)
                 except DiagnosisError as exc:
-                    st.error(str(exc))
+                    st.error(refusal(exc, ctx.lang))
                 else:
                     flow.store_import(ctx.project, facts, mapping, result)
                     flow.measure_and_store(ctx.project, ctx.questionnaire, export, mapping, "baseline", None, sla, units=units, zone=zone)

@@ -14,7 +14,7 @@ from diagnosis.metric_definitions import BUILDABLE, MetricDefinition, build_defi
 from diagnosis.tickets import flow
 from ui import state
 from ui.context import StepContext
-from ui.texts import md
+from ui.texts import md, refusal
 
 
 def _what_label(statistic: str, field: str, lang: str) -> str:
@@ -65,7 +65,7 @@ def definition_form(ctx: StepContext) -> None:
                 direction=direction or None,
             )  # fmt: skip
         except DiagnosisError as exc:
-            st.error(str(exc))
+            st.error(refusal(exc, ctx.lang))
             return
         ctx.project.metric_definitions.append(definition)
         name = definition.label(ctx.lang)

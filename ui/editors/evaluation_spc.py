@@ -31,7 +31,7 @@ def control_charts(ctx: StepContext) -> None:
         try:
             chart = spc.project_chart(project, questionnaire, metric, interval=interval, stages=staged)
         except DiagnosisError as exc:
-            return str(exc)
+            return exc.text(lang)
         return chart, spc_chart.chart(chart, lang).to_dict()
 
     # the chart and its spec once per revision and choice, not on every rerun of the page

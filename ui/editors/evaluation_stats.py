@@ -34,5 +34,5 @@ def before_after_tests(ctx: StepContext) -> None:
         for test in group:
             hint = test.hint(ctx.lang)
             if hint:
-                st.caption(md(f"{test.name}：{hint}" if ctx.lang == "zh" else f"{test.name}: {hint}"))
+                st.caption(md(ctx.t(f"{test.name}：{hint}", f"{test.name}: {hint}")))
     st.caption(es.method_line(confidence, ctx.lang))

@@ -13,6 +13,7 @@ from diagnosis.errors import DiagnosisError
 from diagnosis.project.model import CheckIn
 from ui import state
 from ui.context import StepContext
+from ui.texts import refusal
 
 OVERDUE_COLOR = "background-color: #fdecea"
 STALE_COLOR = "background-color: #fff8e1"
@@ -53,10 +54,10 @@ def tracking_editor(ctx: StepContext) -> None:
             {
                 t("措施", "Measure"): r.measure.title,
                 t("负责人", "Owner"): r.owner,
-                t("完成日期", "Due"): r.measure.due,
+                t("完成日期", "Due"): r.measure.due.isoformat() if r.measure.due else "—",  # never Streamlit's "None"
                 t("状态", "Status"): tracking.status_label(r.status, ctx.lang),
                 t("进度 %", "Progress %"): r.progress,
-                t("最近跟进", "Last check-in"): r.latest.date if r.latest else None,
+                t("最近跟进", "Last check-in"): r.latest.date.isoformat() if r.latest else "—",
                 t("提醒", "Attention"): t("；", "; ").join(
                     [t("逾期", "overdue")] * r.overdue
                     + [t(f"{tracking.STALE_DAYS} 天以上未跟进", f"no check-in for over {tracking.STALE_DAYS} days")] * r.stale
@@ -138,7 +139,7 @@ def _correct(ctx: StepContext, titles: dict[str, str], checkins: list[CheckIn]) 
                 tracking.edit_checkin(ctx.project, c.id, date=day or c.date, status=status, progress=progress,
                                       deviation=deviation.strip(), cause=cause.strip(), adjusted_plan=adjusted.strip())
             except DiagnosisError as exc:
-                st.error(str(exc))
+                st.error(refusal(exc, ctx.lang))
                 return
             ctx.save(t(f"修改跟进：{what}", f"Corrected check-in: {titles.get(c.measure, c.measure)} ({c.date})"))
             st.rerun()
@@ -147,7 +148,7 @@ def _correct(ctx: StepContext, titles: dict[str, str], checkins: list[CheckIn]) 
             try:
                 tracking.delete_checkin(ctx.project, c.id)
             except DiagnosisError as exc:
-                st.error(str(exc))
+                st.error(refusal(exc, ctx.lang))
                 return
             ctx.save(t(f"删除跟进：{what}", f"Deleted check-in: {titles.get(c.measure, c.measure)} ({c.date})"))
             st.session_state.pop("tracking.correct.pick", None)
@@ -184,7 +185,7 @@ def _checkin_form(ctx: StepContext, titles: dict[str, str], today: dt.date) -> N
                     deviation=deviation.strip(), cause=cause.strip(), adjusted_plan=adjusted.strip(), author=ctx.author),
         )
     except DiagnosisError as exc:
-        st.error(str(exc))
+        st.error(refusal(exc, ctx.lang))
         return
     st.session_state[ROUND] = rounds + 1
     ctx.save(t(f"跟进：{titles[measure]}（{tracking.status_label(status, 'zh')}）", f"Check-in: {titles[measure]} ({tracking.status_label(status, 'en')})"))
