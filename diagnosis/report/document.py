@@ -92,6 +92,9 @@ class Report:
     date: str
     cover: list[tuple[str, str]]
     sections: list[Section]
+    # the slide deck's outline (`diagnosis.report.slides.Deck`), worked out when slides are asked for;
+    # None: the slides show a slide per section
+    deck: Any = None
 
     def t(self, zh: str, en: str) -> str:
         return zh if self.lang == "zh" else en
