@@ -50,7 +50,8 @@ TITLE_SIZES = (26, 24, 22, 20)  # an action title takes at most two lines at the
 BODY_SIZE, TABLE_SIZE, CAPTION_SIZE, FOOT_SIZE = 14, 11, 10, 9
 SUMMARY_SIZE = 12
 EM_PER_CHAR = 0.56  # a half-width character of Noto Sans, in em (a CJK character: twice that), for column widths
-LINE_EM = 1.45  # a line of Noto Sans CJK (ascent + descent) in em
+LINE_EM = 1.25  # a line of single spacing in a text box as LibreOffice draws Noto Sans CJK (1.2 em measured), in em
+CELL_LINE_EM = 1.5  # the same in a table cell (1.45 em measured: the font's ascent + descent)
 WRAP_SLACK = 0.96  # of a line's width, what text may fill
 BOX_MARGIN = int(0.05 * INCH)
 CELL_MARGIN_X, CELL_MARGIN_Y = int(0.06 * INCH), int(0.03 * INCH)
@@ -167,7 +168,7 @@ def summary_slide(inp: ReportInput, found: _Found) -> list[Slide]:
                           caption=t("目标", "Targets"), highlight={i for i, r in enumerate(targets) if r[2] == "✘"}))
     more = t("（共 {n} 项）", " ({n} in all)")
     if vital:
-        left.append(Lists([(t(f"关键根因（合计 {_pct(share)}）", f"Vital few ({_pct(share)} of the problem)"),
+        left.append(Lists([(t(f"关键根因：合计占问题的 {_pct(share)}", f"Vital few: {_pct(share)} of the problem"),
                             [t(f"{v.cause}（{v.percent:.0f}%{'，已确认' if v.confirmed else ''}）",
                                f"{v.cause} ({v.percent:.0f}%{', confirmed' if v.confirmed else ''})") for v in vital])], True, more))
     quick = [r for r in rows if r.horizon == "short"]
@@ -428,11 +429,11 @@ def _em(ch: str) -> float:
         return 1.0
     if ch == " ":
         return 0.28
-    if ch.isupper() or ch in "mwMW%&@—":
-        return 0.7
-    if ch in "il.,:;'!|()[]{}/-·":
+    if ch.isupper() or ch in "mw%&@—":
+        return 0.68
+    if ch in "ijlft.,:;'!|()[]{}/-·":
         return 0.34
-    return 0.56
+    return 0.54
 
 
 _TOKENS = re.compile(r" +|[^\s\u2e80-\uffff]+|\S")  # spaces, a Latin word, one CJK character
@@ -548,7 +549,7 @@ def _condense(block: Lists, width: int, room: int) -> _Text:
     for n, ((heading, items), k) in enumerate(zip(groups, shown)):
         label = heading + (block.more.format(n=len(items)) if k < len(items) else "")
         lines.append(_Line([(cut(label, text_w, size + 1), True)], size=size + 1, color=ACCENT, space_before=0 if n == 0 else 5))
-        lines += [_Line([(cut(BULLET + i, text_w, size), False)], size=size) for i in items[:k]]
+        lines += [_Line([(cut(BULLET + i, text_w - HANGING, size), False)], size=size) for i in items[:k]]
     return _Text(lines)
 
 
@@ -630,7 +631,7 @@ class _Box:
 
 def _row_height(cells: list[str], widths: list[int], size: float) -> int:
     lines = max(line_count(c, w - 2 * CELL_MARGIN_X, size) for c, w in zip(cells, widths))
-    return lines * line_height(size) + 2 * CELL_MARGIN_Y + int(2 * PT)
+    return int(lines * size * CELL_LINE_EM * PT) + 2 * CELL_MARGIN_Y + int(6 * PT)  # 1 line: 25 pt at 11 pt measured
 
 
 def _cells(table: Table, widths: list[int], size: float) -> list[list[str]]:
