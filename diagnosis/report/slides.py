@@ -313,7 +313,7 @@ def plan_slides(inp: ReportInput, found: _Found) -> list[Slide]:
         title = t(f"一次性投入 {economics.money(total.one_off, lang)}，每年净收益 {economics.money(total.net_yearly, lang)}，回本周期 {economics.payback_text(total, lang)}",
                   f"{economics.money(total.one_off, lang)} one-off for {economics.money(total.net_yearly, lang)} net a year: paid back in {economics.payback_text(total, lang)}")
         pairs = found.blocks("plan", KeyValues)
-        out.append(Slide(title, [matrix], pairs, split=0.5, caption=matrix.caption))
+        out.append(Slide(title, [matrix], pairs, split=0.6, caption=matrix.caption))
     dated = [r for r in rows if r.measure.due]
     last = max((r.measure.due for r in dated), default=None)
     last_quick = max((r.measure.due for r in quick if r.measure.due), default=None)
@@ -349,7 +349,12 @@ def tracking_slide(inp: ReportInput, found: _Found) -> list[Slide]:
     bad = sum(1 for r in rows if r.status != "done" and (r.status in ("late", "at_risk") or r.overdue))
     title = t(f"{done}/{len(rows)} 项措施已完成，{bad} 项延期或有风险（截至 {inp.as_of.isoformat()}）",
               f"{done} of {len(rows)} measures done, {bad} late or at risk (as of {inp.as_of.isoformat()})")
-    return [Slide(title, tables)]
+    out = [Slide(title, tables[:1])]
+    deviations = [c for c in inp.project.checkins if c.deviation]
+    if deviations and len(tables) > 1:
+        planned = sum(1 for c in deviations if c.adjusted_plan)
+        out.append(Slide(t(f"{len(deviations)} 项偏差，{planned} 项已有调整计划", f"{len(deviations)} deviations, {planned} with an adjusted plan"), tables[1:]))
+    return out
 
 
 def evaluation_slides(inp: ReportInput, found: _Found) -> list[Slide]:
@@ -375,16 +380,22 @@ def evaluation_slides(inp: ReportInput, found: _Found) -> list[Slide]:
             last = [r for r in measured if r.checkpoint == latest]
             met = sum(1 for r in last if r.target_met)
             out.append(Slide(t(f"上线 {latest} 个月：{met}/{len(last)} 项指标达到目标", f"{latest} months after launch: {met} of {len(last)} metrics on target"), [table]))
-    if found.figure("evaluation", "control-charts") is not None:
-        from diagnosis.report.spc_blocks import control_chart_figure
-
+    grid = found.figure("evaluation", "control-charts")
+    if grid is not None:
         charts = spc.project_charts(inp.project, inp.questionnaire)
         signalled = sum(1 for c in charts if c.signals)
         title = t(f"控制图：{signalled}/{len(charts)} 项指标出现特殊原因信号", f"Control charts: {signalled} of {len(charts)} metrics show a special cause")
-        # four charts a row (the document has two): a 16:9 slide is wide, not tall
-        chart = control_chart_figure(charts, inp, columns=4)
-        out.append(Slide(title, [chart], caption=chart.caption))
+        out.append(Slide(title, [_wider(grid, 4)], caption=grid.caption))
     return out
+
+
+def _wider(figure: Figure, columns: int) -> Figure:
+    """A grid of charts with `columns` a row (the document's has two): a 16:9 slide is wide, not tall."""
+    if figure.spec is None or "concat" not in figure.spec:
+        return figure
+    from diagnosis.report.figures import chart_figure
+
+    return chart_figure({**figure.spec, "columns": columns}, figure.caption, figure.name)
 
 
 def decisions_slide(inp: ReportInput, found: _Found) -> list[Slide]:

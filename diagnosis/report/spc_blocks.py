@@ -15,13 +15,6 @@ from diagnosis.report.figures import chart_figure
 FONT = "Noto Sans CJK SC"
 
 
-def control_chart_figure(charts: list[spc.ControlChart], inp: ReportInput, columns: int = 2) -> Any:
-    """One figure for all metrics (one conversion instead of one per chart), `columns` charts a row."""
-    grid = alt.concat(*[spc_chart.chart(c, inp.lang, width=330, height=170) for c in charts], columns=columns).configure_axis(
-        labelFont=FONT, titleFont=FONT).configure_title(font=FONT).configure_legend(labelFont=FONT)
-    return chart_figure(grid, inp.t("各指标控制图：控制限按阶段，红点为异常信号", "Control chart per metric: limits per stage, signals in red"), "control-charts")
-
-
 def spc_blocks(inp: ReportInput) -> list[Any]:
     t = inp.t
     charts = spc.project_charts(inp.project, inp.questionnaire)
@@ -31,7 +24,10 @@ def spc_blocks(inp: ReportInput) -> list[Any]:
     blocks: list[Any] = [Paragraph(t("控制图（特殊原因判异）", "Control charts (special causes)"), emphasis=True),
                          # one sentence per kind of chart the metrics use (p-chart, XmR)
                          Paragraph(t("方法：", "Method: ") + " ".join(dict.fromkeys(c.method(lang) for c in charts)))]
-    blocks.append(control_chart_figure(charts, inp))
+    # one figure for all metrics: one conversion instead of one per chart
+    grid = alt.concat(*[spc_chart.chart(c, lang, width=330, height=170) for c in charts], columns=2).configure_axis(
+        labelFont=FONT, titleFont=FONT).configure_title(font=FONT).configure_legend(labelFont=FONT)
+    blocks.append(chart_figure(grid, t("各指标控制图：控制限按阶段，红点为异常信号", "Control chart per metric: limits per stage, signals in red"), "control-charts"))
     rows = [[c.label(lang), s.rule_label(lang), next(st.label(lang) for st in c.stages if st.index == s.stage),
              s.days[0].isoformat(), s.days[-1].isoformat(), len(s.days)] for c in charts for s in c.signals]  # fmt: skip
     if rows:
