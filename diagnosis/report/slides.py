@@ -741,9 +741,10 @@ def _draw_figure(slide: Any, figure: Figure, box: _Box, y: int) -> int:
     return y + pic_h + GAP
 
 
-def _place(slide: Any, blocks: list[Any], box: _Box, lang: str, cont: str, whole: bool = False) -> list[Any]:
+def _place(slide: Any, blocks: list[Any], box: _Box, lang: str, cont: str, whole: bool = False, grow: bool = True) -> list[Any]:
     """Draw `blocks` top to bottom in `box`; what does not fit is returned for a continuation slide
-    (`whole`: the slide has to hold everything, so tables take smaller type)."""
+    (`whole`: the slide has to hold everything, so tables take smaller type; `grow`: a table alone
+    may take larger type, not on a continuation slide, whose type stays that of the first)."""
     y = box.top
     for n, block in enumerate(blocks):
         empty = y == box.top
@@ -753,7 +754,7 @@ def _place(slide: Any, blocks: list[Any], box: _Box, lang: str, cont: str, whole
                 return blocks[n:]
             y = _draw_figure(slide, block, box, y)
         elif isinstance(block, Table):
-            if len(blocks) == 1:  # a table alone on its slide: as large as fits
+            if len(blocks) == 1 and grow:  # a table alone on its slide: as large as fits
                 sizes, reserve = (14, 12, TABLE_SIZE), 0
             elif whole:  # a slide that must hold everything: smaller type, room kept for what follows
                 sizes, reserve = (TABLE_SIZE, 10, 9), line_height(SUMMARY_SIZE + 1) + 3 * line_height(SUMMARY_SIZE)
@@ -859,7 +860,7 @@ def _content_slide(prs: Any, report: Report, spec: Slide, cont: str) -> None:
             body = _place(slide, body, _Box(SIDE, top, left, bottom), report.lang, cont, spec.whole)
             side = _place(slide, side, _Box(SIDE + left + COLUMN_GAP, top, inner - left - COLUMN_GAP, bottom), report.lang, cont, spec.whole)
         else:
-            body = _place(slide, body, _Box(SIDE, top, inner, bottom), report.lang, cont, spec.whole)
+            body = _place(slide, body, _Box(SIDE, top, inner, bottom), report.lang, cont, spec.whole, grow=first)
         if spec.whole:  # condensed: the details are on the slides after it
             body, side = [], []
         _foot(slide, f"{report.title} · {report.t('截至', 'as of')} {report.date}", len(prs.slides))
