@@ -181,6 +181,8 @@ def summary_slide(inp: ReportInput, found: _Found) -> list[Slide]:
     ]
     groups = [(h, items) for h, items in groups if items]
     headline = summary.headline(inp) or inp.project.fishbone.problem or inp.text("problem_statement")
+    if not left and not groups and not headline:  # nothing to say yet: the summary's own note
+        left = found.blocks("summary", Note)
     return [Slide(title, left, [Lists(groups, True, more)] if groups else [], split=0.46, lead=headline, whole=True)]
 
 

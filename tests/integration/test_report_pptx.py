@@ -190,3 +190,14 @@ def test_in_print_no_slide_text_runs_into_the_footer(decks, pdfs, lang):
         foot = height - 0.42 * 72  # the footer's top (slides.FOOT_TOP), in points
         body = [w for w in words if w[1] < foot - 1]
         assert all(w[3] <= foot + 1 for w in body), f"slide {n}: {[w for w in body if w[3] > foot + 1][:5]}"
+
+
+def test_a_new_project_without_data_gets_a_short_deck_that_says_so():
+    from diagnosis.project.files import new_project
+
+    project = new_project("customer_service_diagnosis", title="新项目", language="zh")
+    deck = deck_of(render(build_report(project, catalog.get("customer_service_diagnosis").questionnaire, lang="zh"), "pptx"))
+    assert titles(deck)[:2] == ["新项目", "执行摘要"]
+    text = " ".join(shape.text_frame.text for shape in deck.slides[1].shapes if shape.has_text_frame)
+    assert "尚未设定指标" in text
+    assert all(0 <= s.top and s.top + s.height <= deck.slide_height for slide in deck.slides for s in slide.shapes)
