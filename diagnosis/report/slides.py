@@ -42,7 +42,8 @@ BODY_BOTTOM = HEIGHT - int(0.55 * INCH)
 FOOT_TOP, FOOT_HEIGHT = HEIGHT - int(0.42 * INCH), int(0.3 * INCH)
 GAP = int(0.15 * INCH)
 COLUMN_GAP = int(0.3 * INCH)
-MIN_FIGURE = int(1.6 * INCH)  # a figure with less room than this starts a new slide
+MIN_FIGURE = int(1.6 * INCH)
+TIMELINE_ROWS = 15  # measures on one timeline slide: their labels print at about 8 pt  # a figure with less room than this starts a new slide
 
 # --- type ---------------------------------------------------------------------------------------------
 
@@ -308,7 +309,9 @@ def plan_slides(inp: ReportInput, found: _Found) -> list[Slide]:
         within = t("一个月内" if months == 1 else f"{months} 个月内", f"within {'a month' if months == 1 else f'{months} months'}")
         title = t(f"{len(rows)} 项措施，{len(quick)} 项{within}见效", f"{len(rows)} measures, {len(quick)} of them paying off {within}")
         start = plan.plan_start(inp.project)
-        out.append(Slide(title, [gantt], caption=gantt.caption + (t(f"；方案开始日期 {start.isoformat()}", f"; plan start {start.isoformat()}") if start else "")))
+        caption = gantt.caption + (t(f"；方案开始日期 {start.isoformat()}", f"; plan start {start.isoformat()}") if start else "")
+        parts = _timelines(rows, gantt, lang)
+        out += [Slide(title if i == 0 else f"{title} {_cont(inp)}", [part], caption=caption) for i, part in enumerate(parts)]
     total = economics.of_plan([r.measure for r in rows])
     matrix = found.figure("plan", "effort-impact")
     if total is not None and matrix is not None:
@@ -336,6 +339,26 @@ def plan_slides(inp: ReportInput, found: _Found) -> list[Slide]:
          for r in chosen],
     )
     out.append(Slide(title, [table]))
+    return out
+
+
+def _timelines(rows: list[Any], gantt: Figure, lang: str) -> list[Figure]:
+    """The plan's timeline, `TIMELINE_ROWS` measures a slide on one shared time axis (a long plan's
+    single chart would print its labels at 2 pt); the document's own figure when it fits one slide."""
+    from diagnosis import plan
+    from diagnosis.report.figures import chart_figure
+
+    dated = sorted((r for r in rows if r.measure.start is not None and r.measure.due is not None),
+                   key=lambda r: (r.owner or "\uffff", r.measure.start, r.measure.due))
+    if len(dated) <= TIMELINE_ROWS:
+        return [gantt]
+    first, last = min(r.measure.start for r in dated), max(r.measure.due for r in dated)
+    domain = [{"year": d.year, "month": d.month, "date": d.day} for d in (first, last)]
+    out = []
+    for k in range(0, len(dated), TIMELINE_ROWS):
+        spec = plan.gantt_chart(dated[k:k + TIMELINE_ROWS], lang).to_dict()
+        spec["encoding"]["x"]["scale"] = {**spec["encoding"]["x"].get("scale", {}), "domain": domain}
+        out.append(chart_figure(spec, gantt.caption, gantt.name))
     return out
 
 

@@ -201,3 +201,20 @@ def test_a_new_project_without_data_gets_a_short_deck_that_says_so():
     text = " ".join(shape.text_frame.text for shape in deck.slides[1].shapes if shape.has_text_frame)
     assert "尚未设定指标" in text
     assert all(0 <= s.top and s.top + s.height <= deck.slide_height for slide in deck.slides for s in slide.shapes)
+
+
+def test_a_long_plans_timeline_runs_over_slides_on_one_time_axis():
+    from diagnosis import plan
+    from diagnosis.report.document import Figure
+    from diagnosis.report.slides import TIMELINE_ROWS, _timelines
+
+    project = demo_project("zh")
+    project.measures = [m.model_copy(update={"id": f"{m.id}-{n}"}) for n in range(6) for m in project.measures]
+    rows = plan.plan_rows(project, catalog.get(project.questionnaire.id).questionnaire)
+    whole = Figure("<svg/>", b"", "措施时间线", "gantt")
+    parts = _timelines(rows, whole, "zh")
+    assert len(parts) == -(-len(rows) // TIMELINE_ROWS) == 3
+    domains = [p.spec["encoding"]["x"]["scale"]["domain"] for p in parts]
+    assert all(d == domains[0] for d in domains)
+    assert sum(len(p.spec["data"]["values"]) for p in parts) == len(rows)
+    assert _timelines(rows[:TIMELINE_ROWS], whole, "zh") == [whole]  # a plan that fits keeps the document's chart
