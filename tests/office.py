@@ -1,5 +1,6 @@
 """LibreOffice for the tests: convert a Word file to PDF headless, its indexes (the table
-of contents) and fields updated first, as Word does when the file opens.
+of contents) and fields updated first, as Word does when the file opens; and slide decks to PDF
+(Impress), several in one start, since a start is the slow part.
 
 Each call uses its own profile (`-env:UserInstallation`) holding a one-macro Basic library,
 so parallel test workers never share a running office or a lock file.
@@ -40,7 +41,7 @@ TIMEOUT = 300  # seconds: a cold start on a busy 2-core machine
 def soffice() -> str:
     found = shutil.which("soffice")
     if found is None:
-        pytest.skip("LibreOffice (soffice) is not installed: ./dev test installs libreoffice-writer")
+        pytest.skip("LibreOffice (soffice) is not installed: ./dev test installs libreoffice-writer and libreoffice-impress")
     return found
 
 
@@ -60,3 +61,14 @@ def docx_to_pdf(docx: Path, work: Path) -> Path:
     subprocess.run([program, f"-env:UserInstallation={profile.as_uri()}", "--headless", call], check=True, capture_output=True, timeout=TIMEOUT)
     assert pdf.exists(), "LibreOffice wrote no PDF"
     return pdf
+
+
+def pptx_to_pdf(decks: list[Path], work: Path) -> list[Path]:
+    """Each deck as a PDF (one page a slide) in `work`, converted by LibreOffice Impress in one start."""
+    program = soffice()
+    profile = work / "lo-profile-impress"
+    subprocess.run([program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf", "--outdir", str(work),
+                    *map(str, decks)], check=True, capture_output=True, timeout=TIMEOUT)
+    pdfs = [work / (deck.stem + ".pdf") for deck in decks]
+    assert all(pdf.exists() for pdf in pdfs), "LibreOffice wrote no PDF"
+    return pdfs

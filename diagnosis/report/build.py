@@ -15,6 +15,7 @@ from diagnosis.project.model import Project
 from diagnosis.questionnaire.model import Questionnaire
 from diagnosis.report.document import Report, Section
 from diagnosis.report.inputs import ReportInput
+from diagnosis.report.slides import Deck
 from diagnosis.report.sections import (
     evaluation_section,
     fishbone_section,
@@ -56,4 +57,5 @@ def build_report(project: Project, questionnaire: Questionnaire, lang: str | Non
         date=inp.as_of.isoformat(),
         cover=[(k, v) for k, v in cover if v],
         sections=built,
+        deck=Deck(inp, built),
     )

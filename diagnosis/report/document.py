@@ -45,11 +45,14 @@ class Figure:
     """A chart or diagram, as SVG (HTML/PDF) and PNG (Word/slides); each is made only when
     a renderer first asks for it, since converting a chart costs a few hundred ms."""
 
-    def __init__(self, svg: Callable[[], str] | str, png: Callable[[], bytes] | bytes, caption: str = "", name: str = "figure", wide: bool = False):
+    def __init__(self, svg: Callable[[], str] | str, png: Callable[[], bytes] | bytes, caption: str = "", name: str = "figure", wide: bool = False,
+                 spec: dict[str, Any] | None = None):
         self._svg, self._png = svg, png
         self.caption, self.name = caption, name
         # a wide figure (the fishbone) gets a landscape page in print
         self.wide = wide
+        # a chart's Vega-Lite spec (None for a diagram): a renderer may lay it out anew (the slides' grids)
+        self.spec = spec
 
     @property
     def svg(self) -> str:
@@ -92,6 +95,9 @@ class Report:
     date: str
     cover: list[tuple[str, str]]
     sections: list[Section]
+    # the slide deck's outline (`diagnosis.report.slides.Deck`), worked out when slides are asked for;
+    # None: the slides show a slide per section
+    deck: Any = None
 
     def t(self, zh: str, en: str) -> str:
         return zh if self.lang == "zh" else en

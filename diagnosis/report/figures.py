@@ -14,7 +14,7 @@ def chart_figure(chart: Any, caption: str, name: str) -> Figure:
 
     # vl-convert aborts the whole process on a control character in a label: never pass one
     spec = clean_data(chart.to_dict() if hasattr(chart, "to_dict") else chart)
-    return Figure(svg=lambda: vlc.vegalite_to_svg(spec), png=lambda: vlc.vegalite_to_png(spec, scale=2), caption=caption, name=name)
+    return Figure(svg=lambda: vlc.vegalite_to_svg(spec), png=lambda: vlc.vegalite_to_png(spec, scale=2), caption=caption, name=name, spec=spec)
 
 
 def svg_png_figure(svg: Callable[[], bytes], png: Callable[[], bytes], caption: str, name: str, wide: bool = False) -> Figure:

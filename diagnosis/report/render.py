@@ -119,91 +119,9 @@ def to_docx(report: Report) -> bytes:
 
 @_clean_input
 def to_pptx(report: Report) -> bytes:
-    from pptx import Presentation
-    from pptx.util import Emu, Inches, Pt
+    from diagnosis.report.slides import draw  # python-pptx loads only when slides are asked for
 
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
-    width, height = prs.slide_width, prs.slide_height
-
-    def style_text(frame: Any, size: int = 14) -> None:
-        for paragraph in frame.paragraphs:
-            for run in paragraph.runs:
-                run.font.name = CJK_FONT
-                run.font.size = Pt(size)
-
-    title_slide = prs.slides.add_slide(prs.slide_layouts[0])
-    title_slide.shapes.title.text = report.title
-    title_slide.placeholders[1].text = "\n".join([report.subtitle, *[f"{k}: {v}" for k, v in report.cover]])
-    style_text(title_slide.shapes.title.text_frame, 32)
-    style_text(title_slide.placeholders[1].text_frame, 16)
-
-    def new_slide(title: str) -> Any:
-        slide = prs.slides.add_slide(prs.slide_layouts[5])  # title only
-        slide.shapes.title.text = title
-        style_text(slide.shapes.title.text_frame, 26)
-        return slide
-
-    top = Inches(1.4)
-    for _, sec in report.walk():
-        blocks = [b for b in sec.blocks if not (isinstance(b, Table) and not b.in_document)]
-        if not blocks:
-            # a section made only of sub-sections opens with a divider slide
-            new_slide(sec.title)
-            continue
-        slide = new_slide(sec.title)
-        y = top
-        for block in blocks:
-            remaining = height - y - Inches(0.3)
-            if remaining < Inches(0.8):
-                slide = new_slide(sec.title + " " + report.t("（续）", "(cont.)"))
-                y, remaining = top, height - top - Inches(0.3)
-            if isinstance(block, Figure):
-                from PIL import Image
-
-                with Image.open(io.BytesIO(block.png)) as image:
-                    w, h = image.size
-                box_w, box_h = width - Inches(1), remaining
-                scale = min(box_w / w, box_h / h)
-                pic_w, pic_h = int(w * scale), int(h * scale)
-                slide.shapes.add_picture(io.BytesIO(block.png), int((width - pic_w) / 2), y, pic_w, pic_h)
-                y += Emu(pic_h) + Inches(0.1)
-            elif isinstance(block, Table):
-                rows = block.rows[:12]
-                shape = slide.shapes.add_table(len(rows) + 1, len(block.columns), Inches(0.5), y, width - Inches(1), Inches(0.35) * (len(rows) + 1))
-                table = shape.table
-                for c, name in enumerate(block.columns):
-                    table.cell(0, c).text = str(name)
-                for r, row in enumerate(rows, start=1):
-                    for c, value in enumerate(row):
-                        table.cell(r, c).text = "" if value is None else str(value)
-                for r in range(len(rows) + 1):
-                    for c in range(len(block.columns)):
-                        style_text(table.cell(r, c).text_frame, 11)
-                y += Inches(0.35) * (len(rows) + 1) + Inches(0.2)
-                if len(block.rows) > len(rows):
-                    more = report.t(f"另有 {len(block.rows) - len(rows)} 行见报告", f"{len(block.rows) - len(rows)} more rows in the report")
-                    box = slide.shapes.add_textbox(Inches(0.5), y, width - Inches(1), Inches(0.4))
-                    box.text_frame.text = more
-                    style_text(box.text_frame, 11)
-                    y += Inches(0.45)
-            else:
-                lines: list[str]
-                if isinstance(block, (Paragraph, Note)):
-                    lines = [block.text]
-                elif isinstance(block, Bullets):
-                    lines = [f"• {i}" for i in block.items]
-                else:
-                    lines = [f"{k}: {v}" for k, v in block.pairs]  # type: ignore[union-attr]
-                box_h = min(remaining, Inches(0.32) * max(1, len(lines)) + Inches(0.2))
-                box = slide.shapes.add_textbox(Inches(0.5), y, width - Inches(1), box_h)
-                box.text_frame.word_wrap = True
-                box.text_frame.text = "\n".join(lines)
-                style_text(box.text_frame, 14)
-                y += box_h + Inches(0.1)
-    buffer = io.BytesIO()
-    prs.save(buffer)
-    return buffer.getvalue()
+    return draw(report)
 
 
 # --- Excel --------------------------------------------------------------------------------------

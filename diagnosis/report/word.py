@@ -12,7 +12,6 @@ label prints at 8 pt or more (`figures.smallest_label_pt`, from the SVG's own si
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 
+from diagnosis.report.widths import column_widths as fit_columns
 from diagnosis.report.document import Bullets, Figure, KeyValues, Note, Paragraph, Report, Section, Table
 from diagnosis.report.figures import smallest_label_pt, svg_size_pt
 
@@ -164,24 +164,8 @@ def _caption(doc: Any, text: str, keep_with_next: bool) -> None:
 
 
 def column_widths(block: Table, total: int) -> list[int]:
-    """Widths (EMU) that fill the page's text width: each column first gets room for its
-    longest unbreakable token (a date, a number; at least 4 characters), the rest is shared
-    in proportion to each column's longest text (a CJK character counts twice, at most 30)."""
-    def length(value: Any) -> int:
-        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(value))
-
-    def token(value: Any) -> int:
-        return max((len(t) for t in re.findall(r"[\x21-\x7e]+", str(value))), default=0)
-
-    char, padding = Pt(10.5 * 0.55), Cm(0.4)  # a half-width character of the body font
-    floors, weights = [], []
-    for c, name in enumerate(block.columns):
-        cells = [name, *(row[c] for row in block.rows[:200] if c < len(row) and row[c] is not None)]
-        floor = min(12, max(4, *(token(v) for v in cells)))
-        floors.append(int(floor * char + padding))
-        weights.append(max(1, min(30, max(length(v) for v in cells)) - floor))
-    rest = max(0, total - sum(floors))
-    return [f + int(rest * w / sum(weights)) for f, w in zip(floors, weights)]
+    """Widths (EMU) that fill the page's text width, fitted to each column's content (`widths.column_widths`)."""
+    return fit_columns(block.columns, block.rows, total, Pt(10.5 * 0.55), Cm(0.4))  # a half-width character of the body font
 
 
 def _table(doc: Any, block: Table) -> None:

@@ -175,15 +175,13 @@ def test_docx_has_real_headings_and_tables(demo):
     assert east_asia == "Noto Sans CJK SC"
 
 
-def test_pptx_has_a_title_slide_and_one_slide_per_section(demo):
+def test_pptx_has_a_title_slide_tables_and_the_reports_figures(demo):
     from pptx import Presentation
 
     report = built(demo, "en")
     deck = Presentation(io.BytesIO(rendered(demo, "pptx", "en")))
     titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
-    assert titles[0] == report.title
-    for section in report.sections:
-        assert section.title in titles
+    assert titles[0] == report.title  # the slides after it: tests/integration/test_report_pptx.py
     assert any(shape.has_table for slide in deck.slides for shape in slide.shapes)
     assert sum(shape.shape_type == 13 for slide in deck.slides for shape in slide.shapes) >= 4  # pictures
 
