@@ -3,8 +3,10 @@
 The head (the problem statement) sits on the right at the end of a horizontal spine; the
 category bones slant into the spine, alternately above and below, one pair per column
 from the head leftwards. Each cause is a rib: its text sits on a horizontal line that runs
-into its bone. A sub-cause ("why?") is a smaller rib whose line slants into its parent's
-rib, parallel to the bone, so any depth nests the same way and no two lines cross.
+into its bone. A sub-cause ("why?") is a smaller rib below its parent whose line slants up
+into its parent's rib, so any depth nests the same way and no two lines cross. Every bone
+reads top to bottom in the causes' order, each why-chain downwards (a cause, its sub-causes
+in their order, then the next cause), above the spine and below it alike.
 
 We compute every position ourselves (graphviz's `neato` only draws the pinned nodes and
 straight edges): dot's rank layout cannot make a fishbone. Text widths are estimated from
@@ -114,25 +116,27 @@ def _flat(rows: list[_Row]) -> list[_Row]:
 
 
 def _clear(row: _Row, upper: bool) -> float:
-    """Room between a rib's text and the first sub-cause joining it: on the lower side the text
-    sits between the rib and the sub-causes, so their slanted lines must pass right of it."""
-    return 8.0 if upper else row.height * K + 6
+    """Room between a rib's text and the first sub-cause joining it (the sub-causes are below
+    the rib, its text above it, on either side of the spine)."""
+    return 8.0
 
 
 def _place_children(row: _Row, upper: bool) -> None:
     for i, child in enumerate(row.children):
         child.attach = row.right + _clear(row, upper) + i * CHILD_GAP
-        child.seg_end = child.attach - (row.d - child.d) * K
+        # the slanted line runs from the sub-cause's rib up to its parent's, leaning like the bone
+        child.seg_end = child.attach - abs(row.d - child.d) * K
         room = _clear(child, upper) + (len(child.children) - 1) * CHILD_GAP + 6 if child.children else 4
         child.right = child.seg_end - room
         _place_children(child, upper)
 
 
 def _layout_bone(bone: _Bone) -> None:
-    """Distances from the spine (first cause farthest out), then x relative to the foot."""
-    order = _flat(bone.ribs)  # far -> near
+    """Distances from the spine (top to bottom in the causes' order: above the spine the first
+    cause is farthest out, below it nearest), then x relative to the foot."""
+    order = _flat(bone.ribs)  # top -> bottom
     cursor = NEAR_SPINE
-    for row in reversed(order):
+    for row in (reversed(order) if bone.upper else order):  # near -> far
         row.d = cursor + (0 if bone.upper else row.height)
         cursor += row.height + ROW_GAP
     bone.length = max(cursor, 60.0)

@@ -62,6 +62,28 @@ def test_nesting_is_kept_a_sub_cause_joins_its_parents_rib_not_the_bone():
     assert found == sorted(found)  # drawn depth-first, parents before their sub-causes
 
 
+def node_tops(svg: bytes) -> dict[str, float]:
+    """Each node's text (squashed) -> the y of its first line (SVG: y grows downwards)."""
+    root = ET.fromstring(svg)
+    out = {}
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") == "node":
+            texts = list(g.iter(f"{SVG}text"))
+            if texts:
+                out[squash("".join(t.text or "" for t in texts))] = float(texts[0].get("y"))
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_bone_reads_top_to_bottom_in_the_why_chain_order_above_and_below_the_spine(lang):
+    project = demo_project(lang)
+    tops = node_tops(render_fishbone(project, Q, lang, "svg"))
+    for category in ("machine", "method", "people", "material"):  # below the spine: machine, method
+        chain = [squash(c.text) for c in iter_causes(project.fishbone) if c.category == category]
+        ys = [tops[text] for text in chain]
+        assert ys == sorted(ys) and len(set(ys)) == len(ys), (category, chain)
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts=st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Cf", "Zl", "Zp", "Co", "Cn"]),
                               min_size=1, max_size=30).filter(lambda s: s.strip()), min_size=1, max_size=8))
