@@ -1,20 +1,103 @@
-"""Charts (Altair) and diagrams (graphviz) as report figures: SVG for HTML/PDF, PNG for the rest."""
+"""Charts (Altair) and diagrams (graphviz) as report figures: SVG for HTML/PDF, PNG for the rest.
+
+Legible in print: the PDF shrinks a figure wider than its page to the page's width (a wide
+figure gets an A4 landscape page), so every chart's text is set large enough that, shrunk, no
+label prints under `MIN_LABEL_PT` (`legible_spec`: a floor of 11 px, 8.25 pt unshrunk, and
+every font enlarged when the chart is shrunk).
+"""
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from typing import Any, Callable
 
 from diagnosis.report.document import Figure
 from diagnosis.text import clean_data
 
+MIN_LABEL_PT = 8.0
+PX_PER_MM = 96 / 25.4
+PT_PER_PX = 0.75
+# the text width of the report's A4 pages (report.html.j2: 16 mm margins portrait, 12 mm
+# landscape, a wide figure at most 150 mm high), in CSS px: the width a chart is drawn for
+PAGE_WIDTH_PX = (210 - 2 * 16) * PX_PER_MM
+WIDE_WIDTH_PX = (297 - 2 * 12) * PX_PER_MM
+WIDE_HEIGHT_PX = 150 * PX_PER_MM
+# Vega-Lite's own sizes where a spec sets none (axis, legend, title, facet header, text mark)
+_DEFAULT_FONTS = {
+    "axis": {"labelFontSize": 10, "titleFontSize": 11},
+    "legend": {"labelFontSize": 10, "titleFontSize": 11},
+    "title": {"fontSize": 13, "subtitleFontSize": 10},
+    "header": {"labelFontSize": 10, "titleFontSize": 11},
+    "text": {"fontSize": 11},
+}
+_FLOOR_PX = 11
 
-def chart_figure(chart: Any, caption: str, name: str) -> Figure:
+
+def _scale_fonts(spec: Any, factor: float) -> Any:
+    """Every font size of a spec times `factor` (none below the floor), data left alone."""
+    if isinstance(spec, dict):
+        return {k: (max(_FLOOR_PX, v) * factor if k.endswith(("fontSize", "FontSize")) and isinstance(v, (int, float)) and not isinstance(v, bool)
+                    else v if k in ("datasets", "data", "values") else _scale_fonts(v, factor)) for k, v in spec.items()}
+    if isinstance(spec, list):
+        return [_scale_fonts(v, factor) for v in spec]
+    return spec
+
+
+def _with_fonts(spec: dict, factor: float) -> dict:
+    spec = copy.deepcopy(spec)
+    config = spec.setdefault("config", {})
+    for part, sizes in _DEFAULT_FONTS.items():
+        for key, size in sizes.items():
+            config.setdefault(part, {}).setdefault(key, size)
+    return _scale_fonts(spec, factor)
+
+
+def printed_scale(svg: str, wide: bool = False) -> float:
+    """How much the PDF shrinks the figure (1: printed at its own size)."""
+    size = svg_size_pt(svg)
+    if not size or size[0] <= 0:
+        return 1.0
+    width_px, height_px = size[0] / PT_PER_PX, size[1] / PT_PER_PX
+    scale = (WIDE_WIDTH_PX if wide else PAGE_WIDTH_PX) / width_px
+    if wide and height_px > 0:
+        scale = min(scale, WIDE_HEIGHT_PX / height_px)
+    return min(1.0, scale)
+
+
+def printed_label_pt(svg: str, wide: bool = False) -> float | None:
+    """The smallest text of the figure as the PDF prints it, in points."""
+    size = svg_size_pt(svg)
+    if not size:
+        return None
+    return smallest_label_pt(svg, size[0] * printed_scale(svg, wide))
+
+
+def legible_spec(spec: dict, wide: bool = False) -> tuple[dict, str]:
+    """The spec with fonts large enough for print, and its SVG: every font at least 11 px and,
+    when the chart is wider than its page, enlarged by the shrinking (a couple of tries, as larger
+    labels widen the chart a little)."""
+    import vl_convert as vlc
+
+    factor = 1.0
+    for _ in range(4):
+        chosen = _with_fonts(spec, factor)
+        svg = vlc.vegalite_to_svg(chosen)
+        smallest = printed_label_pt(svg, wide)
+        if smallest is None or smallest >= MIN_LABEL_PT:
+            break
+        factor *= MIN_LABEL_PT / smallest * 1.02
+    return chosen, svg
+
+
+def chart_figure(chart: Any, caption: str, name: str, wide: bool = False) -> Figure:
     import vl_convert as vlc
 
     # vl-convert aborts the whole process on a control character in a label: never pass one
     spec = clean_data(chart.to_dict() if hasattr(chart, "to_dict") else chart)
-    return Figure(svg=lambda: vlc.vegalite_to_svg(spec), png=lambda: vlc.vegalite_to_png(spec, scale=2), caption=caption, name=name)
+    legible = functools.cache(lambda: legible_spec(spec, wide))
+    return Figure(svg=lambda: legible()[1], png=lambda: vlc.vegalite_to_png(legible()[0], scale=2), caption=caption, name=name, wide=wide)
 
 
 def svg_png_figure(svg: Callable[[], bytes], png: Callable[[], bytes], caption: str, name: str, wide: bool = False) -> Figure:
@@ -23,11 +106,12 @@ def svg_png_figure(svg: Callable[[], bytes], png: Callable[[], bytes], caption: 
 
 
 def svg_size_pt(svg: str) -> tuple[float, float] | None:
-    """The drawing's natural size in points (graphviz writes `width="1174pt"`), None if unknown."""
+    """The drawing's natural size in points (graphviz writes `width="1174pt"`, vl-convert
+    `width="981"`: CSS px, as a number without a unit is), None if unknown."""
     match = re.search(r'<svg\b[^>]*\bwidth="([\d.]+)(pt|px)?"[^>]*\bheight="([\d.]+)(pt|px)?"', svg)
     if not match:
         return None
-    to_pt = 0.75 if match.group(2) == "px" else 1.0
+    to_pt = 1.0 if match.group(2) == "pt" else PT_PER_PX
     return float(match.group(1)) * to_pt, float(match.group(3)) * to_pt
 
 
