@@ -20,10 +20,21 @@ MIN_LABEL_PT = 8.0
 PX_PER_MM = 96 / 25.4
 PT_PER_PX = 0.75
 # the text width of the report's A4 pages (report.html.j2: 16 mm margins portrait, 12 mm
-# landscape, a wide figure at most 150 mm high), in CSS px: the width a chart is drawn for
+# landscape), in CSS px: the width a chart is drawn for
 PAGE_WIDTH_PX = (210 - 2 * 16) * PX_PER_MM
 WIDE_WIDTH_PX = (297 - 2 * 12) * PX_PER_MM
-WIDE_HEIGHT_PX = 150 * PX_PER_MM
+# (name, short side, long side) in mm of the landscape papers a wide figure may get, smallest
+# first: a fishbone too big for A4 at 8 pt gets an A3 page (a fold-out, as printed ones are);
+# on each, the figure is at most the page's text width and its height less room for the
+# heading and the caption (36 mm: 150 mm on A4)
+WIDE_PAPERS = (("A4", 210, 297), ("A3", 297, 420))
+WIDE_MARGIN_MM = 12
+WIDE_TEXT_ROOM_MM = 36
+
+
+def _room_px(paper: str) -> tuple[float, float]:
+    _, short, long = next(p for p in WIDE_PAPERS if p[0] == paper)
+    return (long - 2 * WIDE_MARGIN_MM) * PX_PER_MM, (short - 2 * WIDE_MARGIN_MM - WIDE_TEXT_ROOM_MM) * PX_PER_MM
 # Vega-Lite's own sizes where a spec sets none (axis, legend, title, facet header, text mark)
 _DEFAULT_FONTS = {
     "axis": {"labelFontSize": 10, "titleFontSize": 11},
@@ -54,24 +65,36 @@ def _with_fonts(spec: dict, factor: float) -> dict:
     return _scale_fonts(spec, factor)
 
 
-def printed_scale(svg: str, wide: bool = False) -> float:
-    """How much the PDF shrinks the figure (1: printed at its own size)."""
+def printed_scale(svg: str, wide: bool = False, paper: str = "A4") -> float:
+    """How much the PDF shrinks the figure (1: printed at its own size); a wide one on its
+    landscape `paper`."""
     size = svg_size_pt(svg)
     if not size or size[0] <= 0:
         return 1.0
     width_px, height_px = size[0] / PT_PER_PX, size[1] / PT_PER_PX
-    scale = (WIDE_WIDTH_PX if wide else PAGE_WIDTH_PX) / width_px
+    room_w, room_h = _room_px(paper) if wide else (PAGE_WIDTH_PX, 0.0)
+    scale = room_w / width_px
     if wide and height_px > 0:
-        scale = min(scale, WIDE_HEIGHT_PX / height_px)
+        scale = min(scale, room_h / height_px)
     return min(1.0, scale)
 
 
-def printed_label_pt(svg: str, wide: bool = False) -> float | None:
+def printed_label_pt(svg: str, wide: bool = False, paper: str = "A4") -> float | None:
     """The smallest text of the figure as the PDF prints it, in points."""
     size = svg_size_pt(svg)
     if not size:
         return None
-    return smallest_label_pt(svg, size[0] * printed_scale(svg, wide))
+    return smallest_label_pt(svg, size[0] * printed_scale(svg, wide, paper))
+
+
+def wide_paper(svg: str) -> str:
+    """The smallest landscape paper on which the PDF prints every label of the figure at 8 pt or
+    more (the largest when none does)."""
+    for name, _short, _long in WIDE_PAPERS:
+        smallest = printed_label_pt(svg, True, name)
+        if smallest is None or smallest >= MIN_LABEL_PT:
+            return name
+    return WIDE_PAPERS[-1][0]
 
 
 def legible_spec(spec: dict, wide: bool = False) -> tuple[dict, str]:

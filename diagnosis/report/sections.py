@@ -135,8 +135,22 @@ def fishbone_section(inp: ReportInput) -> Section:
     if not fishbone.causes:
         section.blocks.append(Note(t("尚未收集原因。", "No causes collected yet.")))
         return section
-    dot = diagram.fishbone_dot(inp.project, inp.questionnaire, inp.lang)
-    section.blocks.append(svg_png_figure(lambda: diagram.render_dot(dot, "svg"), lambda: diagram.render_dot(dot, "png"), t("鱼骨图：红色粗体为确认的根因", "Fishbone: root causes in bold red"), "fishbone", wide=True))
+    views = diagram.fishbone_views(inp.project, inp.questionnaire, inp.lang)
+    if len(views) > 1:
+        section.blocks.append(Paragraph(t(
+            f"共 {sum(1 for _ in walk(fishbone))} 项原因：先看总览（每类的前 {diagram.OVERVIEW_RIBS} 项原因），再看每类的详图（全部原因与追问链）。",
+            f"{sum(1 for _ in walk(fishbone))} causes: an overview first (each category's first {diagram.OVERVIEW_RIBS} causes), then each category in detail (every cause and why-chain).")))
+    for view in views:
+        if view.kind == "overview":
+            caption = t("鱼骨图总览：红色粗体为确认的根因", "Fishbone overview: root causes in bold red")
+        elif view.kind == "detail":
+            part = f"（{view.part}/{view.parts}）" if view.parts > 1 else ""
+            caption = t(f"鱼骨图详图：{view.label}{part}", f"Fishbone detail: {view.label}" + (f" ({view.part}/{view.parts})" if view.parts > 1 else ""))
+        else:
+            caption = t("鱼骨图：红色粗体为确认的根因", "Fishbone: root causes in bold red")
+        name = "fishbone" if view.kind != "detail" else f"fishbone-{view.category}-{view.part}"
+        section.blocks.append(svg_png_figure(lambda dot=view.dot: diagram.render_dot(dot, "svg"), lambda dot=view.dot: diagram.render_dot(dot, "png"),
+                                             caption, name, wide=True))
     rows = []
     for cause, _parent, depth in walk(fishbone):
         rows.append([
