@@ -13,7 +13,7 @@ from diagnosis.fishbone import walk
 from diagnosis.i18n import tr
 from diagnosis.report.inputs import ReportInput, join, number
 from diagnosis.report.document import Bullets, KeyValues, Note, Paragraph, Section, Table
-from diagnosis.report.figures import WIDE_WIDTH_PX, chart_figure, svg_png_figure
+from diagnosis.report.figures import PAGE_WIDTH_PX, WIDE_WIDTH_PX, chart_figure, svg_png_figure
 from diagnosis.report.spc_blocks import spc_blocks
 
 FONT = "Noto Sans CJK SC"
@@ -227,6 +227,10 @@ def root_cause_section(inp: ReportInput) -> Section:
 # --- steps 4-6 ----------------------------------------------------------------------------------
 
 
+# the timeline's bars beside its row labels ("owner · measure"), together the page's width
+GANTT_WIDTH_PX = int(PAGE_WIDTH_PX - plan.GANTT_LABEL_PX - 40)
+
+
 def plan_section(inp: ReportInput) -> Section:
     t = inp.t
     section = Section("plan", t("行动方案（按期限）", "Action plan by horizon"))
@@ -237,7 +241,7 @@ def plan_section(inp: ReportInput) -> Section:
     start = plan.plan_start(inp.project)
     if start:
         section.blocks.append(Paragraph(t(f"方案开始日期：{start.isoformat()}", f"Plan start: {start.isoformat()}")))
-    section.blocks.append(chart_figure(plan.gantt_chart(rows, inp.lang), t("措施时间线：每行一项措施（负责人 · 措施）", "Timeline: one row per measure (owner · measure)"), "gantt"))
+    section.blocks.append(chart_figure(plan.gantt_chart(rows, inp.lang, width=GANTT_WIDTH_PX), t("措施时间线：每行一项措施（负责人 · 措施）", "Timeline: one row per measure (owner · measure)"), "gantt"))
     section.blocks.extend(economics_blocks(inp, rows))
     for horizon in plan.HORIZONS:
         chosen = [r for r in rows if r.horizon == horizon]
@@ -454,7 +458,7 @@ def evaluation_section(inp: ReportInput) -> Section:
     ]
     if charts:
         # small multiples in one figure: one conversion instead of one per metric
-        grid = alt.concat(*charts, columns=3).configure_axis(labelFont=FONT, titleFont=FONT).configure_title(font=FONT)
+        grid = alt.concat(*charts, columns=2)  # two a row: the page's width at print size.configure_axis(labelFont=FONT, titleFont=FONT).configure_title(font=FONT)
         section.blocks.append(chart_figure(grid, t("各指标：基线、检查点与目标", "Each metric: baseline, checkpoints and target"), "metrics"))
     alerts = evaluation.fired_alerts(inp.project, inp.questionnaire)
     if alerts:
