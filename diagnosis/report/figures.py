@@ -44,6 +44,7 @@ _DEFAULT_FONTS = {
     "text": {"fontSize": 11},
 }
 _FLOOR_PX = 11
+FONT = "Noto Sans CJK SC, Noto Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 
 
 def _scale_fonts(spec: Any, factor: float) -> Any:
@@ -59,6 +60,9 @@ def _scale_fonts(spec: Any, factor: float) -> Any:
 def _with_fonts(spec: dict, factor: float) -> dict:
     spec = copy.deepcopy(spec)
     config = spec.setdefault("config", {})
+    # text measured in the font it prints in (else Vega sizes labels for a narrower sans-serif
+    # and the PDF's wider fallback font runs them past the figure's edge or into each other)
+    config.setdefault("font", FONT)
     for part, sizes in _DEFAULT_FONTS.items():
         for key, size in sizes.items():
             config.setdefault(part, {}).setdefault(key, size)
