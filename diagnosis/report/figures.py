@@ -124,7 +124,14 @@ def chart_figure(chart: Any, caption: str, name: str, wide: bool = False) -> Fig
     # vl-convert aborts the whole process on a control character in a label: never pass one
     spec = clean_data(chart.to_dict() if hasattr(chart, "to_dict") else chart)
     legible = functools.cache(lambda: legible_spec(spec, wide))
-    return Figure(svg=lambda: legible()[1], png=lambda: vlc.vegalite_to_png(legible()[0], scale=2), caption=caption, name=name, wide=wide)
+
+    def png() -> bytes:
+        # the PDF's fonts when its SVG was made; else the floor only, without measuring (Word and
+        # slides place the picture at their own sizes; measuring would convert the chart twice)
+        chosen = legible()[0] if legible.cache_info().currsize else _with_fonts(spec, 1.0)
+        return vlc.vegalite_to_png(chosen, scale=2)
+
+    return Figure(svg=lambda: legible()[1], png=png, caption=caption, name=name, wide=wide)
 
 
 def svg_png_figure(svg: Callable[[], bytes], png: Callable[[], bytes], caption: str, name: str, wide: bool = False) -> Figure:
