@@ -57,21 +57,22 @@ def wrap(text: str, width: int, max_lines: int | None = None) -> list[str]:
     lines: list[str] = []
     line = ""
     for token in _tokens(clean(text)):
-        if display_width(line + token.rstrip()) <= width or not line.strip():
-            if not line.strip() and display_width(token.rstrip()) > width:
-                # a word longer than a line: cut it
-                for ch in token:
-                    if display_width(line + ch) > width and line:
-                        lines.append(line.rstrip())
-                        line = ""
-                    line += ch
+        if line.strip() and display_width(line + token.rstrip()) > width:
+            if token[0] in _NO_LINE_START and display_width(line + token.rstrip()) <= width + 2:
+                line += token
                 continue
-            line += token
-        elif token[0] in _NO_LINE_START and display_width(line + token.rstrip()) <= width + 2:
-            line += token
-        else:
             lines.append(line.rstrip())
-            line = token.lstrip()
+            line = ""
+            token = token.lstrip()
+        if not line.strip() and display_width(token.rstrip()) > width:
+            # a word longer than a line (wherever it comes): cut it
+            for ch in token:
+                if display_width(line + ch) > width and line:
+                    lines.append(line.rstrip())
+                    line = ""
+                line += ch
+            continue
+        line += token
     if line.strip():
         lines.append(line.rstrip())
     if max_lines is not None and len(lines) > max_lines:

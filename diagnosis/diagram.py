@@ -3,8 +3,10 @@
 The head (the problem statement) sits on the right at the end of a horizontal spine; the
 category bones slant into the spine, alternately above and below, one pair per column
 from the head leftwards. Each cause is a rib: its text sits on a horizontal line that runs
-into its bone. A sub-cause ("why?") is a smaller rib whose line slants into its parent's
-rib, parallel to the bone, so any depth nests the same way and no two lines cross.
+into its bone. A sub-cause ("why?") is a smaller rib below its parent whose line slants up
+into its parent's rib, so any depth nests the same way and no two lines cross. Every bone
+reads top to bottom in the causes' order, each why-chain downwards (a cause, its sub-causes
+in their order, then the next cause), above the spine and below it alike.
 
 We compute every position ourselves (graphviz's `neato` only draws the pinned nodes and
 straight edges): dot's rank layout cannot make a fishbone. Text widths are estimated from
@@ -114,25 +116,27 @@ def _flat(rows: list[_Row]) -> list[_Row]:
 
 
 def _clear(row: _Row, upper: bool) -> float:
-    """Room between a rib's text and the first sub-cause joining it: on the lower side the text
-    sits between the rib and the sub-causes, so their slanted lines must pass right of it."""
-    return 8.0 if upper else row.height * K + 6
+    """Room between a rib's text and the first sub-cause joining it (the sub-causes are below
+    the rib, its text above it, on either side of the spine)."""
+    return 8.0
 
 
 def _place_children(row: _Row, upper: bool) -> None:
     for i, child in enumerate(row.children):
         child.attach = row.right + _clear(row, upper) + i * CHILD_GAP
-        child.seg_end = child.attach - (row.d - child.d) * K
+        # the slanted line runs from the sub-cause's rib up to its parent's, leaning like the bone
+        child.seg_end = child.attach - abs(row.d - child.d) * K
         room = _clear(child, upper) + (len(child.children) - 1) * CHILD_GAP + 6 if child.children else 4
         child.right = child.seg_end - room
         _place_children(child, upper)
 
 
 def _layout_bone(bone: _Bone) -> None:
-    """Distances from the spine (first cause farthest out), then x relative to the foot."""
-    order = _flat(bone.ribs)  # far -> near
+    """Distances from the spine (top to bottom in the causes' order: above the spine the first
+    cause is farthest out, below it nearest), then x relative to the foot."""
+    order = _flat(bone.ribs)  # top -> bottom
     cursor = NEAR_SPINE
-    for row in reversed(order):
+    for row in (reversed(order) if bone.upper else order):  # near -> far
         row.d = cursor + (0 if bone.upper else row.height)
         cursor += row.height + ROW_GAP
     bone.length = max(cursor, 60.0)
@@ -256,22 +260,122 @@ def _draw_row(drawing: _Drawing, row: _Row, bone: _Bone, parent_y: Optional[floa
         _draw_row(drawing, child, bone, y, roots)
 
 
-def _bones(project: Project, questionnaire: Questionnaire, lang: str) -> list[_Bone]:
+def _categories(project: Project, questionnaire: Questionnaire) -> list[str]:
     ids = [c.id for c in questionnaire.cause_categories]
     ids += [c.category for c in project.fishbone.causes if c.category not in ids]  # unknown ones kept
-    ids = list(dict.fromkeys(ids))
+    return list(dict.fromkeys(ids))
+
+
+def _bone(category: str, label: str, n: int, ribs: list[_Row], upper: bool) -> _Bone:
+    return _Bone(category, wrap(shorten(label), 22, 3), PALETTE[n % len(PALETTE)], upper=upper, ribs=ribs)
+
+
+def _bones(project: Project, questionnaire: Questionnaire, lang: str) -> list[_Bone]:
     bones = []
-    for n, category in enumerate(ids):
+    for n, category in enumerate(_categories(project, questionnaire)):
         ribs = [_rows(cause, 0) for cause in project.fishbone.causes if cause.category == category]
-        label = wrap(shorten(category_label(questionnaire, category, lang, short=False)), 22, 3)
-        bones.append(_Bone(category, label, PALETTE[n % len(PALETTE)], upper=n % 2 == 0, ribs=ribs))
+        bones.append(_bone(category, category_label(questionnaire, category, lang, short=False), n, ribs, upper=n % 2 == 0))
     return bones
 
 
-def fishbone_graph(project: Project, questionnaire: Questionnaire, lang: str = "zh", highlight: Optional[set[str]] = None) -> graphviz.Graph:
+# --- a large fishbone: an overview and a detail page per category ------------------------------
+
+LARGE = 40  # more causes than this: an overview plus detail pages, so every label prints at 8 pt
+OVERVIEW_RIBS = 5  # top-level causes per bone on the overview (the rest: one "n more" rib)
+DETAIL_ROWS = 6  # rows (causes and sub-causes) per bone on a detail page
+DETAIL_BONES = 4  # bones per detail page (two above the spine, two below)
+DETAIL_PAGE_PT = 600  # the bones' height on a detail page (above and below the spine together)
+
+
+@dataclass(frozen=True)
+class FishboneView:
+    """One page of the diagram: the whole fishbone, the overview, or a category's detail
+    (`part` of `parts` when the category fills several pages)."""
+
+    kind: str  # "whole" | "overview" | "detail"
+    dot: str
+    category: str = ""
+    label: str = ""
+    part: int = 1
+    parts: int = 1
+
+
+def _overview_bones(project: Project, questionnaire: Questionnaire, lang: str) -> list[_Bone]:
+    bones = []
+    for n, category in enumerate(_categories(project, questionnaire)):
+        top = [c for c in project.fishbone.causes if c.category == category]
+        ribs = [_rows(cause.model_copy(update={"children": []}), 0) for cause in top[:OVERVIEW_RIBS]]
+        if len(top) > OVERVIEW_RIBS:
+            more = len(top) - OVERVIEW_RIBS
+            text = f"……另有 {more} 项，见分类详图" if lang == "zh" else f"... {more} more, see the category's detail page"
+            ribs.append(_rows(Cause(id="__more__", category=category, text=text), 2))
+        bones.append(_bone(category, category_label(questionnaire, category, lang, short=False), n, ribs, upper=n % 2 == 0))
+    return bones
+
+
+def _size(cause: Cause) -> int:
+    return 1 + sum(_size(child) for child in cause.children)
+
+
+def _chunks(causes: list[Cause]) -> list[list[Cause]]:
+    """Top-level causes in order, grouped so each group's rows (with sub-causes) fill one bone."""
+    groups: list[list[Cause]] = []
+    rows = DETAIL_ROWS
+    for cause in causes:
+        size = _size(cause)
+        if not groups or rows + size > DETAIL_ROWS:
+            groups.append([])
+            rows = 0
+        groups[-1].append(cause)
+        rows += size
+    return groups
+
+
+def _height(bones: list[_Bone]) -> float:
+    """The height of a page of these bones (alternately above and below the spine)."""
+    def tallest(side: list[_Bone]) -> float:
+        return max((b.length + b.box_h for b in side), default=0.0)
+    return tallest(bones[0::2]) + tallest(bones[1::2])
+
+
+def _detail_pages(project: Project, questionnaire: Questionnaire, lang: str, category: str, n: int) -> list[list[_Bone]]:
+    """The category's bones (`DETAIL_ROWS` rows each, a why-chain never split) in pages of at
+    most `DETAIL_BONES` bones and `DETAIL_PAGE_PT` of height (a long chain gets a page alone)."""
+    label = category_label(questionnaire, category, lang, short=False)
+    pages: list[list[_Bone]] = []
+    for group in _chunks([c for c in project.fishbone.causes if c.category == category]):
+        bone = _bone(category, label, n, [_rows(c, 0) for c in group], upper=True)
+        _layout_bone(bone)
+        if not pages or len(pages[-1]) == DETAIL_BONES or _height(pages[-1] + [bone]) > DETAIL_PAGE_PT:
+            pages.append([])
+        pages[-1].append(bone)
+    for page in pages:
+        for k, bone in enumerate(page):
+            bone.upper = k % 2 == 0
+    return pages
+
+
+def fishbone_views(project: Project, questionnaire: Questionnaire, lang: str = "zh") -> list[FishboneView]:
+    """The diagram's pages: the whole fishbone, or, with more than `LARGE` causes, an overview
+    (every bone with its first top-level causes) and the detail of each category, every cause
+    and why-chain, over as many pages as its causes need."""
+    if sum(_size(c) for c in project.fishbone.causes) <= LARGE:
+        return [FishboneView("whole", fishbone_dot(project, questionnaire, lang))]
+    views = [FishboneView("overview", _dot(fishbone_graph(project, questionnaire, lang, bones=_overview_bones(project, questionnaire, lang))))]
+    for n, category in enumerate(_categories(project, questionnaire)):
+        pages = _detail_pages(project, questionnaire, lang, category, n)
+        label = category_label(questionnaire, category, lang, short=False)
+        for part, bones in enumerate(pages, start=1):
+            views.append(FishboneView("detail", _dot(fishbone_graph(project, questionnaire, lang, bones=bones)), category, label, part, len(pages)))
+    return views
+
+
+def fishbone_graph(project: Project, questionnaire: Questionnaire, lang: str = "zh", highlight: Optional[set[str]] = None,
+                   bones: Optional[list[_Bone]] = None) -> graphviz.Graph:
     """The laid-out diagram as a graphviz graph (engine `neato`, every node pinned).
 
-    `highlight`: ids drawn in bold red, by default the root causes (confirmed, else proposed)."""
+    `highlight`: ids drawn in bold red, by default the root causes (confirmed, else proposed);
+    `bones`: the bones to draw (an overview's or a detail page's), by default every cause."""
     if highlight is None:
         from diagnosis.pareto import root_causes
 
@@ -285,7 +389,7 @@ def fishbone_graph(project: Project, questionnaire: Questionnaire, lang: str = "
                         _tooltip(str(problem)), shape="box", style="rounded,filled", fillcolor="#fdebd0", color=SPINE,
                         penwidth="2", margin="0.1", id="head")
 
-    bones = _bones(project, questionnaire, lang)
+    bones = _bones(project, questionnaire, lang) if bones is None else bones
     for bone in bones:
         _layout_bone(bone)
     _place_columns(bones, 0)
@@ -318,7 +422,10 @@ def fishbone_graph(project: Project, questionnaire: Questionnaire, lang: str = "
 
 def fishbone_dot(project: Project, questionnaire: Questionnaire, lang: str = "zh") -> str:
     """DOT source of the diagram; lay it out with `neato` (the graph says `layout=neato`)."""
-    graph = fishbone_graph(project, questionnaire, lang)
+    return _dot(fishbone_graph(project, questionnaire, lang))
+
+
+def _dot(graph: graphviz.Graph) -> str:
     graph.attr(layout="neato")
     return graph.source
 

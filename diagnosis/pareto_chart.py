@@ -7,13 +7,15 @@ so the team sees the vital few shrink.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from typing import Any, Optional
 
 import altair as alt
 import pandas as pd
 
 from diagnosis.cjk import wrap
-from diagnosis.pareto import MEASURE_TITLES, ParetoResult, rank_fishbone, records
+from diagnosis.pareto import MEASURE_TITLES, Other, ParetoResult, rank_fishbone, records
 from diagnosis.project.model import Project
 from diagnosis.questionnaire.model import Questionnaire
 from diagnosis.i18n import pick as _t
@@ -25,17 +27,67 @@ LINE = "#2c3e50"
 FONT = "Noto Sans CJK SC, Noto Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
 
 
-def _frame(result: ParetoResult, lang: str) -> pd.DataFrame:
+# axis labels: the font size (11 px prints at 8.25 pt when the chart is not shrunk), the width of
+# one display column at that size (a CJK character is two), the room beside the bars for the two
+# value axes, and the narrowest bar a name is wrapped under
+LABEL_PX = 11
+COLUMN_PX = LABEL_PX * 0.5
+AXES_PX = 100
+MIN_STEP = 40
+LABEL_LINES = 4
+
+
+def label_lines(text: str, step: float) -> list[str]:
+    """A bar's name wrapped to the bar's width (Chinese between characters, English at spaces)."""
+    return wrap(text, max(4, int((step - 12) / COLUMN_PX)), LABEL_LINES)
+
+
+def _step(bars: int, fit_width: Optional[float]) -> float:
+    """The width of one bar: 12 columns of label and a gap (the app), or what `fit_width` leaves per bar."""
+    if fit_width is None:
+        return 12 * COLUMN_PX + 12
+    return max(MIN_STEP, (fit_width - AXES_PX) / max(bars, 1))
+
+
+def bars_that_fit(fit_width: float) -> int:
+    """How many bars a chart `fit_width` px wide holds with a name wrapped under each."""
+    return max(2, int((fit_width - AXES_PX) // MIN_STEP))
+
+
+def fold_to_fit(result: ParetoResult, fit_width: float) -> ParetoResult:
+    """The result as a chart of that width draws it: the bars after the first ones that fit fold
+    into one "Other" bar (the table keeps every cause; folded vital few stay vital there)."""
+    keep = bars_that_fit(fit_width) - 1
+    if len(result.rows) + (1 if result.other else 0) <= keep + 1:
+        return result
+    tail = result.rows[keep:] + (result.other.rows if result.other else [])
+    other = Other(value=math.fsum(r.value for r in tail), percent=math.fsum(r.percent for r in tail), rows=tail)
+    return dataclasses.replace(result, rows=result.rows[:keep], other=other)
+
+
+def _frame(result: ParetoResult, lang: str, step: float) -> pd.DataFrame:
     rows = records(result, lang)
     groups = {True: _t(lang, "关键少数", "Vital few"), False: _t(lang, "次要多数", "Trivial many")}
     for n, row in enumerate(rows):
         rank = f"{row['rank']}. " if row["rank"] is not None else ""
-        # unique key per bar (two causes may share a text); the axis shows its wrapped form
-        row["key"] = f"{n:03d}|" + "\n".join(wrap(rank + row["cause"], 10, 3))
+        # unique key per bar (two causes may share a text); the axis shows its wrapped lines
+        row["key"] = f"{n:03d}|" + "\n".join(label_lines(rank + row["cause"], step))
         row["group"] = groups[row["vital_few"]] if row["cause_id"] != "__other__" else _t(lang, "其他", "Other")
         row["percent_text"] = f"{row['percent']:.1f}%"
         row["cumulative_text"] = f"{row['cumulative_percent']:.1f}%"
     return pd.DataFrame(rows, columns=["key", "cause", "category", "value", "percent", "cumulative_percent", "group", "percent_text", "cumulative_text"])
+
+
+def _groups(lang: str) -> list[str]:
+    return [_t(lang, "关键少数", "Vital few"), _t(lang, "次要多数", "Trivial many"), _t(lang, "其他", "Other")]
+
+
+def present_groups(results: list[ParetoResult], lang: str) -> list[str]:
+    """The legend's entries: only the kinds of bar drawn (no "Other" without an Other bar)."""
+    vital, trivial, other = _groups(lang)
+    drawn = {vital if row.vital_few else trivial for result in results for row in result.rows}
+    drawn |= {other for result in results if result.other}
+    return [g for g in (vital, trivial, other) if g in drawn]
 
 
 def chart(
@@ -47,17 +99,27 @@ def chart(
     width: Any = None,
     height: int = 320,
     top_level: bool = True,
+    fit_width: Optional[float] = None,
+    groups: Optional[list[str]] = None,
 ) -> alt.LayerChart:
     """The chart of one Pareto result; `value_max` fixes the bar scale (for side-by-side charts);
-    `top_level=False` leaves out the fonts configuration so it can be concatenated."""
-    frame = _frame(result, lang)
-    groups = [_t(lang, "关键少数", "Vital few"), _t(lang, "次要多数", "Trivial many"), _t(lang, "其他", "Other")]
+    `top_level=False` leaves out the fonts configuration so it can be concatenated.
+
+    Each bar's name is wrapped into lines under it, as wide as the bar (`label_lines`), so no two
+    names run together; `fit_width` (px) sizes the bars so the whole chart is that wide (a page),
+    else a bar is 12 columns of label wide. The legend names only the kinds of bar drawn
+    (`groups`, by default those of this result)."""
+    step = _step(len(result.rows) + (1 if result.other else 0), fit_width)
+    frame = _frame(result, lang, step)
+    groups = groups or present_groups([result], lang)
+    colors = dict(zip(_groups(lang), [VITAL, TRIVIAL, OTHER_COLOR]))
     measure = MEASURE_TITLES[result.by]["zh" if lang == "zh" else "en"] + (f" ({result.unit})" if result.unit else "")
     x = alt.X(
         "key:N",
         sort=list(frame["key"]),
         title=None,
-        axis=alt.Axis(labelAngle=0, labelExpr="split(slice(datum.label, 4), '\\n')", labelLimit=200, labelFontSize=11),
+        axis=alt.Axis(labelAngle=0, labelExpr="split(slice(datum.label, 4), '\\n')", labelLimit=0, labelFontSize=LABEL_PX,
+                      labelOverlap=False, labelPadding=4),
     )
     tooltip = [
         alt.Tooltip("cause:N", title=_t(lang, "原因", "Cause")),
@@ -70,7 +132,7 @@ def chart(
     base = alt.Chart(frame).encode(x=x, tooltip=tooltip)
     bars = base.mark_bar().encode(
         y=alt.Y("value:Q", title=measure, scale=scale),
-        color=alt.Color("group:N", scale=alt.Scale(domain=groups, range=[VITAL, TRIVIAL, OTHER_COLOR]),
+        color=alt.Color("group:N", scale=alt.Scale(domain=groups, range=[colors[g] for g in groups]),
                         legend=alt.Legend(title=None, orient="top")),
     )
     percent_title = _t(lang, "累计占比 (%)", "Cumulative percent (%)")
@@ -86,7 +148,7 @@ def chart(
     rule = alt.Chart(rule_frame).mark_rule(color=VITAL, strokeDash=[6, 4]).encode(y=threshold_y)
     rule_text = alt.Chart(rule_frame).mark_text(align="left", dx=4, dy=-6, color=VITAL).encode(x=alt.value(0), y=threshold_y, text="label:N")
     layered = alt.layer(bars, alt.layer(line, rule, rule_text)).resolve_scale(y="independent")
-    props: dict[str, Any] = {"height": height, "width": width if width is not None else alt.Step(64)}
+    props: dict[str, Any] = {"height": height, "width": width if width is not None else alt.Step(round(step))}
     if title:
         props["title"] = title
     layered = layered.properties(**props)
@@ -97,14 +159,19 @@ def _fonts(chart: Any) -> Any:
     return chart.configure_axis(labelFont=FONT, titleFont=FONT).configure_legend(labelFont=FONT).configure_title(font=FONT)
 
 
-def before_after(project: Project, questionnaire: Questionnaire, lang: str = "zh", **options: Any) -> Optional[alt.HConcatChart]:
-    """The latest earlier cycle's chart and the current one, side by side on one scale."""
+def before_after(project: Project, questionnaire: Questionnaire, lang: str = "zh", fit_width: Optional[float] = None,
+                 **options: Any) -> Optional[alt.HConcatChart]:
+    """The latest earlier cycle's chart and the current one, side by side on one scale
+    (`fit_width`: the two together that wide, each half of it)."""
     if not project.history:
         return None
     earlier = project.history[-1]
     before = rank_fishbone(earlier.fishbone, questionnaire, lang=lang, **options)
     after = rank_fishbone(project.fishbone, questionnaire, lang=lang, **options)
     peak = max([r.value for r in before.rows + after.rows] + [before.other.value if before.other else 0, after.other.value if after.other else 0, 1])
-    left = chart(before, lang, title=_t(lang, f"第 {earlier.number} 轮", f"Cycle {earlier.number}"), value_max=peak, width=alt.Step(56), top_level=False)
-    right = chart(after, lang, title=_t(lang, f"第 {project.cycle} 轮（本轮）", f"Cycle {project.cycle} (current)"), value_max=peak, width=alt.Step(56), top_level=False)
+    groups = present_groups([before, after], lang)
+    left = chart(before, lang, title=_t(lang, f"第 {earlier.number} 轮", f"Cycle {earlier.number}"), value_max=peak, top_level=False, groups=groups,
+                 fit_width=fit_width / 2 if fit_width else None)
+    right = chart(after, lang, title=_t(lang, f"第 {project.cycle} 轮（本轮）", f"Cycle {project.cycle} (current)"), value_max=peak, top_level=False, groups=groups,
+                 fit_width=fit_width / 2 if fit_width else None)
     return _fonts(alt.hconcat(left, right).resolve_scale(color="shared"))

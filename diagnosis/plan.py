@@ -287,11 +287,12 @@ def _row_labels(dated: list[PlanRow], lang: str) -> list[str]:
     return labels
 
 
-def gantt_chart(rows: list[PlanRow], lang: str) -> alt.Chart:
+def gantt_chart(rows: list[PlanRow], lang: str, width: int | None = None) -> alt.Chart:
     """A timeline with one row per measure, labelled with its title and owner, from start to due,
     coloured by horizon, rows grouped by owner; `GANTT_ROW_PX` per row, so it grows with the plan.
 
-    Measures without a start or a due date have no bar (the page says how many).
+    Measures without a start or a due date have no bar (the page says how many). `width`: of
+    the bars' part (the report fits the chart to its page), by default Vega-Lite's.
     """
     import altair as alt
 
@@ -325,7 +326,8 @@ def gantt_chart(rows: list[PlanRow], lang: str) -> alt.Chart:
             x2="due:T",
             y=alt.Y("row:N", title=None, sort=[d["row"] for d in data],
                     axis=alt.Axis(labelAngle=0, labelLimit=GANTT_LABEL_PX, labelFontSize=12)),
-            color=alt.Color("horizon:N", title=t["horizon"], legend=alt.Legend(orient="bottom", labelLimit=300),
+            color=alt.Color("horizon:N", title=t["horizon"], legend=alt.Legend(orient="bottom", labelLimit=300,
+                                                                                 **({"direction": "vertical"} if width else {})),
                             scale=alt.Scale(domain=horizon_names, range=["#4caf50", "#ff9800", "#5c6bc0"])),
             # an overridden horizon gets a dark outline
             stroke=alt.condition("datum.overridden", alt.value("#333333"), alt.value(None)),
@@ -340,5 +342,5 @@ def gantt_chart(rows: list[PlanRow], lang: str) -> alt.Chart:
                 alt.Tooltip("status:N", title=t["status"]),
             ],
         )
-        .properties(height=GANTT_ROW_PX * max(1, len(data)))
+        .properties(height=GANTT_ROW_PX * max(1, len(data)), **({"width": width} if width else {}))
     )

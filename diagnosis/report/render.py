@@ -51,6 +51,17 @@ def _safe_svg(svg: str) -> Markup:
 _env.filters["safe_svg"] = _safe_svg
 
 
+def _paper(figures: list[Figure]) -> str:
+    """The landscape paper of a section with wide figures: the largest any of them needs."""
+    from diagnosis.report.figures import WIDE_PAPERS, wide_paper
+
+    names = [name for name, _short, _long in WIDE_PAPERS]
+    return max((wide_paper(f.svg) for f in figures), key=names.index, default=names[0])
+
+
+_env.filters["paper"] = _paper
+
+
 @_clean_input
 def to_html(report: Report) -> bytes:
     return _env.get_template("report.html.j2").render(report=report).encode("utf-8")

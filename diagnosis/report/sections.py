@@ -13,7 +13,7 @@ from diagnosis.fishbone import walk
 from diagnosis.i18n import tr
 from diagnosis.report.inputs import ReportInput, join, number
 from diagnosis.report.document import Bullets, KeyValues, Note, Paragraph, Section, Table
-from diagnosis.report.figures import chart_figure, svg_png_figure
+from diagnosis.report.figures import PAGE_WIDTH_PX, WIDE_WIDTH_PX, chart_figure, svg_png_figure
 from diagnosis.report.spc_blocks import spc_blocks
 
 FONT = "Noto Sans CJK SC"
@@ -135,8 +135,22 @@ def fishbone_section(inp: ReportInput) -> Section:
     if not fishbone.causes:
         section.blocks.append(Note(t("尚未收集原因。", "No causes collected yet.")))
         return section
-    dot = diagram.fishbone_dot(inp.project, inp.questionnaire, inp.lang)
-    section.blocks.append(svg_png_figure(lambda: diagram.render_dot(dot, "svg"), lambda: diagram.render_dot(dot, "png"), t("鱼骨图：红色粗体为确认的根因", "Fishbone: root causes in bold red"), "fishbone", wide=True))
+    views = diagram.fishbone_views(inp.project, inp.questionnaire, inp.lang)
+    if len(views) > 1:
+        section.blocks.append(Paragraph(t(
+            f"共 {sum(1 for _ in walk(fishbone))} 项原因：先看总览（每类的前 {diagram.OVERVIEW_RIBS} 项原因），再看每类的详图（全部原因与追问链）。",
+            f"{sum(1 for _ in walk(fishbone))} causes: an overview first (each category's first {diagram.OVERVIEW_RIBS} causes), then each category in detail (every cause and why-chain).")))
+    for view in views:
+        if view.kind == "overview":
+            caption = t("鱼骨图总览：红色粗体为确认的根因", "Fishbone overview: root causes in bold red")
+        elif view.kind == "detail":
+            part = f"（{view.part}/{view.parts}）" if view.parts > 1 else ""
+            caption = t(f"鱼骨图详图：{view.label}{part}", f"Fishbone detail: {view.label}" + (f" ({view.part}/{view.parts})" if view.parts > 1 else ""))
+        else:
+            caption = t("鱼骨图：红色粗体为确认的根因", "Fishbone: root causes in bold red")
+        name = "fishbone" if view.kind != "detail" else f"fishbone-{view.category}-{view.part}"
+        section.blocks.append(svg_png_figure(lambda dot=view.dot: diagram.render_dot(dot, "svg"), lambda dot=view.dot: diagram.render_dot(dot, "png"),
+                                             caption, name, wide=True))
     rows = []
     for cause, _parent, depth in walk(fishbone):
         rows.append([
@@ -165,7 +179,12 @@ def pareto_section(inp: ReportInput) -> Section:
         f"按「{measure}」排序；累计占比达到 {result.threshold:g}% 的最短前缀（及与其最后一项数值相同者）为关键少数（共 {len(result.vital_few)} 项）。",
         f"Ranked by {measure.lower()}; the vital few are the shortest prefix reaching {result.threshold:g}%, with any cause tied with its last ({len(result.vital_few)} causes).",
     )))
-    section.blocks.append(chart_figure(pareto_chart.chart(result, inp.lang), t("帕累托图", "Pareto chart"), "pareto"))
+    # on its own landscape page, every bar's name wrapped under it at a size that prints
+    drawn = pareto_chart.fold_to_fit(result, WIDE_WIDTH_PX)
+    section.blocks.append(chart_figure(pareto_chart.chart(drawn, inp.lang, fit_width=WIDE_WIDTH_PX), t("帕累托图", "Pareto chart"), "pareto", wide=True))
+    if drawn is not result:
+        section.blocks.append(Note(t(f"图中画出前 {len(drawn.rows)} 项，其余 {len(drawn.other.rows)} 项合为“其他”；下表列出全部原因。",
+                                     f"The chart draws the first {len(drawn.rows)}; the other {len(drawn.other.rows)} are folded into \"Other\"; the table lists every cause.")))
     table = Table(
         [t("排名", "Rank"), t("原因", "Cause"), t("类别", "Category"), t("数值", "Value"), "%", t("累计", "Cumulative"), t("累计 %", "Cumulative %"), t("关键少数", "Vital few")],
         [], sheet="Pareto", numeric={0, 3, 4, 5, 6},
@@ -181,9 +200,9 @@ def pareto_section(inp: ReportInput) -> Section:
         section.blocks.append(Bullets([
             t(f"未计入：{e.cause}（{e.reason_text(inp.lang)}）", f"Left out: {e.cause} ({e.reason_text(inp.lang)})") for e in result.excluded
         ]))
-    before_after = pareto_chart.before_after(inp.project, inp.questionnaire, inp.lang)
+    before_after = pareto_chart.before_after(inp.project, inp.questionnaire, inp.lang, fit_width=WIDE_WIDTH_PX)
     if before_after is not None:
-        section.blocks.append(chart_figure(before_after, t("上一轮与本轮对比（同一刻度）", "Previous and current cycle (same scale)"), "pareto-before-after"))
+        section.blocks.append(chart_figure(before_after, t("上一轮与本轮对比（同一刻度）", "Previous and current cycle (same scale)"), "pareto-before-after", wide=True))
     return section
 
 
@@ -208,6 +227,10 @@ def root_cause_section(inp: ReportInput) -> Section:
 # --- steps 4-6 ----------------------------------------------------------------------------------
 
 
+# the timeline's bars beside its row labels ("owner · measure"), together the page's width
+GANTT_WIDTH_PX = int(PAGE_WIDTH_PX - plan.GANTT_LABEL_PX - 40)
+
+
 def plan_section(inp: ReportInput) -> Section:
     t = inp.t
     section = Section("plan", t("行动方案（按期限）", "Action plan by horizon"))
@@ -218,7 +241,7 @@ def plan_section(inp: ReportInput) -> Section:
     start = plan.plan_start(inp.project)
     if start:
         section.blocks.append(Paragraph(t(f"方案开始日期：{start.isoformat()}", f"Plan start: {start.isoformat()}")))
-    section.blocks.append(chart_figure(plan.gantt_chart(rows, inp.lang), t("措施时间线（按负责人）", "Timeline by owner"), "gantt"))
+    section.blocks.append(chart_figure(plan.gantt_chart(rows, inp.lang, width=GANTT_WIDTH_PX), t("措施时间线：每行一项措施（负责人 · 措施）", "Timeline: one row per measure (owner · measure)"), "gantt"))
     section.blocks.extend(economics_blocks(inp, rows))
     for horizon in plan.HORIZONS:
         chosen = [r for r in rows if r.horizon == horizon]
@@ -435,7 +458,7 @@ def evaluation_section(inp: ReportInput) -> Section:
     ]
     if charts:
         # small multiples in one figure: one conversion instead of one per metric
-        grid = alt.concat(*charts, columns=3).configure_axis(labelFont=FONT, titleFont=FONT).configure_title(font=FONT)
+        grid = alt.concat(*charts, columns=2)  # two a row: the page's width at print size.configure_axis(labelFont=FONT, titleFont=FONT).configure_title(font=FONT)
         section.blocks.append(chart_figure(grid, t("各指标：基线、检查点与目标", "Each metric: baseline, checkpoints and target"), "metrics"))
     alerts = evaluation.fired_alerts(inp.project, inp.questionnaire)
     if alerts:

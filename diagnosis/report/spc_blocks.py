@@ -24,8 +24,9 @@ def spc_blocks(inp: ReportInput) -> list[Any]:
     blocks: list[Any] = [Paragraph(t("控制图（特殊原因判异）", "Control charts (special causes)"), emphasis=True),
                          # one sentence per kind of chart the metrics use (p-chart, XmR)
                          Paragraph(t("方法：", "Method: ") + " ".join(dict.fromkeys(c.method(lang) for c in charts)))]
-    # one figure for all metrics: one conversion instead of one per chart
-    grid = alt.concat(*[spc_chart.chart(c, lang, width=330, height=170) for c in charts], columns=2).configure_axis(
+    # one figure for all metrics: one conversion instead of one per chart; one chart a row, so
+    # the grid is the page's width with every label at print size
+    grid = alt.concat(*[spc_chart.chart(c, lang, width=470, height=170) for c in charts], columns=1).configure_axis(
         labelFont=FONT, titleFont=FONT).configure_title(font=FONT).configure_legend(labelFont=FONT)
     blocks.append(Bullets(spc.reading(charts, lang)))
     blocks.append(chart_figure(grid, t("各指标控制图：控制限按阶段，红点为异常信号", "Control chart per metric: limits per stage, signals in red"), "control-charts"))

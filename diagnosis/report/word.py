@@ -25,13 +25,11 @@ from docx.shared import Cm, Emu, Pt, RGBColor
 
 from diagnosis.report.widths import column_widths as fit_columns
 from diagnosis.report.document import Bullets, Figure, KeyValues, Note, Paragraph, Report, Section, Table
-from diagnosis.report.figures import smallest_label_pt, svg_size_pt
+from diagnosis.report.figures import MIN_LABEL_PT, WIDE_PAPERS, smallest_label_pt, svg_size_pt
 
 CJK_FONT = "Noto Sans CJK SC"
-MIN_LABEL_PT = 8.0
-# (short side, long side) of the papers a wide figure may get, smallest first: a fishbone
-# too big for A4 landscape at 8 pt gets an A3 landscape page (a fold-out, as printed ones are)
-PAPERS = (("A4", Cm(21.0), Cm(29.7)), ("A3", Cm(29.7), Cm(42.0)))
+# the landscape papers a wide figure may get, smallest first (the PDF's: `figures.WIDE_PAPERS`)
+PAPERS = tuple((name, Cm(short / 10), Cm(long / 10)) for name, short, long in WIDE_PAPERS)
 MARGIN = Cm(2.0)
 WIDE_MARGIN = Cm(1.5)
 # a wide page also holds the section heading and the caption above and below the figure

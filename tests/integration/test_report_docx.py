@@ -91,13 +91,13 @@ def test_every_table_header_row_is_marked_to_repeat_on_each_page(zh):
     assert all(t.rows[0]._tr.find(f"{W}trPr/{W}tblHeader") is not None for t in data_tables)
 
 
-def test_the_fishbone_gets_a_landscape_section_and_prints_no_label_under_8_pt(zh):
+def test_the_fishbone_and_the_pareto_chart_get_landscape_sections_and_print_no_label_under_8_pt(zh):
     import docx
 
     report, data = zh
     document = docx.Document(io.BytesIO(data))
     landscape = [s for s in document.sections if s.page_width > s.page_height]
-    assert len(landscape) == 1
+    assert len(landscape) == 2  # the fishbone's, the Pareto chart's (wide figures, legible in print)
     fishbone = next(b for _, s in report.walk() for b in s.blocks if getattr(b, "name", "") == "fishbone")
     # the widest picture is the fishbone; its printed width gives the size of its smallest text
     width = max(shape.width for shape in document.inline_shapes)
@@ -134,8 +134,8 @@ def test_the_printed_fishbone_page_is_landscape(pdf):
     info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True, check=True).stdout
     sizes = [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)]
     landscape = [n for n, (w, h) in enumerate(sizes, start=1) if w > h]
-    assert len(landscape) == 1
-    assert "鱼骨图" in pages(pdf)[landscape[0] - 1]
+    assert len(landscape) == 2  # the fishbone's page, then the Pareto chart's
+    assert "鱼骨图" in pages(pdf)[landscape[0] - 1] and "帕累托图" in pages(pdf)[landscape[1] - 1]
 
 
 def test_a_table_running_over_pages_repeats_its_header_row_on_each(pdf):

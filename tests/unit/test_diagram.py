@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 from diagnosis import catalog
 from diagnosis.cjk import display_width, wrap
 from diagnosis.demo import demo_project
-from diagnosis.diagram import fishbone_dot, render_fishbone
+from diagnosis.diagram import OVERVIEW_RIBS, fishbone_dot, fishbone_views, render_dot, render_fishbone
 from diagnosis.errors import DiagnosisError
 from diagnosis.fishbone import add_cause, iter_causes
 from diagnosis.project.model import Cause, Fishbone
+from diagnosis.report.figures import MIN_LABEL_PT, printed_label_pt, wide_paper
 from tests.factories import project_of
 
 Q = catalog.get("customer_service_diagnosis").questionnaire
@@ -60,6 +61,28 @@ def test_nesting_is_kept_a_sub_cause_joins_its_parents_rib_not_the_bone():
     order = [squash(c.text) for c in iter_causes(project.fishbone) if c.category == "machine"]
     found = [next(i for i, t in enumerate(texts) if t == squash(c)) for c in order]
     assert found == sorted(found)  # drawn depth-first, parents before their sub-causes
+
+
+def node_tops(svg: bytes) -> dict[str, float]:
+    """Each node's text (squashed) -> the y of its first line (SVG: y grows downwards)."""
+    root = ET.fromstring(svg)
+    out = {}
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") == "node":
+            texts = list(g.iter(f"{SVG}text"))
+            if texts:
+                out[squash("".join(t.text or "" for t in texts))] = float(texts[0].get("y"))
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_bone_reads_top_to_bottom_in_the_why_chain_order_above_and_below_the_spine(lang):
+    project = demo_project(lang)
+    tops = node_tops(render_fishbone(project, Q, lang, "svg"))
+    for category in ("machine", "method", "people", "material"):  # below the spine: machine, method
+        chain = [squash(c.text) for c in iter_causes(project.fishbone) if c.category == category]
+        ys = [tops[text] for text in chain]
+        assert ys == sorted(ys) and len(set(ys)) == len(ys), (category, chain)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -153,3 +176,41 @@ def test_a_dying_graphviz_is_a_diagram_error_not_a_broken_pipe(monkeypatch):
     monkeypatch.setattr(graphviz.Source, "pipe", broken)
     with pytest.raises(DiagramError, match="graphviz could not draw the diagram"):
         render_dot("graph { a }")
+
+
+def test_a_fishbone_of_forty_causes_or_fewer_is_one_drawing():
+    views = fishbone_views(demo_project("zh"), Q, "zh")
+    assert [v.kind for v in views] == ["whole"]
+    assert views[0].dot == fishbone_dot(demo_project("zh"), Q, "zh")
+
+
+def test_sixty_causes_give_an_overview_of_top_level_causes_and_a_detail_page_per_category():
+    project = project_of(60)
+    views = fishbone_views(project, Q, "zh")
+    assert views[0].kind == "overview" and {v.kind for v in views[1:]} == {"detail"}
+    categories = [c.id for c in Q.cause_categories]
+    assert list(dict.fromkeys(v.category for v in views[1:])) == [c for c in categories if any(x.category == c for x in project.fishbone.causes)]
+    overview = node_texts(render_dot(views[0].dot, "svg"))
+    top = {squash(c.text) for c in project.fishbone.causes}
+    subs = {squash(c.text) for c in iter_causes(project.fishbone)} - top
+    assert not subs & set(overview)  # the overview draws top-level causes only
+    for category in categories:
+        firsts = [squash(c.text) for c in project.fishbone.causes if c.category == category][:OVERVIEW_RIBS]
+        assert set(firsts) <= set(overview)
+    # the details together draw every cause once (its whole text is the tooltip), each under its
+    # own category, in the order of the causes and their why-chains
+    drawn: list[str] = []
+    for view in views[1:]:
+        titles = [html.unescape(m.decode()) for m in re.findall(rb'<g id="a_cause[^"]*"><a xlink:title="([^"]*)"', render_dot(view.dot, "svg"))]
+        mine = [c.text for c in iter_causes(project.fishbone) if c.category == view.category]
+        assert titles == [t for t in mine if t in titles]
+        drawn += titles
+    assert sorted(drawn) == sorted(c.text for c in iter_causes(project.fishbone))
+
+
+def test_three_hundred_causes_spread_a_category_over_several_detail_pages_each_printable_at_8_pt():
+    views = fishbone_views(project_of(300), Q, "zh")
+    assert any(v.parts > 1 for v in views) and all(1 <= v.part <= v.parts for v in views)
+    for view in views:
+        svg = render_dot(view.dot, "svg").decode()
+        assert printed_label_pt(svg, True, wide_paper(svg)) >= MIN_LABEL_PT, (view.kind, view.category, view.part)

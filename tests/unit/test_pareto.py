@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import math
+import re
+import xml.etree.ElementTree as ET
 
 import pytest
+import vl_convert as vlc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from diagnosis import catalog
+from diagnosis.cjk import display_width
 from diagnosis.demo import demo_project
 from diagnosis.errors import DiagnosisError
 from diagnosis.pareto import pareto_before_after, pareto_chart, pareto_table, proposed_root_causes, rank_fishbone, root_causes
+from diagnosis.pareto_chart import COLUMN_PX, bars_that_fit, fold_to_fit
 from diagnosis.project.model import Cause, Cycle, Fishbone
+from diagnosis.report.figures import WIDE_WIDTH_PX, svg_size_pt
 
 Q = catalog.get("customer_service_diagnosis").questionnaire
+SVG = "{http://www.w3.org/2000/svg}"
 CATS = ["people", "machine", "material", "method", "environment"]
 
 
@@ -185,3 +192,52 @@ def test_before_and_after_share_one_scale_when_an_earlier_cycle_exists():
     left, right = spec["hconcat"]
     domain = left["layer"][0]["encoding"]["y"]["scale"]["domain"]
     assert domain == right["layer"][0]["encoding"]["y"]["scale"]["domain"] == [0, 1450]
+
+
+def axis_labels(svg: str) -> list[tuple[float, list[str]]]:
+    """The chart's multi-line labels: (x of the centre, lines), read from the SVG's text elements."""
+    root = ET.fromstring(svg)
+    out = []
+    for text in root.iter(f"{SVG}text"):
+        lines = [t.text or "" for t in text.iter(f"{SVG}tspan")]
+        match = re.search(r"translate\(([-\d.]+)", text.get("transform", ""))
+        if lines and match and text.get("text-anchor") == "middle":
+            out.append((float(match.group(1)), lines))
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("fit_width", [None, WIDE_WIDTH_PX])
+def test_every_bar_name_is_wrapped_into_lines_under_its_bar_and_no_two_names_touch(lang, fit_width):
+    project = demo_project(lang)
+    result = pareto_table(project, Q, lang=lang)
+    labels = axis_labels(vlc.vegalite_to_svg(pareto_chart(result, lang, fit_width=fit_width).to_dict()))
+    assert len(labels) == len(result.rows)
+    assert sum(len(lines) > 1 for _x, lines in labels) >= len(labels) // 2  # long names take several lines
+    flat = "".join("".join(lines) for _x, lines in labels).replace("…", "")
+    assert ("Unclear" in flat and "transfers"[:3] in flat) if lang == "en" else "跨部门" in flat
+    for (x1, left), (x2, right) in zip(labels, labels[1:]):
+        half = [max(display_width(line) for line in lines) * COLUMN_PX / 2 for lines in (left, right)]
+        assert sum(half) + 4 <= x2 - x1, (left, right)  # "Promotion" and "responsibilities" ran together
+    if fit_width:
+        assert svg_size_pt(vlc.vegalite_to_svg(pareto_chart(result, lang, fit_width=fit_width).to_dict()))[0] <= fit_width * 0.75
+
+
+def test_the_legend_names_only_the_kinds_of_bar_drawn():
+    project = demo_project("en")
+    colors = lambda result: pareto_chart(result, "en").to_dict()["layer"][0]["encoding"]["color"]["scale"]["domain"]  # noqa: E731
+    assert colors(pareto_table(project, Q)) == ["Vital few", "Trivial many"]  # no Other bar, no Other entry
+    assert colors(pareto_table(project, Q, top_n=10)) == ["Vital few", "Trivial many", "Other"]
+    assert colors(pareto_table(project, Q, top_n=6)) == ["Vital few", "Other"]  # the 8 vital few stay bars
+    svg = vlc.vegalite_to_svg(pareto_chart(pareto_table(project, Q), "en").to_dict())
+    assert ">Other<" not in svg and ">Vital few<" in svg
+    everything_vital = pareto_table(project, Q, threshold=100)
+    assert colors(everything_vital) == ["Vital few"]
+
+
+def test_a_chart_for_a_page_folds_the_bars_that_do_not_fit_into_other():
+    result = rank_fishbone(bone([float(300 - n) for n in range(60)]), Q)
+    drawn = fold_to_fit(result, WIDE_WIDTH_PX)
+    assert len(drawn.rows) + 1 == bars_that_fit(WIDE_WIDTH_PX) and len(drawn.other.rows) == 60 - len(drawn.rows)
+    assert math.isclose(drawn.other.value + sum(r.value for r in drawn.rows), result.total)
+    assert fold_to_fit(pareto_table(demo_project("zh"), Q), WIDE_WIDTH_PX).other is None  # the demo's 15 fit
