@@ -17,6 +17,7 @@ that open only on a click (the date picker's calendar).
 from __future__ import annotations
 
 import re
+from urllib.parse import urlparse
 
 import pytest
 
@@ -101,13 +102,22 @@ def addresses(app_data, app_url, user_text) -> dict[str, str]:
 
 
 def _visible(page, url: str, lang: str, name: str, address: str) -> str:
-    """Open a page in `lang` (a fresh browser: a guest link's session stays a guest), screenshot it, collect its text."""
+    """Open a page in `lang` (a fresh browser: a guest link's session stays a guest), screenshot it, collect its text.
+
+    The walk over every page also checks what any page must do (test_workshop's tidy walk left
+    it here, since a page load costs seconds): draw without an exception and ask nothing of any
+    host but this one (no web fonts, no usage statistics)."""
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if urlparse(r.url).hostname not in ("127.0.0.1", "localhost", None)
+            and not r.url.startswith(("data:", "blob:")) else None)
     page.context.add_cookies([{"name": "diagnosis_lang", "value": lang, "url": url}])
     page.goto(address)
     page.wait_for_selector("h1")
     idle(page)
     SCREENSHOTS.joinpath("language").mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "language" / f"{name}-{lang}.png"))
+    assert page.locator('[data-testid="stException"]').count() == 0, name
+    assert outside == [], outside
     return page.evaluate(COLLECT)
 
 
