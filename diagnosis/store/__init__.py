@@ -25,10 +25,8 @@ import datetime as dt
 import os
 import random
 import re
-import threading
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -190,10 +188,9 @@ class Store:
         # JSON forms of revisions this store read or wrote lately, (project, number) -> data:
         # a session's base revision is usually one of them, so a merge parses only the head.
         # Shared read-only: the merge never mutates its inputs.
-        self._recent: OrderedDict[tuple[str, int], dict[str, Any]] = OrderedDict()
-        self._recent_lock = threading.Lock()
+        self._recent = packing.Recent(RECENT)
         # snapshots ready to pack a new revision against or to unpack one (diagnosis.store.packing)
-        self._anchors = packing.Anchors()
+        self._anchors = packing.Recent(packing.ANCHORS)
         # the repositories of diagnosis.sharing's rows (see diagnosis.store.links)
         self.links = Links(self.engine, self._write)
         self.suggestions = Suggestions(self.engine, self._write)
@@ -309,9 +306,9 @@ class Store:
 
         result = self._retrying(work)
         for number, data in written:
-            self._remember(pid, number, data)
+            self._recent.put((pid, number), data)
         for number, raw, size in snapshots:  # only once committed: a rolled-back number is taken again
-            self._anchors.put((pid, number), raw, size)
+            self._anchors.put((pid, number), packing.Anchor(raw, size))
         return result
 
     def _pack(self, conn: Connection, project_id: str, head: int, number: int, raw: bytes) -> tuple[bytes, int | None]:
@@ -338,7 +335,7 @@ class Store:
         if row is None or row.packed is None or row.snapshot is not None:
             raise DiagnosisError(f"项目“{project_id}”的第 {number} 版不是快照：存储已损坏",
                                  f"revision {number} of project '{project_id}' is not a snapshot: the store is damaged")
-        return self._anchors.put((project_id, number), packing.unpack(row.packed), len(row.packed))
+        return self._anchors.put((project_id, number), packing.Anchor(packing.unpack(row.packed), len(row.packed)))
 
     def _text(self, conn: Connection, row: Any) -> str:
         """A revision row's project JSON (`row` has `number`, `content`, `packed` and `snapshot`)."""
@@ -351,15 +348,8 @@ class Store:
             raise DiagnosisError(f"项目“{row.project_id}”的第 {row.number} 版无法读取：{exc}",
                                  f"revision {row.number} of project '{row.project_id}' cannot be read: {exc}") from None
 
-    def _remember(self, project_id: str, number: int, data: dict[str, Any]) -> None:
-        with self._recent_lock:
-            self._recent[(project_id, number)] = data
-            while len(self._recent) > RECENT:
-                self._recent.popitem(last=False)
-
     def _content(self, conn: Connection, project_id: str, number: int) -> dict[str, Any]:
-        with self._recent_lock:
-            cached = self._recent.get((project_id, number))
+        cached = self._recent.get((project_id, number))
         if cached is not None:
             return cached
         row = conn.execute(
@@ -369,7 +359,7 @@ class Store:
         if row is None:
             raise ProjectNotFound(f"项目“{project_id}”没有第 {number} 版", f"project '{project_id}' has no revision {number}")
         data = _content_data(self._text(conn, row), project_id, number)
-        self._remember(project_id, number, data)
+        self._recent.put((project_id, number), data)
         return data
 
     def apply(self, project_id: str, change: Callable[[Project], Project | None], author: str = "", description: str = "",

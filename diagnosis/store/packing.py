@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Any
 
 import zstandard
 
@@ -26,36 +28,39 @@ ANCHORS = 8  # snapshots kept ready in memory, for both directions
 
 
 class Anchor:
-    """A snapshot's JSON with its ready zstd dictionary (built once: ~1.5 ms for the demo)."""
+    """A snapshot's JSON as a ready zstd dictionary (built once: ~1.5 ms for the demo)."""
 
     def __init__(self, raw: bytes, packed_size: int):
-        self.raw, self.packed_size = raw, packed_size
+        self.packed_size = packed_size
         self.dictionary = zstandard.ZstdCompressionDict(raw, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
         self.dictionary.precompute_compress(level=LEVEL)
         self.lock = threading.Lock()  # a zstd context serves one call at a time
 
 
-class Anchors:
-    """Recently used snapshots per (project, revision), shared by a store's sessions."""
+class Recent:
+    """The `size` most recently used values by key, shared by a store's sessions (thread-safe).
 
-    def __init__(self) -> None:
-        self._items: OrderedDict[tuple[str, int], Anchor] = OrderedDict()
+    The store keeps two: the JSON forms of revisions it read or wrote lately, and its snapshots
+    as `Anchor`s. Revisions never change once written, so a cached value is never stale."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, int]) -> Anchor | None:
+    def get(self, key: Hashable) -> Any:
         with self._lock:
-            anchor = self._items.get(key)
-            if anchor is not None:
+            value = self._items.get(key)
+            if value is not None:
                 self._items.move_to_end(key)
-            return anchor
+            return value
 
-    def put(self, key: tuple[str, int], raw: bytes, packed_size: int) -> Anchor:
-        anchor = Anchor(raw, packed_size)
+    def put(self, key: Hashable, value: Any) -> Any:
         with self._lock:
-            self._items[key] = anchor
-            while len(self._items) > ANCHORS:
+            self._items[key] = value
+            while len(self._items) > self.size:
                 self._items.popitem(last=False)
-        return anchor
+        return value
 
 
 def snapshot(raw: bytes) -> bytes:
