@@ -13,7 +13,8 @@ secret, still works, but its address cannot be shown again (`link_token` gives N
   browser (`new_guest_id`) and kept there signed (`guest_pass` / `guest_of_pass`, see
   `diagnosis.signing`). Dots count per guest (`Guest.key`, "guest:<id>"), never per typed name:
   a new name gives no new dots and cannot take back anyone else's. The typed name is a label
-  only: History's author is "name (guest:<id>)", `Fishbone.guests` keeps the last one per key.
+  only: History's author is stored as "name (guest:<id>)" and shown by the last name typed
+  (`author_label`), which `Fishbone.guests` keeps per key.
 - `suggest`: the anonymous suggestion form for frontline staff. A suggestion is stored with its
   project and the date only: no name, session, address, link or time of day. The facilitator
   sees suggestions in *batches* of `threshold()` (3 unless configured): with 4 arrived, 3 show
@@ -148,6 +149,16 @@ def guest_of_pass(link: Link, value: str | None) -> str | None:
         return None
     link_id, guest_id = signed.split(".", 1)
     return guest_id if link_id == link.id and _GUEST_ID.fullmatch(guest_id) else None
+
+
+_GUEST_AUTHOR = re.compile(r"(?:.* \()?(guest:[0-9a-f]{12})\)?")
+
+
+def author_label(fishbone, author: str) -> str:
+    """A revision's author as History shows it: a guest ("name (guest:<id>)" or a bare "guest:<id>",
+    when no name had been typed yet) by the name it has now and the id's start; anyone else as stored."""
+    match = _GUEST_AUTHOR.fullmatch(author)
+    return guest_label(fishbone, match.group(1)) if match else author
 
 
 def guest_label(fishbone, key: str) -> str:

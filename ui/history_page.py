@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from diagnosis import history
+from diagnosis import history, sharing
 from diagnosis import history_labels as labels
 from diagnosis.errors import DiagnosisError
 from diagnosis.project.files import resolve_questionnaire
@@ -23,8 +23,10 @@ from ui import conflicts, nav, state
 from ui.texts import refusal
 
 
-def _who(author: str, lang: str) -> str:
-    return _t(lang, "匿名", "anonymous") if not author or author == ANONYMOUS else author
+def _who(author: str, lang: str, project: Project) -> str:
+    if not author or author == ANONYMOUS:
+        return _t(lang, "匿名", "anonymous")
+    return sharing.author_label(project.fishbone, author)
 
 
 def _describe(description: str, lang: str) -> str:
@@ -106,7 +108,7 @@ def draw_page() -> None:
         st.button(_t(lang, f"↶ 撤销我最近的修改（第 {own} 版：{label}）", f"↶ Undo my last change (revision {own}: {label})"),
                   key="history.undo", on_click=_undo, args=(own,))
     table = [{"#": r.number, _t(lang, "时间", "Time"): r.saved.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
-              _t(lang, "作者", "Author"): _who(r.author, lang), _t(lang, "说明", "Description"): _describe(r.description, lang)} for r in revisions]
+              _t(lang, "作者", "Author"): _who(r.author, lang, op.project), _t(lang, "说明", "Description"): _describe(r.description, lang)} for r in revisions]
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", key="history.list", height=300)
     numbers = [r.number for r in revisions]
     chosen = st.selectbox(_t(lang, "查看某一版改了什么", "See what a revision changed"), numbers, key="history.revision",

@@ -70,3 +70,16 @@ def test_the_changes_of_a_revision_show_the_category_label_the_question_and_the_
     assert ["原因", "修改", cause.text, "类别", "机（系统与设备）", "法（流程与方法）"] in rows
     assert ["回答", "修改", "目标指标（基线 → 目标） · 第 1 行", "方向", "越低越好", "越高越好"] in rows
     assert not any(word in cell for row in rows for cell in row for word in ("method", "machine", "metrics", "direction", "higher"))
+
+
+def test_history_names_a_guest_author_by_the_name_typed_not_the_guest_key(app, store):
+    open_demo(app)
+    causes = store.load("demo").project.fishbone.causes
+    participant = sharing.Participant(store, sharing.create_link(store, "demo", "participant")[0])
+    guest = sharing.new_guest_id()
+    participant.vote(causes[0].id, sharing.Guest(guest, ""))  # before typing a name: only the key is known
+    participant.vote(causes[1].id, sharing.Guest(guest, "小刘"))
+    table = _history(app).dataframe[0].value
+    authors = list(table["作者"])[:2]
+    assert authors == [f"小刘 · {guest[:6]}"] * 2
+    assert not any(f"guest:{guest}" in a for a in table["作者"])
