@@ -7,6 +7,10 @@
   shows in the time taken). A sign-in lasts the browser session, at most `SESSION_HOURS`: the
   browser keeps a signed pass (`diagnosis.signing`) bound to the password, so changing the
   password signs everyone out.
+- wrong passwords are throttled (`Throttle`, one per server process, so a new tab or session
+  does not reset it): after `FREE_TRIES` wrong tries in a row from one client address, each
+  further try is refused unchecked for a delay that doubles (1, 2, 4 ... s, at most
+  `MAX_WAIT_S`), counted from the last wrong try; a right password, after the wait, clears it.
 - anything else (another value, or `password` without a password) is refused: the app shows
   what is wrong and nothing else, rather than running open.
 """
@@ -16,13 +20,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import threading
 import time
+from dataclasses import dataclass
 
 from diagnosis import signing
 from diagnosis.errors import DiagnosisError
 
 MODES = ("password",)
 SESSION_HOURS = 12
+FREE_TRIES = 5
+MAX_WAIT_S = 300
 
 
 class AuthMisconfigured(DiagnosisError):
@@ -70,3 +78,50 @@ def pass_valid(value: str | None, now: float | None = None) -> bool:
         return False
     age = (time.time() if now is None else now) - int(signed)
     return 0 <= age <= SESSION_HOURS * 3600
+
+
+@dataclass
+class _Tries:
+    wrong: int = 0
+    last: float = 0.0
+
+
+class Throttle:
+    """Wrong passwords per client address: after `FREE_TRIES` in a row, a doubling wait before the next try.
+
+    Kept in memory for the server process (`THROTTLE`); the clock is injectable for tests.
+    Addresses that were never wrong, or were right since, hold no entry.
+    """
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self._clock = clock
+        self._tries: dict[str, _Tries] = {}
+        self._lock = threading.Lock()
+
+    def wait_s(self, client: str) -> float:
+        """Seconds `client` must still wait before a password is checked (0: it may try now)."""
+        with self._lock:
+            tries = self._tries.get(client)
+            if tries is None or tries.wrong < FREE_TRIES:
+                return 0.0
+            delay = min(MAX_WAIT_S, 2.0 ** (tries.wrong - FREE_TRIES))
+            return max(0.0, tries.last + delay - self._clock())
+
+    def attempt(self, client: str, typed: str) -> bool | float:
+        """True for the right password, False for a wrong one; while `client` must wait, the
+        seconds left (the password is then not even compared)."""
+        left = self.wait_s(client)
+        if left > 0:
+            return left
+        ok = password_ok(typed)
+        with self._lock:
+            if ok:
+                self._tries.pop(client, None)
+            else:
+                tries = self._tries.setdefault(client, _Tries())
+                tries.wrong += 1
+                tries.last = self._clock()
+        return ok
+
+
+THROTTLE = Throttle()

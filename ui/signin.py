@@ -9,6 +9,8 @@ without max-age), so a reload or a new tab stays signed in; "Sign out" in the si
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from diagnosis import access
@@ -36,13 +38,26 @@ def _keep() -> None:
         browser.keep("signin", {COOKIE: value}, max_age=None if value else 0)  # 0 deletes it
 
 
+def _client() -> str:
+    """The address the wrong tries are counted by (one shared entry when Streamlit does not know it)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 -- no request context (bare mode): one entry for all
+        address = None
+    return address if isinstance(address, str) and address else "?"
+
+
 def _check() -> None:
-    if access.password_ok(st.session_state.get("signin.password", "")):
+    result = access.THROTTLE.attempt(_client(), st.session_state.get("signin.password", ""))
+    st.session_state.pop("signin.wait", None)
+    if result is True:
         st.session_state[SIGNED_IN] = True
         st.session_state[PASS] = access.session_pass()
         st.session_state.pop("signin.wrong", None)
-    else:
+    elif result is False:
         st.session_state["signin.wrong"] = True
+    else:
+        st.session_state["signin.wait"] = math.ceil(result)
     st.session_state["signin.password"] = ""
 
 
@@ -57,7 +72,11 @@ def _form() -> None:
     st.title(pick(lang, "主持人登录", "Facilitator sign-in"))
     st.caption(pick(lang, "此应用需要登录。参与者请使用主持人发给您的链接。",
                     "This app asks for a sign-in. Participants: please use the link the facilitator gave you."))
-    if st.session_state.get("signin.wrong"):
+    wait = st.session_state.get("signin.wait")
+    if wait:
+        st.error(pick(lang, f"错误次数过多：请 {wait} 秒后再试（这次输入的密码未被检查）。",
+                      f"Too many wrong passwords: please try again in {wait} s (this password was not checked)."))
+    elif st.session_state.get("signin.wrong"):
         st.error(pick(lang, "密码不正确，请重试。", "Wrong password, please try again."))
     with st.form("signin.form"):
         st.text_input(pick(lang, "密码", "Password"), type="password", key="signin.password")

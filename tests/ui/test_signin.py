@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from diagnosis import sharing
+from diagnosis import access, sharing
 from tests.ui.conftest import APP, PATIENCE
 from tests.ui.test_participants import Browser
+from tests.unit.test_access import Clock
 
 PASSWORD = "工作坊-2025-secret"
 
@@ -17,6 +18,7 @@ def signin_on(data_dir, store, monkeypatch):
     from diagnosis.demo import demo_project
 
     store.save(demo_project("zh"), "王经理", "demo")
+    monkeypatch.setattr(access, "THROTTLE", access.Throttle(Clock()))  # wrong tries of other tests do not count
     monkeypatch.setenv("DIAGNOSIS_AUTH", "password")
     monkeypatch.setenv("DIAGNOSIS_PASSWORD", PASSWORD)
 
@@ -107,3 +109,21 @@ def test_without_sign_in_the_project_list_shows_at_once(data_dir, monkeypatch):
     monkeypatch.delenv("DIAGNOSIS_AUTH", raising=False)
     at = AppTest.from_file(APP, default_timeout=PATIENCE).run()
     assert _project_list_shown(at)
+
+
+def test_after_five_wrong_passwords_the_form_says_how_long_to_wait_and_a_new_tab_does_not_reset_it(signin_on):
+    at = AppTest.from_file(APP, default_timeout=PATIENCE).run()
+    for _ in range(access.FREE_TRIES):
+        _sign_in(at, "guess")
+        assert "密码不正确" in at.error[0].value
+    _sign_in(at, PASSWORD)  # within the wait: not even checked
+    assert "请 1 秒后再试" in at.error[0].value and not _project_list_shown(at)
+    other_tab = AppTest.from_file(APP, default_timeout=PATIENCE).run()
+    other_tab.session_state["state.lang"] = "en"
+    _sign_in(other_tab.run(), PASSWORD)
+    assert "try again in 1 s" in other_tab.error[0].value
+    access.THROTTLE._clock.now += 1
+    _sign_in(other_tab, PASSWORD)
+    assert not other_tab.error
+    other_tab.run()
+    assert _project_list_shown(other_tab)

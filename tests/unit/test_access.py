@@ -44,3 +44,40 @@ def test_a_pass_lasts_twelve_hours_and_ends_with_a_new_password(monkeypatch):
     assert not access.pass_valid(None) and not access.pass_valid("")
     monkeypatch.setenv("DIAGNOSIS_PASSWORD", "new")
     assert not access.pass_valid(kept, now=issued)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_after_five_wrong_passwords_each_try_waits_a_doubling_delay_and_the_right_one_clears_it():
+    clock = Clock()
+    throttle = access.Throttle(clock)
+    assert [throttle.attempt("10.0.0.7", "guess") for _ in range(access.FREE_TRIES)] == [False] * 5
+    assert throttle.attempt("10.0.0.7", "s3cret") == 1.0  # refused unchecked, even the right password
+    assert throttle.attempt("10.0.0.8", "s3cret") is True  # another address is not held up
+    clock.now += 1.0
+    assert throttle.attempt("10.0.0.7", "guess") is False  # the 6th wrong try: now 2 s
+    clock.now += 1.5
+    assert throttle.attempt("10.0.0.7", "s3cret") == pytest.approx(0.5)
+    clock.now += 0.5
+    assert throttle.attempt("10.0.0.7", "guess") is False  # 7th: 4 s
+    assert throttle.wait_s("10.0.0.7") == 4.0
+    clock.now += 4.0
+    assert throttle.attempt("10.0.0.7", "s3cret") is True
+    assert throttle.wait_s("10.0.0.7") == 0.0
+    assert [throttle.attempt("10.0.0.7", "guess") for _ in range(access.FREE_TRIES)] == [False] * 5  # counted afresh
+
+
+def test_the_wait_is_capped():
+    clock = Clock()
+    throttle = access.Throttle(clock)
+    for _ in range(access.FREE_TRIES + 30):
+        throttle.attempt("a", "guess")
+        clock.now += throttle.wait_s("a")
+    throttle.attempt("a", "guess")
+    assert throttle.wait_s("a") == access.MAX_WAIT_S
