@@ -63,12 +63,30 @@ def draw_changes(changes: list[history.Change], lang: str, key: str, project: Pr
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key=key)
 
 
+CONFIRM_RESTORE = "history.confirm_restore"  # the revision a click on Restore asks to confirm
+
+
 def _restore(number: int) -> None:
+    st.session_state.pop(CONFIRM_RESTORE, None)
     op = state.get()
     saved = state.store().restore(op.project.meta.id, number, state.author())
     state.adopt(saved)
     state.flash("success", _t(state.lang(), f"已恢复到第 {number} 版（新的一版：{saved.revision}）。",
                               f"Restored revision {number} (as new revision {saved.revision})."))
+
+
+def _confirm_restore(number: int, head: int, project_id: str, lang: str) -> None:
+    """Replacing the current content asks first, with what it would change."""
+    with st.container(border=True):
+        st.warning(_t(lang, f"恢复到第 {number} 版会把当前内容（第 {head} 版）改成下面这样；当前内容仍保留在历史中，可以再恢复或撤销。",
+                      f"Restoring revision {number} changes the current content (revision {head}) as below; the current "
+                      "content stays in the history and can be restored or undone."))
+        _changes_table(head, number, project_id, lang)
+        yes, no, _ = st.columns([1, 1, 4])
+        yes.button(_t(lang, "确认恢复", "Yes, restore"), key="history.restore.confirm", type="primary",
+                   on_click=_restore, args=(number,))
+        no.button(_t(lang, "取消", "Cancel"), key="history.restore.cancel",
+                  on_click=lambda: st.session_state.pop(CONFIRM_RESTORE, None))
 
 
 def _undo(number: int) -> None:
@@ -118,7 +136,9 @@ def draw_page() -> None:
             _changes_table(chosen - 1, chosen, pid, lang)
         if chosen != op.revision:
             st.button(_t(lang, f"恢复到第 {chosen} 版", f"Restore revision {chosen}"), key="history.restore",
-                      on_click=_restore, args=(chosen,))
+                      on_click=lambda n=chosen: st.session_state.__setitem__(CONFIRM_RESTORE, n))
+            if st.session_state.get(CONFIRM_RESTORE) == chosen:
+                _confirm_restore(chosen, op.revision, pid, lang)
     with st.expander(_t(lang, "比较任意两版", "Compare any two revisions")):
         left, right = st.columns(2)
         a = left.selectbox(_t(lang, "从", "From"), numbers, index=min(1, len(numbers) - 1), key="history.from")

@@ -29,12 +29,20 @@ def test_the_history_page_lists_revisions_shows_changes_and_undoes_my_last_chang
     assert store.head("demo") == 3
 
 
-def test_restoring_a_revision_from_the_history_page_is_a_new_revision(app, store):
+def test_restoring_a_revision_from_the_history_page_asks_first_and_is_a_new_revision(app, store):
     open_demo(app)
     app.text_input(key="goals.project_name").input("v2").run()
     app.switch_page("app_pages/history.py").run()
     app.selectbox(key="history.revision").select(1).run()
     app.button(key="history.restore").click().run()
+    assert store.head("demo") == 2  # nothing replaced yet: it asks, with what would change
+    assert "恢复到第 1 版会把当前内容（第 2 版）改成下面这样" in app.warning[0].value
+    assert "v2" in app.dataframe[-1].value.to_csv()
+    app.button(key="history.restore.cancel").click().run()
+    assert store.head("demo") == 2 and not app.warning
+    app.button(key="history.restore").click().run()
+    app.button(key="history.restore.confirm").click().run()
+    assert not app.exception
     assert store.head("demo") == 3
     assert store.load("demo").project == store.load("demo", 1).project.model_copy(update={"meta": store.load("demo").project.meta})
 
