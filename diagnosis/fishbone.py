@@ -259,6 +259,10 @@ def parse_paste(text: str, questionnaire: Questionnaire) -> list[PastedLine]:
     return out
 
 
+def _same_text(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
 def paste_causes(
     fishbone: Fishbone,
     text: str,
@@ -267,23 +271,33 @@ def paste_causes(
     *,
     parent_id: Optional[str] = None,
     author: str = "",
+    skipped: Optional[list[str]] = None,
 ) -> list[Cause]:
     """Add every line of a brainstorm at once; returns the new causes in entry order.
 
-    Lines without a bone go to `default_category` (or under `parent_id` when given)."""
+    Lines without a bone go to `default_category` (or under `parent_id` when given). A line whose
+    text (ignoring case and spacing) is already a cause on the same bone, or under the same parent,
+    is not added again (its text goes to `skipped`); lines indented below it go under the existing one."""
     parsed = parse_paste(text, questionnaire)
     anchor = find_cause(fishbone, parent_id) if parent_id else None
     added: list[Cause] = []
-    open_: list[Cause] = []  # the last cause added at each depth
+    open_: list[Cause] = []  # the last cause added (or matched) at each depth
     for line in parsed:
         del open_[line.depth:]
         parent = open_[-1] if open_ else anchor
         if parent is not None and (line.depth > 0 or line.category is None):
-            cause = Cause(category=parent.category, text=line.text, author=author)
-            parent.children.append(cause)
+            place, category = parent.children, parent.category
         else:
-            cause = Cause(category=line.category or default_category, text=line.text, author=author)
-            fishbone.causes.append(cause)
+            place, category = fishbone.causes, line.category or default_category
+        siblings = [c for c in place if c.category == category]
+        existing = next((c for c in siblings if _same_text(c.text) == _same_text(line.text)), None)
+        if existing is not None:
+            if skipped is not None:
+                skipped.append(line.text)
+            open_.append(existing)
+            continue
+        cause = Cause(category=category, text=line.text, author=author)
+        place.append(cause)
         open_.append(cause)
         added.append(cause)
     return added

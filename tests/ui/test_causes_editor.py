@@ -142,6 +142,22 @@ def test_pasting_a_brainstorm_adds_every_line_with_its_bone_and_nesting():
     assert [c.text for c in ribs[0].children] == ["查询订单要切换三个系统"]
 
 
+def test_pasting_a_brainstorm_again_adds_only_the_new_lines_and_says_which_were_skipped():
+    at = start(empty=True)
+    at.text_area(key="causes.paste.text").input("机：系统卡顿\n法：退款需三级审批")
+    by_key(at.button, "causes.paste.submit").click().run()
+    at.text_area(key="causes.paste.text").input("机：系统卡顿\n法：退款需三级审批\n法：质检抽样太少")
+    by_key(at.button, "causes.paste.submit").click().run()
+    assert not at.exception, at.exception
+    ribs = at.session_state.project.fishbone.causes
+    assert [c.text for c in ribs] == ["系统卡顿", "退款需三级审批", "质检抽样太少"]
+    assert "粘贴 1 条原因；跳过 2 条已有的：系统卡顿、退款需三级审批" in " ".join(m.value for m in at.success)
+    at.text_area(key="causes.paste.text").input("机：系统卡顿")
+    by_key(at.button, "causes.paste.submit").click().run()
+    assert len(at.session_state.project.fishbone.causes) == 3
+    assert "都已在鱼骨图上" in " ".join(m.value for m in at.info)
+
+
 def test_a_participant_cannot_give_more_dots_than_the_questionnaire_allows():
     at = start("voting", empty=False, author="新来的")
     for _ in range(5):

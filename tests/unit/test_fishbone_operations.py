@@ -164,3 +164,15 @@ def test_hiding_votes_keeps_every_dot_and_revealing_shows_them_again(bone):
     assert bone.votes_hidden is True
     fb.hide_votes(bone, False)
     assert bone.votes_hidden is False and {c.id: dict(c.votes) for c in fb.iter_causes(bone)} == before
+
+
+def test_paste_skips_a_cause_already_on_its_bone_and_puts_the_lines_below_it_under_the_existing_one(questionnaire):
+    bone = Fishbone()
+    fb.paste_causes(bone, "机：系统卡顿\n  权限分散", questionnaire, "environment")
+    skipped: list[str] = []
+    added = fb.paste_causes(bone, "机：系统  卡顿\n  新的子原因\n  权限分散\n人：系统卡顿\n法：退款慢\n法：退款慢", questionnaire,
+                            "environment", skipped=skipped)
+    assert [c.text for c in added] == ["新的子原因", "系统卡顿", "退款慢"]  # on another bone it is another cause
+    assert skipped == ["系统 卡顿", "权限分散", "退款慢"]
+    assert [(c.category, c.text) for c in bone.causes] == [("machine", "系统卡顿"), ("people", "系统卡顿"), ("method", "退款慢")]
+    assert [c.text for c in bone.causes[0].children] == ["权限分散", "新的子原因"]

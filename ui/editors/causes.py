@@ -40,7 +40,7 @@ def _flash(kind: str, text: str) -> None:
 
 
 def _change(ctx: StepContext, description: str, operation: Callable[[Fishbone], Any], reset: tuple[str, ...] = (),
-            done: Optional[Callable[[], None]] = None) -> None:
+            done: Optional[Callable[[], None]] = None, shown: str = "") -> None:
     """Apply one operation to the fishbone and save it.
 
     `done` runs only when the operation succeeded (e.g. to clear the form it came from); a refused
@@ -58,7 +58,7 @@ def _change(ctx: StepContext, description: str, operation: Callable[[Fishbone], 
     st.session_state["causes.reset"] = list(reset)
     if done is not None:
         done()
-    _flash("success", md(description))  # descriptions carry cause texts
+    _flash("success", md(description) + shown)  # descriptions carry cause texts; `shown` is escaped by the caller
     st.rerun()
 
 
@@ -247,9 +247,19 @@ def _paste(ctx: StepContext) -> None:
                                 format_func=lambda c: fb.category_label(ctx.questionnaire, c, ctx.lang, short=False),
                                 key="causes.paste.category")
         if st.button(ctx.t("全部添加", "Add them all"), key="causes.paste.submit") and text.strip():
-            count = len(fb.parse_paste(text, ctx.questionnaire)) if text.strip() else 0
+            trial, skipped = ctx.project.fishbone.model_copy(deep=True), []
+            try:  # a dry run on a copy says how many are new and which are already there
+                count = len(fb.paste_causes(trial, text, ctx.questionnaire, category, skipped=skipped))
+            except DiagnosisError:
+                count = 0  # refused: `_change` below shows why and changes nothing
+            if skipped and not count:
+                _flash("info", ctx.t("这些原因都已在鱼骨图上，未添加。", "All of these causes are on the fishbone already; nothing was added."))
+                st.rerun()
+            note = ctx.t(f"；跳过 {len(skipped)} 条已有的：", f"; skipped {len(skipped)} already there: ") if skipped else ""
+            listed = ("、" if ctx.lang == "zh" else ", ").join(md(s) for s in skipped[:10]) + ("…" if len(skipped) > 10 else "")
             _change(ctx, ctx.t(f"粘贴 {count} 条原因", f"Paste {count} causes"),
-                    lambda f: fb.paste_causes(f, text, ctx.questionnaire, category, author=ctx.author), reset=("causes.paste.text",))
+                    lambda f: fb.paste_causes(f, text, ctx.questionnaire, category, author=ctx.author), reset=("causes.paste.text",),
+                    shown=note + listed if skipped else "")
 
 
 def _edit(ctx: StepContext) -> None:
