@@ -9,6 +9,7 @@ quantiles are not computed again). The result is a `KpiResult`, plain data that 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import asdict, dataclass, field
@@ -130,7 +131,7 @@ def analyze(
         scale = csat_scale or detect_csat_scale(con, mapping)
         con.execute("CREATE TEMP VIEW tickets AS " + clean.clean_sql("export_rows", mapping, kinds, scale, resolved_units))
         result = _aggregate(con, mapping, sla_minutes, wanted, heatmap and "created_at" in mapped, scale)
-        result.bad_examples = _examples(export, mapping, result.bad_examples)
+        result.bad_examples = _examples(export, mapping, result.bad_examples, zone)
         result.time_zone, result.units = zone, resolved_units
         result.warnings = clean.time_zone_warnings(con, mapping, kinds, zone, aware_columns(export))
     finally:
@@ -288,9 +289,21 @@ def _metric_select(aggregates: list[str]) -> tuple[list[str], Callable[[tuple], 
     return items, pick
 
 
-def _examples(export: Export, mapping: Mapping, rows: dict[str, list[int]]) -> dict[str, list[dict]]:
-    """The first bad rows of each reason, with the raw text of the cells concerned."""
+def _examples(export: Export, mapping: Mapping, rows: dict[str, list[int]], zone: str) -> dict[str, list[dict]]:
+    """The first bad rows of each reason, with the raw text of the cells concerned; a time Arrow
+    read with its offset (as UTC) is shown in the import's zone, as the metrics count it."""
+    from zoneinfo import ZoneInfo
+
     from diagnosis.tickets.reader import _cell_text
+
+    local = ZoneInfo(zone)
+
+    def shown(value: Any) -> Optional[str]:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            value = value.astimezone(local)
+        return _cell_text(value)
 
     examples: dict[str, list[dict]] = {}
     id_header = mapping.get("ticket_id")
@@ -299,7 +312,7 @@ def _examples(export: Export, mapping: Mapping, rows: dict[str, list[int]]) -> d
         headers = [h for h in dict.fromkeys([id_header, *(mapping.get(f) for f in reason.fields)]) if h]
         picked = [row for i in indices for row in export.table.select(headers).slice(i, 1).to_pylist()]
         examples[reason_id] = [
-            {"line": export.first_line + i, "values": {h: v if isinstance(v, str) else _cell_text(v) for h, v in values.items()}}
+            {"line": export.first_line + i, "values": {h: shown(v) for h, v in values.items()}}
             for i, values in zip(indices, picked)
         ]
     return examples
