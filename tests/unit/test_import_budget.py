@@ -136,3 +136,30 @@ def test_a_child_ended_otherwise_is_one_line_and_a_bug_in_it_stays_a_bug(monkeyp
     monkeypatch.setattr(reader, "read_export", broken)
     with pytest.raises(RuntimeError, match=r"(?s)reading t\.csv failed in its child process:.*ValueError: a bug"):
         read_export_within_budget(csv_bytes(), "t.csv")
+
+
+def _wide_workbook(rows: int) -> bytes:
+    """A workbook of `rows` distinct tickets, its sheet written directly (inline strings): quick to make."""
+    import io
+    import re
+    import zipfile
+
+    good = to_xlsx(["工单号", "渠道", "备注"], [["T0", "微信", "x"]])
+    source, out = zipfile.ZipFile(io.BytesIO(good)), io.BytesIO()
+    cell = '<c t="inlineStr"><is><t>{}</t></is></c>'
+    body = "<row>" + "".join(cell.format(h) for h in ("工单号", "渠道", "备注")) + "</row>" + "".join(f"<row>{cell.format(f'T{i}')}{cell.format('微信')}{cell.format(f'客户反映问题编号{i * 7919 % 100003}')}</row>"
+                   for i in range(rows))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = re.sub(r"<sheetData>.*</sheetData>", lambda _m: f"<sheetData>{body}</sheetData>", data.decode(), flags=re.S).encode()
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_workbook_past_the_budget_is_refused_the_same_way():
+    book = _wide_workbook(100_000)
+    with pytest.raises(ExportError, match=r"^大\.xlsx: reading it needs more memory than the import's budget of 64 MB"):
+        read_export_within_budget(book, "大.xlsx", budget_mb=BUDGET_MB)
+    assert read_export_within_budget(book, "大.xlsx").facts.rows == 100_000
