@@ -90,15 +90,15 @@ def _one_definition(file: str, mapping_file: str | None, sla: float, definition_
     from diagnosis import catalog
     from diagnosis.metric_definitions import definitions
     from diagnosis.tickets.fields import load_mapping, resolve_mapping
+    from diagnosis.tickets.budget import read_export_within_budget
     from diagnosis.tickets.measure import measure_export
-    from diagnosis.tickets.reader import read_export
 
     try:
         known = definitions(catalog.get(questionnaire_id).questionnaire)
         if definition_id not in known:
             raise DiagnosisError(f"未知的指标定义“{definition_id}”（可选：{', '.join(known)}）", f"unknown definition '{definition_id}' (one of {', '.join(known)})")
         definition = known[definition_id]
-        export = read_export(file)
+        export = read_export_within_budget(file)
         explicit = load_mapping(mapping_file) if mapping_file else None
         mapping = resolve_mapping(export.headers, explicit)
         measured = measure_export(export, mapping, [definition], sla, units=explicit.units if explicit else None, time_zone=time_zone)

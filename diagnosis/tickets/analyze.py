@@ -9,6 +9,7 @@ quantiles are not computed again). The result is a `KpiResult`, plain data that 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import asdict, dataclass, field
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
 
 from diagnosis.errors import DiagnosisError
 from diagnosis.tickets import clean
+from diagnosis.tickets.budget import computing_within_budget, memory_budget_mb
 from diagnosis.tickets.fields import Mapping, Units, resolve_units
 from diagnosis.tickets.metrics import DEFAULT_SLA_MINUTES, GROUPINGS, METRICS
 from diagnosis.tickets.reader import Export, Progress, _report
@@ -122,19 +124,20 @@ def analyze(
             needs = GROUPINGS[name][2]
             raise DiagnosisError(f"无法按 {name} 分组：没有列对应到 {needs}", f"cannot group by {name}: no column is mapped to {needs}")
 
-    con, kinds = open_export(export, mapped, zone)
-    try:
-        _report(progress, 0.75, "cleaning")
-        # a view, not a table: cleaning streams into the aggregation (materializing costs more
-        # than re-cleaning for the rare bad-row examples)
-        scale = csat_scale or detect_csat_scale(con, mapping)
-        con.execute("CREATE TEMP VIEW tickets AS " + clean.clean_sql("export_rows", mapping, kinds, scale, resolved_units))
-        result = _aggregate(con, mapping, sla_minutes, wanted, heatmap and "created_at" in mapped, scale)
-        result.bad_examples = _examples(export, mapping, result.bad_examples)
-        result.time_zone, result.units = zone, resolved_units
-        result.warnings = clean.time_zone_warnings(con, mapping, kinds, zone, aware_columns(export))
-    finally:
-        con.close()
+    with computing_within_budget(export.facts.name):
+        con, kinds = open_export(export, mapped, zone)
+        try:
+            _report(progress, 0.75, "cleaning")
+            # a view, not a table: cleaning streams into the aggregation (materializing costs more
+            # than re-cleaning for the rare bad-row examples)
+            scale = csat_scale or detect_csat_scale(con, mapping)
+            con.execute("CREATE TEMP VIEW tickets AS " + clean.clean_sql("export_rows", mapping, kinds, scale, resolved_units))
+            result = _aggregate(con, mapping, sla_minutes, wanted, heatmap and "created_at" in mapped, scale)
+            result.bad_examples = _examples(export, mapping, result.bad_examples, zone)
+            result.time_zone, result.units = zone, resolved_units
+            result.warnings = clean.time_zone_warnings(con, mapping, kinds, zone, aware_columns(export))
+        finally:
+            con.close()
     result.rows = export.table.num_rows
     _report(progress, 1.0, "done")
     return result
@@ -165,9 +168,12 @@ def open_export(export, mapped: dict[str, str], time_zone: str = clean.DEFAULT_T
     # from the buffer: `pa.array` on a numpy array would import pandas (half a second) to check its type
     rows = pa.Array.from_buffers(pa.int64(), table.num_rows, [None, pa.py_buffer(np.arange(table.num_rows, dtype=np.int64))])
     table = table.append_column("__row", rows)
-    # no progress bar: DuckDB would print it on stdout, into the CLI's JSON
     con = duckdb.connect(":memory:")
+    # no progress bar: DuckDB would print it on stdout, into the CLI's JSON
     con.execute("SET enable_progress_bar = false")
+    # the import's memory budget, in memory: nothing spills to a temporary folder (see `budget`)
+    con.execute(f"SET memory_limit = '{memory_budget_mb()}MB'")
+    con.execute("SET temp_directory = ''")
     # times with an offset (Arrow's UTC columns, text with +08:00) become this zone's wall-clock time
     con.execute(f"SET TimeZone = {clean._literal(time_zone)}")
     for statement in clean.macros():
@@ -288,9 +294,21 @@ def _metric_select(aggregates: list[str]) -> tuple[list[str], Callable[[tuple], 
     return items, pick
 
 
-def _examples(export: Export, mapping: Mapping, rows: dict[str, list[int]]) -> dict[str, list[dict]]:
-    """The first bad rows of each reason, with the raw text of the cells concerned."""
+def _examples(export: Export, mapping: Mapping, rows: dict[str, list[int]], zone: str) -> dict[str, list[dict]]:
+    """The first bad rows of each reason, with the raw text of the cells concerned; a time Arrow
+    read with its offset (as UTC) is shown in the import's zone, as the metrics count it."""
+    from zoneinfo import ZoneInfo
+
     from diagnosis.tickets.reader import _cell_text
+
+    local = ZoneInfo(zone)
+
+    def shown(value: Any) -> Optional[str]:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            value = value.astimezone(local)
+        return _cell_text(value)
 
     examples: dict[str, list[dict]] = {}
     id_header = mapping.get("ticket_id")
@@ -299,7 +317,7 @@ def _examples(export: Export, mapping: Mapping, rows: dict[str, list[int]]) -> d
         headers = [h for h in dict.fromkeys([id_header, *(mapping.get(f) for f in reason.fields)]) if h]
         picked = [row for i in indices for row in export.table.select(headers).slice(i, 1).to_pylist()]
         examples[reason_id] = [
-            {"line": export.first_line + i, "values": {h: v if isinstance(v, str) else _cell_text(v) for h, v in values.items()}}
+            {"line": export.first_line + i, "values": {h: shown(v) for h, v in values.items()}}
             for i, values in zip(indices, picked)
         ]
     return examples
@@ -313,12 +331,13 @@ def analyze_file(
     progress: Optional[Progress] = None,
     time_zone: Optional[str] = None,
 ) -> tuple[Export, Mapping, KpiResult]:
-    """Read, map (auto-detected, overridden by a mapping file or dict) and analyze one export."""
+    """Read (under the import's memory budget, `budget`), map (auto-detected, overridden by a
+    mapping file or dict) and analyze one export."""
+    from diagnosis.tickets.budget import read_export_within_budget
     from diagnosis.tickets.fields import MappingFile, load_mapping, resolve_mapping
-    from diagnosis.tickets.reader import read_export
 
     explicit = load_mapping(mapping_file) if isinstance(mapping_file, str) or hasattr(mapping_file, "__fspath__") else mapping_file
-    export = read_export(path, progress=progress)
+    export = read_export_within_budget(path, progress=progress)
     mapping = resolve_mapping(export.headers, explicit)
     units = explicit.units if isinstance(explicit, MappingFile) else None
     return export, mapping, analyze(export, mapping, sla_minutes, groupings, progress, units=units, time_zone=time_zone)

@@ -195,22 +195,24 @@ def measure_export(export, mapping: Mapping, definitions: Iterable[MetricDefinit
                    time_zone: Optional[str] = None) -> Measured:
     """Every definition on one export (see the module docstring); `units` and `time_zone` as in `analyze`."""
     from diagnosis.tickets.analyze import aware_columns, detect_csat_scale, mapped_columns, open_export
+    from diagnosis.tickets.budget import computing_within_budget
     from diagnosis.tickets.fields import resolve_units
 
     mapped = mapped_columns(export, mapping)
     zone = clean.check_time_zone(time_zone)
     resolved_units = resolve_units(mapping, units)
-    con, kinds = open_export(export, mapped, zone)
-    try:
-        scale = csat_scale or detect_csat_scale(con, mapping)
-        # cleaned once, read by every definition
-        con.execute("CREATE TEMP TABLE clean_tickets AS " + clean.clean_sql("export_rows", mapping, kinds, scale, resolved_units))
-        values = {d.id: compute(con, d, mapping, scale, sla_minutes) for d in definitions}
-        period = _period(con)
-        complainers = _repeat_complainers(con) if mapping.get("customer_id") and mapping.get("complaint") else []
-        warnings = clean.time_zone_warnings(con, mapping, kinds, zone, aware_columns(export))
-    finally:
-        con.close()
+    with computing_within_budget(export.facts.name):
+        con, kinds = open_export(export, mapped, zone)
+        try:
+            scale = csat_scale or detect_csat_scale(con, mapping)
+            # cleaned once, read by every definition
+            con.execute("CREATE TEMP TABLE clean_tickets AS " + clean.clean_sql("export_rows", mapping, kinds, scale, resolved_units))
+            values = {d.id: compute(con, d, mapping, scale, sla_minutes) for d in definitions}
+            period = _period(con)
+            complainers = _repeat_complainers(con) if mapping.get("customer_id") and mapping.get("complaint") else []
+            warnings = clean.time_zone_warnings(con, mapping, kinds, zone, aware_columns(export))
+        finally:
+            con.close()
     return Measured(values, period, scale, complainers, zone, resolved_units, warnings)
 
 

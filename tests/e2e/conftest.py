@@ -110,6 +110,19 @@ def widget(page, key: str):
     return page.locator(f'.st-key-{key.replace(".", "-")}')
 
 
+def new_project(page, url: str, title: str) -> str:
+    """Create a project titled `title` from the Projects page; its id (the page is then on step 1)."""
+    page.goto(url)
+    idle(page)
+    widget(page, "projects.new_title").locator("input").fill(title)
+    page.keyboard.press("Tab")
+    idle(page)
+    page.get_by_role("button", name="创建项目").click()
+    page.wait_for_url("**/goals?project=*")
+    idle(page)
+    return page.url.split("project=")[1]
+
+
 def store(data_dir):
     from diagnosis.store import Store
 

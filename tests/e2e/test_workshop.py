@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS, eventually, idle, running_app, store, stored, widget
+from tests.e2e.conftest import SCREENSHOTS, eventually, idle, new_project, running_app, store, stored, widget
 
 pytestmark = pytest.mark.e2e
 
@@ -22,15 +22,7 @@ def answer(page, data_dir, project_id: str, key: str, field: str, text: str) -> 
 
 def test_answers_survive_a_reload_and_travel_in_the_project_file(app_url, app_data, new_page, tmp_path):
     page = new_page()
-    page.goto(app_url)
-    idle(page)
-    widget(page, "projects.new_title").locator("input").fill("E2E 工作坊")
-    page.keyboard.press("Tab")
-    idle(page)
-    page.get_by_role("button", name="创建项目").click()
-    page.wait_for_url("**/goals?project=*")
-    idle(page)
-    project_id = page.url.split("project=")[1]
+    project_id = new_project(page, app_url, "E2E 工作坊")
 
     answer(page, app_data, project_id, "project_name", "input", "售后投诉流程优化")
     answer(page, app_data, project_id, "problem_statement", "textarea", "8月投诉率 3.2%，环比上升；首次响应慢")

@@ -37,3 +37,26 @@ def test_kpi_with_a_mapping_holding_a_huge_integer_is_one_located_line(tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     lines = (result.stdout + result.stderr).strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"{mapping}:2:13: number too large")
+
+
+def test_kpi_on_an_export_past_the_memory_budget_is_one_line_in_either_language(tmp_path):
+    # issue 13 item 3: the export is read in a child process that may grow by DIAGNOSIS_IMPORT_MEMORY_MB
+    import os
+    import subprocess
+
+    from tests.conftest import PYTHON, ROOT
+
+    export = tmp_path / "大导出.csv"
+    export.write_text("工单号,渠道,备注\n" + "".join(f"T{i},微信,客户反映问题编号{i}需要跟进处理\n" for i in range(400_000)), encoding="utf-8")
+    for lang, line in (("en_US.UTF-8", f"error: {export.name}: reading it needs more memory than the import's budget of 64 MB "
+                                        "(DIAGNOSIS_IMPORT_MEMORY_MB); export a shorter period or fewer columns, or ask the "
+                                        "administrator to raise the budget"),
+                       ("zh_CN.UTF-8", f"错误: {export.name}：读取该文件需要的内存超过了导入的内存上限 64 MB（DIAGNOSIS_IMPORT_MEMORY_MB）；"
+                                       "请导出较短的时期或较少的列，或请管理员调高上限")):  # fmt: skip
+        env = {**os.environ, "DIAGNOSIS_IMPORT_MEMORY_MB": "64", "LANG": lang, "LC_ALL": lang}
+        result = subprocess.run([PYTHON, "-m", "diagnosis", "kpi", str(export)], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+        assert result.returncode == 1 and result.stdout == ""
+        assert result.stderr.splitlines() == [line]
+    # the default budget reads it
+    result = run_cli_process("kpi", str(export), "--format", "json")
+    assert result.returncode == 0 and '"rows": 400000' in result.stdout

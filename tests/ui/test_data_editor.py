@@ -309,3 +309,25 @@ def test_a_header_with_an_unknown_unit_asks_for_the_unit_and_refuses_to_guess():
     at.selectbox(key="data.unit.handle_seconds.处理时长（次）").set_value("min").run()
     at.button(key="data.compute").click().run()
     assert at.session_state.project.data["results"]["overall"]["aht_mean_s"] == pytest.approx(360.0)
+
+
+def test_an_upload_past_the_memory_budget_is_one_error_and_the_project_is_unchanged(monkeypatch):
+    # issue 13 item 3: the export is read in a child process under DIAGNOSIS_IMPORT_MEMORY_MB
+    monkeypatch.setenv("DIAGNOSIS_IMPORT_MEMORY_MB", "64")
+    at = app()
+    before = at.session_state.project.model_dump(mode="json")
+    large = ("工单号,渠道,备注\n" + "".join(f"T{i},微信,客户反映问题编号{i}需要跟进处理\n" for i in range(400_000))).encode()
+    at = upload(at, "data.upload", "大导出.csv", large)
+    assert not at.exception
+    from ui.texts import md  # (shown escaped, as every refusal)
+
+    assert [e.value for e in at.error] == [
+        md("大导出.csv：读取该文件需要的内存超过了导入的内存上限 64 MB（DIAGNOSIS_IMPORT_MEMORY_MB）；请导出较短的时期或较少的列，或请管理员调高上限")
+    ]
+    assert at.session_state.project.model_dump(mode="json") == before and at.session_state.saves == []
+    # the same page then reads an export within the budget
+    from tests.ticket_samples import csv_bytes
+
+    at = upload(at, "data.upload", "导出.csv", csv_bytes())
+    assert not at.exception and not at.error
+    assert at.selectbox(key="data.map.created_at").value == "创建时间"

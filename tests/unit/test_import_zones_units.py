@@ -194,3 +194,17 @@ def test_an_unknown_unit_in_a_header_is_a_clear_error_until_the_mapping_declares
 def test_a_point_scale_in_a_csat_header_is_no_unit():
     result = result_of("工单号,满意度(分)\nT1,4\nT2,5\n")
     assert result.overall["csat_mean"] == pytest.approx(4.5) and result.units == {}
+
+
+def test_bad_row_examples_show_offset_times_in_the_import_zone():
+    # every cell has an offset, so Arrow reads both columns as UTC times; T2 answers before it is created
+    text = """工单号,创建时间,首次响应时间
+T1,2025-08-01 10:00:00+08:00,2025-08-01 10:05:00+08:00
+T2,2025-08-01 11:00:00+08:00,2025-08-01 10:50:00+08:00
+"""
+    example = result_of(text).bad_examples["response_before_creation"][0]
+    assert example == {"line": 3, "values": {"工单号": "T2", "创建时间": "2025-08-01 11:00:00+08:00",
+                                             "首次响应时间": "2025-08-01 10:50:00+08:00"}}
+    # in UTC the same instants are eight hours earlier
+    utc = result_of(text, time_zone="UTC").bad_examples["response_before_creation"][0]
+    assert utc["values"]["创建时间"] == "2025-08-01 03:00:00+00:00"

@@ -16,11 +16,12 @@ from diagnosis.demo_tickets import demo_sample_export
 from diagnosis.errors import DiagnosisError
 from diagnosis.method_checks import data_collection_findings
 from diagnosis.metric_definitions import definitions
-from diagnosis.tickets import FIELDS, GROUPINGS, METRICS, analyze, read_export, resolve_mapping
+from diagnosis.tickets import FIELDS, GROUPINGS, METRICS, analyze, resolve_mapping
 from diagnosis.tickets import charts, flow
 from diagnosis.tickets.clean import REASONS, time_zone_choices
 from diagnosis.tickets.fields import BY_NAME, DURATION_FIELDS, UNITS, header_unit, unit_text
 from diagnosis.tickets.metrics import format_value, label
+from diagnosis.tickets.budget import read_export_within_budget
 from diagnosis.tickets.reader import MAX_UPLOAD_MB
 from ui import state
 from ui.context import StepContext
@@ -38,7 +39,7 @@ def _read(ctx: StepContext, upload, key: str):
         return cached[1]
     bar = st.progress(0.0, text=ctx.t("正在读取文件…", "Reading the file…"))
     try:
-        export = read_export(upload.getvalue(), upload.name, progress=lambda f, _s: bar.progress(min(f, 1.0)))
+        export = read_export_within_budget(upload.getvalue(), upload.name, progress=lambda f, _s: bar.progress(min(f, 1.0)))
     except DiagnosisError as exc:
         bar.empty()
         st.error(refusal(exc, ctx.lang))
