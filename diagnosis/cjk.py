@@ -32,7 +32,7 @@ def clean(text: str) -> str:
 
 
 def _tokens(text: str) -> list[str]:
-    """Breakable units: a Latin word (with its trailing space), or one wide character."""
+    """Breakable units: a Latin word (with its trailing space, or up to its own hyphen), or one wide character."""
     tokens: list[str] = []
     word = ""
     for ch in text:
@@ -44,6 +44,9 @@ def _tokens(text: str) -> list[str]:
         elif ch == " ":
             tokens.append(word + " ")
             word = ""
+        elif ch == "-" and word:  # a line may break after a word's own hyphen ("cross-|department")
+            tokens.append(word + ch)
+            word = ""
         else:
             word += ch
     if word:
@@ -51,8 +54,26 @@ def _tokens(text: str) -> list[str]:
     return tokens
 
 
+def _cut_word(word: str, width: int) -> list[str]:
+    """A word longer than a line in pieces of at most `width` columns, each but the last ending in "-"
+    (a letter never ends a line without it; a piece ending in a hyphen of its own gets none)."""
+    pieces: list[str] = []
+    piece = ""
+    rest = word.rstrip()
+    for n, ch in enumerate(rest):
+        last = n == len(rest) - 1
+        room = width if last else width - 1  # keep a column for the hyphen unless this ends the word
+        if piece and display_width(piece + ch) > room:
+            pieces.append(piece if piece.endswith("-") else piece + "-")
+            piece = ""
+        piece += ch
+    pieces.append(piece + word[len(rest):])
+    return pieces
+
+
 def wrap(text: str, width: int, max_lines: int | None = None) -> list[str]:
-    """Lines of at most `width` columns; a too long result ends in an ellipsis."""
+    """Lines of at most `width` columns, broken at spaces (Latin) or between wide characters; a word
+    longer than a line is cut with a hyphen; a too long result ends in an ellipsis."""
     width = max(width, 2)
     lines: list[str] = []
     line = ""
@@ -65,12 +86,11 @@ def wrap(text: str, width: int, max_lines: int | None = None) -> list[str]:
             line = ""
             token = token.lstrip()
         if not line.strip() and display_width(token.rstrip()) > width:
-            # a word longer than a line (wherever it comes): cut it
-            for ch in token:
-                if display_width(line + ch) > width and line:
-                    lines.append(line.rstrip())
-                    line = ""
-                line += ch
+            # a word longer than a line (wherever it comes): cut it, each cut marked with a hyphen
+            for piece in _cut_word(token, width):
+                if line:
+                    lines.append(line)
+                line = piece
             continue
         line += token
     if line.strip():

@@ -2,8 +2,9 @@
 
 Each measure may carry an investment (`invest_once`, one-off; `invest_yearly`, running cost
 per year) and an expected yearly benefit (`benefit_yearly`: savings or retained value), all
-in the plan's currency (`CURRENCY`). A measure without any of the three is left out of the
-totals. For a measure or the whole plan:
+in the plan's currency: the step-4 answer `currency` (a code of `CURRENCIES`, default `DEFAULT_CURRENCY`,
+CNY), read by `plan_currency` and written after every amount by `money`. A measure without any of
+the three is left out of the totals. For a measure or the whole plan:
 
 - net yearly benefit = yearly benefit - running cost per year,
 - payback (months) = 12 * one-off / net yearly benefit; 0 without a one-off investment;
@@ -28,9 +29,22 @@ from diagnosis.questionnaire.model import Priority
 if TYPE_CHECKING:  # Altair loads when the chart is drawn
     import altair as alt
 
+    from diagnosis.project.model import Project
+
     from diagnosis.plan import PlanRow
 
-CURRENCY = ("元", "yuan")
+# the plan's currency: the code the step-4 question `currency` stores -> its name after an amount (zh, en)
+CURRENCY_QUESTION = "currency"
+DEFAULT_CURRENCY = "CNY"
+CURRENCIES = {
+    "CNY": ("元", "yuan"),
+    "USD": ("美元", "USD"),
+    "EUR": ("欧元", "EUR"),
+    "HKD": ("港元", "HKD"),
+    "GBP": ("英镑", "GBP"),
+    "JPY": ("日元", "JPY"),
+    "SGD": ("新加坡元", "SGD"),
+}
 YEARS = 3
 MIDPOINT = 3.0
 
@@ -52,8 +66,15 @@ def _t(pair: tuple[str, str], lang: str) -> str:
     return pair[0] if lang == "zh" else pair[1]
 
 
-def currency(lang: str) -> str:
-    return _t(CURRENCY, lang)
+def plan_currency(project: "Project") -> str:
+    """The code of the currency the project's amounts are in (its step-4 answer, else CNY)."""
+    code = project.answers.get(CURRENCY_QUESTION)
+    return code if isinstance(code, str) and code else DEFAULT_CURRENCY
+
+
+def currency(lang: str, code: str = DEFAULT_CURRENCY) -> str:
+    """The currency's name written after an amount: "元" / "yuan", "美元" / "USD"; an unknown code as it is."""
+    return _t(CURRENCIES[code], lang) if code in CURRENCIES else code
 
 
 @dataclass(frozen=True)
@@ -108,10 +129,10 @@ def of_plan(measures: list[Measure]) -> Optional[Economics]:
     return Economics(sum(e.one_off for e in given), sum(e.running for e in given), sum(e.benefit for e in given))
 
 
-def money(value: float, lang: str) -> str:
-    """"12,000 元" / "12,000 yuan"."""
+def money(value: float, lang: str, code: str) -> str:
+    """"12,000 元" / "12,000 yuan", "12,000 美元" / "12,000 USD" (`code`: `plan_currency`)."""
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{text} {currency(lang)}"
+    return f"{text} {currency(lang, code)}"
 
 
 def payback_text(e: Economics, lang: str) -> str:

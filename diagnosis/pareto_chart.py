@@ -1,5 +1,6 @@
 """The Pareto chart as Altair data: bars in descending order, the cumulative-percent line on
-a second axis, the threshold rule, the vital few highlighted, a folded "Other" bar last.
+a second axis, the threshold rule, the vital few highlighted, a folded "Other" bar last (cut to
+`OTHER_CAP` times the tallest bar when a long tail would dwarf the ranked bars, its share written on it).
 
 `before_after` draws an earlier cycle's chart beside the current one on the same value scale,
 so the team sees the vital few shrink.
@@ -35,6 +36,11 @@ COLUMN_PX = LABEL_PX * 0.5
 AXES_PX = 100
 MIN_STEP = 40
 LABEL_LINES = 4
+# a folded "Other" bar taller than this many times the tallest ranked bar is drawn cut to that
+# height (a white break across it, its true share written on it, `cut_note` under the chart), so
+# a long tail folded into one bar does not flatten the bars the reader came for; the cumulative
+# line is unchanged
+OTHER_CAP = 1.5
 
 
 def label_lines(text: str, step: float) -> list[str]:
@@ -65,17 +71,39 @@ def fold_to_fit(result: ParetoResult, fit_width: float) -> ParetoResult:
     return dataclasses.replace(result, rows=result.rows[:keep], other=other)
 
 
+def other_cap(result: ParetoResult) -> Optional[float]:
+    """The height the "Other" bar is drawn at when it is cut (`OTHER_CAP`), else None."""
+    if result.other is None or not result.rows:
+        return None
+    cap = OTHER_CAP * max(r.value for r in result.rows)
+    return cap if cap > 0 and result.other.value > cap else None
+
+
+def cut_note(result: ParetoResult, lang: str) -> str:
+    """The caption's words for a cut "Other" bar ("" when it is drawn to scale)."""
+    if other_cap(result) is None:
+        return ""
+    o = result.other
+    return _t(lang, f"“其他”（{len(o.rows)} 项，占 {o.percent:.1f}%）的柱高已截断，未按比例",
+              f"the “Other” bar ({len(o.rows)} causes, {o.percent:.1f}%) is cut, not to scale")
+
+
 def _frame(result: ParetoResult, lang: str, step: float) -> pd.DataFrame:
     rows = records(result, lang)
     groups = {True: _t(lang, "关键少数", "Vital few"), False: _t(lang, "次要多数", "Trivial many")}
+    cap = other_cap(result)
     for n, row in enumerate(rows):
         rank = f"{row['rank']}. " if row["rank"] is not None else ""
+        other = row["cause_id"] == "__other__"
+        row["drawn"] = min(row["value"], cap) if other and cap is not None else row["value"]
+        row["bar_text"] = f"{row['percent']:.1f}%" if other and cap is not None else ""
         # unique key per bar (two causes may share a text); the axis shows its wrapped lines
         row["key"] = f"{n:03d}|" + "\n".join(label_lines(rank + row["cause"], step))
         row["group"] = groups[row["vital_few"]] if row["cause_id"] != "__other__" else _t(lang, "其他", "Other")
         row["percent_text"] = f"{row['percent']:.1f}%"
         row["cumulative_text"] = f"{row['cumulative_percent']:.1f}%"
-    return pd.DataFrame(rows, columns=["key", "cause", "category", "value", "percent", "cumulative_percent", "group", "percent_text", "cumulative_text"])
+    return pd.DataFrame(rows, columns=["key", "cause", "category", "value", "drawn", "bar_text", "percent", "cumulative_percent", "group",
+                                       "percent_text", "cumulative_text"])
 
 
 def _groups(lang: str) -> list[str]:
@@ -131,10 +159,17 @@ def chart(
     scale = alt.Scale(domain=[0, value_max]) if value_max else alt.Undefined
     base = alt.Chart(frame).encode(x=x, tooltip=tooltip)
     bars = base.mark_bar().encode(
-        y=alt.Y("value:Q", title=measure, scale=scale),
+        y=alt.Y("drawn:Q", title=measure, scale=scale),
         color=alt.Color("group:N", scale=alt.Scale(domain=groups, range=[colors[g] for g in groups]),
                         legend=alt.Legend(title=None, orient="top")),
     )
+    if other_cap(result) is not None:  # the cut "Other" bar: a white break across it, its true share written inside
+        cut = base.transform_filter("datum.bar_text != ''").transform_calculate(gap="datum.drawn * 0.9", inside="datum.drawn * 0.45")
+        bars = alt.layer(
+            bars,
+            cut.mark_tick(color="white", thickness=3, size=max(8, step)).encode(y=alt.Y("gap:Q", scale=scale)),
+            cut.mark_text(baseline="top", fontSize=LABEL_PX, fontWeight="bold", color=LINE).encode(y=alt.Y("inside:Q", scale=scale), text="bar_text:N"),
+        )
     percent_title = _t(lang, "累计占比 (%)", "Cumulative percent (%)")
     percent_axis = alt.Y(
         "cumulative_percent:Q", title=percent_title,
@@ -168,7 +203,8 @@ def before_after(project: Project, questionnaire: Questionnaire, lang: str = "zh
     earlier = project.history[-1]
     before = rank_fishbone(earlier.fishbone, questionnaire, lang=lang, **options)
     after = rank_fishbone(project.fishbone, questionnaire, lang=lang, **options)
-    peak = max([r.value for r in before.rows + after.rows] + [before.other.value if before.other else 0, after.other.value if after.other else 0, 1])
+    drawn_other = [min(r.other.value, other_cap(r) or r.other.value) for r in (before, after) if r.other]
+    peak = max([r.value for r in before.rows + after.rows] + drawn_other + [1])
     groups = present_groups([before, after], lang)
     left = chart(before, lang, title=_t(lang, f"第 {earlier.number} 轮", f"Cycle {earlier.number}"), value_max=peak, top_level=False, groups=groups,
                  fit_width=fit_width / 2 if fit_width else None)

@@ -287,12 +287,29 @@ def _row_labels(dated: list[PlanRow], lang: str) -> list[str]:
     return labels
 
 
-def gantt_chart(rows: list[PlanRow], lang: str, width: int | None = None) -> alt.Chart:
+def _dated(rows: list[PlanRow]) -> list[PlanRow]:
+    """The measures with a start and a due date, in the timeline's order (by owner, then start, due)."""
+    return sorted((r for r in rows if r.measure.start is not None and r.measure.due is not None),
+                  key=lambda r: (r.owner or "\uffff", r.measure.start, r.measure.due))
+
+
+def gantt_charts(rows: list[PlanRow], lang: str, per_chart: int, width: int | None = None) -> list[alt.Chart]:
+    """The timeline in parts of at most `per_chart` measures each (a page or a slide), all on one
+    shared time axis, so a long plan's rows keep a legible size; one chart when it fits."""
+    dated = _dated(rows)
+    if len(dated) <= per_chart:
+        return [gantt_chart(rows, lang, width)]
+    days = (min(r.measure.start for r in dated), max(r.measure.due for r in dated))
+    return [gantt_chart(dated[k:k + per_chart], lang, width, days) for k in range(0, len(dated), per_chart)]
+
+
+def gantt_chart(rows: list[PlanRow], lang: str, width: int | None = None, days: tuple[dt.date, dt.date] | None = None) -> alt.Chart:
     """A timeline with one row per measure, labelled with its title and owner, from start to due,
     coloured by horizon, rows grouped by owner; `GANTT_ROW_PX` per row, so it grows with the plan.
 
     Measures without a start or a due date have no bar (the page says how many). `width`: of
-    the bars' part (the report fits the chart to its page), by default Vega-Lite's.
+    the bars' part (the report fits the chart to its page), by default Vega-Lite's; `days`: the
+    time axis's first and last day (the parts of `gantt_charts` share one), by default the bars'.
     """
     import altair as alt
 
@@ -301,8 +318,7 @@ def gantt_chart(rows: list[PlanRow], lang: str, width: int | None = None) -> alt
         ("due", "完成", "Due"), ("horizon", "期限", "Horizon"), ("score", "得分", "Score"),
         ("status", "状态", "Status"), ("title", "措施时间线（按负责人）", "Timeline by owner"),
     ]}
-    dated = sorted((r for r in rows if r.measure.start is not None and r.measure.due is not None),
-                   key=lambda r: (r.owner or "\uffff", r.measure.start, r.measure.due))
+    dated = _dated(rows)
     data = [
         {
             "row": label,
@@ -322,7 +338,8 @@ def gantt_chart(rows: list[PlanRow], lang: str, width: int | None = None) -> alt
         alt.Chart(alt.Data(values=data), title=t["title"])
         .mark_bar(cornerRadius=3, height={"band": 0.7})
         .encode(
-            x=alt.X("start:T", title=None, axis=alt.Axis(format="%Y-%m-%d", labelAngle=0, orient="top")),
+            x=alt.X("start:T", title=None, axis=alt.Axis(format="%Y-%m-%d", labelAngle=0, orient="top"),
+                    scale=alt.Scale(domain=[alt.DateTime(year=d.year, month=d.month, date=d.day) for d in days]) if days else alt.Undefined),
             x2="due:T",
             y=alt.Y("row:N", title=None, sort=[d["row"] for d in data],
                     axis=alt.Axis(labelAngle=0, labelLimit=GANTT_LABEL_PX, labelFontSize=12)),

@@ -33,6 +33,13 @@ class ReportInput:
     def t(self, zh: str, en: str) -> str:
         return zh if self.lang == "zh" else en
 
+    @property
+    def currency(self) -> str:
+        """The code of the plan's currency (`economics.plan_currency`: the step-4 answer, default CNY)."""
+        from diagnosis.economics import plan_currency
+
+        return plan_currency(self.project)
+
     def answer(self, question_id: str) -> Any:
         return self.project.answers.get(question_id)
 

@@ -181,7 +181,9 @@ def pareto_section(inp: ReportInput) -> Section:
     )))
     # on its own landscape page, every bar's name wrapped under it at a size that prints
     drawn = pareto_chart.fold_to_fit(result, WIDE_WIDTH_PX)
-    section.blocks.append(chart_figure(pareto_chart.chart(drawn, inp.lang, fit_width=WIDE_WIDTH_PX), t("帕累托图", "Pareto chart"), "pareto", wide=True))
+    note = pareto_chart.cut_note(drawn, inp.lang)
+    section.blocks.append(chart_figure(pareto_chart.chart(drawn, inp.lang, fit_width=WIDE_WIDTH_PX), t("帕累托图", "Pareto chart") + (t(f"：{note}", f": {note}") if note else ""),
+                                       "pareto", wide=True))
     if drawn is not result:
         section.blocks.append(Note(t(f"图中画出前 {len(drawn.rows)} 项，其余 {len(drawn.other.rows)} 项合为“其他”；下表列出全部原因。",
                                      f"The chart draws the first {len(drawn.rows)}; the other {len(drawn.other.rows)} are folded into \"Other\"; the table lists every cause.")))
@@ -229,6 +231,7 @@ def root_cause_section(inp: ReportInput) -> Section:
 
 # the timeline's bars beside its row labels ("owner · measure"), together the page's width
 GANTT_WIDTH_PX = int(PAGE_WIDTH_PX - plan.GANTT_LABEL_PX - 40)
+PAGE_TIMELINE_ROWS = 25  # measures on one timeline figure: with its axis, legend and caption it fits an A4 page at 8 pt
 
 
 def plan_section(inp: ReportInput) -> Section:
@@ -241,7 +244,10 @@ def plan_section(inp: ReportInput) -> Section:
     start = plan.plan_start(inp.project)
     if start:
         section.blocks.append(Paragraph(t(f"方案开始日期：{start.isoformat()}", f"Plan start: {start.isoformat()}")))
-    section.blocks.append(chart_figure(plan.gantt_chart(rows, inp.lang, width=GANTT_WIDTH_PX), t("措施时间线：每行一项措施（负责人 · 措施）", "Timeline: one row per measure (owner · measure)"), "gantt"))
+    # a long plan's timeline over several pages (`PAGE_TIMELINE_ROWS` measures each, one time axis), its labels at 8 pt
+    caption = t("措施时间线：每行一项措施（负责人 · 措施）", "Timeline: one row per measure (owner · measure)")
+    for n, gantt in enumerate(plan.gantt_charts(rows, inp.lang, PAGE_TIMELINE_ROWS, width=GANTT_WIDTH_PX)):
+        section.blocks.append(chart_figure(gantt, caption + (t("（续）", " (continued)") if n else ""), "gantt" if n == 0 else f"gantt-{n + 1}"))
     section.blocks.extend(economics_blocks(inp, rows))
     for horizon in plan.HORIZONS:
         chosen = [r for r in rows if r.horizon == horizon]
@@ -280,10 +286,10 @@ def plan_economics_pairs(inp: ReportInput, total: economics.Economics) -> list[t
     """The plan's totals, payback and ROI as label/value pairs (the plan section and the summary)."""
     t, lang = inp.t, inp.lang
     return [
-        (t("一次性投入合计", "Total one-off investment"), economics.money(total.one_off, lang)),
-        (t("每年运行成本合计", "Total running cost per year"), economics.money(total.running, lang)),
-        (t("预期年收益合计", "Total expected yearly benefit"), economics.money(total.benefit, lang)),
-        (t("每年净收益", "Net yearly benefit"), economics.money(total.net_yearly, lang)),
+        (t("一次性投入合计", "Total one-off investment"), economics.money(total.one_off, lang, inp.currency)),
+        (t("每年运行成本合计", "Total running cost per year"), economics.money(total.running, lang, inp.currency)),
+        (t("预期年收益合计", "Total expected yearly benefit"), economics.money(total.benefit, lang, inp.currency)),
+        (t("每年净收益", "Net yearly benefit"), economics.money(total.net_yearly, lang, inp.currency)),
         (t("回本周期", "Payback period"), economics.payback_text(total, lang)),
         (t("首年投资回报率", "ROI, first year"), economics.roi_text(total.roi_first_year)),
         (t(f"{economics.YEARS} 年投资回报率", f"ROI over {economics.YEARS} years"), economics.roi_text(total.roi_three_years)),
@@ -296,10 +302,12 @@ def economics_blocks(inp: ReportInput, rows: list[plan.PlanRow]) -> list[Any]:
     priority = inp.questionnaire.priority
     blocks: list[Any] = [chart_figure(economics.matrix_chart(rows, lang),
                                       t("投入-影响矩阵：编号为下表中措施的序号", "Effort-impact matrix: numbers are the measures of the table below"), "effort-impact")]
+    cur = economics.currency(lang, inp.currency)  # in the money columns' headers: the spreadsheet's cells are bare numbers
     table = Table(
-        ["#", t("措施", "Measure"), t("象限", "Quadrant"), t("一次性投入", "One-off"), t("每年运行成本", "Running / year"),
-         t("预期年收益", "Benefit / year"), t("回本（月）", "Payback (months)"), t("首年 ROI", "ROI year 1"), t(f"{economics.YEARS} 年 ROI", f"ROI {economics.YEARS} years")],
-        [], caption=t(f"投入与收益（{economics.currency(lang)}）", f"Cost and benefit ({economics.currency(lang)})"),
+        ["#", t("措施", "Measure"), t("象限", "Quadrant"), t(f"一次性投入（{cur}）", f"One-off ({cur})"), t(f"每年运行成本（{cur}）", f"Running / year ({cur})"),
+         t(f"预期年收益（{cur}）", f"Benefit / year ({cur})"), t("回本（月）", "Payback (months)"), t("首年 ROI", "ROI year 1"),
+         t(f"{economics.YEARS} 年 ROI", f"ROI {economics.YEARS} years")],
+        [], caption=t("投入与收益", "Cost and benefit"),
         sheet=t("投入与收益", "Cost and benefit"), numeric={0, 3, 4, 5, 6, 7, 8},
     )
     for i, r in enumerate(rows, start=1):
@@ -344,7 +352,7 @@ def _measure_money(inp: ReportInput, measure: Any) -> str:
     t, lang = inp.t, inp.lang
     parts = [(t("一次性投入", "one-off"), measure.invest_once), (t("每年运行成本", "running per year"), measure.invest_yearly),
              (t("预期年收益", "expected benefit per year"), measure.benefit_yearly)]
-    return join([t(f"{k} {economics.money(v, lang)}", f"{k} {economics.money(v, lang)}") for k, v in parts if v is not None], lang)
+    return join([t(f"{k} {economics.money(v, lang, inp.currency)}", f"{k} {economics.money(v, lang, inp.currency)}") for k, v in parts if v is not None], lang)
 
 
 def _cell(value: Any, lang: str) -> Any:

@@ -315,8 +315,8 @@ def plan_slides(inp: ReportInput, found: _Found) -> list[Slide]:
     total = economics.of_plan([r.measure for r in rows])
     matrix = found.figure("plan", "effort-impact")
     if total is not None and matrix is not None:
-        title = t(f"一次性投入 {economics.money(total.one_off, lang)}，每年净收益 {economics.money(total.net_yearly, lang)}，回本周期 {economics.payback_text(total, lang)}",
-                  f"{economics.money(total.one_off, lang)} one-off for {economics.money(total.net_yearly, lang)} net a year: paid back in {economics.payback_text(total, lang)}")
+        title = t(f"一次性投入 {economics.money(total.one_off, lang, inp.currency)}，每年净收益 {economics.money(total.net_yearly, lang, inp.currency)}，回本周期 {economics.payback_text(total, lang)}",
+                  f"{economics.money(total.one_off, lang, inp.currency)} one-off for {economics.money(total.net_yearly, lang, inp.currency)} net a year: paid back in {economics.payback_text(total, lang)}")
         pairs = found.blocks("plan", KeyValues)
         out.append(Slide(title, [matrix], pairs, split=0.6, caption=matrix.caption))
     dated = [r for r in rows if r.measure.due]
@@ -348,18 +348,10 @@ def _timelines(rows: list[Any], gantt: Figure, lang: str) -> list[Figure]:
     from diagnosis import plan
     from diagnosis.report.figures import chart_figure
 
-    dated = sorted((r for r in rows if r.measure.start is not None and r.measure.due is not None),
-                   key=lambda r: (r.owner or "\uffff", r.measure.start, r.measure.due))
-    if len(dated) <= TIMELINE_ROWS:
+    charts = plan.gantt_charts(rows, lang, TIMELINE_ROWS)
+    if len(charts) == 1:
         return [gantt]
-    first, last = min(r.measure.start for r in dated), max(r.measure.due for r in dated)
-    domain = [{"year": d.year, "month": d.month, "date": d.day} for d in (first, last)]
-    out = []
-    for k in range(0, len(dated), TIMELINE_ROWS):
-        spec = plan.gantt_chart(dated[k:k + TIMELINE_ROWS], lang).to_dict()
-        spec["encoding"]["x"]["scale"] = {**spec["encoding"]["x"].get("scale", {}), "domain": domain}
-        out.append(chart_figure(spec, gantt.caption, gantt.name))
-    return out
+    return [chart_figure(chart, gantt.caption, gantt.name) for chart in charts]
 
 
 def tracking_slide(inp: ReportInput, found: _Found) -> list[Slide]:

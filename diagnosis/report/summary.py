@@ -86,8 +86,11 @@ def vital_few(inp: ReportInput) -> tuple[list[Vital], float]:
             max((r.cumulative_percent for r in rows), default=0.0))
 
 
+CONFIRMED = "✔"  # the mark of a vital-few cause the team confirmed (explained in the list's heading)
+
+
 def vital_line(inp: ReportInput, v: Vital) -> str:
-    mark = inp.t("（团队已确认）", " (confirmed by the team)") if v.confirmed else ""
+    mark = f" {CONFIRMED}" if v.confirmed else ""
     return inp.t(f"{v.cause}（{v.category}，{v.percent:.1f}%）{mark}", f"{v.cause} ({v.category}, {v.percent:.1f}%){mark}")
 
 
@@ -144,8 +147,8 @@ def headline(inp: ReportInput) -> str:
             paid = (t(f"约 {total.payback_months:g} 个月回本", f"paid back in about {total.payback_months:g} months")
                     if total.payback_months is not None else t("尚不能回本", "not paid back"))
             roi = economics.roi_text(total.roi_first_year)
-            gains.append(t(f"预计每年净收益 {economics.money(total.net_yearly, lang)}、{paid}、首年投资回报率 {roi}",
-                           f"for a net yearly benefit of {economics.money(total.net_yearly, lang)}, {paid}, first-year ROI {roi}"))
+            gains.append(t(f"预计每年净收益 {economics.money(total.net_yearly, lang, inp.currency)}、{paid}、首年投资回报率 {roi}",
+                           f"for a net yearly benefit of {economics.money(total.net_yearly, lang, inp.currency)}, {paid}, first-year ROI {roi}"))
         clauses.append(doing + (t("，", " ") + t("，", ", ").join(gains) if gains else ""))
     if not clauses:
         return ""
@@ -168,9 +171,9 @@ def late_or_at_risk(inp: ReportInput) -> list[str]:
             flags.append(tracking.status_label(r.status, inp.lang))
         if r.overdue:
             days = (inp.as_of - r.measure.due).days
-            flags.append(t(f"已逾期 {days} 天（截止 {r.measure.due.isoformat()}）", f"{days} days past its due date {r.measure.due.isoformat()}"))
+            flags.append(t(f"已逾期 {days} 天（截止 {r.measure.due.isoformat()}）", f"{days} days overdue (due {r.measure.due.isoformat()})"))
         if r.stale:
-            flags.append(t(f"{tracking.STALE_DAYS} 天以上未跟进", f"no check-in for over {tracking.STALE_DAYS} days"))
+            flags.append(t(f"{tracking.STALE_DAYS} 天以上未跟进", f"no check-in for {tracking.STALE_DAYS}+ days"))
         if not flags:
             continue
         deviation = r.latest.deviation if r.latest is not None else ""
@@ -194,14 +197,14 @@ def decisions(inp: ReportInput) -> list[str]:
     open_measures = [m for m in inp.project.measures if m.id not in done]
     total = economics.of_plan(open_measures)
     if total is not None and (total.one_off or total.running):
-        out.append(t(f"批准投入：一次性 {economics.money(total.one_off, lang)}，每年运行 {economics.money(total.running, lang)}（未完成的措施）",
-                     f"Approve the investment: {economics.money(total.one_off, lang)} one-off and {economics.money(total.running, lang)} a year (open measures)"))
+        out.append(t(f"批准投入：一次性 {economics.money(total.one_off, lang, inp.currency)}，每年运行 {economics.money(total.running, lang, inp.currency)}（未完成的措施）",
+                     f"Approve the investment: {economics.money(total.one_off, lang, inp.currency)} one-off and {economics.money(total.running, lang, inp.currency)} a year (open measures)"))
     for m in sorted(open_measures, key=lambda m: (m.due or dt.date.max, m.title)):
         needs = [m.budget, m.people, m.system_access]
         if m.invest_once:
-            needs.append(t(f"一次性投入 {economics.money(m.invest_once, lang)}", f"{economics.money(m.invest_once, lang)} one-off"))
+            needs.append(t(f"一次性投入 {economics.money(m.invest_once, lang, inp.currency)}", f"{economics.money(m.invest_once, lang, inp.currency)} one-off"))
         if m.invest_yearly:
-            needs.append(t(f"每年 {economics.money(m.invest_yearly, lang)}", f"{economics.money(m.invest_yearly, lang)} a year"))
+            needs.append(t(f"每年 {economics.money(m.invest_yearly, lang, inp.currency)}", f"{economics.money(m.invest_yearly, lang, inp.currency)} a year"))
         needs = [_clause(n) for n in needs if n]
         if needs:
             out.append(t(f"{m.title}：{'、'.join(needs)}", f"{m.title}: {', '.join(needs)}"))
@@ -242,8 +245,10 @@ def summary_blocks(inp: ReportInput) -> list[Any]:
     blocks: list[Any] = []
     vital, share = vital_few(inp)
     if vital:
-        blocks.append(Paragraph(t(f"关键根因（帕累托关键少数，合计占 {share:.0f}%，优先解决）",
-                                  f"Vital-few root causes (the Pareto cut, {share:.0f}% of the problem; fix first)"), emphasis=True))
+        marked = any(v.confirmed for v in vital)
+        blocks.append(Paragraph(t(f"关键根因（帕累托关键少数，合计占 {share:.0f}%，优先解决{f'；{CONFIRMED} 团队已确认' if marked else ''}）",
+                                  f"Vital-few root causes (the Pareto cut, {share:.0f}% of the problem; fix first"
+                                  f"{f'; {CONFIRMED} confirmed by the team' if marked else ''})"), emphasis=True))
         blocks.append(Bullets([vital_line(inp, v) for v in vital]))
         outside = confirmed_outside_cut(inp, vital)
         if outside:

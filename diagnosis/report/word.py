@@ -36,6 +36,7 @@ WIDE_MARGIN = Cm(1.5)
 WIDE_TEXT_ROOM = Cm(4.0)
 FIGURE_WIDTH = Cm(16)
 HEADER_FILL, KEY_FILL, HIGHLIGHT_FILL = "DDE7F3", "F2F5F9", "FFF4E5"
+SUMMARY_PT = 9  # the executive summary's text, set tighter to hold on one page (the PDF's too)
 
 
 # --- low-level OOXML helpers -----------------------------------------------------------------------
@@ -251,7 +252,37 @@ def _wide_figure(doc: Any, report: Report, figure: Figure, heading: tuple[str, i
     _portrait(doc.add_section(WD_SECTION.NEW_PAGE))
 
 
+def _compact(doc: Any, first_paragraph: int, first_table: int) -> None:
+    """The paragraphs and tables from these on set tighter (`SUMMARY_PT`, little spacing), so the
+    executive summary holds on one page as in the PDF; headings keep their style."""
+    paragraphs = doc.paragraphs[first_paragraph:]
+    for table in doc.tables[first_table:]:
+        paragraphs += [p for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    for paragraph in paragraphs:
+        if paragraph.style.name.startswith("Heading"):
+            paragraph.paragraph_format.space_before = Pt(0)
+            continue
+        if not paragraph.text and paragraph._p.getparent() is doc.element.body:
+            paragraph._p.getparent().remove(paragraph._p)  # the blank line after a table
+            continue
+        lead = any(run.bold for run in paragraph.runs)
+        form = paragraph.paragraph_format
+        # exact lines (a CJK font's own line height is about 1.45 em), as the PDF's 1.35
+        form.space_before, form.space_after, form.line_spacing = Pt(4 if lead else 0), Pt(1), Pt(SUMMARY_PT * 1.35)
+        for run in paragraph.runs:
+            run.font.size = Pt(SUMMARY_PT)
+
+
 def _section(doc: Any, report: Report, depth: int, section: Section) -> None:
+    if section.id == "summary":
+        first_paragraph, first_table = len(doc.paragraphs), len(doc.tables)
+        _section_blocks(doc, report, depth, section)
+        _compact(doc, first_paragraph, first_table)
+    else:
+        _section_blocks(doc, report, depth, section)
+
+
+def _section_blocks(doc: Any, report: Report, depth: int, section: Section) -> None:
     level = min(depth + 1, 3)
     blocks = list(section.blocks)
     if blocks and isinstance(blocks[0], Figure) and blocks[0].wide:

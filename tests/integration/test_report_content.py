@@ -106,3 +106,45 @@ def test_the_reports_alert_tables_name_rules_and_rows_in_words_not_by_their_ids(
     text = render(zh, "md").decode("utf-8")
     assert "frt_slow" not in text and "phone_peak_frt" not in text and "complaint_rate_high" not in text
     assert "电话高峰（10-12 点）首次响应时间" in text.replace("\\", "") and "连续 2 次高于 3" in text.replace("\\", "")
+
+
+def _texts(data: bytes, fmt: str) -> str:
+    """Every text a reader of the file sees."""
+    import io
+
+    if fmt == "docx":
+        import docx
+
+        document = docx.Document(io.BytesIO(data))
+        cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
+    if fmt == "pptx":
+        from pptx import Presentation
+
+        shapes = [s for slide in Presentation(io.BytesIO(data)).slides for s in slide.shapes]
+        frames = [s.text_frame.text for s in shapes if s.has_text_frame]
+        cells = [c.text for s in shapes if s.has_table for row in s.table.rows for c in row.cells]
+        return "\n".join(frames + cells)
+    if fmt == "xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        return "\n".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
+    return data.decode("utf-8")
+
+
+@pytest.mark.parametrize(("lang", "name", "default"), [("en", "USD", "yuan"), ("zh", "美元", "元")])
+def test_every_report_format_names_the_currency_chosen_on_step_4(lang, name, default):
+    project = demo_project(lang)
+    project.answers["currency"] = "USD"
+    report = report_of(project, lang)
+    title = {"en": "under 500 yuan", "zh": "500 元以下"}[lang]  # a measure's own title names an amount: data, kept
+    for fmt in ("md", "html", "docx", "pptx", "xlsx"):  # the PDF prints the HTML
+        text = _texts(render(report, fmt), fmt).replace(title, "")
+        if fmt == "xlsx":  # the cost sheet's money columns say their currency
+            assert {"en": "One-off (USD)", "zh": "一次性投入（美元）"}[lang] in text
+        else:
+            assert {"en": "422,000 USD", "zh": "422,000 美元"}[lang] in text, fmt  # the summary's net yearly benefit
+            assert {"en": "278,000 USD", "zh": "278,000 美元"}[lang] in text, fmt  # the plan's one-off total
+        amounts = re.findall(r"\d[\d,]*(?:\.\d+)? ?" + re.escape(default) + r"(?![a-z])", text)
+        assert not amounts, (fmt, amounts[:3])  # before: every amount in 元 / yuan whatever the plan's currency

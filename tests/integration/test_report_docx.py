@@ -146,3 +146,20 @@ def test_a_table_running_over_pages_repeats_its_header_row_on_each(pdf):
     for page in following:
         first = next(line for line in page.splitlines() if line.strip() and "附录" not in line)
         assert re.match(r"\s*步骤\s+问题\s+回答", first), first
+
+
+@pytest.fixture(scope="module")
+def en_pdf(tmp_path_factory):
+    work = tmp_path_factory.mktemp("word-en")
+    path = work / "demo-en.docx"
+    path.write_bytes(render(demo_report("en"), "docx"))
+    return docx_to_pdf(path, work)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_executive_summary_prints_on_one_page_of_the_word_report(lang, pdf, en_pdf):
+    printed = pages(pdf if lang == "zh" else en_pdf)
+    title, last, after = {"zh": ("执行摘要", "下一步", "目标、范围与团队"), "en": ("Executive summary", "Next steps", "Goals, scope and team")}[lang]
+    first = next(n for n, text in enumerate(printed) if text.lstrip().startswith(title))
+    assert last in printed[first] and "2025-11-30" in printed[first]  # before: the decisions and next steps ran onto the next page
+    assert printed[first + 1].lstrip().startswith(after)

@@ -82,3 +82,57 @@ def test_the_report_timeline_names_each_measure_on_its_row():
     for measure in project.measures:
         if measure.start and measure.due:
             assert f"{measure.owner} · {measure.title}"[:30] in gantt.svg.replace("&amp;", "&")
+
+
+def test_the_executive_summary_starts_and_ends_on_one_printed_page(pdf):
+    name, _report, data = pdf
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+    title, last, after = {"zh": ("1. 执行摘要", "下一步", "2. 目标、范围与团队"), "en": ("1. Executive summary", "Next steps", "2. Goals, scope and team")}[name]
+    first = next(n for n, text in enumerate(pages) if title in text and n > 1)  # page 2 is the contents
+    assert last in pages[first]  # its last part, the next steps with their dates
+    assert "2025-11-30" in pages[first]  # ... down to the last of them (before: they ran onto the next page)
+    assert after in pages[first + 1]
+
+
+def placed_texts(pdf: bytes) -> list[tuple[float, float, float, int, str, tuple[float, float]]]:
+    """(size pt, x, y, page, text, page size) of every text the PDF draws, x and y on the page."""
+    found = []
+    for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
+        box = page.mediabox
+
+        def visit(text, cm, tm, _font, size, number=number, box=box):
+            if text.strip():
+                m = _times(tm, cm)
+                found.append((size * abs(m[0] * m[3] - m[1] * m[2]) ** 0.5, m[4], m[5], number, text.strip(), (float(box.width), float(box.height))))
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_a_hundred_measure_timeline_runs_over_pages_with_every_row_legible_and_on_its_page():
+    import sys
+    from pathlib import Path
+
+    import docx
+    from docx.shared import Cm
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from bench_report import large_project  # the benchmark's large project: 300 causes, 100 measures
+
+    report = build_report(large_project(), Q, lang="zh", as_of=AS_OF)
+    report.sections = [s for s in report.sections if s.id == "plan"]
+    for section in report.sections:
+        section.children = []
+        section.blocks = [b for b in section.blocks if isinstance(b, Figure) and b.name.startswith("gantt")]
+    parts = section.blocks
+    assert len(parts) == 4  # 100 measures, 25 a page (before: one figure 2,800 px tall)
+    placed = placed_texts(render(report, "pdf"))
+    small = [p[:5] for p in placed if p[0] < MIN_LABEL_PT - 0.01]
+    assert not small, small[:5]
+    outside = [p[:5] for p in placed if not (0 <= p[1] <= p[5][0] and 0 <= p[2] <= p[5][1])]
+    assert not outside, outside[:5]
+    words = "".join(p[4] for p in placed)
+    assert all(f"措施 {n}：" in words for n in range(100))  # every measure's row is printed
+    # the Word report: each part's picture fits the text height of its A4 page (2 cm margins)
+    document = docx.Document(io.BytesIO(render(report, "docx")))
+    heights = [shape.height for shape in document.inline_shapes]
+    assert len(heights) == 4 and max(heights) <= Cm(29.7 - 4) - Cm(2)  # with room for the heading and the caption

@@ -28,6 +28,8 @@ def editor_app(kind: str, lang: str, read_only: bool, setup: str) -> None:
         project = demo_project(lang)
         if setup == "unmeasured_cause":
             project.fishbone.confirmed.append("c08")
+        if setup == "usd":
+            project.answers["currency"] = "USD"  # step 4's currency question
         if setup == "csat_alert":
             from diagnosis.project.model import MetricValue
 
@@ -167,6 +169,15 @@ def test_a_measures_investment_and_benefit_are_saved_and_the_plan_shows_payback_
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Total one-off investment"] == "320,000 yuan"  # 278,000 - 8,000 + 50,000
     assert metrics["Payback period"] == "9.1 months"  # 12 * 320,000 / 422,000 = 9.10
+
+
+@pytest.mark.parametrize(("lang", "total", "label"), [("en", "278,000 USD", "One-off investment (USD, optional)"),
+                                                      ("zh", "278,000 美元", "一次性投入（美元，可选）")])
+def test_the_plan_shows_its_amounts_in_the_currency_chosen_on_step_4(lang, total, label):
+    at = start("solutions", lang, setup="usd")
+    assert {m.value for m in at.metric} >= {total}
+    at.selectbox(key="solutions.pick").set_value("m01").run()
+    assert at.number_input(key="solutions.form.m01.invest_once").label == label
 
 
 def test_deleting_a_measure_needs_a_confirmation():

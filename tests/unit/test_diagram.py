@@ -150,6 +150,21 @@ def test_wrapping_breaks_chinese_anywhere_latin_at_spaces_and_keeps_punctuation_
     assert len(lines) == 2 and lines[-1].endswith("…") and all(display_width(x) <= 10 for x in lines)
 
 
+def test_a_latin_word_longer_than_a_line_is_cut_with_a_hyphen_and_a_hyphenated_word_breaks_at_its_hyphen():
+    assert wrap("Promotionresponsibilities", 8) == ["Promoti-", "onrespo-", "nsibili-", "ties"]
+    assert wrap("Unclear responsibilities in cross-department transfers", 12) == [
+        "Unclear", "responsibil-", "ities in", "cross-", "department", "transfers"]
+    for text, width in (("Promotionresponsibilities", 8), ("internationalization of the bot", 6), ("a-b-c-defghijklm", 5)):
+        lines = wrap(text, width)
+        assert all(display_width(line) <= width for line in lines), lines
+        # every line but the last ends a word (a space followed) or with a hyphen: nothing is cut silently
+        joined = " ".join(lines)
+        for line in lines[:-1]:
+            assert line.endswith("-") or f"{line} " in text + " " or text.split(line, 1)[1].startswith(" "), (line, lines)
+        assert joined.replace("- ", "").replace("-", "").replace(" ", "") == text.replace("-", "").replace(" ", "")
+    assert wrap("客户历史记录未同步", 6) == ["客户历", "史记录", "未同步"]  # Chinese breaks between characters, no hyphen
+
+
 @pytest.mark.parametrize("length", [17_600, 100_000])
 def test_a_huge_problem_statement_and_cause_are_drawn_cut_with_an_ellipsis(length):
     from diagnosis.diagram import MAX_TEXT

@@ -47,7 +47,19 @@ def test_the_demo_plan_totals_payback_and_roi_match_the_hand_computed_numbers():
     assert total.payback_months == 7.9  # 12 * 278,000 / 422,000 = 7.905
     assert total.roi_first_year == 35.8  # 144,000 / 402,000
     assert total.roi_three_years == 152.0  # (1,638,000 - 372,000 - 278,000) / 650,000
-    assert economics.money(total.one_off, "zh") == "278,000 元"
+    assert economics.money(total.one_off, "zh", "CNY") == "278,000 元"
+
+
+def test_the_plans_currency_is_the_step_4_answer_cny_by_default_and_names_every_amount():
+    project = demo_project("zh")
+    assert economics.plan_currency(project) == "CNY" and economics.money(12_000.5, "en", "CNY") == "12,000.5 yuan"
+    project.answers["currency"] = "EUR"
+    assert economics.plan_currency(project) == "EUR"
+    assert (economics.money(12_000, "zh", "EUR"), economics.money(12_000, "en", "EUR")) == ("12,000 欧元", "12,000 EUR")
+    assert economics.money(5, "en", "CHF") == "5 CHF"  # a code a custom questionnaire adds is written as it is
+    for questionnaire in ("customer_service_diagnosis", "generic_process_diagnosis"):
+        question = catalog.get(questionnaire).questionnaire.question("currency")
+        assert [o.id for o in question.options] == list(economics.CURRENCIES) and question.default == "CNY"
 
 
 @pytest.mark.parametrize(

@@ -241,3 +241,38 @@ def test_a_chart_for_a_page_folds_the_bars_that_do_not_fit_into_other():
     assert len(drawn.rows) + 1 == bars_that_fit(WIDE_WIDTH_PX) and len(drawn.other.rows) == 60 - len(drawn.rows)
     assert math.isclose(drawn.other.value + sum(r.value for r in drawn.rows), result.total)
     assert fold_to_fit(pareto_table(demo_project("zh"), Q), WIDE_WIDTH_PX).other is None  # the demo's 15 fit
+
+
+def _bars_and_points(svg: str) -> tuple[list[tuple[str, float]], list[float], list[str]]:
+    """(name, height px) of each bar drawn, the cumulative line's points (%) and the texts written on bars."""
+    bars = [(re.search(r"Cause: ([^;]*)", label).group(1) if "Cause: " in label else label, float(h))
+            for label, h in re.findall(r'<path aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="bar" d="M[-\d.]+,[-\d.]+h[-\d.]+v([-\d.]+)', svg)]
+    # a point's height on the 320 px plot, read on the right-hand 0-100% axis
+    points = [round((320 - float(y)) / 320 * 100, 1) for y in re.findall(r'aria-roledescription="point" transform="translate\([-\d.]+,([-\d.]+)\)', svg)]
+    group = re.search(r'class="mark-text role-mark layer_0_layer_2_marks".*?</g>', svg, re.S)
+    texts = re.findall(r">([^<>]+)</text>", group.group(0)) if group else []
+    return bars, points, texts
+
+
+def test_a_long_folded_tail_is_a_cut_other_bar_that_does_not_flatten_the_ranked_bars():
+    from diagnosis.pareto_chart import OTHER_CAP, cut_note
+    from tests.factories import fishbone_of
+
+    project = demo_project("en")
+    project.fishbone = fishbone_of(300, seed=11)  # a flat tail: 183 causes fold into "Other", 78.6% of the total
+    drawn = fold_to_fit(pareto_table(project, Q, lang="en"), WIDE_WIDTH_PX)
+    assert drawn.other is not None and drawn.other.percent > 70
+    bars, points, texts = _bars_and_points(vlc.vegalite_to_svg(pareto_chart(drawn, "en", fit_width=WIDE_WIDTH_PX).to_dict()))
+    ranked, other = [h for name, h in bars[:-1]], bars[-1][1]
+    assert len(ranked) == len(drawn.rows) and "Other" in bars[-1][0]
+    # before: the Other bar 77 times the first, every ranked bar about 4 px of a 320 px chart
+    assert max(ranked) < other <= OTHER_CAP * max(ranked) + 0.5 and max(ranked) > 150
+    assert f"{drawn.other.percent:.1f}%" in texts  # its true share is written on it
+    # the cumulative line is the table's, up to 100% at the Other bar
+    assert points == pytest.approx([round(r.cumulative_percent, 1) for r in drawn.rows] + [100.0], abs=0.051)
+    assert cut_note(drawn, "en") == "the “Other” bar (183 causes, 78.6%) is cut, not to scale"
+    # the demo's chart, without a long tail, is drawn to scale as before
+    demo = pareto_table(demo_project("en"), Q, top_n=6)
+    assert demo.other is not None and cut_note(demo, "en") == ""
+    _bars, _points, demo_texts = _bars_and_points(vlc.vegalite_to_svg(pareto_chart(demo, "en").to_dict()))
+    assert demo_texts == []

@@ -100,9 +100,9 @@ def _economics(ctx: StepContext, rows: list[plan.PlanRow]) -> None:
                      "Give measures an investment and an expected yearly benefit to see the payback period and the ROI here."))
         return
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric(t("一次性投入合计", "Total one-off investment"), economics.money(total.one_off, lang))
-    c2.metric(t("预期年收益合计", "Total expected yearly benefit"), economics.money(total.benefit, lang),
-              help=t(f"每年运行成本合计 {economics.money(total.running, lang)}", f"Running cost per year {economics.money(total.running, lang)}"))
+    c1.metric(t("一次性投入合计", "Total one-off investment"), economics.money(total.one_off, lang, economics.plan_currency(ctx.project)))
+    c2.metric(t("预期年收益合计", "Total expected yearly benefit"), economics.money(total.benefit, lang, economics.plan_currency(ctx.project)),
+              help=t(f"每年运行成本合计 {economics.money(total.running, lang, economics.plan_currency(ctx.project))}", f"Running cost per year {economics.money(total.running, lang, economics.plan_currency(ctx.project))}"))
     c3.metric(t("回本周期", "Payback period"), economics.payback_text(total, lang))
     c4.metric(t(f"首年 / {economics.YEARS} 年投资回报率", f"ROI year 1 / {economics.YEARS} years"),
               f"{economics.roi_text(total.roi_first_year)} / {economics.roi_text(total.roi_three_years)}")
@@ -187,7 +187,7 @@ def _measure_form(ctx: StepContext, roots: list) -> None:
         metric = c1.text_input(t("预期效果：指标", "Expected effect: metric"), m.metric, key=f"{k}.metric")
         metric_from = c2.number_input(t("从", "From"), value=m.metric_from, key=f"{k}.metric_from")
         metric_to = c3.number_input(t("到", "To"), value=m.metric_to, key=f"{k}.metric_to")
-        money = economics.currency(ctx.lang)
+        money = economics.currency(ctx.lang, economics.plan_currency(ctx.project))
         c1, c2, c3 = st.columns(3)
         invest_once = c1.number_input(t(f"一次性投入（{money}，可选）", f"One-off investment ({money}, optional)"), min_value=0.0,
                                       value=m.invest_once, step=1000.0, key=f"{k}.invest_once")
