@@ -2,7 +2,7 @@
 
 `read_export_within_budget` reads the file (`reader.read_export`) in a child process and
 returns its Export. While the child reads, the parent checks the child's resident memory every
-20 ms (Linux's /proc, where the server runs); past the budget (`DIAGNOSIS_IMPORT_MEMORY_MB`, default 2048 MB, counted from what the
+20 ms (Linux's /proc, where the server runs; a peak shorter than that can pass unseen); past the budget (`DIAGNOSIS_IMPORT_MEMORY_MB`, default 2048 MB, counted from what the
 child holds once it has the file's bytes) the child is killed and the import refused in one line
 that names the file and the limit. The child writes the table it read to an Arrow IPC file in
 /dev/shm (memory; the temporary folder without it), which the parent maps without a copy and

@@ -14,10 +14,10 @@ pytestmark = pytest.mark.e2e
 
 
 def test_an_upload_past_the_budget_is_refused_and_the_server_goes_on(tmp_path, new_page):
-    from tests.ticket_samples import csv_bytes
+    from tests.ticket_samples import csv_bytes, large_csv_bytes
 
     large = tmp_path / "大导出.csv"
-    large.write_text("工单号,渠道,备注\n" + "".join(f"T{i},微信,客户反映问题编号{i}需要跟进处理\n" for i in range(400_000)), encoding="utf-8")
+    large.write_bytes(large_csv_bytes())
     small = tmp_path / "导出.csv"
     small.write_bytes(csv_bytes())
     data = tmp_path / "data"

@@ -45,9 +45,10 @@ def test_kpi_on_an_export_past_the_memory_budget_is_one_line_in_either_language(
     import subprocess
 
     from tests.conftest import PYTHON, ROOT
+    from tests.ticket_samples import large_csv_bytes
 
     export = tmp_path / "大导出.csv"
-    export.write_text("工单号,渠道,备注\n" + "".join(f"T{i},微信,客户反映问题编号{i}需要跟进处理\n" for i in range(400_000)), encoding="utf-8")
+    export.write_bytes(large_csv_bytes())
     for lang, line in (("en_US.UTF-8", f"error: {export.name}: reading it needs more memory than the import's budget of 64 MB "
                                         "(DIAGNOSIS_IMPORT_MEMORY_MB); export a shorter period or fewer columns, or ask the "
                                         "administrator to raise the budget"),
@@ -59,4 +60,4 @@ def test_kpi_on_an_export_past_the_memory_budget_is_one_line_in_either_language(
         assert result.stderr.splitlines() == [line]
     # the default budget reads it
     result = run_cli_process("kpi", str(export), "--format", "json")
-    assert result.returncode == 0 and '"rows": 400000' in result.stdout
+    assert result.returncode == 0 and '"rows": 1000000' in result.stdout

@@ -313,11 +313,12 @@ def test_a_header_with_an_unknown_unit_asks_for_the_unit_and_refuses_to_guess():
 
 def test_an_upload_past_the_memory_budget_is_one_error_and_the_project_is_unchanged(monkeypatch):
     # issue 13 item 3: the export is read in a child process under DIAGNOSIS_IMPORT_MEMORY_MB
+    from tests.ticket_samples import large_csv_bytes
+
     monkeypatch.setenv("DIAGNOSIS_IMPORT_MEMORY_MB", "64")
     at = app()
     before = at.session_state.project.model_dump(mode="json")
-    large = ("工单号,渠道,备注\n" + "".join(f"T{i},微信,客户反映问题编号{i}需要跟进处理\n" for i in range(400_000))).encode()
-    at = upload(at, "data.upload", "大导出.csv", large)
+    at = upload(at, "data.upload", "大导出.csv", large_csv_bytes())
     assert not at.exception
     from ui.texts import md  # (shown escaped, as every refusal)
 
