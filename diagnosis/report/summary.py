@@ -225,7 +225,7 @@ def next_steps(inp: ReportInput) -> list[str]:
     rows = [r for r in tracking.track(inp.project, inp.as_of) if r.status != "done" and r.measure.due is not None and r.measure.due >= inp.as_of]
     for r in sorted(rows, key=lambda r: (r.measure.due, r.measure.title))[:NEXT_DUE]:
         who = r.owner or t("未指定负责人", "no owner")
-        out.append((r.measure.due, t(f"{r.measure.due.isoformat()}：{r.measure.title} 到期（{who}）", f"{r.measure.due.isoformat()}: {r.measure.title} due ({who})")))
+        out.append((r.measure.due, t(f"{r.measure.due.isoformat()}：{r.measure.title}到期（{who}）", f"{r.measure.due.isoformat()}: {r.measure.title} due ({who})")))
     launch = inp.project.evaluation.launch
     if launch is not None:
         for months in evaluation.checkpoints(inp.questionnaire, inp.project.evaluation):

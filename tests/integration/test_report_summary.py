@@ -99,6 +99,8 @@ def test_the_next_steps_are_dated_the_next_due_measures_and_the_next_evaluation(
         "2025-11-15: Cut refund approval from three levels to one (under 500 yuan) due (Consultant Chen)",
         "2025-11-30: Add promotion intents to the bot due (Engineer Zhao)",
     ]
+    # in Chinese without a Latin space before 到期
+    assert listed(report_of(demo_project("zh"), "zh"), "下一步")[1] == "2025-10-20：客服工作台显示跨渠道历史（过渡方案）到期（赵工）"
 
 
 def test_the_summary_renders_in_every_document_format():
