@@ -36,6 +36,7 @@ TEXT = "#1c2833"
 ROOT = "#c0392b"
 SPINE = "#34495e"
 
+LEADING = 1.3  # a label's line height, in font sizes
 K = 0.45  # horizontal run of a bone per unit of height (bones lean towards the tail)
 NEAR_SPINE = 22.0  # first rib's distance from the spine
 ROW_GAP = 7.0
@@ -95,7 +96,7 @@ class _Bone:
 
 def _text_size(lines: list[str], size: float) -> tuple[float, float]:
     width = max(display_width(line) for line in lines) * size * EM_PER_COLUMN + 6
-    return width, len(lines) * size * 1.3 + 3
+    return width, len(lines) * size * LEADING + 3
 
 
 def _rows(cause: Cause, depth: int) -> _Row:
@@ -197,14 +198,16 @@ def _escape(text: str) -> str:
 
 
 def _label(lines: list[str], size: float, color: str, bold: bool, width: float, height: float, align: str) -> str:
-    body = "<BR/>".join(_escape(line) for line in lines)
-    if bold:
-        body = f"<B>{body}</B>"
-    return (
-        f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR>'
-        f'<TD FIXEDSIZE="TRUE" WIDTH="{width:.0f}" HEIGHT="{height:.0f}" ALIGN="{align}" BALIGN="{align}">'
-        f'<FONT POINT-SIZE="{size:g}" COLOR="{color}">{body}</FONT></TD></TR></TABLE>>'
-    )
+    """A fixed box of text, one row of the box's height / lines per line (Graphviz's own line breaks set
+    the lines of a CJK label so close that they nearly touch). Every cell has a fixed size, so a text
+    wider than its box overflows it as a single cell does, instead of failing Graphviz's table layout."""
+    line_h = height / max(1, len(lines))
+    rows = []
+    for line in lines:
+        text = f"<B>{_escape(line)}</B>" if bold else _escape(line)
+        rows.append(f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{width:.0f}" HEIGHT="{line_h:.0f}" ALIGN="{align}">'
+                    f'<FONT POINT-SIZE="{size:g}" COLOR="{color}">{text}</FONT></TD></TR>')
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{"".join(rows)}</TABLE>>'
 
 
 def shorten(text: str, limit: int = MAX_TEXT) -> str:

@@ -229,3 +229,18 @@ def test_three_hundred_causes_spread_a_category_over_several_detail_pages_each_p
     for view in views:
         svg = render_dot(view.dot, "svg").decode()
         assert printed_label_pt(svg, True, wide_paper(svg)) >= MIN_LABEL_PT, (view.kind, view.category, view.part)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_lines_of_a_wrapped_label_are_a_line_and_a_quarter_apart_not_touching(lang):
+    """Graphviz's own line breaks set two lines of a Chinese label about one font size apart, so that
+    they nearly touched ("10:00-12:00 排班不足，电话排 / 队超 5 分钟")."""
+    svg = render_fishbone(demo_project(lang), Q, lang, "svg")
+    pairs = 0
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        texts = [t for t in g.iter(f"{SVG}text")] if g.get("class") == "node" else []
+        for upper, lower in zip(texts, texts[1:]):
+            size = float(upper.get("font-size"))
+            assert float(lower.get("y")) - float(upper.get("y")) >= 1.25 * size, (upper.text, lower.text)
+            pairs += 1
+    assert pairs >= 3  # the demo has wrapped causes and a two-line head in both languages
