@@ -14,7 +14,7 @@ from ui.editors import causes, data, evaluation, solutions, tracking
 
 EDITORS: dict[str, Callable[[StepContext], None]] = {
     "data": data.data_editor,
-    "causes": causes.causes_editor,
+    "causes": causes.draw,
     "solutions": solutions.solutions_editor,
     "tracking": tracking.tracking_editor,
     "evaluation": evaluation.evaluation_editor,
