@@ -10,7 +10,8 @@ connect rates: higher), else the side of the baseline the target lies on.
 Alert rules fire on a run of consecutive *recorded* values beyond their bound, in checkpoint
 order (a checkpoint nobody measured neither breaks nor extends a run).
 
-A measure belongs to a metric when its expected-effect text names it (the metric id, the
+A measure belongs to a metric when its expected effect is on that step-1 row (`metric_row`, picked
+in step 4) or, for an effect typed as text, when the text names it (the metric id, the
 row's wording, the questionnaire's label or a common alias such as 满意度 / CSAT); a measure
 whose text names no step-1 metric takes the metrics of the other measures on the same root
 cause. Measures of a metric whose latest value misses its target are marked for adjustment;
@@ -359,7 +360,9 @@ def metrics_named(text: str, goals: list[MetricGoal], questionnaire: Optional[Qu
 def measure_metrics(project: Project, questionnaire: Optional[Questionnaire]) -> dict[str, set[str]]:
     """Measure id -> the step-1 rows (keys) it works on (by its text, else by its root cause)."""
     goals = metric_goals(project.answers)
-    direct = {m.id: metrics_named(m.metric, goals, questionnaire) for m in project.measures}
+    keys = {g.key for g in goals}
+    # the row the measure picked, else the rows its text names
+    direct = {m.id: {m.metric_row} if m.metric_row in keys else metrics_named(m.metric, goals, questionnaire) for m in project.measures}
     by_cause: dict[str, set[str]] = {}
     for m in project.measures:
         if m.root_cause:

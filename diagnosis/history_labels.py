@@ -36,7 +36,7 @@ FIELDS = {
     "organization": ("组织", "organization"), "questionnaire": ("问卷", "questionnaire"),
     "steps": ("具体步骤", "steps"), "department": ("协作部门", "supporting department"), "budget": ("预算", "budget"),
     "people": ("人力", "people"), "system_access": ("系统权限", "system access"), "metric": ("预期效果指标", "expected-effect metric"),
-    "metric_from": ("指标起点", "metric from"), "metric_to": ("指标目标", "metric to"), "risk": ("风险", "risk"),
+    "metric_row": ("预期效果指标（第一步的行）", "expected-effect metric (a step-1 row)"),     "metric_from": ("指标起点", "metric from"), "metric_to": ("指标目标", "metric to"), "risk": ("风险", "risk"),
     "contingency": ("应对预案", "contingency"), "urgency": ("紧急程度", "urgency"), "importance": ("重要程度", "importance"),
     "cost": ("资源成本", "resource cost"), "horizon_override": ("期限（手动）", "horizon (set by hand)"),
     "deviation": ("偏差", "deviation"), "cause": ("原因", "cause"), "adjusted_plan": ("调整后的计划", "adjusted plan"),
@@ -182,6 +182,9 @@ def readable(changes: list[Change], questionnaire: Optional[Questionnaire], proj
         elif c.area == "measures" and field == "root_cause" and project is not None:
             texts = {cause.id: cause.text for cause in fb.iter_causes(project.fishbone)}
             before, after = texts.get(before, before), texts.get(after, after)
+        elif c.area == "measures" and field == "metric_row":
+            before = metric_label(questionnaire, project, before, lang) if isinstance(before, str) else before
+            after = metric_label(questionnaire, project, after, lang) if isinstance(after, str) else after
         if c.area in ("project", "data") and subject in FIELDS:
             subject = pick(lang, *FIELDS[subject])
         if c.area == "evaluation" and field == "metric":

@@ -1,20 +1,27 @@
-"""Checks of step 2 against the method's own rules of thumb (PRODUCT.md, step 2).
+"""Checks of the answers against the method's own rules of thumb (PRODUCT.md, steps 1 and 2).
 
+- A process is either in scope or out of it, never both (step 1).
 - The customer survey samples at least 30% of the customers who had the problem.
 - In-depth interviews go to customers who complained twice or more in the last 30 days.
 
 Each check reads answers by the question ids the shipped questionnaires use
-(`customers_with_problem`, `survey_sample`, `interviews` with `complaints_30d`); a
-questionnaire without those questions simply gets no finding.
+(`scope_in`, `scope_out`, `customers_with_problem`, `survey_sample`, `interviews` with
+`complaints_30d`); a questionnaire without those questions simply gets no finding.
+`question_findings` says under which question each finding belongs, where the step page shows
+it; `project.consistency` reports the scope overlap as a located warning too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from diagnosis.i18n import tr
 from diagnosis.project.model import Project
 from diagnosis.questionnaire.rules import as_number
+
+if TYPE_CHECKING:
+    from diagnosis.questionnaire import Questionnaire
 
 MIN_SAMPLE_SHARE = 0.30
 MIN_COMPLAINTS = 2
@@ -28,6 +35,32 @@ class Finding:
 
     def text(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
+
+
+def in_and_out_of_scope(answers: dict[str, Any]) -> list[str]:
+    """The processes (option ids) chosen both in scope and out of it, in the order of `scope_out`."""
+    chosen_in, chosen_out = answers.get("scope_in"), answers.get("scope_out")
+    if not isinstance(chosen_in, list) or not isinstance(chosen_out, list):
+        return []
+    return [p for p in dict.fromkeys(chosen_out) if p in chosen_in]
+
+
+def scope_overlap(answers: dict[str, Any], questionnaire: "Questionnaire | None") -> Finding | None:
+    both = in_and_out_of_scope(answers)
+    if not both:
+        return None
+
+    def names(lang: str) -> list[str]:
+        try:
+            options = {o.id: tr(o.label, lang) for o in questionnaire.question("scope_out").options or []}  # type: ignore[union-attr]
+        except (AttributeError, KeyError):
+            options = {}
+        return [options.get(p, p) for p in both]
+
+    zh, en = "、".join(f"“{n}”" for n in names("zh")), ", ".join(f"'{n}'" for n in names("en"))
+    return Finding("warning", f"{zh}同时在纳入和排除的流程中：请决定它属于哪一边，再从另一边去掉。",
+                   f"{en} {'is' if len(both) == 1 else 'are'} both in scope and out of scope: decide which, and remove "
+                   f"{'it' if len(both) == 1 else 'them'} from the other list.")
 
 
 def survey_sample(answers: dict[str, Any]) -> Finding | None:
@@ -61,3 +94,10 @@ def interview_targets(answers: dict[str, Any]) -> Finding | None:
 
 def data_collection_findings(project: Project) -> list[Finding]:
     return [f for f in (survey_sample(project.answers), interview_targets(project.answers)) if f is not None]
+
+
+def question_findings(answers: dict[str, Any], questionnaire: "Questionnaire | None") -> dict[str, list[Finding]]:
+    """Question id -> the findings shown right below it (next to the answers they are about)."""
+    placed = {"scope_out": scope_overlap(answers, questionnaire), "survey_sample": survey_sample(answers),
+              "interviews": interview_targets(answers)}
+    return {question: [finding] for question, finding in placed.items() if finding is not None}

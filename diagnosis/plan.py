@@ -160,9 +160,14 @@ class PlanRow:
     status: str
     progress: int
     priority: Priority = Priority()  # the questionnaire's month counts, for the horizon's label
+    effect: tuple[str, str] = ("", "")  # the step-1 row of the expected effect, its wording now (zh, en)
 
     def horizon_label(self, lang: str, horizon: Optional[str] = None) -> str:
         return horizon_label(horizon or self.horizon, lang, self.priority)
+
+    def effect_metric(self, lang: str) -> str:
+        """What the measure's expected effect is on: its step-1 row as worded now, else its own text."""
+        return (self.effect[0] if lang == "zh" else self.effect[1]) or self.measure.metric
 
     @property
     def owner(self) -> str:
@@ -187,6 +192,7 @@ def plan_rows(project: Project, questionnaire: Questionnaire) -> list[PlanRow]:
     """Every measure, ordered by horizon (short, mid, long), then score (highest first)."""
     start = plan_start(project)
     priority = questionnaire.priority
+    effects = effect_metrics(project, questionnaire)
     rows = []
     for m in project.measures:
         hz, overridden = horizon(m, start, priority)
@@ -202,11 +208,24 @@ def plan_rows(project: Project, questionnaire: Questionnaire) -> list[PlanRow]:
                 status=latest.status if latest else "not_started",
                 progress=latest.progress if latest else 0,
                 priority=priority,
+                effect=effects.get(m.id, ("", "")),
             )
         )
     far = dt.date.max
     rows.sort(key=lambda r: (HORIZONS.index(r.horizon), -r.score, r.measure.due or far, r.measure.title))
     return rows
+
+
+def effect_metrics(project: Project, questionnaire: Optional[Questionnaire]) -> dict[str, tuple[str, str]]:
+    """Measure id -> the wording (zh, en) of the step-1 metrics row its expected effect is on, for
+    the measures that picked a row that is still there (the others read their own text)."""
+    if not any(m.metric_row for m in project.measures):
+        return {}
+    from diagnosis.evaluation import metric_goals  # Altair: only for a plan that needs it
+
+    goals = {g.key: g for g in metric_goals(project.answers)}
+    return {m.id: (goals[m.metric_row].label(questionnaire, "zh"), goals[m.metric_row].label(questionnaire, "en"))
+            for m in project.measures if m.metric_row in goals}
 
 
 def plan_json(project: Project, questionnaire: Questionnaire) -> dict[str, Any]:
@@ -242,7 +261,7 @@ COLUMNS: list[tuple[str, str, str, Any]] = [
     ("invest_once", "一次性投入", "One-off investment", lambda r, lang: r.measure.invest_once),
     ("invest_yearly", "每年运行成本", "Running cost per year", lambda r, lang: r.measure.invest_yearly),
     ("benefit_yearly", "预期年收益", "Expected yearly benefit", lambda r, lang: r.measure.benefit_yearly),
-    ("metric", "预期效果指标", "Expected effect: metric", lambda r, lang: r.measure.metric),
+    ("metric", "预期效果指标", "Expected effect: metric", lambda r, lang: r.effect_metric(lang)),
     ("metric_from", "从", "From", lambda r, lang: r.measure.metric_from),
     ("metric_to", "到", "To", lambda r, lang: r.measure.metric_to),
     ("risk", "风险", "Risk", lambda r, lang: r.measure.risk),

@@ -90,7 +90,10 @@ def sidebar(current: st.Page) -> None:
                 step = op.questionnaire.step_of(kind)
                 done = step_completeness(step, answers, op.questionnaire)
                 link(path, tr(step.title, lang), f"sidebar.go.{kind}", here == path)
-                st.progress(done.ratio, text=t("sidebar.progress", lang, done=done.answered, total=done.total))
+                if done.total:
+                    st.progress(done.ratio, text=t("sidebar.progress", lang, done=done.answered, total=done.total))
+                else:  # a full bar would claim a step done that asks nothing required (step 3: the fishbone)
+                    st.caption(t("sidebar.no_required", lang))
             link(REPORT, t("nav.report", lang), "sidebar.go.report", here == REPORT)
             if here is not None:  # previous / next walk the method's pages, not History or Share
                 position = order.index(here)

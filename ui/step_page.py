@@ -1,6 +1,7 @@
 """One step of the method, drawn entirely from the questionnaire, then the step's editor.
 
-Sections and questions come from the YAML (hidden ones by `show_if` are skipped at once);
+Sections and questions come from the YAML (hidden ones by `show_if` are skipped at once), each
+question followed by what the method's rules of thumb say about its answer (`method_checks`);
 below them `ui.editors.draw_editor(kind, ctx)` adds the domain editor `ui.editors.EDITORS` names for the
 step's kind (fishbone, plan, tracking...), if any.
 """
@@ -10,13 +11,14 @@ from __future__ import annotations
 import streamlit as st
 
 from diagnosis.i18n import tr
+from diagnosis.method_checks import question_findings
 from diagnosis.questionnaire.rules import is_visible
 from diagnosis.store import STEP_KINDS, RevisionKind
 from ui import drafts, nav, state
 from ui.context import StepContext
-from ui.editors import draw_editor
+from ui.editors import draw_editor, draw_full_screen
 from ui.questions import draw_question
-from ui.texts import t
+from ui.texts import md, t
 
 
 def draw_step(kind: str) -> None:
@@ -26,11 +28,17 @@ def draw_step(kind: str) -> None:
     if op is None:
         return
     questionnaire = op.questionnaire
+    revision_kind = STEP_KINDS.get(kind, RevisionKind.EDIT)
+    ctx = StepContext(project=op.project, questionnaire=questionnaire, lang=lang,
+                      save=lambda description: state.save(description, revision_kind), author=state.author())
+    if draw_full_screen(kind, ctx):  # e.g. the fishbone on the projector: nothing else on the page
+        return
     step = questionnaire.step_of(kind)
     st.title(tr(step.title, lang))
     if step.help:
         st.caption(tr(step.help, lang))
     texts: dict[str, object] = {}  # text widgets of this page -> their stored answers (for drafts)
+    findings = question_findings(op.project.answers, questionnaire)
     for section in step.sections:
         answers = op.project.answers  # re-read: a callback may have replaced the project
         if not is_visible(section, answers, questionnaire):
@@ -42,11 +50,12 @@ def draw_step(kind: str) -> None:
             for question in section.questions:
                 if is_visible(question, answers, questionnaire):
                     draw_question(question, answers, kind, lang)
+                    for finding in findings.get(question.id, []):  # the method's rules of thumb, next to the answer
+                        (st.success if finding.level == "ok" else st.warning)(md(finding.text(lang)))
                     if question.type in ("text", "textarea"):
                         texts[f"{kind}.{question.id}"] = op.project.answers.get(question.id)
     drafts.keep(op.project.meta.id, texts)
-    revision_kind = STEP_KINDS.get(kind, RevisionKind.EDIT)
-    ctx = StepContext(project=op.project, questionnaire=questionnaire, lang=lang,
+    ctx = StepContext(project=op.project, questionnaire=questionnaire, lang=lang,  # the project again: a callback may have replaced it
                       save=lambda description: state.save(description, revision_kind), author=state.author())
     draw_editor(kind, ctx)
     order = list(nav.STEPS)

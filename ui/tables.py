@@ -24,7 +24,7 @@ import streamlit as st
 from diagnosis.merge import merge_edits
 from diagnosis.i18n import tr
 from diagnosis.questionnaire.rules import as_number, parse_date
-from ui import state
+from ui import longtext, state
 from ui.texts import t
 
 
@@ -108,7 +108,12 @@ def _frame(rows: list[dict[str, Any]], question: Any) -> pd.DataFrame:
     return pd.DataFrame(data, columns=[c.id for c in question.columns])
 
 
-def _column_config(question: Any, lang: str) -> dict[str, Any]:
+def _long_columns(rows: list[dict[str, Any]], question: Any) -> set[str]:
+    """The text columns holding a long text (a quote, a note) in any row."""
+    return {c.id for c in question.columns if c.type == "text" and any(longtext.is_long(r.get(c.id)) for r in rows)}
+
+
+def _column_config(question: Any, lang: str, wide: set[str] = frozenset()) -> dict[str, Any]:
     cc = st.column_config
     config: dict[str, Any] = {}
     for col in question.columns:
@@ -125,8 +130,19 @@ def _column_config(question: Any, lang: str) -> dict[str, Any]:
         elif col.type == "number":
             config[col.id] = cc.NumberColumn(**common)
         else:
-            config[col.id] = cc.TextColumn(**common)
+            config[col.id] = cc.TextColumn(**common, width="large" if col.id in wide else None)
     return config
+
+
+def _full_texts(rows: list[dict[str, Any]], question: Any, lang: str) -> None:
+    """The long texts of the table in full, each under its row's name (its first text) and column."""
+    texts = [c for c in question.columns if c.type == "text"]
+    entries = []
+    for n, row in enumerate(rows, start=1):
+        name = str(row.get(texts[0].id) or "") if texts else ""
+        named = name if name and not longtext.is_long(name) else t("table.row", lang, n=n)
+        entries.extend((f"{named} · {tr(col.label, lang)}", row.get(col.id)) for col in texts)
+    longtext.full_texts(entries, lang)
 
 
 def _commit(question: Any, widget_key: str, base_key: str) -> None:
@@ -169,14 +185,19 @@ def draw(question: Any, value: Any, key: str, lang: str, label: str) -> None:
         st.session_state[base_key] = (version, base, _plain(None))
     st.session_state[f"{key}.lang"] = lang
     st.markdown(label, help=tr(question.help, lang) or None)
+    # long texts wrap in taller rows; decided by the rows the editor started from, so the editor
+    # keeps its identity (and its growing delta) while someone types a long quote into it
+    wide = _long_columns(base, question)
     st.data_editor(
         _frame(base, question),
         key=widget_key,
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
-        column_config=_column_config(question, lang),
+        column_config=_column_config(question, lang, wide),
+        row_height=longtext.WRAPPED_ROW_PX if wide else None,
         on_change=_commit,
         args=(question, widget_key, base_key),
     )
     st.caption(t("step.table_hint", lang))
+    _full_texts(stored, question, lang)

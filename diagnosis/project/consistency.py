@@ -12,8 +12,9 @@ these checks and reports each finding as a located `Problem` (`FILE:LINE:COLUMN`
   leave behind, or what a changed questionnaire makes stale: a measure whose root cause is
   gone, a confirmed root cause that is no cause, a check-in of a measure that is gone, a
   due date before the start, a participant's dots above the questionnaire's
-  `votes_per_participant`, table rows that are not rows (or a cell of the wrong type), and a
-  questionnaire whose version or content changed since the project was made.
+  `votes_per_participant`, table rows that are not rows (or a cell of the wrong type), a
+  process both in and out of scope (`method_checks.in_and_out_of_scope`, also shown on step 1),
+  and a questionnaire whose version or content changed since the project was made.
 
 The error checks walk the document as written (so they run even where the structure is
 broken, and are located in any format version); the warnings look at the validated project.
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from diagnosis.errors import Problem
+from diagnosis.method_checks import in_and_out_of_scope
 from diagnosis.project.model import MAX_VOTES, Cause, CheckIn, Fishbone, Measure, Project
 from diagnosis.yamlsafe import Located
 
@@ -244,6 +246,13 @@ def project_warnings(project: Project, questionnaire: "Questionnaire", filename:
     _references(project.fishbone, project.measures, project.checkins, (), add)
     for i, cycle in enumerate(project.history):
         _references(cycle.fishbone, cycle.measures, cycle.checkins, ("history", i), add)
+
+    both = in_and_out_of_scope(project.answers)
+    for j, process in enumerate(project.answers.get("scope_out") or []):
+        if process in both:
+            both.remove(process)  # once per process, at its first place in scope_out
+            add(("answers", "scope_out", j), f"process '{process}' is both in scope (scope_in) and out of scope (scope_out); "
+                                              "keep it in one of them")  # fmt: skip
 
     allowed = questionnaire.analysis.votes_per_participant
     votes = [(path, who, dots) for path, cause in _causes(project.fishbone.causes, ("fishbone", "causes")) for who, dots in cause.votes.items()]

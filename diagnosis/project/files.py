@@ -496,19 +496,26 @@ _SHAPE_MESSAGES = {
 }
 
 
+PROJECT_NAME = "project_name"  # the step-1 question a new project's title fills in
+
+
 def new_project(questionnaire: str | catalog.Entry, *, title: str = "", organization: str = "", language: str = "zh",
                 embed: bool = False) -> Project:
-    """A fresh project with the questionnaire's default answers filled in: on a shipped questionnaire
-    (its id) or on any loaded one (an entry; `embed` keeps its text in the project, for an upload)."""
+    """A fresh project with the questionnaire's default answers filled in, and its title as the
+    answer to `project_name` where the questionnaire asks it: on a shipped questionnaire (its id)
+    or on any loaded one (an entry; `embed` keeps its text in the project, for an upload)."""
     from diagnosis.project.model import Meta, QuestionnaireRef
     from diagnosis.questionnaire.rules import default_answers
 
     entry = catalog.get(questionnaire) if isinstance(questionnaire, str) else questionnaire
     q = entry.questionnaire
+    answers = default_answers(q)
+    if title.strip() and PROJECT_NAME in {question.id for question in q.questions()} and not answers.get(PROJECT_NAME):
+        answers[PROJECT_NAME] = title.strip()  # step 1's name starts as the title the project was created with
     return Project(
         meta=Meta(title=title, organization=organization, language=language),
         questionnaire=QuestionnaireRef(id=q.id, version=q.version, hash=entry.hash, source=entry.source if embed else None),
-        answers=default_answers(q),
+        answers=answers,
     )
 
 

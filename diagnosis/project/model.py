@@ -112,7 +112,10 @@ class Measure(Record):
     budget: str = ""
     people: str = ""
     system_access: str = ""
+    # the expected effect: on a step-1 metrics row (`metric_row`, its `metric_definitions.row_key`;
+    # `metric` then keeps the row's wording as it was picked) or on something else (`metric` alone)
     metric: str = ""
+    metric_row: Optional[str] = None
     metric_from: Optional[float] = None
     metric_to: Optional[float] = None
     risk: str = ""

@@ -262,7 +262,7 @@ def plan_section(inp: ReportInput) -> Section:
                 f"{r.measure.owner} / {r.measure.department}".strip(" /"),
                 r.measure.due.isoformat() if r.measure.due else "",
                 f"{r.score:.2f}",
-                f"{r.measure.metric}{t('：', ': ')}{_number(r.measure.metric_from)} → {_number(r.measure.metric_to)}" if r.measure.metric else "",
+                f"{r.effect_metric(inp.lang)}{t('：', ': ')}{_number(r.measure.metric_from)} → {_number(r.measure.metric_to)}" if r.effect_metric(inp.lang) else "",
                 " → ".join(x for x in (r.measure.risk, r.measure.contingency) if x),
             ] for r in chosen],
             numeric={4},

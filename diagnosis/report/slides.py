@@ -335,7 +335,7 @@ def plan_slides(inp: ReportInput, found: _Found) -> list[Slide]:
         [t("期限", "Horizon"), t("措施", "Measure"), t("负责人", "Owner"), t("截止", "Due"), t("预期效果", "Expected effect")],
         [[plan.horizon_label(r.horizon, lang, inp.questionnaire.priority).split("（")[0].split(" (")[0], r.measure.title,
           f"{r.measure.owner} / {r.measure.department}".strip(" /"), r.measure.due.isoformat() if r.measure.due else "",
-          f"{r.measure.metric}{t('：', ': ')}{number(r.measure.metric_from)} → {number(r.measure.metric_to)}" if r.measure.metric else ""]
+          f"{r.effect_metric(lang)}{t('：', ': ')}{number(r.measure.metric_from)} → {number(r.measure.metric_to)}" if r.effect_metric(lang) else ""]
          for r in chosen],
     )
     out.append(Slide(title, [table]))

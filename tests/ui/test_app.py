@@ -85,8 +85,9 @@ def test_switching_the_language_changes_the_labels_and_writes_nothing_to_the_pro
 def test_the_sidebar_shows_the_completeness_of_every_step(app):
     open_demo(app)
     progress = [p.proto.text for p in app.sidebar.get("progress")]
-    assert len(progress) == 6
+    assert len(progress) == 5  # step 3 asks nothing required: it says so instead of a full bar
     assert progress[0] == "必填 6/6"
+    assert "无必填问题" in [c.value for c in app.sidebar.caption]
 
 
 def test_answers_survive_moving_to_another_page_and_back(app, store):

@@ -162,25 +162,20 @@ def test_an_unreadable_upload_shows_one_error_and_no_exception():
     assert any("CSV 格式有误" in e.value for e in at.error)  # in the page's language (issue 12 item 14)
 
 
-def test_the_data_step_checks_the_survey_sample_against_the_30_percent_rule():
-    def script() -> None:
-        import streamlit as st
+def test_the_data_step_checks_the_survey_sample_against_the_30_percent_rule(app, store):
+    from tests.ui.conftest import open_demo
 
-        from diagnosis import catalog
-        from diagnosis.demo import demo_project
-        from ui.context import StepContext
-        from ui.editors import draw_editor
+    open_demo(app)
 
-        project = demo_project("en")
+    def sample(project):
         project.answers["survey_sample"] = 100
-        draw_editor("data", StepContext(project=project, questionnaire=catalog.get(project.questionnaire.id).questionnaire,
-                                        lang="en", save=lambda d: None))
-        st.session_state.done = True
-
-    at = AppTest.from_function(script, default_timeout=PATIENCE).run()
-    assert not at.exception
-    assert any("under 30%" in w.value and "at least 360" in w.value for w in at.warning)
-    assert any("complained twice or more" in s.value for s in at.success)
+    store.apply("demo", sample, "王经理", "survey sample")
+    app.session_state["state.lang"] = "en"
+    app.switch_page("app_pages/data.py").run()
+    assert not app.exception
+    # shown by the step page next to the questions they are about (tests/ui/test_smaller_items.py)
+    assert any("under 30%" in w.value and "at least 360" in w.value for w in app.warning)
+    assert any("complained twice or more" in s.value for s in app.success)
 
 
 def test_the_demo_lists_its_four_periods_and_the_month_on_month_volume():

@@ -34,3 +34,30 @@ def test_the_demo_passes_both_checks():
     project = demo_project("zh")
     assert survey_sample(project.answers).level == "ok"
     assert interview_targets(project.answers).level == "ok"
+
+
+def test_a_process_both_in_and_out_of_scope_is_named_in_both_languages():
+    from diagnosis import catalog
+    from diagnosis.method_checks import scope_overlap
+
+    questionnaire = catalog.get("customer_service_diagnosis").questionnaire
+    finding = scope_overlap({"scope_in": ["billing", "after_sales_complaints"], "scope_out": ["billing"]}, questionnaire)
+    assert finding.level == "warning"
+    assert "“账单与退款”同时在纳入和排除" in finding.text("zh") and "'Billing and refunds' is both in scope and out" in finding.text("en")
+    assert scope_overlap({"scope_in": ["billing"], "scope_out": ["returns_exchanges"]}, questionnaire) is None
+    assert scope_overlap({"scope_in": ["billing"]}, questionnaire) is None
+
+
+def test_check_project_warns_where_a_process_is_both_in_and_out_of_scope(tmp_path, monkeypatch):
+    from diagnosis.project import load_project
+    from diagnosis.project.files import save_project
+
+    project = demo_project("en")
+    project.answers["scope_out"] = ["billing", "after_sales_complaints"]  # the demo has the second in scope
+    save_project(project, tmp_path / "p.diagnosis.yaml")
+    monkeypatch.chdir(tmp_path)
+    warnings = [str(w) for w in load_project("p.diagnosis.yaml").warnings]
+    line = next(w for w in warnings if "scope" in w)
+    assert line.startswith("p.diagnosis.yaml:") and line.split(":")[1].isdigit()
+    assert "process 'after_sales_complaints' is both in scope (scope_in) and out of scope (scope_out)" in line
+    assert len([w for w in warnings if "scope" in w]) == 1

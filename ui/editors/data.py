@@ -14,7 +14,6 @@ import streamlit as st
 
 from diagnosis.demo_tickets import demo_sample_export
 from diagnosis.errors import DiagnosisError
-from diagnosis.method_checks import data_collection_findings
 from diagnosis.metric_definitions import definitions
 from diagnosis.tickets import FIELDS, GROUPINGS, METRICS, analyze, resolve_mapping
 from diagnosis.tickets import charts, flow
@@ -281,8 +280,6 @@ def _limit_text(ctx: StepContext) -> str:
 
 
 def data_editor(ctx: StepContext) -> None:
-    for finding in data_collection_findings(ctx.project):
-        (st.success if finding.level == "ok" else st.warning)(md(finding.text(ctx.lang)))
     st.subheader(ctx.t("工单数据导入", "Ticket data import"))
     source = ctx.project.data.get("source")
     if source:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from diagnosis.fishbone import iter_causes
 from diagnosis import economics, plan
+from diagnosis import evaluation as ev
 from diagnosis.project.model import Measure
 from diagnosis.tracking import status_label
 from ui import state
@@ -17,6 +18,7 @@ from ui.texts import md
 
 NEW = "__new__"
 AUTO = "auto"
+OTHER_METRIC = "__other__"  # the expected effect is on something else than a step-1 metric (typed in)
 NEW_ROUND = "solutions.form.__new__.round"
 
 
@@ -142,6 +144,7 @@ def _measures_by_cause(ctx: StepContext, roots: list) -> None:
     t = ctx.t
     options = _cause_options(ctx, roots)
     order = [c.id for c in roots] + sorted({m.root_cause for m in ctx.project.measures} - {c.id for c in roots})
+    effects = plan.effect_metrics(ctx.project, ctx.questionnaire)
     for cause_id in order:
         measures = [m for m in ctx.project.measures if m.root_cause == cause_id]
         label = options.get(cause_id, cause_id) if cause_id else t("（未关联根因）", "(no root cause)")
@@ -149,8 +152,37 @@ def _measures_by_cause(ctx: StepContext, roots: list) -> None:
             if not measures:
                 st.caption(t("尚无措施", "No measure yet"))
             for m in measures:
-                effect = f"{m.metric}: {m.metric_from:g} → {m.metric_to:g}" if m.metric and m.metric_from is not None and m.metric_to is not None else m.metric
+                named = effects.get(m.id, ("", ""))[0 if ctx.lang == "zh" else 1] or m.metric
+                effect = f"{named}: {m.metric_from:g} → {m.metric_to:g}" if named and m.metric_from is not None and m.metric_to is not None else named
                 st.markdown(f"**{md(m.title)}** — {md(m.owner or '-')} · {m.due or '-'}" + (f"  \n{md(effect)}" if effect else ""))
+
+
+def _with_unit(ctx: StepContext, goal: ev.MetricGoal) -> str:
+    name = goal.label(ctx.questionnaire, ctx.lang)
+    return ctx.t(f"{name}（{goal.unit}）", f"{name} ({goal.unit})") if goal.unit else name
+
+
+def _effect_fields(ctx: StepContext, m: Measure, k: str) -> tuple[Optional[str], str]:
+    """The expected effect's metric: one of step 1's metrics rows, or something else typed in.
+
+    Returns (the row's key or None, the text kept in `Measure.metric`: the row's wording as picked,
+    or the typed text). A measure saved before (a text, no row) opens on "something else" with its text."""
+    t = ctx.t
+    goals = {g.key: g for g in ev.metric_goals(ctx.project.answers)}
+    options = ["", *goals, OTHER_METRIC]
+    now = m.metric_row if m.metric_row in goals else (OTHER_METRIC if m.metric else "")
+    state.choice(f"{k}.metric_row", options, now, lang=ctx.lang)
+    c1, c2 = st.columns(2)
+    row = c1.selectbox(t("预期效果：指标（第一步的目标指标）", "Expected effect: metric (from step 1's targets)"), options,
+                       format_func=lambda o: (_with_unit(ctx, goals[o]) if o in goals
+                                              else t("其他（在右侧填写）", "Something else (type it on the right)")
+                                              if o == OTHER_METRIC else t("—（不填）", "— (none)")),
+                       key=f"{k}.metric_row")
+    typed = c2.text_input(t("其他指标（选“其他”时填写）", "Other metric (when “Something else” is chosen)"),
+                          "" if m.metric_row in goals else m.metric, key=f"{k}.metric")
+    if row in goals:
+        return row, goals[row].label(ctx.questionnaire, ctx.lang)
+    return None, typed.strip() if row == OTHER_METRIC else ""
 
 
 def _measure_form(ctx: StepContext, roots: list) -> None:
@@ -184,9 +216,10 @@ def _measure_form(ctx: StepContext, roots: list) -> None:
         budget = c1.text_input(t("预算", "Budget"), m.budget, key=f"{k}.budget")
         people = c2.text_input(t("人员", "People"), m.people, key=f"{k}.people")
         access = c3.text_input(t("系统权限", "System access"), m.system_access, key=f"{k}.system_access")
-        metric = c1.text_input(t("预期效果：指标", "Expected effect: metric"), m.metric, key=f"{k}.metric")
-        metric_from = c2.number_input(t("从", "From"), value=m.metric_from, key=f"{k}.metric_from")
-        metric_to = c3.number_input(t("到", "To"), value=m.metric_to, key=f"{k}.metric_to")
+        metric_row, metric = _effect_fields(ctx, m, k)
+        c1, c2 = st.columns(2)
+        metric_from = c1.number_input(t("从", "From"), value=m.metric_from, key=f"{k}.metric_from")
+        metric_to = c2.number_input(t("到", "To"), value=m.metric_to, key=f"{k}.metric_to")
         money = economics.currency(ctx.lang, economics.plan_currency(ctx.project))
         c1, c2, c3 = st.columns(3)
         invest_once = c1.number_input(t(f"一次性投入（{money}，可选）", f"One-off investment ({money}, optional)"), min_value=0.0,
@@ -218,7 +251,7 @@ def _measure_form(ctx: StepContext, roots: list) -> None:
         else:
             fields = dict(
                 root_cause=root, title=title.strip(), problem=problem, steps=steps, owner=owner.strip(), department=department,
-                start=start, due=due, budget=budget, people=people, system_access=access, metric=metric,
+                start=start, due=due, budget=budget, people=people, system_access=access, metric=metric, metric_row=metric_row,
                 metric_from=metric_from, metric_to=metric_to, risk=risk, contingency=contingency,
                 invest_once=invest_once, invest_yearly=invest_yearly, benefit_yearly=benefit_yearly,
                 urgency=urgency, importance=importance, cost=cost, horizon_override=None if override == AUTO else override,

@@ -21,11 +21,8 @@ from diagnosis.store import RevisionInfo, RevisionKind
 from ui import state
 from ui.context import StepContext
 from ui.editors.causes import add, confirm, diagram, edit, overview, pareto, paste, voting
-from ui.editors.causes.common import RESET, change, flash
+from ui.editors.causes.common import RESET, VIEW, change, flash
 from ui.texts import md, refusal
-
-VIEW = "causes.view"  # which part of the step is shown: causes, diagram, voting, pareto, confirm
-
 
 def _causes(ctx: StepContext) -> None:
     overview.draw(ctx)

@@ -18,6 +18,7 @@ from ui.texts import md, refusal
 
 LEVELS = ("high", "medium", "low")
 NONE = ""
+VIEW = "causes.view"  # which part of the step is shown: causes, diagram, voting, pareto, confirm
 RESET = "causes.reset"  # widget keys dropped at the start of the next run (they would show an old value)
 
 

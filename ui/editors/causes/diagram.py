@@ -1,4 +1,5 @@
-"""Step 3, the diagram view: the fishbone drawn by `diagnosis.diagram` and its SVG, PNG and PDF downloads."""
+"""Step 3, the diagram view: the fishbone drawn by `diagnosis.diagram`, its SVG, PNG and PDF downloads,
+and the way into the projector view (`projector`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from diagnosis.diagram import fishbone_dot, render_dot
 from diagnosis.errors import DiagnosisError
 from diagnosis.text import safe_filename
 from ui.context import StepContext
+from ui.editors.causes import projector
 from ui.texts import refusal
 
 
@@ -18,6 +20,7 @@ def _rendered(dot: str, fmt: str) -> bytes:
 
 
 def draw(ctx: StepContext) -> None:
+    projector.button(ctx)
     dot = fishbone_dot(ctx.project, ctx.questionnaire, ctx.lang)
     st.graphviz_chart(graphviz.Source(dot, engine="neato"), width="stretch")
     stem = safe_filename(ctx.project.meta.title, "-" + ctx.t("鱼骨图", "fishbone"), limit=60, fallback=ctx.project.meta.id)
