@@ -9,6 +9,7 @@ Tables go through `ui.tables` (the data_editor needs its own care, streamlit#774
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -33,12 +34,24 @@ def label(question: Any, lang: str, bold: bool = False) -> str:
     return text + (t("step.required_mark", lang) if question.required else "")
 
 
+# how long after another session's change this browser may still send the value it showed before
+ECHO_SECONDS = 10.0
+
+
 def _commit(question_id: str, key: str, parse: Callable[[Any], Any]) -> None:
+    echo = st.session_state.pop(f"{key}.__echo", None)
+    if echo is not None and st.session_state[key] == echo[0] and time.monotonic() - echo[1] < ECHO_SECONDS:
+        # the value this browser showed before another session's change reached it, sent by a rerun
+        # this browser started before it redrew the widget (seen in the scripted workshop: a
+        # colleague's text erased, then written back): not an edit, nothing is saved
+        return
     state.set_answer(question_id, parse(st.session_state[key]))
 
 
 def _bind(key: str, widget_value: Any, question: Any, parse: Callable[[Any], Any]) -> dict[str, Any]:
     """Seed the widget from the store and route its changes back to the store."""
+    if key in st.session_state and st.session_state[key] != widget_value:  # changed elsewhere (another session)
+        st.session_state[f"{key}.__echo"] = (st.session_state[key], time.monotonic())
     st.session_state[key] = widget_value
     return {"key": key, "on_change": _commit, "args": (question.id, key, parse)}
 

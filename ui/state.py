@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -170,9 +171,29 @@ def latest() -> OpenProject | None:
     return op
 
 
+REFRESH = "state.refresh_at"
+ACTIVE = "state.saved_at"  # time.monotonic() of this session's last save
+
+
+def last_save() -> float | None:
+    """When this session last saved something (time.monotonic()), None if it has not."""
+    return st.session_state.get(ACTIVE)
+
+
+def refresh_after(moment: float) -> None:
+    """Have `watch` rerun the app once `time.monotonic()` passes `moment` (a change held back
+    while the person was editing, see `ui.tables`)."""
+    st.session_state[REFRESH] = min(moment, st.session_state.get(REFRESH, moment))
+
+
 @st.fragment(run_every=refresh_seconds())
 def watch() -> None:
-    """Rerun the app when someone else saved the open project (polls the head: one small SELECT)."""
+    """Rerun the app when someone else saved the open project (polls the head: one small SELECT),
+    or when a change held back while this person was editing is due (`refresh_after`)."""
+    due = st.session_state.get(REFRESH)
+    if due is not None and time.monotonic() >= due:
+        del st.session_state[REFRESH]
+        st.rerun(scope="app")
     op = get()
     if op is None:
         return
@@ -207,6 +228,7 @@ def save(description: str, kind: RevisionKind = RevisionKind.EDIT) -> None:
     if op is None:
         return
     touch(op.project)
+    st.session_state[ACTIVE] = time.monotonic()
     saved = store().commit(op.project, author(), description, base_revision=op.revision, kind=kind)
     remember(saved, op.project.meta.id)
     if saved.merged:

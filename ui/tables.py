@@ -9,12 +9,19 @@ table, as it is in the store's newest revision (`diagnosis.merge.merge_edits`): 
 another session's change. Only when the stored rows differ from base + delta (another page, another session, an
 upload) does the editor start again from the stored rows, under a new key.
 
+Starting again remounts the grid in the browser, and a cell being typed in at that moment is gone (the scripted
+workshop of tests/e2e/test_scripted_workshop.py lost typed targets that way). So while this person is at work
+(this session saved a cell or an answer in the last `QUIET` seconds), another session's change does not restart the
+editor: its cells still go onto the stored table (newest revision) cell by cell, a caption says a colleague's
+change is waiting, and `state.watch` reruns the page to show it once the table has been quiet for `QUIET` seconds.
+
 Stored rows are plain mappings by column id: text, float, int, ISO date text, bool, option id.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -143,10 +150,12 @@ def _full_texts(rows: list[dict[str, Any]], question: Any, lang: str) -> None:
         named = name if name and not longtext.is_long(name) else t("table.row", lang, n=n)
         entries.extend((f"{named} · {tr(col.label, lang)}", row.get(col.id)) for col in texts)
     longtext.full_texts(entries, lang)
+QUIET = 15.0  # seconds without an edit of this session's after which another session's change is drawn
 
 
 def _commit(question: Any, widget_key: str, base_key: str) -> None:
     """`on_change` of the editor: the cells edited since the last commit, merged onto the stored table."""
+    st.session_state[f"{base_key}.edited"] = time.monotonic()
     version, base, committed = st.session_state[base_key]
     delta = _plain(st.session_state.get(widget_key))
     st.session_state[base_key] = (version, base, delta)
@@ -173,9 +182,20 @@ def draw(question: Any, value: Any, key: str, lang: str, label: str) -> None:
     widget_key = f"{key}.v{version}"
     alive = widget_key in st.session_state  # gone after the page was left (streamlit#5813)
     delta = _plain(st.session_state.get(widget_key)) if alive else _plain(None)
+    # the person is at work when this session saved anything lately (a cell, the answer above it): a
+    # cell may be open in the grid, which the server cannot see
+    edited = max((m for m in (st.session_state.get(f"{base_key}.edited"), state.last_save()) if m is not None), default=None)
+    editing = edited is not None and time.monotonic() - edited < QUIET
+    waiting = False
     if base is not None and alive and delta != committed:
         # an edit whose callback did not run (e.g. state seeded by a test): store it now
         _commit(question, widget_key, base_key)
+    elif base is not None and alive and st.session_state.get(f"{key}.lang") == lang and editing \
+            and apply_delta(base, delta, question) != stored:
+        # changed by another session while this one is typing in the table: keep the grid (and the
+        # cell being typed in); shown once this session has been quiet for QUIET seconds
+        waiting = True
+        state.refresh_after(edited + QUIET)
     elif base is None or not alive or st.session_state.get(f"{key}.lang") != lang or apply_delta(base, delta, question) != stored:
         # first draw, back from another page, rows changed elsewhere, or another language (the
         # column labels are part of the editor's identity: a new one starts with an empty delta,
@@ -201,3 +221,5 @@ def draw(question: Any, value: Any, key: str, lang: str, label: str) -> None:
     )
     st.caption(t("step.table_hint", lang))
     _full_texts(stored, question, lang)
+    if waiting:
+        st.caption(t("step.table_waiting", lang))

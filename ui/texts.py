@@ -47,6 +47,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "table.row": ("第 {n} 行", "Row {n}"),
     "table.full_text": ("全文（{n} 条较长的文字）", "Long texts in full ({n})"),
     "step.table_hint": ("双击单元格编辑；点击末尾空行或右上角 + 添加一行；选中行首后按 Delete 删除。", "Double-click a cell to edit; click the empty last row or + (top right) to add a row; select rows by their first cell and press Delete to remove them."),
+    "step.table_waiting": ("同事刚修改了这张表：您停止编辑片刻后即显示（您的修改照常逐格保存）。", "A colleague just changed this table: it shows once you pause editing (your edits are saved cell by cell as usual)."),
     "projects.title": ("项目", "Projects"),
     "projects.intro": ("新建一次诊断、打开最近的项目或示例项目，或上传项目文件。每次修改都会立即保存。",
                        "Start a diagnosis, open a recent project or the demo, or upload a project file. Every change is saved at once."),

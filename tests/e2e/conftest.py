@@ -37,6 +37,8 @@ CHROMIUM_ARGS = [
 ]
 # tall: Streamlit scrolls inside its own container, so a screenshot shows only the viewport
 VIEWPORT = {"width": 1400, "height": 2400}
+PHONE = {"width": 390, "height": 844}  # a participant's phone in the room
+KEY_DELAY_MS = 40  # a quick typist: every key of a value typed at a person's speed
 
 
 def _free_port() -> int:
@@ -123,6 +125,90 @@ def new_project(page, url: str, title: str) -> str:
     return page.url.split("project=")[1]
 
 
+def shows(page, title: str) -> None:
+    """The page is drawn with this title (an h1) and its run is over."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("h1").first).to_have_text(title)
+    idle(page)
+
+
+def switch_language(page, button: str, title: str) -> None:
+    """The sidebar's language switch ("中文" / "English"); the page is redrawn under `title`."""
+    widget(page, "sidebar.lang").get_by_text(button, exact=True).click()
+    shows(page, title)
+
+
+def table(page, key: str):
+    """A table question's editor (`goals.metrics`): its key carries a version (`goals.metrics.v3`)."""
+    return page.locator(f'[class*="st-key-{key.replace(".", "-")}-v"] [data-testid="stDataFrame"]')
+
+
+def cell(page, key: str, column: int, row: int = 0):
+    """A cell as the grid's accessible table shows it; column 0 is the row marker, 1 the first column."""
+    return table(page, key).get_by_test_id(f"glide-cell-{column}-{row}")
+
+
+def cell_editor(page):
+    """The editor a grid opens over a cell (an input in the page's portal)."""
+    return page.locator("#portal input, #portal textarea").first
+
+
+def selected_cell(page, key: str) -> tuple[int, int] | None:
+    """(column, row) of the grid's selected cell, None when none is."""
+    found = table(page, key).locator('[role="gridcell"][aria-selected="true"]')
+    if found.count() != 1:
+        return None
+    column, row = (found.first.get_attribute("id") or "").split("-")[2:4]
+    return int(column), int(row)
+
+
+def select_cell(page, key: str, column: int, row: int = 0) -> None:
+    """Select a cell as a person does: a click on its row's first cell, then arrow keys until the
+    grid shows it selected (a key pressed while another tab's save redraws the grid can be lost: the
+    person looks and presses again)."""
+    deadline = time.monotonic() + PATIENCE_MS / 1000
+    while True:
+        while table(page, key).count() != 1:  # an old grid and its replacement while a rerun draws
+            assert time.monotonic() < deadline, f"{key} not drawn once"
+            time.sleep(0.05)
+        box = table(page, key).bounding_box()
+        page.mouse.click(box["x"] + 40, box["y"] + 35 + 17 + 35 * row)  # under the 35 px header, rows 35 px
+        clicked = time.monotonic() + 2 * PATIENCE  # the row's first cell shows selected (not the cell selected before)
+        while selected_cell(page, key) != (1, row) and time.monotonic() < clicked:
+            time.sleep(0.05)
+        for _ in range(20):
+            at = selected_cell(page, key)
+            if at == (column, row):
+                return
+            if at is not None:
+                page.keyboard.press("ArrowRight" if at[0] < column else "ArrowLeft" if at[0] > column else
+                                    "ArrowDown" if at[1] < row else "ArrowUp")
+                moved = time.monotonic() + 2 * PATIENCE  # the next key only once this one has shown
+                while selected_cell(page, key) == at and time.monotonic() < moved:
+                    time.sleep(0.05)
+            else:
+                time.sleep(0.1)
+        selected = [e.get_attribute("id") for e in table(page, key).locator('[aria-selected="true"]').all()]
+        assert time.monotonic() < deadline, f"cell {column},{row} of {key} not selected: {selected}"
+
+
+def open_cell(page, key: str, column: int, row: int = 0) -> None:
+    """Select a cell, then Enter opens its editor (what the cell's text is typed into), its text selected."""
+    from playwright.sync_api import expect
+
+    for attempt in range(5):  # a grid redrawn (another tab's change) between the selection and Enter: again
+        select_cell(page, key, column, row)
+        page.keyboard.press("Enter")
+        try:
+            expect(cell_editor(page)).to_be_focused(timeout=5_000 * PATIENCE)
+            break
+        except AssertionError:
+            if attempt == 4:
+                raise
+    page.keyboard.press("Control+A")
+
+
 def store(data_dir):
     from diagnosis.store import Store
 
@@ -159,8 +245,8 @@ def new_page(browser):
     """A fresh browser session (its own context: no shared storage) per call."""
     contexts = []
 
-    def make():
-        context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="zh-CN")
+    def make(viewport: dict = VIEWPORT):
+        context = browser.new_context(viewport=viewport, accept_downloads=True, locale="zh-CN")
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(PATIENCE_MS)

@@ -12,28 +12,18 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PATIENCE, PATIENCE_MS, eventually
+from tests.e2e.conftest import IDLE, PATIENCE_MS, cell_editor, eventually, open_cell, shows, store, switch_language, widget
+from tests.e2e.conftest import cell as table_cell
 
 pytestmark = pytest.mark.e2e
 
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 ZH_TITLE, EN_TITLE = "第一步：明确优化目标与范围", "Step 1: Goals and scope"
 SEEN = PATIENCE_MS  # how long another tab may take to pick up a revision (it polls every 3 s)
 
 
-def widget(page, key: str):
-    return page.locator(f'.st-key-{key.replace(".", "-")}')
-
-
 def cell(page, column: int, row: int = 0):
-    """A cell of the metrics table, as the grid's accessible table shows it (whatever the editor's version)."""
-    return page.locator('[class*="st-key-goals-metrics-v"]').get_by_test_id(f"glide-cell-{column}-{row}")
-
-
-def store(data_dir):
-    from diagnosis.store import Store
-
-    return Store(f"sqlite:///{data_dir / 'diagnosis.sqlite'}")
+    """A cell of the metrics table."""
+    return table_cell(page, "goals.metrics", column, row)
 
 
 def seed(data_dir, title: str) -> str:
@@ -52,27 +42,10 @@ def open_step1(page, url: str, project_id: str, title: str = ZH_TITLE) -> None:
     expect(cell(page, 4)).to_be_attached()
 
 
-def shows(page, title: str, timeout: float = 60_000) -> None:
-    """The page is drawn with this title and its run is over."""
-    expect(page.locator("h1").first).to_have_text(title, timeout=timeout * PATIENCE)
-    page.wait_for_selector(IDLE)
-
-
-def switch_language(page, button: str, title: str) -> None:
-    widget(page, "sidebar.lang").get_by_text(button, exact=True).click()
-    shows(page, title)
-
-
 def edit_target(page, text: str) -> None:
-    """Select the first row's first cell, move to the target column, type the value, Enter."""
-    box = page.locator('[class*="st-key-goals-metrics-v"] [data-testid="stDataFrame"]').bounding_box()
-    page.mouse.click(box["x"] + 40, box["y"] + 35 + 17)
-    for _ in range(3):
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")  # opens the cell's editor, an input over the grid
-    editor = page.locator("#portal input, #portal textarea").first
-    expect(editor).to_be_focused()
-    editor.press("Control+A")
+    """Open the first row's target cell, type the value, Enter."""
+    open_cell(page, "goals.metrics", 4)
+    editor = cell_editor(page)
     page.keyboard.type(text, delay=30)
     expect(editor).to_have_value(text)
     page.keyboard.press("Enter")

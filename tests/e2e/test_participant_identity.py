@@ -5,15 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import eventually
+from tests.e2e.conftest import IDLE, eventually, widget
 
 pytestmark = pytest.mark.e2e
-
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
-
-def widget(page, key: str):
-    return page.locator(f'.st-key-{key.replace(".", "-")}')
 
 
 def test_a_participant_keeps_the_same_dots_after_a_new_name_and_a_reload(app_url, app_data, new_page):

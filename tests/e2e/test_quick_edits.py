@@ -8,23 +8,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import eventually
+from tests.e2e.conftest import IDLE, KEY_DELAY_MS, cell, cell_editor, eventually, open_cell, select_cell, store, widget
 
 pytestmark = pytest.mark.e2e
 
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 TITLE = "第一步：明确优化目标与范围"
-KEY_DELAY_MS = 40  # a quick typist
-
-
-def widget(page, key: str):
-    return page.locator(f'.st-key-{key.replace(".", "-")}')
-
-
-def store(data_dir):
-    from diagnosis.store import Store
-
-    return Store(f"sqlite:///{data_dir / 'diagnosis.sqlite'}")
 
 
 def answers(data_dir, project_id: str) -> dict:
@@ -45,11 +33,22 @@ def seed(data_dir, title: str) -> str:
     return project.meta.id
 
 
+def cell_box(page, column: int, row: int) -> dict:
+    """Where a cell is on the screen (the grid draws on a canvas): the editor the grid opens over it
+    shows it (opened by the keyboard, then closed with nothing typed)."""
+    select_cell(page, "goals.metrics", column, row)
+    page.keyboard.press("Enter")
+    box = cell_editor(page).bounding_box()
+    page.keyboard.press("Escape")
+    expect(cell_editor(page)).to_have_count(0)
+    return {"x": box["x"] + box["width"] / 2, "y": box["y"] + box["height"] / 2}
+
+
 def open_step1(page, url: str, project_id: str) -> None:
     page.goto(f"{url}/goals?project={project_id}")
     expect(page.locator("h1").first).to_have_text(TITLE)
     page.wait_for_selector(IDLE)
-    expect(page.locator('[class*="st-key-goals-metrics-v"]').get_by_test_id("glide-cell-4-2")).to_be_attached()
+    expect(cell(page, "goals.metrics", 4, 2)).to_be_attached()
 
 
 def test_a_sidebar_click_while_a_field_has_unsaved_text_saves_it_and_changes_the_page(app_url, app_data, new_page):
@@ -105,3 +104,45 @@ def test_a_draft_never_overwrites_a_text_someone_else_saved_meanwhile(app_url, a
     page.wait_for_selector(IDLE)
     expect(field).to_have_value("同事的文字")
     assert answers(app_data, project_id)["problem_statement"] == "同事的文字"
+
+
+@pytest.mark.xfail(strict=False, reason="issue 12 item 3 still open in Chromium: after Tab then Enter neither cell was stored (1 run); "
+                   "under load the quick second double-click opened an editor without the keyboard's focus, on the old code too")
+def test_a_second_quick_edit_of_a_cell_and_tab_then_enter_between_cells_are_both_stored(app_url, app_data, new_page):
+    """Item 3, at a person's speed in Chromium: double-click a cell, type, Enter, and edit the same cell
+    again within half a second; then Tab from one cell to the next and Enter there (a target of 8)."""
+    project_id = seed(app_data, "单元格快速二次编辑")
+    rows = store(app_data).load(project_id)
+    rows.project.answers["metrics"][1]["target"] = None  # fcr: no target yet
+    store(app_data).commit(rows.project, "seed", "answer metrics", base_revision=rows.revision)
+    page = new_page()
+    open_step1(page, app_url, project_id)
+
+    def metrics() -> list[dict]:
+        return answers(app_data, project_id)["metrics"]
+
+    # the same cell twice: a double-click opens its editor, Enter commits; again at once
+    box = cell_box(page, 4, 0)
+    for value, pause_ms in (("7", 0), ("6", 300)):
+        page.wait_for_timeout(pause_ms)  # the second double-click well within ~0.5 s of the first Enter
+        page.mouse.dblclick(box["x"], box["y"])
+        expect(cell_editor(page)).to_be_focused()
+        page.keyboard.press("Control+A")
+        page.keyboard.type(value, delay=KEY_DELAY_MS)
+        page.keyboard.press("Enter")
+    eventually(lambda: metrics()[0]["target"] == 6.0, what=f"the second edit was not stored: {metrics()}")
+    expect(cell(page, "goals.metrics", 4, 0)).to_have_text("6")
+    assert [r["target"] for r in metrics()] == [6.0, None, 4.9]
+
+    # Tab then Enter: baseline, Tab to the target, Enter opens it, type 8, Enter
+    open_cell(page, "goals.metrics", 3, 1)
+    page.keyboard.type("70", delay=KEY_DELAY_MS)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(cell_editor(page)).to_be_focused()
+    page.keyboard.type("8", delay=KEY_DELAY_MS)
+    page.keyboard.press("Enter")
+    eventually(lambda: metrics()[1]["baseline"] == 70.0 and metrics()[1]["target"] == 8.0, what=f"not stored: {metrics()}")
+    page.wait_for_selector(IDLE)
+    expect(cell(page, "goals.metrics", 4, 1)).to_have_text("8")
+    assert [(r["baseline"], r["target"]) for r in metrics()] == [(15.0, 6.0), (70.0, 8.0), (4.2, 4.9)]
