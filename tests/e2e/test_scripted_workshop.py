@@ -185,8 +185,10 @@ def answer_is(data_dir, key: str, value) -> bool:
     return stored(data_dir, PROJECT).answers.get(key) == value
 
 
-@pytest.mark.xfail(strict=False, reason="issue 12 item 3 still open: Tab then Enter in a grid can lose the second cell's value "
-                   "(Alex's csat target 4.8: 2 of 5 runs on 2026-12-07; the 3 others timed out at load 22-28)")
+# Issue 12 item 3 is still open: Tab then Enter in a grid can lose the second cell's value (Alex's csat
+# target 4.8: 2 of 5 runs on 2026-12-07 with two CPU-heavy jobs beside it; the 3 others timed out at
+# load 22-28). It takes 90-300 s and runs only when asked (DIAGNOSIS_SLOW_TESTS=1 or -m slow).
+@pytest.mark.slow
 def test_a_scripted_workshop_in_two_languages_keeps_every_value_typed_and_changes_nothing_else(app_url, app_data, new_page, browser):
     pages: list = []
     try:
