@@ -32,6 +32,9 @@ class Cell:
     # what a missing value shows ("", "—", "n/a")
     blank: str = ""
 
+    # nothing a user typed (`diagnosis.text.clean_data` passes the cell by unchanged)
+    HOLDS_NO_USER_TEXT = True  # not a field: no annotation
+
     # the text, made on first use (a renderer asks several times: widths, then the cell)
     _text: str | None = field(default=None, init=False, repr=False, compare=False)
 

@@ -16,7 +16,6 @@ import re
 from typing import Any, Collection, Sequence
 
 from diagnosis.cells import Cell
-from diagnosis.cjk import display_width
 from diagnosis.text import clean_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")  # CR arrives as a newline (clean_text)
@@ -108,16 +107,17 @@ def write_sheet(ws: Any, headers: Sequence[Any], rows: Sequence[Sequence[Any]], 
     marked = PatternFill("solid", fgColor=HIGHLIGHT_FILL)
     for r, row in enumerate(rows):
         ws.append([_cell(v) for v in row])
-        for cell, value in zip(ws[ws.max_row], row):
+        for c, value in enumerate(row, start=1):
             if isinstance(value, Cell):
-                if value.value is not None:
-                    cell.number_format = value.number_format
-            elif isinstance(value, dt.datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-            if r in highlight:
-                cell.fill = marked
+                shown = value.number_format if value.value is not None else None
+            else:
+                shown = "yyyy-mm-dd hh:mm" if isinstance(value, dt.datetime) else "yyyy-mm-dd" if isinstance(value, dt.date) else None
+            if shown is not None or r in highlight:
+                cell = ws.cell(r + 2, c)  # not `ws.max_row`: it counts every cell each time
+                if shown is not None:
+                    cell.number_format = shown
+                if r in highlight:
+                    cell.fill = marked
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(max(len(headers), 1))}{max(ws.max_row, 1)}"
     for i, header in enumerate(headers, start=1):
@@ -142,4 +142,6 @@ def save(wb: Any) -> bytes:
 
 
 def _width(value: Any) -> int:
-    return 0 if value is None else display_width(str(value))
+    text = "" if value is None else str(value)
+    # CJK characters take two columns
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
