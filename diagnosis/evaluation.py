@@ -31,7 +31,7 @@ from diagnosis.i18n import tr
 from diagnosis.metric_definitions import MANUAL, row_key
 from diagnosis.project.model import Cycle, EvaluationRecord, Fishbone, Measure, MetricValue, Project
 from diagnosis.questionnaire.model import AlertRule, Questionnaire
-from diagnosis.questionnaire.rules import as_number, default_answers
+from diagnosis.questionnaire.rules import as_number, default_answers, parse_date
 
 LOWER_IS_BETTER = {"frt", "resolution_time", "aht", "complaint_rate", "transfer_rate", "reopen_rate"}
 HIGHER_IS_BETTER = {"csat", "fcr", "sla_rate", "connect_rate"}
@@ -154,6 +154,11 @@ def set_value(evaluation: EvaluationRecord, metric: str, checkpoint: int, value:
             date = checkpoint_date(evaluation.launch, checkpoint)
         evaluation.values.append(MetricValue(metric=metric, checkpoint=checkpoint, value=value, date=date, note=note))
         evaluation.values.sort(key=lambda v: (v.metric, v.checkpoint))
+
+
+def launch_date(project: Project) -> Optional[dt.date]:
+    """The day the checkpoints count from: the one stored with the values, else step 6's answer `launch_date`."""
+    return project.evaluation.launch or parse_date(project.answers.get("launch_date"))
 
 
 def checkpoint_date(launch: dt.date, months: int) -> dt.date:

@@ -354,22 +354,6 @@ def withdraw_vote(fishbone: Fishbone, cause_id: str, participant: str, dots: int
     return cause
 
 
-def set_votes(fishbone: Fishbone, participant: str, dots: dict[str, int], allowed: int) -> None:
-    """Replace all of a participant's dots at once ({cause id: dots}); the total is checked first."""
-    participant = _participant(participant)
-    if any(n < 0 for n in dots.values()):
-        raise InvalidCause("票数不能为负", "dots cannot be negative")
-    total = sum(dots.values())
-    if total > allowed:
-        raise VoteLimitReached(f"{participant} 投了 {total} 票，最多只能投 {allowed} 票", f"{participant} gave {total} dots, only {allowed} are allowed")
-    targets = {cause_id: find_cause(fishbone, cause_id) for cause_id in dots}
-    for cause in iter_causes(fishbone):
-        cause.votes.pop(participant, None)
-    for cause_id, n in dots.items():
-        if n:
-            targets[cause_id].votes[participant] = n
-
-
 def hide_votes(fishbone: Fishbone, hidden: bool) -> None:
     """Blind voting: hide every vote count until the facilitator reveals them (`hidden=False`)."""
     fishbone.votes_hidden = bool(hidden)

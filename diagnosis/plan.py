@@ -65,11 +65,13 @@ def horizon_rule(lang: str, priority: Optional[Priority] = None) -> str:
     """The one-sentence rule shown under the plan, from the same month counts."""
     p = priority or Priority()
     s, m = p.short_term_months, p.mid_term_months
+    costs = {h: [c for c in range(1, 6) if horizon_by_cost(c) == h] for h in HORIZONS}
+    by_cost = {h: f"{c[0]}-{c[-1]}" if len(c) > 1 else f"{c[0]}" for h, c in costs.items()}
     return _t((f"期限按自然月从方案开始日期起算：{s} 个月内到期为短期，{s}-{m} 个月为中期，超过 {m} 个月为长期；"
-               "没有完成日期时按资源成本（1-2 短期、3 中期、4-5 长期）。",
+               f"没有完成日期时按资源成本（{by_cost['short']} 短期、{by_cost['mid']} 中期、{by_cost['long']} 长期）。",
                f"Horizons count calendar months from the plan start: due within {_months_en(s)} short, "
                f"{s}-{_months_en(m)} mid, over {_months_en(m)} long; without a due date by resource cost "
-               "(1-2 short, 3 mid, 4-5 long)."), lang)
+               f"({by_cost['short']} short, {by_cost['mid']} mid, {by_cost['long']} long)."), lang)
 
 
 # --- score and horizon ---------------------------------------------------------------------

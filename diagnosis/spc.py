@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Optional
 
 from diagnosis.errors import DiagnosisError
-from diagnosis.evaluation import metric_goals
+from diagnosis.evaluation import launch_date, metric_goals
 from diagnosis.metric_definitions import MetricDefinition, definitions
 from diagnosis.project.model import Project
 from diagnosis.questionnaire.model import Questionnaire
@@ -219,10 +219,8 @@ def _point(d: dict[str, Any]) -> Point:
 
 def boundaries(project: Project) -> list[Boundary]:
     """Where stages start: the launch date and each measure's start (go-live) date, by day."""
-    from diagnosis.questionnaire.rules import parse_date
-
     out = []
-    launch = project.evaluation.launch or parse_date(project.answers.get("launch_date"))
+    launch = launch_date(project)
     if launch:
         out.append(Boundary(launch, "launch"))
     out.extend(Boundary(m.start, "measure", m.title) for m in project.measures if m.start)

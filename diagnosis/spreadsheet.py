@@ -2,7 +2,8 @@
 
 User text is data: a cell that starts with `=`, `+`, `-` or `@` (or a tab / carriage
 return) would run as a formula in Excel or WPS, so text cells get a leading apostrophe.
-Numbers, dates and booleans stay typed (they never carry a formula). CSV is written as
+Numbers, dates and booleans stay typed (they never carry a formula), and a typed cell
+(`diagnosis.cells.Cell`) keeps its number with the number format that shows its text. CSV is written as
 UTF-8 with a BOM so Excel on a Chinese Windows opens the Chinese headers correctly.
 """
 
@@ -11,8 +12,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from typing import Any, Sequence
+import re
+from typing import Any, Collection, Sequence
 
+from diagnosis.cells import Cell
 from diagnosis.text import clean_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")  # CR arrives as a newline (clean_text)
@@ -40,6 +43,12 @@ def _is_number(text: str) -> bool:
 
 
 def _cell(value: Any) -> Any:
+    """What a file keeps of a cell: a typed cell's value (its text when missing), a number, date or
+    boolean as it is, any other value as neutralized text."""
+    if isinstance(value, Cell):
+        if value.value is None:
+            return neutralize(str(value)) or None
+        return value.value
     if value is None:
         return None
     if isinstance(value, (bool, int, float, dt.date)):
@@ -68,30 +77,65 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
 
 
 def to_xlsx(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, sheet: str = "Sheet1") -> bytes:
-    """One sheet: bold frozen header row, an auto filter over the data, typed cells."""
+    """A workbook of one sheet (`write_sheet`)."""
     from openpyxl import Workbook  # only here: a CSV, or the CLI starting, does not load openpyxl
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = clean_text(sheet)[:31]
-    ws.append([neutralize(h) for h in headers])
+    write_sheet(wb.active, headers, rows, title=sheet)
+    return save(wb)
+
+
+HEADER_FILL = "DDE7F3"
+HIGHLIGHT_FILL = "FFF4E5"
+WIDTH_ROWS = 200  # the rows a column's width is fitted to
+
+
+def write_sheet(ws: Any, headers: Sequence[Any], rows: Sequence[Sequence[Any]], *, title: str,
+                highlight: Collection[int] = (), taken: Collection[str] = ()) -> None:
+    """The one way the program writes a sheet (every Excel file: reports, plan, exports): the title
+    made a legal sheet name not in `taken`, a bold shaded header row frozen on top, an auto filter
+    over the data, typed cells (a `Cell`'s value with its number format, dates as dates, text
+    neutralized), the rows in `highlight` shaded and each column as wide as its text."""
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    ws.title = sheet_title(title, taken)
+    ws.append([neutralize(str(h)) for h in headers])
+    bold, shade = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL)
     for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
+        cell.font, cell.fill = bold, shade
+    marked = PatternFill("solid", fgColor=HIGHLIGHT_FILL)
+    for r, row in enumerate(rows):
         ws.append([_cell(v) for v in row])
-    for column in ws.iter_cols(min_row=2):
-        for cell in column:
-            if isinstance(cell.value, dt.datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
+        for c, value in enumerate(row, start=1):
+            if isinstance(value, Cell):
+                shown = value.number_format if value.value is not None else None
+            else:
+                shown = "yyyy-mm-dd hh:mm" if isinstance(value, dt.datetime) else "yyyy-mm-dd" if isinstance(value, dt.date) else None
+            if shown is not None or r in highlight:
+                cell = ws.cell(r + 2, c)  # not `ws.max_row`: it counts every cell each time
+                if shown is not None:
+                    cell.number_format = shown
+                if r in highlight:
+                    cell.fill = marked
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(max(len(headers), 1))}{max(ws.max_row, 1)}"
     for i, header in enumerate(headers, start=1):
-        width = max([_width(header)] + [_width(r[i - 1]) for r in rows if i - 1 < len(r)])
+        width = max([_width(header)] + [_width(r[i - 1]) for r in rows[:WIDTH_ROWS] if i - 1 < len(r)])
         ws.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 60)
+
+
+def sheet_title(title: str, taken: Collection[str] = ()) -> str:
+    """A legal sheet name (no []:*?/\\, at most 31 characters) that differs from those `taken`."""
+    name = re.sub(r"[\[\]:*?/\\]", " ", clean_text(title))[:31].strip() or "Sheet"
+    base, n = name, 2
+    while name in taken:
+        name = f"{base[:28]} {n}"
+        n += 1
+    return name
+
+
+def save(wb: Any) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -78,6 +78,8 @@ def _clean(value: Any) -> Any:
             return value
         return type(value)(items) if isinstance(value, list) or type(value) is tuple else type(value)(*items)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if getattr(value, "HOLDS_NO_USER_TEXT", False):  # a typed table cell: numbers and the program's words
+            return value
         changes = {}
         for f in dataclasses.fields(value):
             if not f.init:

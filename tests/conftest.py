@@ -80,3 +80,33 @@ def all_types():
     from diagnosis.questionnaire import load_questionnaire
 
     return load_questionnaire(DATA / "questionnaires" / "all_types.yaml")
+
+
+class Clock:
+    """A clock a test moves by hand (`clock.now += 1.0`)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def checkpoint_import(project, months: int):
+    """The project's import for the checkpoint `months` after launch, None when there is none."""
+    from diagnosis.tickets.flow import imports
+
+    return next((e for e in imports(project) if e.get("period") == "checkpoint" and e.get("months") == months), None)
+
+
+def validate_answers(questionnaire, answers: dict) -> dict:
+    """Problems of every visible question, by question id (`rules.validate_answer` on each)."""
+    from diagnosis.questionnaire.rules import validate_answer, visible_questions
+
+    out: dict = {}
+    for step in questionnaire.steps:
+        for _, q in visible_questions(step, answers, questionnaire):
+            problems = validate_answer(q, answers.get(q.id))
+            if problems:
+                out[q.id] = problems
+    return out

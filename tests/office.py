@@ -1,6 +1,7 @@
 """LibreOffice for the tests: convert a Word file to PDF headless, its indexes (the table
 of contents) and fields updated first, as Word does when the file opens; and slide decks to PDF
-(Impress), several in one start, since a start is the slow part.
+(Impress), several in one start, since a start is the slow part; and workbooks to CSV as Calc
+shows them (each cell through its number format).
 
 Each call uses its own profile (`-env:UserInstallation`) holding a one-macro Basic library,
 so parallel test workers never share a running office or a lock file.
@@ -41,7 +42,7 @@ TIMEOUT = 300  # seconds: a cold start on a busy 2-core machine
 def soffice() -> str:
     found = shutil.which("soffice")
     if found is None:
-        pytest.skip("LibreOffice (soffice) is not installed: ./dev test installs libreoffice-writer and libreoffice-impress")
+        pytest.skip("LibreOffice (soffice) is not installed: ./dev test installs libreoffice-writer, -impress and -calc")
     return found
 
 
@@ -72,3 +73,31 @@ def pptx_to_pdf(decks: list[Path], work: Path) -> list[Path]:
     pdfs = [work / (deck.stem + ".pdf") for deck in decks]
     assert all(pdf.exists() for pdf in pdfs), "LibreOffice wrote no PDF"
     return pdfs
+
+
+# the CSV filter's options: comma, double quote, UTF-8, from line 1, no column formats, language
+# default, quote text: no, detect numbers: yes, save cells as shown: yes, formulas: no, remove
+# spaces: no, every sheet to its own file (-1)
+CSV_AS_SHOWN = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
+
+
+def xlsx_as_shown(workbooks: list[Path], work: Path) -> dict[Path, dict[str, list[list[str]]]]:
+    """Each workbook's sheets as LibreOffice Calc shows them (every cell through its number
+    format), sheet name -> rows of texts; several workbooks in one start."""
+    import csv
+
+    program = soffice()
+    profile = work / "lo-profile-calc"
+    out = work / "as-shown"
+    run = subprocess.run([program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", CSV_AS_SHOWN,
+                          "--outdir", str(out), *map(str, workbooks)], capture_output=True, text=True, timeout=TIMEOUT)
+    if "source file could not be loaded" in run.stdout + run.stderr:
+        pytest.skip("LibreOffice Calc is not installed: ./dev test installs libreoffice-calc")
+    assert run.returncode == 0, run.stderr
+    shown: dict[Path, dict[str, list[list[str]]]] = {}
+    for book in workbooks:
+        prefix = book.stem + "-"
+        shown[book] = {f.stem[len(prefix):]: list(csv.reader(f.open(encoding="utf-8", newline="")))
+                       for f in out.glob(f"{book.stem}-*.csv")}
+        assert shown[book], f"LibreOffice wrote no sheet of {book.name}"
+    return shown

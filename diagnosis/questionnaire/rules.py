@@ -250,17 +250,6 @@ def step_completeness(step: Step, answers: dict[str, Any], questionnaire: Questi
     return Completeness(done, len(required))
 
 
-def validate_answers(questionnaire: Questionnaire, answers: dict[str, Any]) -> dict[str, list[Text]]:
-    """Problems of every visible question, by question id."""
-    out: dict[str, list[Text]] = {}
-    for step in questionnaire.steps:
-        for _, q in visible_questions(step, answers, questionnaire):
-            problems = validate_answer(q, answers.get(q.id))
-            if problems:
-                out[q.id] = problems
-    return out
-
-
 def default_answers(questionnaire: Questionnaire) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for q in questionnaire.questions():

@@ -29,11 +29,13 @@ class KeyValues:
 @dataclass
 class Table:
     columns: list[str]
+    # each cell text, a number or a typed `diagnosis.cells.Cell` (a number, percent or date with
+    # its format): documents show `str(cell)`, the Excel sheet keeps the value with its number format
     rows: list[list[Any]]
     caption: str = ""
     # the Excel sheet this table becomes (None: not exported as a sheet)
     sheet: str | None = None
-    # cells of these columns are numbers (right-aligned, typed in Excel)
+    # these columns hold numbers: right-aligned
     numeric: set[int] = field(default_factory=set)
     # rows to highlight (e.g. the vital few, overdue measures)
     highlight: set[int] = field(default_factory=set)

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from diagnosis import cells
 from diagnosis.project.model import Project
 from diagnosis.questionnaire.display import format_value
 from diagnosis.questionnaire.model import Questionnaire
@@ -95,8 +96,6 @@ def with_unit(name: str, unit: str, lang: str) -> str:
 
 def number(value: Any) -> str:
     """A number as a report shows it: thousands separated, at most two decimals."""
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{value:,}" if isinstance(value, int) else str(value)
+    if value is None or isinstance(value, (int, float)):
+        return str(cells.number(value, blank="—"))
+    return str(value)

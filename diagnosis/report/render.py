@@ -8,14 +8,12 @@ Word, slides and Excel are real documents of their kind, editable by the consult
 from __future__ import annotations
 
 import functools
-import io
 import re
 from typing import Any, Callable
 
 import jinja2
 from markupsafe import Markup
 
-from diagnosis.spreadsheet import neutralize as safe_cell
 from diagnosis.report.document import Bullets, Figure, KeyValues, Note, Paragraph, Report, Table
 from diagnosis.text import clean_data
 
@@ -150,53 +148,22 @@ def to_pptx(report: Report) -> bytes:
 
 # --- Excel --------------------------------------------------------------------------------------
 
-def _typed(value: Any) -> Any:
-    if isinstance(value, str):
-        stripped = value.replace(",", "")
-        if re.fullmatch(r"-?\d+(\.\d+)?", stripped):
-            return float(stripped) if "." in stripped else int(stripped)
-    return safe_cell(value)
-
-
 @_clean_input
 def to_xlsx(report: Report) -> bytes:
+    """One sheet per table that names one (`Table.sheet`), written by `spreadsheet.write_sheet`."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
+
+    from diagnosis.spreadsheet import save, write_sheet
 
     wb = Workbook()
     wb.remove(wb.active)
-    used: set[str] = set()
     for table in report.tables():
-        if not table.sheet:
-            continue
-        name = re.sub(r"[\[\]:*?/\\]", " ", table.sheet)[:31] or "Sheet"
-        base, n = name, 2
-        while name in used:
-            name = f"{base[:28]} {n}"
-            n += 1
-        used.add(name)
-        ws = wb.create_sheet(name)
-        ws.append([safe_cell(c) for c in table.columns])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="DDE7F3")
-        for r, row in enumerate(table.rows):
-            ws.append([_typed(v) if i in table.numeric else safe_cell(v) for i, v in enumerate(row)])
-            if r in table.highlight:
-                for cell in ws[ws.max_row]:
-                    cell.fill = PatternFill("solid", fgColor="FFF4E5")
-        ws.freeze_panes = "A2"
-        if table.rows:
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
-        for i, col in enumerate(table.columns, start=1):
-            longest = max([len(str(col))] + [len(str(row[i - 1])) for row in table.rows[:200] if i - 1 < len(row)])
-            ws.column_dimensions[get_column_letter(i)].width = min(60, max(10, longest * 1.6))
+        if table.sheet:
+            taken = wb.sheetnames
+            write_sheet(wb.create_sheet(), table.columns, table.rows, title=table.sheet, highlight=table.highlight, taken=taken)
     if not wb.sheetnames:
         wb.create_sheet(report.t("说明", "About")).append([report.t("尚无数据", "No data yet")])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return save(wb)
 
 
 FORMATS: dict[str, tuple[Callable[[Report], bytes], str, str]] = {

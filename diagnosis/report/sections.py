@@ -8,7 +8,7 @@ from typing import Any
 
 import altair as alt
 
-from diagnosis import diagram, economics, evaluation, evaluation_stats, pareto, pareto_chart, plan, tracking
+from diagnosis import cells, diagram, economics, evaluation, evaluation_stats, pareto, pareto_chart, plan, tracking
 from diagnosis.fishbone import walk
 from diagnosis.i18n import tr
 from diagnosis.report.inputs import ReportInput, join, number
@@ -67,7 +67,7 @@ def ticket_findings(inp: ReportInput) -> Section | None:
     names = [n for n in result.overall if n in ticket_metrics.METRIC_NAMES]
     section.blocks.append(Table(
         [t("指标", "Metric"), t("数值", "Value")],
-        [[ticket_metrics.label_with_unit(n, lang), ticket_metrics.format_value(n, result.overall[n], lang)] for n in names],
+        [[ticket_metrics.label_with_unit(n, lang), ticket_metrics.value_cell(n, result.overall[n], lang)] for n in names],
         caption=t("总体", "Overall"), numeric={1},
     ))
     channels = result.groups.get("channel") or {}
@@ -75,7 +75,7 @@ def ticket_findings(inp: ReportInput) -> Section | None:
         shown = [n for n in ("volume", "frt_mean_min", "sla_rate", "fcr", "transfer_rate", "csat_mean", "complaint_rate") if n in names]
         section.blocks.append(Table(
             [t("渠道", "Channel"), *[ticket_metrics.label_with_unit(n, lang) for n in shown]],
-            [[channel, *[ticket_metrics.format_value(n, values.get(n), lang) for n in shown]] for channel, values in channels.items()],
+            [[channel, *[ticket_metrics.value_cell(n, values.get(n), lang) for n in shown]] for channel, values in channels.items()],
             caption=t("按渠道", "By channel"), numeric=set(range(1, len(shown) + 1)),
         ))
     for builder, caption, name in (
@@ -86,10 +86,10 @@ def ticket_findings(inp: ReportInput) -> Section | None:
         chart = builder(result, lang)
         if chart is not None and not (name == "months" and len(result.groups.get("month") or {}) < 2):
             section.blocks.append(chart_figure(chart, caption, f"tickets-{name}"))
-    rows = [[n, *[ticket_metrics.format_value(m, v.get(m), lang) for m in names]] for g in result.groups.values() for n, v in g.items()]
+    rows = [[n, *[ticket_metrics.value_cell(m, v.get(m), lang) for m in names]] for g in result.groups.values() for n, v in g.items()]
     if rows:
         section.blocks.append(Table([t("分组", "Group"), *[ticket_metrics.label_with_unit(m, lang) for m in names]], rows,
-                                    sheet=t("工单指标", "Ticket metrics"), in_document=False))
+                                    sheet=t("工单指标", "Ticket metrics"), numeric=set(range(1, len(names) + 1)), in_document=False))
     return section
 
 
@@ -157,7 +157,7 @@ def fishbone_section(inp: ReportInput) -> Section:
             _category_label(inp, cause.category),
             ("　" * depth if inp.lang == "zh" else "  " * depth) + cause.text,
             f"{_number(cause.value)} {cause.unit}".strip(),
-            str(cause.vote_total or ""),
+            cells.number(cause.vote_total or None),
             cause.evidence,
         ])
     section.blocks.append(Table(
@@ -192,7 +192,8 @@ def pareto_section(inp: ReportInput) -> Section:
         [], sheet="Pareto", numeric={0, 3, 4, 5, 6},
     )
     for i, row in enumerate(result.rows + (result.other.rows if result.other else [])):
-        table.rows.append([row.rank, row.cause, row.category, _number(row.value), f"{row.percent:.1f}", _number(row.cumulative), f"{row.cumulative_percent:.1f}", pareto.vital_mark(row.vital_few, row.tied_at_cut, inp.lang)])
+        table.rows.append([row.rank, row.cause, row.category, cells.number(row.value), cells.fixed(row.percent, 1), cells.number(row.cumulative),
+                           cells.fixed(row.cumulative_percent, 1), pareto.vital_mark(row.vital_few, row.tied_at_cut, inp.lang)])
         if row.vital_few:
             table.highlight.add(i)
     section.blocks.append(table)
@@ -220,7 +221,7 @@ def root_cause_section(inp: ReportInput) -> Section:
     measures_by_cause: dict[str, list[str]] = {}
     for m in inp.project.measures:
         measures_by_cause.setdefault(m.root_cause, []).append(m.title)
-    rows = [[_category_label(inp, c.category), _stage_label(inp, c.stage), c.text, _number(c.value), c.evidence,
+    rows = [[_category_label(inp, c.category), _stage_label(inp, c.stage), c.text, cells.number(c.value), c.evidence,
              join(measures_by_cause.get(c.id, []), inp.lang) or t("⚠ 尚无措施", "⚠ no measure yet")] for c in roots]
     section.blocks.append(Table([t("类别", "Category"), t("环节", "Stage"), t("根因", "Root cause"), t("数值", "Value"), t("证据", "Evidence"), t("对应措施", "Measures")], rows, numeric={3}))
     return section
@@ -260,8 +261,8 @@ def plan_section(inp: ReportInput) -> Section:
                 r.measure.title + (t("（期限已调整）", " (horizon overridden)") if r.horizon_overridden else ""),
                 r.root_cause,
                 f"{r.measure.owner} / {r.measure.department}".strip(" /"),
-                r.measure.due.isoformat() if r.measure.due else "",
-                f"{r.score:.2f}",
+                cells.date(r.measure.due),
+                cells.fixed(r.score, 2),
                 f"{r.effect_metric(inp.lang)}{t('：', ': ')}{_number(r.measure.metric_from)} → {_number(r.measure.metric_to)}" if r.effect_metric(inp.lang) else "",
                 " → ".join(x for x in (r.measure.risk, r.measure.contingency) if x),
             ] for r in chosen],
@@ -312,17 +313,11 @@ def economics_blocks(inp: ReportInput, rows: list[plan.PlanRow]) -> list[Any]:
     )
     for i, r in enumerate(rows, start=1):
         e = economics.of_measure(r.measure)
-        payback = "" if e is None else ("—" if e.payback_months is None else f"{e.payback_months:g}")
-        table.rows.append([
-            i, r.measure.title, economics.quadrant_label(economics.quadrant(r.measure, priority), lang, short=True),
-            "" if e is None else _number(e.one_off), "" if e is None else _number(e.running), "" if e is None else _number(e.benefit),
-            payback, "" if e is None else economics.roi_text(e.roi_first_year), "" if e is None else economics.roi_text(e.roi_three_years),
-        ])
+        figures = [""] * 6 if e is None else _economics_cells(e)
+        table.rows.append([i, r.measure.title, economics.quadrant_label(economics.quadrant(r.measure, priority), lang, short=True), *figures])
     total = economics.of_plan([r.measure for r in rows])
     if total is not None:
-        table.rows.append(["", t("合计", "Total"), "", _number(total.one_off), _number(total.running), _number(total.benefit),
-                           "—" if total.payback_months is None else f"{total.payback_months:g}",
-                           economics.roi_text(total.roi_first_year), economics.roi_text(total.roi_three_years)])
+        table.rows.append(["", t("合计", "Total"), "", *_economics_cells(total)])
         table.highlight.add(len(table.rows) - 1)
     blocks.append(table)
     if total is None:
@@ -332,6 +327,15 @@ def economics_blocks(inp: ReportInput, rows: list[plan.PlanRow]) -> list[Any]:
         blocks.append(KeyValues(plan_economics_pairs(inp, total)))
         blocks.append(Paragraph(economics.rule_text(lang)))
     return blocks
+
+
+def _economics_cells(e: economics.Economics) -> list[cells.Cell]:
+    """One-off, running, benefit, payback months (one decimal; "—": never), ROI year 1 and over the years ("—": nothing invested)."""
+    def roi(value: float | None) -> cells.Cell:  # `economics.roi_text`: "+35.8%"
+        return cells.percent(None if value is None else value / 100, signed=True, blank="—")
+
+    return [cells.number(e.one_off), cells.number(e.running), cells.number(e.benefit),
+            cells.number(e.payback_months, 1, thousands=False, blank="—"), roi(e.roi_first_year), roi(e.roi_three_years)]
 
 
 def measure_details(inp: ReportInput, measure: Any) -> list[tuple[str, str]]:
@@ -359,7 +363,9 @@ def _cell(value: Any, lang: str) -> Any:
     if isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return cells.date(value)
+    if isinstance(value, (int, float)):
+        return cells.number(value)
     return "" if value is None else value
 
 
@@ -379,7 +385,7 @@ def tracking_section(inp: ReportInput) -> Section:
     for i, r in enumerate(rows):
         flags = [t("逾期", "overdue")] * r.overdue + [t(f"{tracking.STALE_DAYS} 天以上未跟进", f"no check-in for over {tracking.STALE_DAYS} days")] * r.stale
         table.rows.append([r.measure.title, r.owner, tracking.status_label(r.status, inp.lang), r.progress,
-                           r.latest.date.isoformat() if r.latest else "", r.measure.due.isoformat() if r.measure.due else "", join(flags, inp.lang)])
+                           cells.date(r.latest.date if r.latest else None), cells.date(r.measure.due), join(flags, inp.lang)])
         if flags or r.status in ("late", "at_risk"):
             table.highlight.add(i)
     section.blocks.append(table)
@@ -389,12 +395,12 @@ def tracking_section(inp: ReportInput) -> Section:
     if deviations:
         section.blocks.append(Table(
             [t("日期", "Date"), t("措施", "Measure"), t("偏差", "Deviation"), t("原因", "Cause"), t("调整计划", "Adjusted plan")],
-            [[c.date.isoformat(), titles.get(c.measure, c.measure), c.deviation, c.cause, c.adjusted_plan] for c in deviations],
+            [[cells.date(c.date), titles.get(c.measure, c.measure), c.deviation, c.cause, c.adjusted_plan] for c in deviations],
             caption=t("偏差与调整", "Deviations and adjustments"),
         ))
     section.children.append(Section("tracking-history", t("周检查记录", "Weekly check-ins"), [Table(
         [t("日期", "Date"), t("措施", "Measure"), t("状态", "Status"), t("进度 %", "Progress %"), t("偏差", "Deviation"), t("记录人", "By")],
-        [[c.date.isoformat(), titles.get(c.measure, c.measure), tracking.status_label(c.status, inp.lang), c.progress, c.deviation, c.author] for c in checkins],
+        [[cells.date(c.date), titles.get(c.measure, c.measure), tracking.status_label(c.status, inp.lang), c.progress, c.deviation, c.author] for c in checkins],
         sheet=t("周检查", "Check-ins"), numeric={3},
     )] if checkins else [Note(t("尚无检查记录。", "No check-ins yet."))]))
     return section
@@ -425,7 +431,7 @@ def _definitions_table(inp: ReportInput) -> Table | None:
     for row in rows:
         checkpoints = row["checkpoints"]
         table.rows.append([
-            row["name"], row["definition_text"], row["unit"], _with_n(row["baseline"], row["baseline_n"], t), _number(row["target"]),
+            row["name"], row["definition_text"], row["unit"], _with_n(row["baseline"], row["baseline_n"], t), cells.number(row["target"]),
             *[_with_n(checkpoints[p]["value"], checkpoints[p]["n"], t) if p in checkpoints else "" for p in points],
         ])
     return table
@@ -454,8 +460,8 @@ def evaluation_section(inp: ReportInput) -> Section:
     )
     for i, r in enumerate(measured):
         label = r.goal.label(inp.questionnaire, inp.lang)
-        table.rows.append([label, r.checkpoint, _number(r.goal.baseline), _number(r.goal.target), _number(r.value), _number(r.change),
-                           "" if r.change_pct is None else f"{r.change_pct:+.1f}", t("✔ 达成", "✔ met") if r.target_met else t("✘ 未达成", "✘ missed")])
+        table.rows.append([label, r.checkpoint, cells.number(r.goal.baseline), cells.number(r.goal.target), cells.number(r.value), cells.number(r.change),
+                           cells.fixed(r.change_pct, 1, signed=True), t("✔ 达成", "✔ met") if r.target_met else t("✘ 未达成", "✘ missed")])
         if r.target_met is False:
             table.highlight.add(i)
     section.blocks.append(table)

@@ -6,7 +6,7 @@ from typing import Any
 
 import altair as alt
 
-from diagnosis import evaluation, series_alerts, spc, spc_chart
+from diagnosis import cells, evaluation, series_alerts, spc, spc_chart
 from diagnosis.i18n import tr
 from diagnosis.report.inputs import ReportInput
 from diagnosis.report.document import Bullets, Note, Paragraph, Table
@@ -31,7 +31,7 @@ def spc_blocks(inp: ReportInput) -> list[Any]:
     blocks.append(Bullets(spc.reading(charts, lang)))
     blocks.append(chart_figure(grid, t("各指标控制图：控制限按阶段，红点为异常信号", "Control chart per metric: limits per stage, signals in red"), "control-charts"))
     rows = [[c.label(lang), s.rule_label(lang), next(st.label(lang) for st in c.stages if st.index == s.stage),
-             s.days[0].isoformat(), s.days[-1].isoformat(), len(s.days)] for c in charts for s in c.signals]  # fmt: skip
+             cells.date(s.days[0]), cells.date(s.days[-1]), len(s.days)] for c in charts for s in c.signals]  # fmt: skip
     if rows:
         blocks.append(Table([t("指标", "Metric"), t("判异规则", "Rule"), t("阶段", "Stage"), t("起", "From"), t("止", "To"), t("点数", "Points")],
                             rows, caption=t("异常信号", "Signals"), sheet=t("控制图信号", "Control-chart signals"), numeric={5}))
@@ -40,7 +40,7 @@ def spc_blocks(inp: ReportInput) -> list[Any]:
     found = series_alerts.series_alerts(inp.project, inp.questionnaire, interval="week")
     if found.fired:
         blocks.append(Table([t("预警规则", "Alert rule"), t("指标", "Row"), t("起", "From"), t("止", "To"), t("次数", "Times"), t("行动", "Action")],
-                            [[evaluation.rule_condition(a.rule, "", lang, a.bound).strip(), a.row_label(lang), a.days[0].isoformat(), a.days[-1].isoformat(), len(a.values), tr(a.rule.action, lang)] for a in found.fired],
+                            [[evaluation.rule_condition(a.rule, "", lang, a.bound).strip(), a.row_label(lang), cells.date(a.days[0]), cells.date(a.days[-1]), len(a.values), tr(a.rule.action, lang)] for a in found.fired],
                             caption=t("按周序列触发的预警", "Alerts fired on the weekly series"), numeric={4}))  # fmt: skip
     if found.notes:
         blocks.append(Note(" ".join(n.text(lang) for n in found.notes)))

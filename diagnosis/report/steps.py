@@ -6,6 +6,7 @@ suggestion findings), called here by name.
 
 from __future__ import annotations
 
+from diagnosis import cells
 from diagnosis.i18n import tr
 from diagnosis.questionnaire.display import format_value, table_rows
 from diagnosis.questionnaire.rules import is_answered, is_visible
@@ -36,8 +37,8 @@ def summary_section(inp: ReportInput) -> Section:
             latest = number(row["latest"]) + (t(f"（{row['latest_checkpoint']} 个月）", f" ({row['latest_checkpoint']} mo)") if row["latest"] is not None else "")
             table.rows.append([
                 with_unit(row["name"], row["unit"], inp.lang),
-                number(row["baseline"]),
-                number(row["target"]),
+                cells.number(row["baseline"], blank="—"),
+                cells.number(row["target"], blank="—"),
                 latest,
                 {True: t("✔ 达成", "✔ met"), False: t("✘ 未达成", "✘ missed"), None: "—"}[met],
             ])

@@ -184,10 +184,6 @@ def baseline_import(project: Project) -> Optional[dict[str, Any]]:
     return found[-1] if found else None
 
 
-def checkpoint_import(project: Project, months: int) -> Optional[dict[str, Any]]:
-    return next((e for e in imports(project) if e.get("period") == "checkpoint" and e.get("months") == months), None)
-
-
 def computable(project: Project, known: dict[str, MetricDefinition]) -> list[str]:
     """The definitions (ids) the baseline import gives a value for: what "use as baseline" offers."""
     base = baseline_import(project)

@@ -18,6 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from diagnosis import cells
+from diagnosis.cells import Cell
+
 # minutes within which a first response counts as on time, when a project or a command sets none
 DEFAULT_SLA_MINUTES = 15.0
 
@@ -119,13 +122,15 @@ def label_with_unit(name: str, lang: str = "zh") -> str:
 
 def format_value(name: str, value: Optional[float], lang: str = "zh") -> str:
     """A value for people: rates as percentages, times with one or two decimals, None as n/a."""
-    if value is None:
-        return "不可用" if lang == "zh" else "n/a"
+    return str(value_cell(name, value, lang))
+
+
+def value_cell(name: str, value: Optional[float], lang: str = "zh") -> Cell:
+    """`format_value` as a typed cell (a report's table; its spreadsheet keeps the number)."""
+    blank = "不可用" if lang == "zh" else "n/a"
     unit = BY_NAME[name].unit if name in BY_NAME else "count"
     if unit == "count":
-        return f"{int(value):,}"
+        return cells.number(None if value is None else int(value), 0, blank=blank)
     if unit == "rate":
-        return f"{value * 100:.1f}%"
-    if unit == "s":
-        return f"{value:.0f}"
-    return f"{value:.2f}"
+        return cells.percent(value, 1, thousands=False, blank=blank)
+    return cells.fixed(value, 0 if unit == "s" else 2, blank=blank)

@@ -38,14 +38,6 @@ def from_rows(rows: list[tuple[Optional[int], int]]) -> dict[str, Any]:
     return {"ratio": RATIO, "zeros": zeros, "bins": [[int(b), int(c)] for b, c in rows if b is not None]}
 
 
-def from_values(values) -> dict[str, Any]:
-    """The sketch of an array of values (what the SQL gives; for tests and benchmarks)."""
-    x = np.asarray(values, dtype=float)
-    positive = x[x > 0]
-    bins, counts = np.unique(np.floor(np.log(positive) / math.log(RATIO)).astype(np.int64), return_counts=True)
-    return {"ratio": RATIO, "zeros": int((x == 0).sum()), "bins": [[int(b), int(c)] for b, c in zip(bins, counts)]}
-
-
 @dataclass(frozen=True)
 class Sketch:
     """Bin values (ascending, 0 first when there are zeros) and their counts."""

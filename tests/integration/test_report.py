@@ -119,7 +119,7 @@ def test_the_summary_compares_baseline_target_and_latest():
     report = build_report(project, catalog.get(project.questionnaire.id).questionnaire, lang="en")
     table = next(b for b in report.sections[0].blocks if getattr(b, "columns", None) == ["Metric", "Baseline", "Target", "Latest", "Met"])
     csat = next(r for r in table.rows if r[0].startswith("Customer satisfaction"))
-    assert csat[1:3] == ["88.5", "96"] and csat[3].startswith("93") and "missed" in csat[4]
+    assert [str(c) for c in csat[1:3]] == ["88.5", "96"] and csat[3].startswith("93") and "missed" in csat[4]
 
 
 def test_sections_without_data_say_so(demo):
@@ -197,6 +197,74 @@ def test_xlsx_has_typed_filtered_sheets_with_frozen_headers(demo):
     ws = wb["Answers"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
     assert [c.value for c in ws[1]] == ["Step", "Question", "Answer"]
+
+
+@pytest.fixture(scope="module")
+def demos(demo):
+    english = demo_project("en")
+    return {"zh": demo, "en": (english, catalog.get(english.questionnaire.id).questionnaire)}
+
+
+@pytest.fixture(scope="module")
+def xlsx_shown(demos, tmp_path_factory):
+    """The demo's Excel report in each language as LibreOffice Calc shows it, sheet name -> rows of texts."""
+    from tests.office import xlsx_as_shown
+
+    work = tmp_path_factory.mktemp("xlsx")
+    books = {lang: work / f"report-{lang}.xlsx" for lang in demos}
+    for lang, path in books.items():
+        path.write_bytes(rendered(demos[lang], "xlsx", lang))
+    shown = xlsx_as_shown(list(books.values()), work)
+    return {lang: shown[path] for lang, path in books.items()}
+
+
+def html_tables(html: bytes) -> list[list[list[str]]]:
+    """Every table of an HTML report: its header row, then its rows, as the reader sees them."""
+    import lxml.html
+
+    return [[[c.text_content() for c in tr.xpath("th|td")] for tr in table.xpath(".//tr")]
+            for table in lxml.html.fromstring(html).xpath("//table")]
+
+
+NUMBER_TEXT = re.compile(r"[+-]?\d[\d,]*(\.\d+)?%?")
+DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_excel_report_keeps_numbers_and_dates_and_shows_what_the_html_shows(demos, xlsx_shown, lang):
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from diagnosis.cells import Cell
+    from diagnosis.spreadsheet import neutralize
+
+    report = built(demos[lang], lang)
+    wb = load_workbook(io.BytesIO(rendered(demos[lang], "xlsx", lang)))
+    html = html_tables(rendered(demos[lang], "html", lang))
+    sheets = [t for t in report.tables() if t.sheet]
+    assert len(sheets) == len(wb.sheetnames) >= 10
+    numbers = dates = 0
+    for table, name in zip(sheets, wb.sheetnames):
+        texts = [[str(c) for c in row] for row in table.rows]  # what HTML, PDF, Word, slides and Markdown print
+        if table.in_document:
+            assert [table.columns, *texts] in html, name
+        # Calc shows each cell through its number format: the same text (user text neutralized)
+        as_text = [[text if isinstance(cell, (Cell, int, float)) else neutralize(text) for cell, text in zip(row, shown)]
+                   for row, shown in zip(table.rows, texts)]
+        assert xlsx_shown[lang][name] == [table.columns, *as_text], name
+        date_columns = {c for c in range(len(table.columns)) if all(DATE_TEXT.fullmatch(row[c]) for row in texts if row[c])}
+        for row, cells in zip(texts, wb[name].iter_rows(min_row=2, values_only=True)):
+            for c, (text, value) in enumerate(zip(row, cells)):
+                if c in table.numeric and NUMBER_TEXT.fullmatch(text):
+                    assert isinstance(value, (int, float)) and not isinstance(value, bool), (name, text, value)
+                    numbers += 1
+                elif c in date_columns and text:
+                    assert isinstance(value, dt.datetime) and value.date().isoformat() == text, (name, text, value)
+                    dates += 1
+    assert numbers > 100 and dates > 20
+    pareto = wb[report.t("Pareto", "Pareto")]
+    assert pareto["E2"].number_format == "0.0" and xlsx_shown[lang]["Pareto"][1][4] == f"{pareto['E2'].value:.1f}"
 
 
 def test_markdown_has_headings_and_tables(demo):

@@ -93,10 +93,10 @@ def test_the_plan_section_gives_each_measures_cost_and_the_plans_payback_and_roi
     plan_section = section(zh, "plan")
     table = next(b for b in plan_section.blocks if getattr(b, "sheet", None) == "投入与收益")
     total = table.rows[-1]
-    assert total[1] == "合计" and total[3:] == ["278,000", "124,000", "546,000", "7.9", "+35.8%", "+152.0%"]
+    assert total[1] == "合计" and [str(c) for c in total[3:]] == ["278,000", "124,000", "546,000", "7.9", "+35.8%", "+152.0%"]
     crm = next(r for r in table.rows if r[1] == "CRM 与工单系统集成，统一客户ID")
     # 200,000 once, 20,000 a year, 180,000 a year: 12 * 200,000 / 160,000 = 15 months; (180 - 20 - 200) / 220 = -18.2%
-    assert crm[2:] == ["重点项目", "200,000", "20,000", "180,000", "15", "-18.2%", "+107.7%"]
+    assert [str(c) for c in crm[2:]] == ["重点项目", "200,000", "20,000", "180,000", "15", "-18.2%", "+107.7%"]
     assert any(getattr(b, "name", "") == "effort-impact" for b in plan_section.blocks)
     text = render(zh, "md").decode()
     assert "回本周期**: 7.9 个月" in text and "一次性投入 200,000 元" in text

@@ -1,6 +1,9 @@
-"""AppTest runs of the whole app (from the entry point) against a store in a temporary folder."""
+"""AppTest runs of the whole app (from the entry point) against a store in a temporary folder, and the
+helpers several UI test modules share (a browser's cookie jar, the step editors around the demo)."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -83,3 +86,119 @@ def keyed(widgets, pattern: str):
     found = [w for w in widgets if w.key and re.fullmatch(pattern, w.key)]
     assert len(found) == 1, [w.key for w in widgets]
     return found[0]
+
+
+# --- helpers several test modules use --------------------------------------------------------
+
+
+SETTER = re.compile(r'document\.cookie = "([A-Za-z0-9_]+)=([^;"]*)')
+
+
+class Browser:
+    """A browser's cookie jar: what a page wrote with `document.cookie`, sent with the next visit."""
+
+    def __init__(self):
+        self.cookies: dict[str, str] = {}
+
+    def visit(self, monkeypatch, token: str) -> AppTest:
+        from ui import browser
+
+        monkeypatch.setattr(browser, "_jar", lambda: self.cookies)  # read once, when the session starts
+        at = AppTest.from_file(APP, default_timeout=PATIENCE)
+        at.query_params["join"] = token
+        at.run()
+        assert not at.exception
+        self.keep(at)
+        return at
+
+    def keep(self, at: AppTest) -> None:
+        for element in at.get("html"):
+            self.cookies.update(SETTER.findall(element.proto.body))
+
+
+def step_editor_app(kind: str, lang: str, read_only: bool, setup: str) -> None:
+    import streamlit as st
+
+    from diagnosis import catalog
+    from diagnosis.demo import demo_project
+    from ui.context import StepContext
+    from ui.editors import draw_editor
+
+    if "project" not in st.session_state:
+        project = demo_project(lang)
+        if setup == "unmeasured_cause":
+            project.fishbone.confirmed.append("c08")
+        if setup == "usd":
+            project.answers["currency"] = "USD"  # step 4's currency question
+        if setup == "csat_alert":
+            from diagnosis.project.model import MetricValue
+
+            project.evaluation.values += [MetricValue(metric="csat_mean", checkpoint=6, value=70.0)]
+            for value in project.evaluation.values:
+                if value.metric == "csat_mean":
+                    value.value = 72.0
+        st.session_state.project = project
+        st.session_state.saves = []
+    project = st.session_state.project
+    ctx = StepContext(
+        project=project, questionnaire=catalog.get(project.questionnaire.id).questionnaire, lang=lang,
+        save=st.session_state.saves.append, author="tester", read_only=read_only,
+    )
+    draw_editor(kind, ctx)
+
+
+def start_step(kind: str, lang: str = "en", read_only: bool = False, setup: str = "") -> AppTest:
+    at = AppTest.from_function(step_editor_app, args=(kind, lang, read_only, setup), default_timeout=PATIENCE)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def charts(at: AppTest) -> list:
+    return at.get("vega_lite_chart") + at.get("arrow_vega_lite_chart")
+
+
+def tables_with(at: AppTest, column: str) -> list:
+    """Display tables (st.dataframe carries no key in AppTest) found by one of their columns."""
+    return [df.value for df in at.dataframe if column in df.value.columns]
+
+
+def causes_editor_app(lang: str = "zh", read_only: bool = False, empty: bool = False, author: str = "王经理", values: tuple = ()) -> None:
+    import streamlit as st
+
+    from diagnosis import catalog
+    from diagnosis.demo import demo_project
+    from diagnosis.project.model import Fishbone
+    from ui.context import StepContext
+    from ui.editors import draw_editor
+
+    if "project" not in st.session_state:
+        project = demo_project(lang)
+        if empty:
+            project.fishbone = Fishbone()
+        for n, rib in enumerate(project.fishbone.causes if values else []):
+            rib.value = values[n] if n < len(values) else 0
+            for child in rib.children:
+                child.value = None
+        st.session_state.project = project
+        st.session_state.saves = []
+    project = st.session_state.project
+    ctx = StepContext(project=project, questionnaire=catalog.get(project.questionnaire.id).questionnaire, lang=lang,
+                      save=st.session_state.saves.append, author=author, read_only=read_only)
+    draw_editor("causes", ctx)
+
+
+def start_causes(view: str = "causes", **kwargs) -> AppTest:
+    at = AppTest.from_function(causes_editor_app, kwargs=kwargs, default_timeout=PATIENCE)
+    at.run()
+    assert not at.exception, at.exception
+    if view != "causes":
+        show_view(at, view)
+    return at
+
+
+def show_view(at: AppTest, view: str) -> AppTest:
+    """Click one of the step's views (causes, diagram, voting, pareto, confirm)."""
+    at.segmented_control(key="causes.view").set_value(view).run()
+    assert not at.exception, at.exception
+    return at

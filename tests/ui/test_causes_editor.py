@@ -3,50 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.ui.conftest import PATIENCE, as_a_browser_keeps, keyed, shown
-
-
-def editor_app(lang: str = "zh", read_only: bool = False, empty: bool = False, author: str = "王经理", values: tuple = ()) -> None:
-    import streamlit as st
-
-    from diagnosis import catalog
-    from diagnosis.demo import demo_project
-    from diagnosis.project.model import Fishbone
-    from ui.context import StepContext
-    from ui.editors import draw_editor
-
-    if "project" not in st.session_state:
-        project = demo_project(lang)
-        if empty:
-            project.fishbone = Fishbone()
-        for n, rib in enumerate(project.fishbone.causes if values else []):
-            rib.value = values[n] if n < len(values) else 0
-            for child in rib.children:
-                child.value = None
-        st.session_state.project = project
-        st.session_state.saves = []
-    project = st.session_state.project
-    ctx = StepContext(project=project, questionnaire=catalog.get(project.questionnaire.id).questionnaire, lang=lang,
-                      save=st.session_state.saves.append, author=author, read_only=read_only)
-    draw_editor("causes", ctx)
-
-
-def start(view: str = "causes", **kwargs) -> AppTest:
-    at = AppTest.from_function(editor_app, kwargs=kwargs, default_timeout=PATIENCE)
-    at.run()
-    assert not at.exception, at.exception
-    if view != "causes":
-        show(at, view)
-    return at
-
-
-def show(at: AppTest, view: str) -> AppTest:
-    """Click one of the step's views (causes, diagram, voting, pareto, confirm)."""
-    at.segmented_control(key="causes.view").set_value(view).run()
-    assert not at.exception, at.exception
-    return at
+from tests.ui.conftest import as_a_browser_keeps, keyed, shown
+from tests.ui.conftest import show_view as show
+from tests.ui.conftest import start_causes as start
 
 
 def new(widgets, field):

@@ -134,9 +134,9 @@ def test_the_import_preview_names_each_mapped_field_by_its_label_not_its_id():
 
 
 def flow_checkpoint(project, months):
-    from diagnosis.tickets import flow
+    from tests.conftest import checkpoint_import
 
-    return flow.checkpoint_import(project, months)
+    return checkpoint_import(project, months)
 
 
 def test_a_later_export_fills_the_chosen_checkpoint():

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tests.ui.test_plan_editors import charts, start, tables_with
+from tests.ui.conftest import charts, tables_with
+from tests.ui.conftest import start_step as start
 
 
 def control_chart(at) -> list[str]:

@@ -8,31 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from diagnosis import sharing
-from tests.ui.conftest import APP, PATIENCE
-
-SETTER = re.compile(r'document\.cookie = "([A-Za-z0-9_]+)=([^;"]*)')
-
-
-class Browser:
-    """A browser's cookie jar: what a page wrote with `document.cookie`, sent with the next visit."""
-
-    def __init__(self):
-        self.cookies: dict[str, str] = {}
-
-    def visit(self, monkeypatch, token: str) -> AppTest:
-        from ui import browser
-
-        monkeypatch.setattr(browser, "_jar", lambda: self.cookies)  # read once, when the session starts
-        at = AppTest.from_file(APP, default_timeout=PATIENCE)
-        at.query_params["join"] = token
-        at.run()
-        assert not at.exception
-        self.keep(at)
-        return at
-
-    def keep(self, at: AppTest) -> None:
-        for element in at.get("html"):
-            self.cookies.update(SETTER.findall(element.proto.body))
+from tests.ui.conftest import Browser
 
 
 @pytest.fixture

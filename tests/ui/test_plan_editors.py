@@ -11,61 +11,13 @@ import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from tests.ui.conftest import PATIENCE
-
-from tests.ui.conftest import as_a_browser_keeps, keyed, shown
-
-
-def editor_app(kind: str, lang: str, read_only: bool, setup: str) -> None:
-    import streamlit as st
-
-    from diagnosis import catalog
-    from diagnosis.demo import demo_project
-    from ui.context import StepContext
-    from ui.editors import draw_editor
-
-    if "project" not in st.session_state:
-        project = demo_project(lang)
-        if setup == "unmeasured_cause":
-            project.fishbone.confirmed.append("c08")
-        if setup == "usd":
-            project.answers["currency"] = "USD"  # step 4's currency question
-        if setup == "csat_alert":
-            from diagnosis.project.model import MetricValue
-
-            project.evaluation.values += [MetricValue(metric="csat_mean", checkpoint=6, value=70.0)]
-            for value in project.evaluation.values:
-                if value.metric == "csat_mean":
-                    value.value = 72.0
-        st.session_state.project = project
-        st.session_state.saves = []
-    project = st.session_state.project
-    ctx = StepContext(
-        project=project, questionnaire=catalog.get(project.questionnaire.id).questionnaire, lang=lang,
-        save=st.session_state.saves.append, author="tester", read_only=read_only,
-    )
-    draw_editor(kind, ctx)
-
-
-def start(kind: str, lang: str = "en", read_only: bool = False, setup: str = "") -> AppTest:
-    at = AppTest.from_function(editor_app, args=(kind, lang, read_only, setup), default_timeout=PATIENCE)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def charts(at: AppTest) -> list:
-    return at.get("vega_lite_chart") + at.get("arrow_vega_lite_chart")
+from tests.ui.conftest import as_a_browser_keeps, charts, keyed, shown, tables_with
+from tests.ui.conftest import start_step as start
 
 
 def submit(at: AppTest, label: str = "") -> None:
     next(b for b in at.button if b.proto.is_form_submitter and (not label or b.label == label)).click().run()
     assert not at.exception, [e.value for e in at.exception]
-
-
-def tables_with(at: AppTest, column: str) -> list:
-    """Display tables (st.dataframe carries no key in AppTest) found by one of their columns."""
-    return [df.value for df in at.dataframe if column in df.value.columns]
 
 
 @pytest.mark.parametrize("kind", ["solutions", "tracking", "evaluation"])

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.ui.test_causes_editor import start as start_causes
-from tests.ui.test_plan_editors import start as start_plan
+from tests.ui.conftest import start_causes
+from tests.ui.conftest import start_step as start_plan
 
 
 def test_causes_left_out_of_the_ranking_use_english_punctuation_in_english():

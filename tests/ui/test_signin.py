@@ -7,8 +7,8 @@ from streamlit.testing.v1 import AppTest
 
 from diagnosis import access, sharing
 from tests.ui.conftest import APP, PATIENCE
-from tests.ui.test_participants import Browser
-from tests.unit.test_access import Clock
+from tests.conftest import Clock
+from tests.ui.conftest import Browser
 
 PASSWORD = "工作坊-2025-secret"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from diagnosis import access
+from tests.conftest import Clock
 
 
 @pytest.fixture(autouse=True)
@@ -44,14 +45,6 @@ def test_a_pass_lasts_twelve_hours_and_ends_with_a_new_password(monkeypatch):
     assert not access.pass_valid(None) and not access.pass_valid("")
     monkeypatch.setenv("DIAGNOSIS_PASSWORD", "new")
     assert not access.pass_valid(kept, now=issued)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_after_five_wrong_passwords_each_try_waits_a_doubling_delay_and_the_right_one_clears_it():

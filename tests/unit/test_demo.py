@@ -7,7 +7,7 @@ import pytest
 from diagnosis.demo import demo_project
 from diagnosis.project import dumps, load_project
 from diagnosis.project.files import resolve_questionnaire
-from diagnosis.questionnaire.rules import validate_answers
+from tests.conftest import validate_answers
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

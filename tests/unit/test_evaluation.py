@@ -12,6 +12,7 @@ from diagnosis.demo import demo_project
 from diagnosis.project import dumps, load_project
 from diagnosis.project.model import MetricValue
 from diagnosis.questionnaire.model import AlertRule
+from tests.conftest import checkpoint_import
 
 
 @pytest.fixture
@@ -182,7 +183,7 @@ def test_the_next_cycle_measures_from_the_last_checkpoint_export_and_keeps_the_o
     base = flow.baseline_import(project)
     # the month-3 export is the new baseline period: the step-1 baselines and its n agree
     assert base["source"]["name"] == names["checkpoint3"] and base["was"] == {"period": "checkpoint", "months": 3, "cycle": 1}
-    assert flow.checkpoint_import(project, 1) is None and flow.checkpoint_import(project, 3) is None
+    assert checkpoint_import(project, 1) is None and checkpoint_import(project, 3) is None
     periods = {e["source"]["name"]: e["period"] for e in flow.imports(project)}
     assert periods == {names["reference"]: "reference", names["baseline"]: "reference",
                        names["checkpoint1"]: "closed", names["checkpoint3"]: "baseline"}

@@ -59,6 +59,14 @@ def periods():
     return measured(before), raw_before, measured(after), raw_after
 
 
+
+def sketch_of(values) -> dict:
+    """The sketch of an array of values, computed here with numpy (the import's SQL is what is tested)."""
+    x = np.asarray(values, dtype=float)
+    positive = x[x > 0]
+    bins, counts = np.unique(np.floor(np.log(positive) / math.log(sk.RATIO)).astype(np.int64), return_counts=True)
+    return {"ratio": sk.RATIO, "zeros": int((x == 0).sum()), "bins": [[int(b), int(c)] for b, c in zip(bins, counts)]}
+
 def test_a_rate_change_from_stored_counts_equals_chi_square_and_a_newcombe_interval_on_the_raw_tickets(periods):
     before, raw_b, after, raw_a = periods
     found, _ = es.compare(KNOWN["complaint_rate"], before["complaint_rate"], after["complaint_rate"], 95)
@@ -88,7 +96,7 @@ def test_a_mean_change_from_stored_sums_equals_welchs_t_on_the_raw_tickets(perio
 
 def test_the_stored_sketch_is_the_sketch_of_the_raw_values(periods):
     before, raw_b, _, _ = periods
-    assert before["frt_median"].sketch == sk.from_values(raw_b["frt"])
+    assert before["frt_median"].sketch == sketch_of(raw_b["frt"])
     assert sk.Sketch.from_dict(before["frt_median"].sketch).n == len(raw_b["frt"])
 
 

@@ -134,14 +134,6 @@ def test_each_participant_has_only_the_allowed_dots(bone):
         fb.cast_vote(bone, "c12", "  ", allowed=5)
 
 
-def test_setting_a_participants_votes_at_once_is_checked_first(bone):
-    with pytest.raises(fb.VoteLimitReached):
-        fb.set_votes(bone, "王经理", {"c01": 4, "c02": 2}, allowed=5)
-    assert fb.votes_used(bone, "王经理") == 5  # the demo's votes, unchanged
-    fb.set_votes(bone, "王经理", {"c01": 3, "c14": 2}, allowed=5)
-    assert fb.votes_used(bone, "王经理") == 5 and fb.find_cause(bone, "c14").votes["王经理"] == 2
-
-
 def test_confirming_unknown_causes_is_refused(bone):
     with pytest.raises(fb.CauseNotFound):
         fb.confirm_root_causes(bone, ["c01", "zz"])

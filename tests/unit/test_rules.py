@@ -12,8 +12,8 @@ from diagnosis.questionnaire.rules import (
     is_visible,
     step_completeness,
     validate_answer,
-    validate_answers,
 )
+from tests.conftest import validate_answers
 
 
 def messages(question, value, lang="en"):

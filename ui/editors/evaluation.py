@@ -11,7 +11,6 @@ import streamlit as st
 from diagnosis import evaluation as ev
 from diagnosis import plan
 from diagnosis.project.model import Project
-from diagnosis.questionnaire.rules import parse_date
 from diagnosis.tickets.flow import row_view
 from diagnosis.tracking import status_label
 from ui import state
@@ -45,7 +44,7 @@ def _checkpoint_label(ctx: StepContext, months: int) -> str:
 def _values_editor(ctx: StepContext, goals: list[ev.MetricGoal]) -> None:
     t = ctx.t
     project, questionnaire = ctx.project, ctx.questionnaire
-    launch = project.evaluation.launch or parse_date(project.answers.get("launch_date"))
+    launch = ev.launch_date(project)
     points = ev.checkpoints(questionnaire, project.evaluation)
     st.subheader(t("录入测量值", "Measured values"))
     if launch:
@@ -120,8 +119,7 @@ def _value_form(ctx: StepContext, goals: list[ev.MetricGoal], points: list[int])
         st.error(t("请填写测量值。", "Enter the measured value."))
         return
     project = ctx.project
-    if project.evaluation.launch is None:
-        project.evaluation.launch = parse_date(project.answers.get("launch_date"))
+    project.evaluation.launch = ev.launch_date(project)
     ev.set_value(project.evaluation, metric, checkpoint, float(value), date=day, note=note.strip())
     ctx.save(t(f"录入评估值：{labels[metric]}（{checkpoint} 个月）= {value:g}", f"Evaluation value: {labels[metric]} ({checkpoint} months) = {value:g}"))
     st.rerun()
