@@ -202,3 +202,9 @@ def show_view(at: AppTest, view: str) -> AppTest:
     at.segmented_control(key="causes.view").set_value(view).run()
     assert not at.exception, at.exception
     return at
+
+
+def submit(at, label: str = "") -> None:
+    """Press a form's submit button (the one labelled `label`, or the first), and the run must not fail."""
+    next(b for b in at.button if b.proto.is_form_submitter and (not label or b.label == label)).click().run()
+    assert not at.exception, [e.value for e in at.exception]

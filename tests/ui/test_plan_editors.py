@@ -10,14 +10,9 @@ import datetime as dt
 import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
 from tests.ui.conftest import as_a_browser_keeps, charts, keyed, shown, tables_with
 from tests.ui.conftest import start_step as start
-
-
-def submit(at: AppTest, label: str = "") -> None:
-    next(b for b in at.button if b.proto.is_form_submitter and (not label or b.label == label)).click().run()
-    assert not at.exception, [e.value for e in at.exception]
+from tests.ui.conftest import submit
 
 
 @pytest.mark.parametrize("kind", ["solutions", "tracking", "evaluation"])

@@ -8,8 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.ui.conftest import open_demo, open_id, open_new
-from tests.ui.test_plan_editors import start as start_plan
-from tests.ui.test_plan_editors import submit
+from tests.ui.conftest import start_step as start_plan
+from tests.ui.conftest import submit
 
 
 def _page(app: AppTest, page: str) -> AppTest:
