@@ -57,7 +57,9 @@ def test_a_sidebar_click_while_a_field_has_unsaved_text_saves_it_and_changes_the
     page = new_page()
     open_step1(page, app_url, project_id)
     field = widget(page, "goals.project_name").locator("input")
+    expect(field).to_have_value("侧栏点击不被吞掉")  # prefilled from the project's title
     field.click()
+    page.keyboard.press("Control+A")  # the person replaces the title with the project's name
     page.keyboard.type("售后投诉流程优化", delay=KEY_DELAY_MS)  # still focused: not saved yet
     page.locator('[data-testid="stSidebar"]').get_by_text("第二步：多维度数据与信息收集", exact=True).click()
     page.wait_for_url(f"**/data?project={project_id}")

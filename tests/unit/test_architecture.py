@@ -20,3 +20,12 @@ def test_no_module_of_the_domain_core_imports_streamlit():
             if any(n == "streamlit" or n.startswith("streamlit.") for n in names):
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_no_two_test_modules_share_a_file_name():
+    """The test folders are not packages: pytest imports each module by its file name, so a second
+    tests/*/test_x.py stops the run with "import file mismatch"."""
+    seen: dict[str, list[str]] = {}
+    for path in (ROOT / "tests").rglob("test_*.py"):
+        seen.setdefault(path.name, []).append(str(path.relative_to(ROOT)))
+    assert {name: paths for name, paths in seen.items() if len(paths) > 1} == {}
