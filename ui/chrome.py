@@ -9,6 +9,9 @@ originals back after a switch to English). Text is rewritten only inside Streaml
 parts (`CHROME`), attributes (aria-label, placeholder, title) anywhere: user text is never touched
 except where Streamlit wraps it ("Help for <label>"). The raw `:red[\\*]` of a required question's
 label, which Streamlit copies into aria-labels, becomes "（必填）" / " (required)" in both languages.
+The same script reloads a page whose main area stays without any text for 3 s while no script runs
+(at most once in 10 minutes per address): Streamlit 1.67 now and then drops a page drawn right after
+`st.switch_page` (the demo button, a new project), leaving it blank although the server drew it.
 The style makes the sidebar's links wrap instead of being cut ("Step 5: Implementation and
 monitorin") and puts their lines flush left.
 """
@@ -125,6 +128,22 @@ _SCRIPT = """
   });
   w.__pdChromeObserver.observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ATTRS});
   fix(document.body);
+  // Streamlit 1.67 now and then leaves the main area blank after a page switch (the demo button, a new
+  // project): the server drew the page, the browser dropped it. Every page of the app shows some text, so
+  // a main area without any for 3 s while no script runs is that: reload the address (once in 10 minutes).
+  let blank = 0;
+  w.setInterval(() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const main = document.querySelector('[data-testid="stMain"]');
+    const idle = app && app.getAttribute("data-test-script-state") === "notRunning";
+    blank = idle && main && !main.innerText.trim() ? blank + 1 : 0;
+    const key = "pd.reloaded:" + w.location.href;
+    const last = Number(w.sessionStorage.getItem(key) || 0);
+    if (blank >= 3 && Date.now() - last > 600000) {
+      w.sessionStorage.setItem(key, String(Date.now()));
+      w.location.reload();
+    }
+  }, 1000);
 })();
 """
 
