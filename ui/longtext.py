@@ -9,7 +9,7 @@ opening a cell. Short tables keep their compact one-line rows.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Optional
+from typing import Any
 
 import streamlit as st
 
@@ -22,11 +22,6 @@ WRAPPED_ROW_PX = 78  # three lines of text; the grid wraps cells from 65 px (abo
 
 def is_long(text: Any) -> bool:
     return isinstance(text, str) and display_width(text) > LONG
-
-
-def row_height(texts: Iterable[Any]) -> Optional[int]:
-    """The grid's row height: taller (wrapping) when any of the texts is long, else Streamlit's own."""
-    return WRAPPED_ROW_PX if any(is_long(text) for text in texts) else None
 
 
 def full_texts(entries: Iterable[tuple[str, Any]], lang: str) -> None:
