@@ -47,6 +47,25 @@ def has_control(text: str) -> bool:
 _IN_JSON = re.compile(r"\\(?:u00[01][0-9a-fA-F]|[bfr])|[\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
+# the same in pydantic's JSON bytes (`dump_json`): C0 are escaped as above, DEL, C1 (UTF-8 C2 80-9F)
+# and U+FFFE/U+FFFF stay as their bytes; lone surrogates cannot be written at all.
+_IN_JSON_ESCAPE = re.compile(rb"\\(?:u00[01][0-9a-fA-F]|[bfr])")
+_IN_JSON_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def json_bytes_clean(raw: bytes) -> bool:
+    """True when UTF-8 JSON text `raw` holds no control character, no CR and no U+FFFE/U+FFFF.
+
+    A few substring searches (memchr speed) instead of a regular expression over every byte:
+    a clean project of 800 causes is checked in a tenth of a millisecond.
+    """
+    if b"\x7f" in raw or b"\xef\xbf\xbe" in raw or b"\xef\xbf\xbf" in raw:
+        return False
+    if b"\xc2" in raw and _IN_JSON_C1.search(raw):
+        return False
+    return _IN_JSON_ESCAPE.search(raw) is None
+
+
 def clean_data(value: Any) -> Any:
     """`value` with `clean_text` applied to every string inside it (same object if clean).
 

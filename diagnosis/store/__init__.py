@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
+from pydantic_core import PydanticSerializationError, from_json
 from sqlalchemy import create_engine, event, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InternalError, OperationalError
@@ -47,7 +48,7 @@ from diagnosis.store.conflicts import StoredConflict, from_row as _conflict, to_
 from diagnosis.store.links import LinkRecord, Links, SuggestionRecord, Suggestions
 from diagnosis.store.revisions import STEP_KINDS, RevisionInfo, RevisionKind, StoredProject
 from diagnosis.store.revisions import content_data as _content_data, decode as _decode
-from diagnosis.text import clean_data, clean_text
+from diagnosis.text import clean_data, clean_text, json_bytes_clean
 
 # the tables (diagnosis.store.schema): `revisions`, `conflicts` and `links` are also the names
 # of this package's modules, so the package exports only `metadata`, `projects` and `suggestions`
@@ -147,6 +148,18 @@ def default_url() -> str:
     return f"sqlite:///{(folder / DATABASE_FILE).resolve()}"
 
 
+_PROJECT_JSON = TypeAdapter(Project)
+
+
+def _clean_json(project: Project) -> bytes | None:
+    """The JSON bytes a revision stores of `project`; None when a text in it holds a control character."""
+    try:
+        raw = _PROJECT_JSON.dump_json(project)
+    except PydanticSerializationError:  # a lone surrogate cannot be written as UTF-8
+        return None
+    return raw if json_bytes_clean(raw) else None
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -158,6 +171,10 @@ def _sqlite_pragmas(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        # WAL's recommended level: a commit is written to the log without waiting for the disk,
+        # so it survives the app being killed; only a power cut can lose the last commits, and
+        # never leaves the database inconsistent (https://sqlite.org/pragma.html#pragma_synchronous)
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
@@ -252,12 +269,18 @@ class Store:
         pid = project.meta.id
         kind = RevisionKind(kind)
         author = (author or "").strip()[:200] or ANONYMOUS
-        raw = project.model_dump(mode="json")
-        mine = clean_data(raw)  # no control characters are ever stored (see diagnosis.text)
-        if mine is not raw:
-            project = Project.model_validate(mine)
+        # no control characters are ever stored (see diagnosis.text): checked on the JSON bytes
+        # that will be stored; only a project that has one goes through the walk over its strings
+        encoded = _clean_json(project)
+        mine: dict[str, Any] | None = None
+        if encoded is None:
+            raw = project.model_dump(mode="json")
+            mine = clean_data(raw)
+            if mine is not raw:
+                project = Project.model_validate(mine)
+            encoded = _PROJECT_JSON.dump_json(project)
 
-        written: list[tuple[int, dict[str, Any]]] = []
+        written: list[tuple[int, dict[str, Any] | bytes]] = []
         snapshots: list[tuple[int, bytes, int]] = []
 
         def work(conn: Connection) -> Saved:
@@ -268,7 +291,7 @@ class Store:
             if new and row is not None and not row.deleted:
                 raise ProjectExists(pid)
             head = row.revision if row else 0
-            stored, found, data = project, [], mine
+            stored, found, data, raw = project, [], mine, encoded
             if base_revision is not None and row is not None and base_revision != head:
                 if strict:
                     raise ConflictError(pid, base_revision, head)
@@ -276,11 +299,12 @@ class Store:
                 theirs_author = conn.execute(
                     select(_revisions.c.author).where(_revisions.c.project_id == pid, _revisions.c.number == head)
                 ).scalar_one()
-                data, found = merge_data(base, mine, self._content(conn, pid, head))
+                data, found = merge_data(base, mine if mine is not None else from_json(encoded), self._content(conn, pid, head))
                 try:
                     stored = Project.model_validate(data)
                 except ValidationError as exc:
                     raise DiagnosisError(f"修改无法与第 {head} 版合并：{exc}", f"the change could not be merged with revision {head}: {exc}") from None
+                raw = _PROJECT_JSON.dump_json(stored)
             number = head + 1
             values = {"title": stored.meta.title, "questionnaire_id": stored.questionnaire.id, "revision": number,
                       "updated": saved, "deleted": False}
@@ -288,14 +312,13 @@ class Store:
                 conn.execute(_projects.insert().values(id=pid, created=saved, **values))
             else:
                 conn.execute(update(_projects).where(_projects.c.id == pid).values(**values))
-            raw = stored.model_dump_json().encode()
             packed, snapshot = self._pack(conn, pid, head if row is not None else 0, number, raw)
             if snapshot is None:
                 snapshots.append((number, raw, len(packed)))
             conn.execute(_revisions.insert().values(project_id=pid, number=number, saved=saved, author=author,
                                                     description=description[:500], kind=kind.value,
                                                     content="", packed=packed, snapshot=snapshot))
-            written.append((number, data))
+            written.append((number, raw if data is None else data))
             recorded = []
             if found:
                 for conflict in found:
@@ -350,6 +373,8 @@ class Store:
 
     def _content(self, conn: Connection, project_id: str, number: int) -> dict[str, Any]:
         cached = self._recent.get((project_id, number))
+        if isinstance(cached, bytes):  # a revision this store wrote, kept as its JSON until a merge needs it
+            return self._recent.put((project_id, number), from_json(cached))
         if cached is not None:
             return cached
         row = conn.execute(

@@ -172,3 +172,35 @@ def test_clean_data_finds_every_control_character_in_a_json_tree_in_keys_and_val
     else:
         assert cleaned is not tree and ch not in repr(cleaned)
         assert cleaned["answers"]["metrics"][1]["k"][1] == ("b\n" if ch == "\r" else "b")
+
+
+@pytest.mark.parametrize("code", [*range(0x00, 0x20), *range(0x7F, 0xA0), 0xD800, 0xFFFE, 0xFFFF])
+def test_a_save_never_stores_a_control_character_whichever_text_holds_it(code, tmp_path):
+    # the store checks the JSON bytes it is about to write (diagnosis.text.json_bytes_clean), not each string
+    ch = chr(code)
+    store = Store(f"sqlite:///{tmp_path / 'd.sqlite'}")
+    project = demo_project("en")
+    project.answers["problem_statement"] = f"slow{ch}reply"
+    project.fishbone.causes[0].children[0].text = f"deep{ch}cause" if project.fishbone.causes[0].children else f"top{ch}cause"
+    saved = store.commit(project, author="a")
+    expected = "slow\nreply" if ch in "\r\n" else "slow\treply" if ch == "\t" else "slowreply"
+    assert saved.project.answers["problem_statement"] == expected  # what the session goes on with
+    assert store.load(project.meta.id).project.answers["problem_statement"] == expected
+
+
+@given(st.text(max_size=40))
+def test_the_json_bytes_check_agrees_with_the_walk_over_every_string(text):
+    from pydantic import TypeAdapter
+
+    from diagnosis.text import json_bytes_clean
+
+    tree = {"answers": {"t": text, "list": ["a", text]}}
+    try:
+        raw = TypeAdapter(dict).dump_json(tree)
+    except ValueError:  # a lone surrogate cannot be written as UTF-8: the store then walks the strings
+        assert clean_data(tree) is not tree
+        return
+    if clean_data(tree) is not tree:
+        assert not json_bytes_clean(raw)  # never misses a dirty text
+    else:  # and flags a clean one only for a literal backslash (then the walk decides)
+        assert json_bytes_clean(raw) or "\\" in text
