@@ -16,6 +16,7 @@ from diagnosis import sharing
 from diagnosis.errors import DiagnosisError
 from diagnosis.i18n import pick, tr
 from ui import browser, state
+from ui.nav import language_switch
 from ui.texts import md, refusal
 
 GUEST_COOKIE = "diagnosis_guest_"
@@ -51,8 +52,16 @@ def _run(action, success: str) -> None:
     state.flash("success", success)
 
 
+def _heading(zh: str, en: str) -> None:
+    """The page's title, with the language switch at its right (guest pages have no sidebar)."""
+    title, switch = st.columns([5, 1], vertical_alignment="bottom")
+    title.title(_t(zh, en))
+    with switch:
+        language_switch(state.lang(), "guest.lang", label_visibility="collapsed")
+
+
 def draw_participant(token: str) -> None:
-    st.title(_t("参与鱼骨图分析", "Join the fishbone"))
+    _heading("参与鱼骨图分析", "Join the fishbone")
     try:
         participant = sharing.Participant(state.store(), token)
         title, problem = participant.title(), participant.problem()
@@ -111,7 +120,7 @@ def _suggestion_form(prefix: str, send) -> None:
 
 
 def draw_suggest(token: str) -> None:
-    st.title(_t("匿名改进建议", "Anonymous improvement suggestions"))
+    _heading("匿名改进建议", "Anonymous improvement suggestions")
     try:
         sharing.resolve(state.store(), token, "suggest")
     except DiagnosisError as exc:

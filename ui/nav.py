@@ -53,10 +53,17 @@ def guest_page(kind: str, lang: str) -> st.Page:
     return st.Page(GUEST_PAGES[kind], title=title, url_path=kind, default=True)
 
 
-def _go_lang() -> None:
-    chosen = st.session_state.get("sidebar.lang")
+def _go_lang(key: str) -> None:
+    chosen = st.session_state.get(key)
     if chosen:
         state.set_lang(chosen)
+
+
+def language_switch(lang: str, key: str, label_visibility: str = "visible") -> None:
+    """中文 / English for this browser (the sidebar's, and the guest pages' own at their top)."""
+    st.session_state[key] = lang
+    st.segmented_control(t("sidebar.language", lang), options=["zh", "en"], format_func={"zh": "中文", "en": "English"}.get,
+                         key=key, on_change=_go_lang, args=(key,), required=True, label_visibility=label_visibility)
 
 
 def link(path: str, label: str, key: str, here: bool = False) -> None:
@@ -109,9 +116,7 @@ def sidebar(current: st.Page) -> None:
             link(SHARE, t("nav.share", lang), "sidebar.go.share", current.url_path == "share")
             conflicts.draw_mine(lang)
         st.divider()
-        st.session_state["sidebar.lang"] = lang
-        st.segmented_control(t("sidebar.language", lang), options=["zh", "en"], format_func={"zh": "中文", "en": "English"}.get,
-                             key="sidebar.lang", on_change=_go_lang, required=True)
+        language_switch(lang, "sidebar.lang")
         st.session_state["sidebar.author"] = state.author()
         st.text_input(t("sidebar.author", lang), key="sidebar.author", on_change=state.take_author, args=("sidebar.author",))
         state.keep_in_browser()

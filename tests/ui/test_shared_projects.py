@@ -116,6 +116,23 @@ def test_the_participant_page_shows_only_the_cause_list_and_adds_causes_and_vote
     assert "机密" not in _texts(at) and "state.open" not in at.session_state
 
 
+def test_a_participant_switches_the_guest_pages_to_english_without_touching_the_project(data_dir, store):
+    _two_projects(store)
+    token, _ = sharing.create_link(store, "demo", "participant")
+    at = _guest("join", token)
+    assert at.title[0].value == "参与鱼骨图分析"
+    head = store.head("demo")
+    at.button_group(key="guest.lang").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Join the fishbone"
+    assert any(b.label == "Add" for b in at.button) and not any(b.label == "添加" for b in at.button)
+    assert store.head("demo") == head  # the language is the person's, not a revision
+    suggest_token, _ = sharing.create_link(store, "demo", "suggest")
+    form = _guest("suggest", suggest_token)
+    form.button_group(key="guest.lang").set_value("en").run()
+    assert form.title[0].value == "Anonymous improvement suggestions"
+
+
 def test_a_revoked_participant_link_says_so(data_dir, store):
     _two_projects(store)
     token, link = sharing.create_link(store, "demo", "participant")
