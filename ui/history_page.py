@@ -60,7 +60,7 @@ def draw_changes(changes: list[history.Change], lang: str, key: str, project: Pr
              _t(lang, "对象", "What"): c.subject, _t(lang, "字段", "Field"): c.field,
              _t(lang, "之前", "Before"): "" if c.before is None else str(c.before),
              _t(lang, "之后", "After"): "" if c.after is None else str(c.after)} for c in changes]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key=key)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key=key, placeholder="—")
 
 
 CONFIRM_RESTORE = "history.confirm_restore"  # the revision a click on Restore asks to confirm
@@ -127,7 +127,7 @@ def draw_page() -> None:
                   key="history.undo", on_click=_undo, args=(own,))
     table = [{"#": r.number, _t(lang, "时间", "Time"): r.saved.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
               _t(lang, "作者", "Author"): _who(r.author, lang, op.project), _t(lang, "说明", "Description"): _describe(r.description, lang)} for r in revisions]
-    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", key="history.list", height=300)
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", key="history.list", height=300, placeholder="—")
     numbers = [r.number for r in revisions]
     chosen = st.selectbox(_t(lang, "查看某一版改了什么", "See what a revision changed"), numbers, key="history.revision",
                           format_func=lambda n: f"#{n}")

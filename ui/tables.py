@@ -218,6 +218,7 @@ def draw(question: Any, value: Any, key: str, lang: str, label: str) -> None:
         row_height=longtext.WRAPPED_ROW_PX if wide else None,
         on_change=_commit,
         args=(question, widget_key, base_key),
+        placeholder="",
     )
     st.caption(t("step.table_hint", lang))
     _full_texts(stored, question, lang)

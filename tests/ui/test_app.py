@@ -28,6 +28,19 @@ def test_every_page_renders_with_an_empty_project_without_an_exception(app, page
     assert not app.exception
 
 
+@pytest.mark.parametrize("page", [*ALL_PAGES, "app_pages/history.py"])
+def test_no_table_on_any_page_shows_none_for_an_empty_cell(app, page):
+    # Streamlit writes "None" into an empty cell unless told otherwise: empty in editable grids, a dash elsewhere
+    open_demo(app)
+    app.switch_page(page).run()
+    assert not app.exception
+    tables = list(app.dataframe)
+    assert tables or page in ("app_pages/projects.py", "app_pages/report.py")
+    for table in tables:
+        assert table.proto.HasField("placeholder"), f"{page}: a table without a placeholder for empty cells"
+        assert table.proto.placeholder in ("", "—")
+
+
 @pytest.mark.parametrize("page", STEP_PAGES)
 def test_a_step_page_without_an_open_project_points_to_the_projects_page(app, page):
     app.switch_page(page).run()

@@ -80,7 +80,7 @@ def _mapping_form(ctx: StepContext, export) -> tuple[dict, dict]:
 
     preview.columns = [heading(h) for h in preview.columns]
     st.caption(ctx.t("前 5 行预览", "First 5 rows"))
-    st.dataframe(preview, hide_index=True, key="data.preview")
+    st.dataframe(preview, hide_index=True, key="data.preview", placeholder="—")
     return chosen, units
 
 
@@ -128,7 +128,7 @@ def _results(ctx: StepContext, result) -> None:
         [{ctx.t("指标", "Metric"): label(m.name, ctx.lang), ctx.t("数值", "Value"): format_value(m.name, result.overall.get(m.name), ctx.lang),
           ctx.t("口径", "Definition"): ctx.t(m.definition_zh, m.definition_en)} for m in METRICS]  # fmt: skip
     )
-    st.dataframe(overall, hide_index=True, key="data.overall")
+    st.dataframe(overall, hide_index=True, key="data.overall", placeholder="—")
     available = [g for g in GROUPINGS if result.groups.get(g)]
     if available:
         state.choice("data.by", available, lang=ctx.lang)
@@ -139,7 +139,7 @@ def _results(ctx: StepContext, result) -> None:
             row = {ctx.t(*GROUPINGS[by][:2]): value, ctx.t("占比", "Share"): f"{(metrics['volume'] or 0) / result.rows * 100:.1f}%"}
             row.update({label(m.name, ctx.lang): format_value(m.name, metrics.get(m.name), ctx.lang) for m in METRICS})
             rows.append(row)
-        st.dataframe(pd.DataFrame(rows), hide_index=True, key="data.groups")
+        st.dataframe(pd.DataFrame(rows), hide_index=True, key="data.groups", placeholder="—")
     if result.bad_rows:
         st.warning(ctx.t("以下问题行已计数，并只从会被其扭曲的指标中排除：", "Bad rows, counted and left out only of the metrics they would distort:"))
         for reason in REASONS:
@@ -150,7 +150,7 @@ def _results(ctx: StepContext, result) -> None:
             with st.expander(title):
                 examples = result.bad_examples.get(reason.id, [])
                 st.dataframe(pd.DataFrame([{ctx.t("行", "Line"): e["line"], **e["values"]} for e in examples]), hide_index=True,
-                             key=f"data.bad.{reason.id}")  # fmt: skip
+                             key=f"data.bad.{reason.id}", placeholder="—")  # fmt: skip
     for name, chart in (("heatmap", charts.heatmap(result, ctx.lang)), ("trends", charts.monthly_trends(result, ctx.lang)),
                         ("channels", charts.channel_comparison(result, ctx.lang))):  # fmt: skip
         if chart is not None:
@@ -182,7 +182,7 @@ def _periods(ctx: StepContext) -> None:
         rows.append({t("时期", "Period"): name, t("文件", "File"): source.get("name", ""),
                      t("起", "From"): facts.get("start"), t("止", "To"): facts.get("end"), t("工单数", "Tickets"): source.get("rows"),
                      t("高峰日", "Peak day"): facts.get("peak_day"), t("高峰日工单", "Peak-day tickets"): facts.get("peak_volume")})  # fmt: skip
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="data.periods")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="data.periods", placeholder="—")
     known = definitions(ctx.questionnaire, ctx.project)
     choices = flow.month_on_month_definitions(ctx.project, known)
     if not choices:
@@ -198,7 +198,7 @@ def _periods(ctx: StepContext) -> None:
         rows.append({t("月份", "Month"): m["month"] + ("" if m["complete"] else t("（不完整）", " (partial)")),
                      t("数值", "Value"): flow.rounded(definition, m["value"]), "n": m["n"],
                      t("环比", "Change on the month before"): f"{m['change_pct']:+.1f}%" if m["comparable"] else NONE})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="data.mom.table")  # fmt: skip
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="data.mom.table", placeholder="—")  # fmt: skip
     st.caption(definition.describe(ctx.lang) + " · " + t("检查点导出不计入环比。", "checkpoint exports are not part of month on month."))
 
 

@@ -76,6 +76,7 @@ def _values_editor(ctx: StepContext, goals: list[ev.MetricGoal]) -> None:
         # onto a new state (e.g. after the next cycle starts)
         num_rows="fixed", key=f"evaluation.values.{project.cycle}.{_digest(project)}",
         column_config={label: st.column_config.NumberColumn(label, format="%g") for label in columns.values()},
+        placeholder="",
     )
     if ctx.read_only:
         return
@@ -170,6 +171,7 @@ def _results(ctx: StepContext, project: Project, goals: list[ev.MetricGoal], key
                 ]
             ),
             hide_index=True, width="stretch", key=f"{key}.results",
+            placeholder="—",
         )
         # the specs once per revision and language (building and validating Altair charts costs a
         # good part of a second on every rerun otherwise)
@@ -246,6 +248,7 @@ def _history(ctx: StepContext) -> None:
                         ]
                     ),
                     hide_index=True, width="stretch", key=f"evaluation.history.{cycle.number}.plan",
+                    placeholder="—",
                 )
             goals = ev.metric_goals(view.answers)
             if goals:

@@ -50,7 +50,7 @@ def control_charts(ctx: StepContext) -> None:
         stages = {s.index: s.label(lang) for s in chart.stages}
         st.dataframe(pd.DataFrame([{t("判异规则", "Rule"): s.rule_label(lang), t("阶段", "Stage"): stages[s.stage],
                                     t("起", "From"): s.days[0], t("止", "To"): s.days[-1], t("点数", "Points"): len(s.days)}
-                                   for s in chart.signals]), hide_index=True, width="stretch", key="evaluation.spc.signals")  # fmt: skip
+                                   for s in chart.signals]), hide_index=True, width="stretch", key="evaluation.spc.signals", placeholder="—")  # fmt: skip
     else:
         st.success(t("没有异常信号：过程处于统计受控状态。", "No special-cause signal: the process is in statistical control."))
     found = state.by_revision(project, "evaluation.series_alerts",

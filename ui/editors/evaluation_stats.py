@@ -30,7 +30,7 @@ def before_after_tests(ctx: StepContext) -> None:
         frame = pd.DataFrame([es.cells(test, ctx.lang) for test in group], columns=headers)
         # the definition's wording is long: last, so the numbers stay in sight
         frame = frame[[h for i, h in enumerate(headers) if i != 1] + [headers[1]]]
-        st.dataframe(frame, hide_index=True, width="stretch", key=f"evaluation.stats.{months}")
+        st.dataframe(frame, hide_index=True, width="stretch", key=f"evaluation.stats.{months}", placeholder="—")
         for test in group:
             hint = test.hint(ctx.lang)
             if hint:

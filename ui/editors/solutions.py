@@ -58,7 +58,7 @@ def solutions_editor(ctx: StepContext) -> None:
         group = [r for r in rows if r.horizon == hz]
         if group:
             st.markdown(f"**{plan.horizon_label(hz, ctx.lang, questionnaire.priority)}** ({len(group)})")
-            st.dataframe(_plan_frame(ctx, group), hide_index=True, width="stretch", key=f"solutions.plan.{hz}")
+            st.dataframe(_plan_frame(ctx, group), hide_index=True, width="stretch", key=f"solutions.plan.{hz}", placeholder="—")
 
     # chart specs once per stored revision and language (building an Altair chart costs tens of ms per rerun)
     gantt = state.by_revision(ctx.project, "solutions.gantt", lambda: plan.gantt_chart(rows, ctx.lang).to_dict(), ctx.lang)
@@ -95,7 +95,7 @@ def _economics(ctx: StepContext, rows: list[plan.PlanRow]) -> None:
         t("象限", "Quadrant"): [economics.quadrant_label(economics.quadrant(r.measure, priority), lang, short=True) for r in rows],
         t("回本（月）", "Payback (months)"): [
             None if (e := economics.of_measure(r.measure)) is None else e.payback_months for r in rows],
-    }), hide_index=True, width="stretch", key="solutions.matrix_table")
+    }), hide_index=True, width="stretch", key="solutions.matrix_table", placeholder="—")
     total = economics.of_plan([r.measure for r in rows])
     if total is None:
         st.caption(t("措施填写一次性投入、运行成本与预期年收益后，这里显示回本周期与投资回报率。",

@@ -46,7 +46,7 @@ def tracking_editor(ctx: StepContext) -> None:
             for owner, c in by_owner.items()
         ]
     )
-    st.dataframe(owner_frame, hide_index=True, width="stretch", key="tracking.by_owner")
+    st.dataframe(owner_frame, hide_index=True, width="stretch", key="tracking.by_owner", placeholder="—")
 
     st.subheader(t("措施状态", "Measures"))
     frame = pd.DataFrame(
@@ -68,7 +68,7 @@ def tracking_editor(ctx: StepContext) -> None:
     )
     styles = [OVERDUE_COLOR if r.overdue else STALE_COLOR if r.stale else "" for r in rows]
     styled = frame.style.apply(lambda col: styles, axis=0)
-    st.dataframe(styled, hide_index=True, width="stretch", key="tracking.measures")
+    st.dataframe(styled, hide_index=True, width="stretch", key="tracking.measures", placeholder="—")
     st.caption(t("红色：已过完成日期但未完成；黄色：超过 7 天没有跟进记录。",
                  "Red: past its due date and not done; yellow: no check-in for over 7 days."))
 
@@ -100,6 +100,7 @@ def tracking_editor(ctx: StepContext) -> None:
             ]
         ),
         hide_index=True, width="stretch", key="tracking.history",
+        placeholder="—",
     )
     if not ctx.read_only:
         _correct(ctx, titles, checkins)

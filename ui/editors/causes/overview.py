@@ -34,5 +34,5 @@ def draw(ctx: StepContext) -> None:
     evidence = ctx.t("证据", "Evidence")
     # one line a cause (a wall of tall rows would hide the fishbone's shape); long evidence in full below
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="causes.overview",
-                 column_config={evidence: st.column_config.TextColumn(evidence, width="medium")})
+                 column_config={evidence: st.column_config.TextColumn(evidence, width="medium")}, placeholder="—")
     longtext.full_texts([(f"{text} · {evidence}", quote) for text, quote in details], ctx.lang)

@@ -50,7 +50,7 @@ def draw(ctx: StepContext) -> None:
                          t("累计 %", "Cumulative %"), t("关键少数", "Vital few")]
         st.dataframe(frame, hide_index=True, width="stretch", key="causes.pareto.table",
                      column_config={"%": st.column_config.NumberColumn(format="%.1f"),
-                                    t("累计 %", "Cumulative %"): st.column_config.NumberColumn(format="%.1f")})
+                                    t("累计 %", "Cumulative %"): st.column_config.NumberColumn(format="%.1f")}, placeholder="—")
         st.caption(t(f"关键少数：累计占比首次达到 {threshold}% 的前 {len(result.vital_few)} 项。",
                      f"Vital few: the first {len(result.vital_few)} items, whose cumulative share first reaches {threshold}%."))
         if result.cut_note(ctx.lang):

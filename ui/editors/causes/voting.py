@@ -66,7 +66,7 @@ def draw(ctx: StepContext) -> None:
         # who has voted, never on what: enough to know when to reveal
         st.dataframe(pd.DataFrame([{t("参与者", "Participant"): guest_label(fishbone, v),
                                     t("已投点数", "Dots placed"): f"{fb.votes_used(fishbone, v)} / {allowed}"} for v in voters]),
-                     hide_index=True, width="stretch", key="causes.vote.progress")
+                     hide_index=True, width="stretch", key="causes.vote.progress", placeholder="—")
     elif voters:
         rows = []
         for cause, _parent, _depth in fb.walk(fishbone):
@@ -74,4 +74,4 @@ def draw(ctx: StepContext) -> None:
                 rows.append({t("原因", "Cause"): labels[cause.id].strip(), t("合计", "Total"): cause.vote_total,
                              **{guest_label(fishbone, v): cause.votes.get(v, 0) for v in voters}})
         rows.sort(key=lambda r: -r[t("合计", "Total")])
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="causes.vote.table")
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="causes.vote.table", placeholder="—")
