@@ -3,16 +3,16 @@
 For each metric of the step-1 table `metrics` and each checkpoint (the questionnaire's
 `evaluation.checkpoints_months`, plus any other checkpoint a value was recorded for) this
 gives the measured value, its change against the baseline (absolute and %) and whether the
-target is met, aware of the metric's direction: the row's `direction`, else the metric's
-nature (times, complaint, transfer and reopen rates: lower is better; CSAT, FCR, SLA and
-connect rates: higher), else the side of the baseline the target lies on.
+target is met, aware of the metric's direction: the row's `direction`, else its kind's
+(`metric_kinds`: times, complaint, transfer and reopen rates lower; CSAT, FCR, SLA and connect
+rates higher), else the side of the baseline the target lies on (a volume, a kind of its own).
 
 Alert rules fire on a run of consecutive *recorded* values beyond their bound, in checkpoint
 order (a checkpoint nobody measured neither breaks nor extends a run).
 
 A measure belongs to a metric when its expected effect is on that step-1 row (`metric_row`, picked
 in step 4) or, for an effect typed as text, when the text names it (the metric id, the
-row's wording, the questionnaire's label or a common alias such as 满意度 / CSAT); a measure
+row's wording, the questionnaire's label or its kind's aliases such as 满意度 / CSAT); a measure
 whose text names no step-1 metric takes the metrics of the other measures on the same root
 cause. Measures of a metric whose latest value misses its target are marked for adjustment;
 a missed metric no measure belongs to is reported as such.
@@ -27,30 +27,12 @@ from typing import Any, Optional
 
 import altair as alt
 
+from diagnosis import metric_kinds
 from diagnosis.i18n import tr
 from diagnosis.metric_definitions import MANUAL, row_key
 from diagnosis.project.model import Cycle, EvaluationRecord, Fishbone, Measure, MetricValue, Project
 from diagnosis.questionnaire.model import AlertRule, Questionnaire
 from diagnosis.questionnaire.rules import as_number, default_answers, parse_date
-
-LOWER_IS_BETTER = {"frt", "resolution_time", "aht", "complaint_rate", "transfer_rate", "reopen_rate"}
-HIGHER_IS_BETTER = {"csat", "fcr", "sla_rate", "connect_rate"}
-
-# words a measure's expected effect may use for a step-1 metric (compared without spaces,
-# case-insensitively, as substrings)
-ALIASES = {
-    "volume": ["咨询量", "工单量", "volume", "inquiries", "tickets"],
-    "frt": ["frt", "首次响应", "首响", "响应时间", "响应时长", "firstresponse", "responsetime"],
-    "sla_rate": ["sla", "响应率", "及时响应", "达标率", "withinsla"],
-    "resolution_time": ["解决时长", "解决时间", "处理时效", "resolutiontime", "timetoresolve"],
-    "aht": ["aht", "处理时长", "handletime", "handlingtime"],
-    "fcr": ["fcr", "一次解决", "首次解决", "firstcontactresolution", "firstcallresolution"],
-    "transfer_rate": ["转接率", "转接", "transfer"],
-    "reopen_rate": ["复访率", "重开率", "重复来电", "reopen", "repeatcontact"],
-    "csat": ["csat", "满意度", "satisfaction"],
-    "complaint_rate": ["投诉率", "投诉", "complaint"],
-    "connect_rate": ["接通率", "connectrate", "answeredcalls"],
-}
 
 
 # --- goals and results ---------------------------------------------------------------------
@@ -99,10 +81,10 @@ def metric_option_label(questionnaire: Optional[Questionnaire], metric: str, lan
 
 
 def infer_direction(metric: str, baseline: Optional[float] = None, target: Optional[float] = None) -> str:
-    if metric in LOWER_IS_BETTER:
-        return "lower"
-    if metric in HIGHER_IS_BETTER:
-        return "higher"
+    """The kind's better direction (`metric_kinds`), else the side of the baseline the target lies on."""
+    known = metric_kinds.better(metric)
+    if known is not None:
+        return known
     if baseline is not None and target is not None and target < baseline:
         return "lower"
     return "higher"
@@ -355,7 +337,7 @@ def metrics_named(text: str, goals: list[MetricGoal], questionnaire: Optional[Qu
         return set()
     out = set()
     for goal in goals:
-        words = {goal.metric, *ALIASES.get(goal.metric, [])}
+        words = {goal.metric, *metric_kinds.aliases(goal.metric)}
         names = {goal.name, metric_option_label(questionnaire, goal.metric, "zh"), metric_option_label(questionnaire, goal.metric, "en")}
         if any(_norm(w) and _norm(w) in norm for w in words) or any(_norm(n) and (_norm(n) == norm or norm in _norm(n)) for n in names):
             out.add(goal.key)

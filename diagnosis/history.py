@@ -15,7 +15,6 @@ from diagnosis.merge import MISSING, flatten_causes, list_edits
 from diagnosis.project.model import Project
 from diagnosis.store.revisions import RevisionKind
 
-AREAS = ("project", "answers", "causes", "votes", "measures", "checkins", "evaluation", "data")
 AREA_NAMES = {
     "project": ("项目", "Project"), "answers": ("回答", "Answers"), "causes": ("原因", "Causes"), "votes": ("投票", "Votes"),
     "measures": ("措施", "Measures"), "checkins": ("周报", "Check-ins"), "evaluation": ("评估", "Evaluation"),

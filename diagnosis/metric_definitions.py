@@ -35,11 +35,12 @@ from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from diagnosis import metric_kinds
+from diagnosis.metric_kinds import Direction, Family
 from diagnosis.i18n import tr
 from diagnosis.scales import SCALE_MAX, SCALE_MIN, TOP2  # noqa: F401 (the scales, re-exported)
 
 Statistic = Literal["count", "mean", "median", "p90", "rate"]
-Family = Literal["efficiency", "quality", "process"]
 Scale = Literal["1-5", "1-10", "0-100"]
 
 QUANTITIES = ("frt_min", "resolution_h", "handle_s", "queue_s", "csat")
@@ -119,7 +120,7 @@ class MetricDefinition(BaseModel):
     repeat_days: Optional[int] = Field(None, ge=1, le=90)
     scale: Optional[Scale] = None  # CSAT: None = detected from the export
     unit: Text = ""
-    direction: Literal["lower", "higher"]
+    direction: Direction
     family: Family
 
     @model_validator(mode="after")
@@ -212,24 +213,13 @@ def bound_definition(row: dict, known: dict[str, MetricDefinition]) -> Optional[
 
 # --- a team's own definition ------------------------------------------------------------------
 
-# what a field measures by default: (kind, unit zh, unit en, better direction, family)
-FIELD_FACTS: dict[str, tuple[str, str, str, str, str]] = {
-    "frt_min": ("frt", "分钟", "min", "lower", "efficiency"),
-    "resolution_h": ("resolution_time", "小时", "h", "lower", "efficiency"),
-    "handle_s": ("aht", "秒", "s", "lower", "efficiency"),
-    "queue_s": ("queue_time", "秒", "s", "lower", "efficiency"),
-    "csat": ("csat", "分", "points", "higher", "quality"),
-    "within_sla": ("sla_rate", "%", "%", "higher", "efficiency"),
-    "fcr": ("fcr", "%", "%", "higher", "quality"),
-    "transferred": ("transfer_rate", "%", "%", "lower", "process"),
-    "reopened": ("reopen_rate", "%", "%", "lower", "quality"),
-    "complaint": ("complaint_rate", "%", "%", "lower", "quality"),
-    "csat_top2": ("csat", "%", "%", "higher", "quality"),
-    "abandoned": ("abandon_rate", "%", "%", "lower", "efficiency"),
-    "answered": ("connect_rate", "%", "%", "higher", "efficiency"),
-    "volume": ("volume", "件", "tickets", "lower", "efficiency"),
-    "per_agent_day": ("productivity", "件/人天", "tickets/agent-day", "higher", "efficiency"),
-}
+# the kind of metric each field measures (its unit, better direction and family: `metric_kinds`)
+FIELD_KINDS: dict[str, str] = {
+    "frt_min": "frt", "resolution_h": "resolution_time", "handle_s": "aht", "queue_s": "queue_time", "csat": "csat",
+    "within_sla": "sla_rate", "fcr": "fcr", "transferred": "transfer_rate", "reopened": "reopen_rate",
+    "complaint": "complaint_rate", "csat_top2": "csat", "abandoned": "abandon_rate", "answered": "connect_rate",
+    "volume": "volume", "per_agent_day": "productivity",
+}  # fmt: skip
 # (statistic, field) pairs a team can build on, in the order a form offers them
 BUILDABLE: tuple[tuple[str, str], ...] = (
     *((s, f) for f in QUANTITIES for s in ("mean", "median", "p90")),
@@ -256,7 +246,12 @@ def build_definition(known: dict[str, MetricDefinition], name_zh: str, name_en: 
             raise DiagnosisError(f"已有名为“{name}”的指标定义", f"a metric definition named '{name}' exists already")
     if (statistic, field) not in BUILDABLE:
         raise DiagnosisError(f"“{field}”的“{statistic}”不是指标定义能计算的统计量", f"'{statistic}' of '{field}' is not a statistic a definition can compute")
-    kind, unit_zh, unit_en, better, family = FIELD_FACTS[field]
+    kind = metric_kinds.BY_KEY[FIELD_KINDS[field]]
+    unit_zh, unit_en = metric_kinds.UNITS["rate" if field in CONDITIONS else kind.unit]  # a rate is a %, whatever it counts
+    better = direction or kind.better
+    if better is None:
+        raise DiagnosisError(f"“{kind.zh}”本身没有好坏方向：请选择越低越好还是越高越好",
+                             f"{kind.en} has no better direction of its own: choose whether lower or higher is better")
     number = 1 + sum(1 for d in known if d.startswith("team_"))
     while f"team_{number}" in known:
         number += 1
@@ -264,10 +259,10 @@ def build_definition(known: dict[str, MetricDefinition], name_zh: str, name_en: 
                "category": [v for v in category or [] if v.strip()] or None, "hours": hours}  # fmt: skip
     try:
         return MetricDefinition(
-            id=f"team_{number}", name={"zh": name_zh or name_en, "en": name_en or name_zh}, kind=kind, statistic=statistic,
+            id=f"team_{number}", name={"zh": name_zh or name_en, "en": name_en or name_zh}, kind=kind.key, statistic=statistic,
             field=field, segment=Segment(**segment), sla_minutes=sla_minutes if field == "within_sla" else None,
             repeat_days=repeat_days if field == "fcr" else None, unit={"zh": unit_zh, "en": unit_en},
-            direction=direction or better, family=family,
+            direction=better, family=kind.family,
         )  # fmt: skip
     except ValidationError as exc:
         first = exc.errors()[0]

@@ -62,3 +62,4 @@ def test_a_command_that_needs_a_heavy_library_still_loads_it(tmp_path):
     code, modules = loaded_after(tmp_path, "kpi", str(tickets), "--format", "json")
     assert code in (0, None)
     assert {"duckdb", "pyarrow"} <= modules
+    assert not {"pandas", "pydantic"} & modules  # the ticket metrics path (README: Ticket data)
