@@ -81,6 +81,18 @@ def test_the_horizon_months_come_from_the_questionnaire_and_name_the_labels():
     assert "6 months" in plan.horizon_rule("en", q.priority)
 
 
+@pytest.mark.parametrize("questionnaire_id", sorted(catalog.shipped()))
+def test_no_text_of_a_shipped_questionnaire_repeats_the_horizon_months(questionnaire_id):
+    # the months are the questionnaire's `priority` (Priority), worded by plan.horizon_label / horizon_rule
+    # under the action plan: a help text stating them would go stale when a consultant changes them
+    import re
+
+    source = catalog.get(questionnaire_id).source
+    months = re.compile(r"(速赢|短期|中期|长期)[^。；，\n]*?\d+\s*(-\s*\d+\s*)?个月|(quick win|short-term|mid-term|long-term)s?\W[^.;\n]*?\d+(-\d+)? months?",
+                        re.IGNORECASE)  # fmt: skip
+    assert [m.group(0) for m in months.finditer(source)] == []
+
+
 def test_a_questionnaire_with_day_counts_gets_a_located_error_naming_the_month_keys():
     from diagnosis.errors import QuestionnaireError
 
