@@ -1,8 +1,10 @@
 """Checks of the answers against the method's own rules of thumb (PRODUCT.md, steps 1 and 2).
 
 - A process is either in scope or out of it, never both (step 1).
-- The customer survey samples at least 30% of the customers who had the problem.
-- In-depth interviews go to customers who complained twice or more in the last 30 days.
+- The customer survey samples at least `MIN_SAMPLE_SHARE` (30%) of the customers who had the problem.
+- In-depth interviews go to customers who complained `MIN_COMPLAINTS` (2) times or more in the last
+  `COMPLAINT_WINDOW_DAYS` (30) days; the step-2 import lists such customers of an export by the same
+  numbers (`tickets.measure`).
 
 Each check reads answers by the question ids the shipped questionnaires use
 (`scope_in`, `scope_out`, `customers_with_problem`, `survey_sample`, `interviews` with
@@ -17,14 +19,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from diagnosis.i18n import tr
-from diagnosis.project.model import Project
 from diagnosis.questionnaire.rules import as_number
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the project model imports this module (through its consistency checks)
+    from diagnosis.project.model import Project
     from diagnosis.questionnaire import Questionnaire
 
-MIN_SAMPLE_SHARE = 0.30
-MIN_COMPLAINTS = 2
+MIN_SAMPLE_SHARE = 0.30  # of the customers who had the problem
+MIN_COMPLAINTS = 2  # an interview target complained this many times or more ...
+COMPLAINT_WINDOW_DAYS = 30  # ... within this many days (the questionnaires' column `complaints_30d`)
 
 
 @dataclass(frozen=True)
@@ -68,12 +71,13 @@ def survey_sample(answers: dict[str, Any]) -> Finding | None:
     if not population or sample is None or population <= 0:
         return None
     share = sample / population
+    least = f"{MIN_SAMPLE_SHARE:.0%}"
     if share >= MIN_SAMPLE_SHARE:
-        return Finding("ok", f"调研样本 {sample:,.0f} 人，占有问题客户的 {share:.0%}（≥ 30%），具有代表性。",
-                       f"The survey sample of {sample:,.0f} is {share:.0%} of the customers who had the problem (at least 30%): representative.")
+        return Finding("ok", f"调研样本 {sample:,.0f} 人，占有问题客户的 {share:.0%}（≥ {least}），具有代表性。",
+                       f"The survey sample of {sample:,.0f} is {share:.0%} of the customers who had the problem (at least {least}): representative.")
     needed = int(-(-population * MIN_SAMPLE_SHARE // 1))
-    return Finding("warning", f"调研样本仅占有问题客户的 {share:.0%}，低于 30%：至少需要 {needed:,} 人，否则结论可能不具代表性。",
-                   f"The survey sample is only {share:.0%} of the customers who had the problem, under 30%: survey at least {needed:,} or the result may not be representative.")
+    return Finding("warning", f"调研样本仅占有问题客户的 {share:.0%}，低于 {least}：至少需要 {needed:,} 人，否则结论可能不具代表性。",
+                   f"The survey sample is only {share:.0%} of the customers who had the problem, under {least}: survey at least {needed:,} or the result may not be representative.")
 
 
 def interview_targets(answers: dict[str, Any]) -> Finding | None:
@@ -83,16 +87,21 @@ def interview_targets(answers: dict[str, Any]) -> Finding | None:
     if not known:
         return None
     below = [r for r, n in known if n < MIN_COMPLAINTS]
+    days, times, times_en = COMPLAINT_WINDOW_DAYS, MIN_COMPLAINTS, _times_en(MIN_COMPLAINTS)
     if not below:
-        return Finding("ok", f"{len(known)} 位受访客户近 30 天均投诉 2 次及以上，符合深访对象要求。",
-                       f"All {len(known)} interviewed customers complained twice or more in the last 30 days, as the method asks.")
+        return Finding("ok", f"{len(known)} 位受访客户近 {days} 天均投诉 {times} 次及以上，符合深访对象要求。",
+                       f"All {len(known)} interviewed customers complained {times_en} or more in the last {days} days, as the method asks.")
     names = "、".join(str(r.get("customer") or "?") for r in below)
     names_en = ", ".join(str(r.get("customer") or "?") for r in below)
-    return Finding("warning", f"{len(below)} 位受访客户近 30 天投诉少于 2 次（{names}）：深访应优先选择反复投诉的客户。",
-                   f"{len(below)} interviewed customers complained fewer than twice in the last 30 days ({names_en}): in-depth interviews should go to repeat complainers.")
+    return Finding("warning", f"{len(below)} 位受访客户近 {days} 天投诉少于 {times} 次（{names}）：深访应优先选择反复投诉的客户。",
+                   f"{len(below)} interviewed customers complained fewer than {times_en} in the last {days} days ({names_en}): in-depth interviews should go to repeat complainers.")
 
 
-def data_collection_findings(project: Project) -> list[Finding]:
+def _times_en(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
+def data_collection_findings(project: "Project") -> list[Finding]:
     return [f for f in (survey_sample(project.answers), interview_targets(project.answers)) if f is not None]
 
 

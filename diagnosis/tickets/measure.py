@@ -29,6 +29,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Optional
 
+from diagnosis.method_checks import COMPLAINT_WINDOW_DAYS, MIN_COMPLAINTS
 from diagnosis.metric_definitions import TOP2, MetricDefinition
 from diagnosis.tickets import clean, sketch
 from diagnosis.tickets.fields import Mapping
@@ -226,11 +227,12 @@ def _period(con: duckdb.DuckDBPyConnection) -> PeriodFacts:
 
 
 def _repeat_complainers(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """The method's interview candidates: customers who complained twice or more in the last 30 days."""
-    rows = con.execute("""
+    """The method's interview candidates (`method_checks`): customers who complained `MIN_COMPLAINTS`
+    times or more in the export's last `COMPLAINT_WINDOW_DAYS` days."""
+    rows = con.execute(f"""
         SELECT customer_id, count(*) AS complaints, strftime(max(created), '%Y-%m-%d') AS last
         FROM clean_tickets
         WHERE complaint AND customer_id IS NOT NULL
-          AND created > (SELECT max(created) FROM clean_tickets) - INTERVAL 30 DAY
-        GROUP BY customer_id HAVING count(*) >= 2 ORDER BY complaints DESC, customer_id""").fetchall()
+          AND created > (SELECT max(created) FROM clean_tickets) - INTERVAL {int(COMPLAINT_WINDOW_DAYS)} DAY
+        GROUP BY customer_id HAVING count(*) >= {int(MIN_COMPLAINTS)} ORDER BY complaints DESC, customer_id""").fetchall()
     return [{"customer": c, "complaints": int(n), "last": last} for c, n, last in rows]

@@ -61,3 +61,36 @@ def test_check_project_warns_where_a_process_is_both_in_and_out_of_scope(tmp_pat
     assert line.startswith("p.diagnosis.yaml:") and line.split(":")[1].isdigit()
     assert "process 'after_sales_complaints' is both in scope (scope_in) and out of scope (scope_out)" in line
     assert len([w for w in warnings if "scope" in w]) == 1
+
+
+def test_the_messages_state_the_rules_own_numbers(monkeypatch):
+    # a rule of thumb changed in one place changes its check and its words together
+    from diagnosis import method_checks
+
+    monkeypatch.setattr(method_checks, "MIN_SAMPLE_SHARE", 0.5)
+    monkeypatch.setattr(method_checks, "MIN_COMPLAINTS", 3)
+    monkeypatch.setattr(method_checks, "COMPLAINT_WINDOW_DAYS", 14)
+    finding = survey_sample({"customers_with_problem": 1000, "survey_sample": 400})
+    assert finding.level == "warning" and "under 50%" in finding.text("en") and "低于 50%" in finding.text("zh")
+    assert "at least 500" in finding.text("en")
+    finding = interview_targets({"interviews": [{"customer": "A", "complaints_30d": 2}]})
+    assert finding.level == "warning"
+    assert "fewer than 3 times in the last 14 days" in finding.text("en") and "近 14 天投诉少于 3 次" in finding.text("zh")
+
+
+def test_the_imports_interview_candidates_pass_the_interview_check():
+    from diagnosis.method_checks import COMPLAINT_WINDOW_DAYS, MIN_COMPLAINTS
+    from diagnosis.tickets import read_export, resolve_mapping
+    from diagnosis.tickets.measure import measure_export
+
+    # the window is the 30 days up to the last ticket (08-31 18:00): C1 complains a minute inside its start, on 08-20
+    # and on the last day (3); C2 twice, once an hour before the window (1 inside); C3 once
+    last = "2025-08-31 18:00"
+    rows = ["T1,C1,2025-08-01 18:01,是", "T2,C1,2025-08-20 09:00,是", f"T3,C1,{last},是", "T4,C2,2025-08-01 17:00,是",
+            "T5,C2,2025-08-25 09:00,是", "T6,C3,2025-08-30 09:00,是", "T7,C3,2025-08-30 10:00,否"]
+    export = read_export(("工单号,客户ID,创建时间,是否投诉\n" + "\n".join(rows)).encode("utf-8"), "x.csv")
+    measured = measure_export(export, resolve_mapping(export.headers), [])
+    assert (COMPLAINT_WINDOW_DAYS, MIN_COMPLAINTS) == (30, 2)
+    assert [(c["customer"], c["complaints"]) for c in measured.repeat_complainers] == [("C1", 3)]
+    interviews = [{"customer": c["customer"], "complaints_30d": c["complaints"]} for c in measured.repeat_complainers]
+    assert interview_targets({"interviews": interviews}).level == "ok"
