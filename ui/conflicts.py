@@ -35,9 +35,7 @@ def _choose(conflict_id: str, keep: str) -> None:
         state.flash("error", refusal(exc, state.lang()))
         return
     state.adopt(saved)
-    mine = st.session_state.get(state.CONFLICTS, [])
-    if conflict_id in mine:
-        mine.remove(conflict_id)
+    state.settled(conflict_id)
 
 
 def draw_conflict(item: StoredConflict, lang: str, key: str) -> None:
@@ -57,7 +55,7 @@ def draw_conflict(item: StoredConflict, lang: str, key: str) -> None:
 def draw_mine(lang: str) -> None:
     """The sidebar panel: open conflicts this session's saves ran into."""
     op = state.get()
-    wanted = set(st.session_state.get(state.CONFLICTS, []))
+    wanted = set(state.my_conflicts())
     if op is None or not wanted:
         return
     items = [c for c in state.store().conflicts(op.project.meta.id) if c.id in wanted]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from diagnosis.i18n import pick
 from diagnosis.project.model import Project
 from diagnosis.questionnaire.model import Questionnaire
 
@@ -26,4 +27,4 @@ class StepContext:
 
     def t(self, zh: str, en: str) -> str:
         """Pick the interface text in the current language."""
-        return zh if self.lang == "zh" else en
+        return pick(self.lang, zh, en)

@@ -55,8 +55,7 @@ def draw_changes(changes: list[history.Change], lang: str, key: str, project: Pr
     if not changes:
         st.caption(_t(lang, "没有内容变化。", "No change in content."))
         return
-    pick = 0 if lang == "zh" else 1
-    rows = [{_t(lang, "范围", "Area"): AREA_NAMES[c.area][pick], _t(lang, "变化", "Change"): KINDS[c.kind][pick],
+    rows = [{_t(lang, "范围", "Area"): _t(lang, *AREA_NAMES[c.area]), _t(lang, "变化", "Change"): _t(lang, *KINDS[c.kind]),
              _t(lang, "对象", "What"): c.subject, _t(lang, "字段", "Field"): c.field,
              _t(lang, "之前", "Before"): "" if c.before is None else str(c.before),
              _t(lang, "之后", "After"): "" if c.after is None else str(c.after)} for c in changes]

@@ -74,7 +74,7 @@ def draw_page() -> None:
     columns = st.columns(len(FORMATS))
     for column, fmt in zip(columns, FORMATS):
         _, suffix, mime = FORMATS[fmt]
-        label = LABELS[fmt][0 if lang == "zh" else 1]
+        label = tx(*LABELS[fmt])
         with column:
             if fmt == "html" or st.session_state.get(f"report.ready.{fmt}") == base:
                 data = _cached(base + f"|{fmt}", lambda fmt=fmt: render(report, fmt))

@@ -245,6 +245,18 @@ def remember(saved: Saved, project_id: str) -> None:
         st.session_state.setdefault(CONFLICTS, []).extend(c.id for c in saved.conflicts)
 
 
+def my_conflicts() -> list[str]:
+    """The ids of the conflicts this session's saves ran into and has not settled yet."""
+    return list(st.session_state.get(CONFLICTS, []))
+
+
+def settled(conflict_id: str) -> None:
+    """A conflict this session ran into is settled: no longer its own to show."""
+    mine = st.session_state.get(CONFLICTS, [])
+    if conflict_id in mine:
+        mine.remove(conflict_id)
+
+
 def my_revisions(project_id: str) -> list[int]:
     return list(st.session_state.get(MINE, {}).get(project_id, []))
 

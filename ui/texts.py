@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from diagnosis.errors import DiagnosisError
+from diagnosis.i18n import pick
 
 TEXTS: dict[str, tuple[str, str]] = {
     "nav.report": ("报告", "Report"),
@@ -100,8 +101,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 def t(key: str, lang: str, **fields: object) -> str:
     """The text of `key` in `lang`, its fields made literal (`md`): they are user text or numbers."""
-    zh, en = TEXTS[key]
-    text = zh if lang == "zh" else en
+    text = pick(lang, *TEXTS[key])
     return text.format(**{k: md(v) for k, v in fields.items()}) if fields else text
 
 

@@ -152,7 +152,7 @@ def _measures_by_cause(ctx: StepContext, roots: list) -> None:
             if not measures:
                 st.caption(t("尚无措施", "No measure yet"))
             for m in measures:
-                named = effects.get(m.id, ("", ""))[0 if ctx.lang == "zh" else 1] or m.metric
+                named = ctx.t(*effects.get(m.id, ("", ""))) or m.metric
                 effect = f"{named}: {m.metric_from:g} → {m.metric_to:g}" if named and m.metric_from is not None and m.metric_to is not None else named
                 st.markdown(f"**{md(m.title)}** — {md(m.owner or '-')} · {m.due or '-'}" + (f"  \n{md(effect)}" if effect else ""))
 

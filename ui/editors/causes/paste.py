@@ -37,7 +37,7 @@ def draw(ctx: StepContext) -> None:
                 flash("info", ctx.t("这些原因都已在鱼骨图上，未添加。", "All of these causes are on the fishbone already; nothing was added."))
                 st.rerun()
             note = ctx.t(f"；跳过 {len(skipped)} 条已有的：", f"; skipped {len(skipped)} already there: ") if skipped else ""
-            listed = ("、" if ctx.lang == "zh" else ", ").join(md(s) for s in skipped[:10]) + ("…" if len(skipped) > 10 else "")
+            listed = ctx.t("、", ", ").join(md(s) for s in skipped[:10]) + ("…" if len(skipped) > 10 else "")
             change(ctx, ctx.t(f"粘贴 {count} 条原因", f"Paste {count} causes"),
                     lambda f: fb.paste_causes(f, text, ctx.questionnaire, category, author=ctx.author), reset=("causes.paste.text",),
                     shown=note + listed if skipped else "")
