@@ -39,6 +39,7 @@ from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
 from diagnosis.evaluation import target_met
+from diagnosis.i18n import months_text
 from diagnosis.metric_definitions import MetricDefinition, bound_definition, definitions, row_key
 from diagnosis.questionnaire.rules import as_number
 from diagnosis.tickets import sketch as sk
@@ -321,11 +322,11 @@ def row_tests(project, questionnaire, lang: str = "zh") -> list[RowTest]:
         before = period_value(base, definition.id) or DefinitionValue(None, 0, note="not in the baseline import")
         direction = row.get("direction") if row.get("direction") in ("lower", "higher") else definition.direction
         unit = str(row.get("unit") or definition.unit_text(lang))
-        for months in points:
-            entry = next(e for e in reversed(_checkpoint_imports(project)) if e["months"] == months)
+        for checkpoint in points:
+            entry = next(e for e in reversed(_checkpoint_imports(project)) if e["months"] == checkpoint)
             after = period_value(entry, definition.id) or DefinitionValue(None, 0, note="not in this import")
             comparison, note = compare(definition, before, after, confidence)  # note: a key of REASONS
-            out.append(RowTest(row_key(row), str(row.get("name") or definition.label(lang)), definition, months, unit,
+            out.append(RowTest(row_key(row), str(row.get("name") or definition.label(lang)), definition, checkpoint, unit,
                                direction, as_number(row.get("target")), confidence, comparison, note))  # fmt: skip
     return out
 
@@ -386,7 +387,7 @@ def reading(tests: list[RowTest], lang: str) -> list[str]:
     zh = lang == "zh"
     sep = "、" if zh else ", "
     out = []
-    for months, group in by_checkpoint(tests).items():
+    for checkpoint, group in by_checkpoint(tests).items():
         kinds = {v: [t for t in group if t.verdict == v] for v in ("improvement", "no_change", "worsening")}
         parts = []
         if kinds["improvement"]:
@@ -403,7 +404,7 @@ def reading(tests: list[RowTest], lang: str) -> list[str]:
                          else f"{len(kinds['worsening'])} worsened significantly ({names})")
         if not parts:
             continue
-        out.append(f"{months} 个月时，" + "；".join(parts) + "。" if zh
-                   else f"At {months} month{'s' if months != 1 else ''}: " + "; ".join(parts) + ".")
+        out.append(f"{months_text(checkpoint, 'zh')}时，" + "；".join(parts) + "。" if zh
+                   else f"At {months_text(checkpoint, 'en')}: " + "; ".join(parts) + ".")
     return out
 

@@ -19,7 +19,7 @@ from diagnosis import evaluation as ev
 from diagnosis import fishbone as fb
 from diagnosis import tracking
 from diagnosis.history import Change
-from diagnosis.i18n import pick, tr
+from diagnosis.i18n import months_text, pick, tr
 from diagnosis.project.model import Project
 from diagnosis.questionnaire import Questionnaire
 from diagnosis.sharing import GUEST_PREFIX, guest_label
@@ -64,10 +64,6 @@ def question_label(questionnaire: Optional[Questionnaire], qid: str, lang: str) 
 def metric_label(questionnaire: Optional[Questionnaire], project: Optional[Project], key: str, lang: str) -> str:
     """A step-1 row key (`csat_mean`) or a metric option id (`frt`) as people read it."""
     return ev.row_label(project, questionnaire, key, lang)
-
-
-def checkpoint_label(months: Any, lang: str) -> str:
-    return pick(lang, f"{months} 个月", f"{months} months" if str(months) != "1" else "1 month")
 
 
 def _option(options, value: Any, lang: str) -> Any:
@@ -163,8 +159,8 @@ def readable(changes: list[Change], questionnaire: Optional[Questionnaire], proj
         elif c.area == "evaluation":
             match = _EVAL_SUBJECT.match(subject)
             if match:
-                subject = f"{metric_label(questionnaire, project, match['key'], lang)}（{checkpoint_label(match['months'], lang)}）" \
-                    if lang == "zh" else f"{metric_label(questionnaire, project, match['key'], lang)} ({checkpoint_label(match['months'], lang)})"
+                subject = f"{metric_label(questionnaire, project, match['key'], lang)}（{months_text(match['months'], lang)}）" \
+                    if lang == "zh" else f"{metric_label(questionnaire, project, match['key'], lang)} ({months_text(match['months'], lang)})"
             elif subject in FIELDS:
                 subject = pick(lang, *FIELDS[subject])
             if field == "metric":
@@ -243,6 +239,6 @@ def describe(description: str, questionnaire: Optional[Questionnaire], lang: str
         label = metric_label(questionnaire, project, m["key"], lang)
         if label == m["key"]:
             return m[0]
-        return f"{label}（{checkpoint_label(m['months'], lang)}）" if lang == "zh" else f"{label} ({checkpoint_label(m['months'], lang)})"
+        return f"{label}（{months_text(m['months'], lang)}）" if lang == "zh" else f"{label} ({months_text(m['months'], lang)})"
 
     return _METRIC_AT.sub(metric_at, text)

@@ -31,6 +31,10 @@ def pick(lang: str, zh: str, en: str) -> str:
     return zh if lang == "zh" else en
 
 
+def months_text(n: object, lang: str) -> str:
+    """A number of months, e.g. a checkpoint or a horizon: "3 个月" / "1 month" / "3 months"."""
+    return pick(lang, f"{n} 个月", "1 month" if str(n) == "1" else f"{n} months")
+
 
 def system_language() -> str:
     """The command line's language: Chinese when the shell's locale is Chinese (LC_ALL, LC_MESSAGES

@@ -30,6 +30,7 @@ from dateutil.relativedelta import relativedelta
 
 from diagnosis import tracking
 from diagnosis.fishbone import iter_causes
+from diagnosis.i18n import months_text
 from diagnosis.project.model import Cause, Measure, Project
 from diagnosis.questionnaire.model import Priority, Questionnaire
 from diagnosis.questionnaire.rules import parse_date
@@ -45,18 +46,14 @@ def _t(pair: tuple[str, str], lang: str) -> str:
     return pair[0] if lang == "zh" else pair[1]
 
 
-def _months_en(n: int) -> str:
-    return f"{n} month" if n == 1 else f"{n} months"
-
-
 def horizon_label(horizon: str, lang: str, priority: Optional[Priority] = None) -> str:
     """"短期速赢（1 个月内）" / "Mid-term (1-3 months)": built from the questionnaire's month counts."""
     p = priority or Priority()
     s, m = p.short_term_months, p.mid_term_months
     labels = {
-        "short": (f"短期速赢（{s} 个月内）", f"Short-term quick wins (within {_months_en(s)})"),
-        "mid": (f"中期（{s}-{m} 个月）", f"Mid-term ({s}-{_months_en(m)})"),
-        "long": (f"长期（{m} 个月以上）", f"Long-term (over {_months_en(m)})"),
+        "short": (f"短期速赢（{s} 个月内）", f"Short-term quick wins (within {months_text(s, 'en')})"),
+        "mid": (f"中期（{s}-{m} 个月）", f"Mid-term ({s}-{months_text(m, 'en')})"),
+        "long": (f"长期（{m} 个月以上）", f"Long-term (over {months_text(m, 'en')})"),
     }
     return _t(labels[horizon], lang)
 
@@ -69,8 +66,8 @@ def horizon_rule(lang: str, priority: Optional[Priority] = None) -> str:
     by_cost = {h: f"{c[0]}-{c[-1]}" if len(c) > 1 else f"{c[0]}" for h, c in costs.items()}
     return _t((f"期限按自然月从方案开始日期起算：{s} 个月内到期为短期，{s}-{m} 个月为中期，超过 {m} 个月为长期；"
                f"没有完成日期时按资源成本（{by_cost['short']} 短期、{by_cost['mid']} 中期、{by_cost['long']} 长期）。",
-               f"Horizons count calendar months from the plan start: due within {_months_en(s)} short, "
-               f"{s}-{_months_en(m)} mid, over {_months_en(m)} long; without a due date by resource cost "
+               f"Horizons count calendar months from the plan start: due within {months_text(s, 'en')} short, "
+               f"{s}-{months_text(m, 'en')} mid, over {months_text(m, 'en')} long; without a due date by resource cost "
                f"({by_cost['short']} short, {by_cost['mid']} mid, {by_cost['long']} long)."), lang)
 
 

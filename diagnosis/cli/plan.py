@@ -11,6 +11,7 @@ import click
 
 from diagnosis.cli import cli, fail
 from diagnosis.errors import DiagnosisError
+from diagnosis.i18n import months_text
 
 
 def _load(file: str) -> Any:
@@ -127,8 +128,8 @@ def _stats(project: Any, questionnaire: Any, lang: str, fmt: str) -> None:
     if not tests:
         click.echo("no before/after tests: import a baseline and a checkpoint export, and bind step-1 rows to definitions")
         return
-    for months, group in es.by_checkpoint(tests).items():
-        click.echo(f"{months} 个月" if lang == "zh" else f"{months} month" + ("" if months == 1 else "s"))
+    for checkpoint, group in es.by_checkpoint(tests).items():
+        click.echo(months_text(checkpoint, lang))
         headers = es.headers(confidence, lang)
         # the definition's wording is long; the table keeps to the numbers
         click.echo(_table([h for i, h in enumerate(headers) if i != 1], [[c for i, c in enumerate(es.cells(t, lang)) if i != 1] for t in group]))

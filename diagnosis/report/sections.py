@@ -10,7 +10,7 @@ import altair as alt
 
 from diagnosis import cells, diagram, economics, evaluation, evaluation_stats, pareto, pareto_chart, plan, tracking
 from diagnosis.fishbone import walk
-from diagnosis.i18n import tr
+from diagnosis.i18n import months_text, tr
 from diagnosis.report.inputs import ReportInput, join, number
 from diagnosis.report.document import Bullets, KeyValues, Note, Paragraph, Section, Table
 from diagnosis.report.figures import PAGE_WIDTH_PX, WIDE_WIDTH_PX, chart_figure, svg_png_figure
@@ -423,7 +423,7 @@ def _definitions_table(inp: ReportInput) -> Table | None:
     points = evaluation.checkpoints(inp.questionnaire, inp.project.evaluation)
     table = Table(
         [t("指标", "Metric"), t("口径", "Definition"), t("单位", "Unit"), t("基线", "Baseline"), t("目标", "Target"),
-         *[t(f"{p} 个月", f"{p} month" if p == 1 else f"{p} months") for p in points]],
+         *[months_text(p, inp.lang) for p in points]],
         [], caption=t("指标口径：每行的基线与各节点值都按同一口径计算；n 为所依据的工单数",
                       "Metric definitions: each row's baseline and checkpoint values come from one definition; n is the tickets behind a value"),
         sheet=t("指标口径", "Metric definitions"),
@@ -505,11 +505,11 @@ def before_after_section(inp: ReportInput) -> Section | None:
     section = Section("evaluation-stats", t("是否真的改变？前后对比检验", "Did it really change? Before/after tests"))
     section.blocks.append(Paragraph(evaluation_stats.method_line(confidence, inp.lang)))
     section.blocks.append(Bullets(evaluation_stats.reading(tests, inp.lang)))
-    for months, group in evaluation_stats.by_checkpoint(tests).items():
+    for checkpoint, group in evaluation_stats.by_checkpoint(tests).items():
         # documents: the numbers; the definition's wording goes to the Excel sheet below
         table = Table([h for i, h in enumerate(headers) if i != 1],
                       [[c for i, c in enumerate(evaluation_stats.cells(test, inp.lang)) if i != 1] for test in group],
-                      caption=t(f"{months} 个月", f"{months} month" + ("" if months == 1 else "s")))
+                      caption=months_text(checkpoint, inp.lang))
         table.highlight = {i for i, test in enumerate(group) if test.verdict == "worsening"}
         section.blocks.append(table)
     hints = [f"{test.name}（{test.checkpoint} 个月）：{test.hint(inp.lang)}" if inp.lang == "zh"

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator, Optional
 
+from diagnosis.i18n import months_text
 from diagnosis.report.document import Bullets, Figure, KeyValues, Note, Paragraph, Report, Section, Table
 from diagnosis.report.inputs import ReportInput, metric_rows, number, with_unit
 from diagnosis.report.widths import column_widths
@@ -382,11 +383,11 @@ def evaluation_slides(inp: ReportInput, found: _Found) -> list[Slide]:
     tests = evaluation_stats.row_tests(inp.project, inp.questionnaire, inp.lang)
     tables = found.blocks("evaluation-stats", Table)
     method = found.blocks("evaluation-stats", Paragraph)
-    for (months, group), table in zip(evaluation_stats.by_checkpoint(tests).items(), tables):
+    for (checkpoint, group), table in zip(evaluation_stats.by_checkpoint(tests).items(), tables):
         better = sum(1 for x in group if x.verdict == "improvement")
         worse = sum(1 for x in group if x.verdict == "worsening")
-        title = t(f"上线 {months} 个月：{better}/{len(group)} 项指标显著改善" + (f"，{worse} 项显著恶化" if worse else ""),
-                  f"{months} month{'' if months == 1 else 's'} after launch: {better} of {len(group)} metrics improved significantly"
+        title = t(f"上线 {months_text(checkpoint, 'zh')}：{better}/{len(group)} 项指标显著改善" + (f"，{worse} 项显著恶化" if worse else ""),
+                  f"{months_text(checkpoint, 'en')} after launch: {better} of {len(group)} metrics improved significantly"
                   + (f", {worse} worsened" if worse else ""))
         out.append(Slide(title, [table], caption=method[0].text if method else ""))
     if not tests:
@@ -396,7 +397,7 @@ def evaluation_slides(inp: ReportInput, found: _Found) -> list[Slide]:
             latest = max(r.checkpoint for r in measured)
             last = [r for r in measured if r.checkpoint == latest]
             met = sum(1 for r in last if r.target_met)
-            out.append(Slide(t(f"上线 {latest} 个月：{met}/{len(last)} 项指标达到目标", f"{latest} months after launch: {met} of {len(last)} metrics on target"), [table]))
+            out.append(Slide(t(f"上线 {months_text(latest, 'zh')}：{met}/{len(last)} 项指标达到目标", f"{months_text(latest, 'en')} after launch: {met} of {len(last)} metrics on target"), [table]))
     grid = found.figure("evaluation", "control-charts")
     if grid is not None:
         charts = spc.project_charts(inp.project, inp.questionnaire)

@@ -277,6 +277,15 @@ def test_recording_a_value_updates_the_results():
     assert not any("Customer satisfaction (of 100) missed its target" in w.value for w in at.warning)
 
 
+def test_a_value_at_the_first_month_is_saved_as_one_month():
+    at = start("evaluation")
+    at.selectbox(key="evaluation.form.metric").set_value("csat_mean")
+    at.selectbox(key="evaluation.form.checkpoint").set_value(1)
+    at.number_input(key="evaluation.form.value").set_value(90.0)
+    next(b for b in at.button if b.proto.is_form_submitter).click().run()
+    assert at.session_state.saves == ["Evaluation value: Customer satisfaction (of 100) (1 month) = 90"]  # was "(1 months)"
+
+
 def test_the_next_cycle_starts_only_after_confirmation_and_keeps_the_earlier_one_read_only():
     at = start("evaluation")
     assert at.button(key="evaluation.next_cycle").disabled

@@ -14,6 +14,7 @@ import streamlit as st
 
 from diagnosis.demo_tickets import demo_sample_export
 from diagnosis.errors import DiagnosisError
+from diagnosis.i18n import months_text
 from diagnosis.metric_definitions import definitions
 from diagnosis.tickets import FIELDS, GROUPINGS, METRICS, analyze, resolve_mapping
 from diagnosis.tickets import charts, flow
@@ -177,8 +178,8 @@ def _periods(ctx: StepContext) -> None:
         facts, source = e.get("facts") or {}, e.get("source") or {}
         name = t(*PERIOD_NAMES.get(e.get("period"), (e.get("period"), e.get("period"))))
         if e.get("period") in ("checkpoint", flow.CLOSED):
-            months = e.get("months") or (e.get("was") or {}).get("months")
-            name += t(f"（{months} 个月）", f" ({months} month)" if months == 1 else f" ({months} months)")
+            count = e.get("months") or (e.get("was") or {}).get("months")
+            name += t(f"（{months_text(count, 'zh')}）", f" ({months_text(count, 'en')})")
         rows.append({t("时期", "Period"): name, t("文件", "File"): source.get("name", ""),
                      t("起", "From"): facts.get("start"), t("止", "To"): facts.get("end"), t("工单数", "Tickets"): source.get("rows"),
                      t("高峰日", "Peak day"): facts.get("peak_day"), t("高峰日工单", "Peak-day tickets"): facts.get("peak_volume")})  # fmt: skip

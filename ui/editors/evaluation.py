@@ -10,6 +10,7 @@ import streamlit as st
 
 from diagnosis import evaluation as ev
 from diagnosis import plan
+from diagnosis.i18n import months_text
 from diagnosis.project.model import Project
 from diagnosis.tickets.flow import row_view
 from diagnosis.tracking import status_label
@@ -37,10 +38,6 @@ def evaluation_editor(ctx: StepContext) -> None:
     _history(ctx)
 
 
-def _checkpoint_label(ctx: StepContext, months: int) -> str:
-    return ctx.t(f"{months} 个月", f"{months} month" if months == 1 else f"{months} months")
-
-
 def _values_editor(ctx: StepContext, goals: list[ev.MetricGoal]) -> None:
     t = ctx.t
     project, questionnaire = ctx.project, ctx.questionnaire
@@ -48,11 +45,11 @@ def _values_editor(ctx: StepContext, goals: list[ev.MetricGoal]) -> None:
     points = ev.checkpoints(questionnaire, project.evaluation)
     st.subheader(t("录入测量值", "Measured values"))
     if launch:
-        dates = ", ".join(f"{_checkpoint_label(ctx, p)}: {ev.checkpoint_date(launch, p)}" for p in points)
+        dates = ", ".join(f"{months_text(p, ctx.lang)}: {ev.checkpoint_date(launch, p)}" for p in points)
         st.caption(t(f"上线日期 {launch}；评估节点 {dates}", f"Launched {launch}; checkpoints {dates}"))
     else:
         st.caption(t("请先在上方填写上线日期，评估节点从这一天起算。", "Fill in the launch date above; the checkpoints count from it."))
-    columns = {p: _checkpoint_label(ctx, p) for p in points}
+    columns = {p: months_text(p, ctx.lang) for p in points}
     metric_col = t("指标", "Metric")
     fixed = {"definition": t("口径", "Definition"), "baseline": t("基线", "Baseline"), "target": t("目标", "Target"),
              "unit": t("单位", "Unit")}  # fmt: skip
@@ -93,7 +90,7 @@ def _values_editor(ctx: StepContext, goals: list[ev.MetricGoal]) -> None:
             project.evaluation.launch = launch
         for goal, p, value in changes:
             ev.set_value(project.evaluation, goal.key, p, value)
-        what = "、".join(f"{g.label(questionnaire, ctx.lang)}（{_checkpoint_label(ctx, p)}）" for g, p, _ in changes)
+        what = "、".join(f"{g.label(questionnaire, ctx.lang)}（{months_text(p, ctx.lang)}）" for g, p, _ in changes)
         ctx.save(t(f"录入评估值：{what}", f"Evaluation values: {what}"))
         st.rerun()
 
@@ -107,7 +104,7 @@ def _value_form(ctx: StepContext, goals: list[ev.MetricGoal], points: list[int])
             c1, c2, c3 = st.columns(3)
             metric = c1.selectbox(t("指标", "Metric"), list(labels), format_func=labels.get, key="evaluation.form.metric")
             state.choice("evaluation.form.checkpoint", points, lang=ctx.lang)
-            checkpoint = c2.selectbox(t("节点", "Checkpoint"), points, format_func=lambda p: _checkpoint_label(ctx, p),
+            checkpoint = c2.selectbox(t("节点", "Checkpoint"), points, format_func=lambda p: months_text(p, ctx.lang),
                                       key="evaluation.form.checkpoint")
             value = c3.number_input(t("测量值", "Value"), value=None, key="evaluation.form.value")
             c1, c2 = st.columns([1, 2])
@@ -122,7 +119,7 @@ def _value_form(ctx: StepContext, goals: list[ev.MetricGoal], points: list[int])
     project = ctx.project
     project.evaluation.launch = ev.launch_date(project)
     ev.set_value(project.evaluation, metric, checkpoint, float(value), date=day, note=note.strip())
-    ctx.save(t(f"录入评估值：{labels[metric]}（{checkpoint} 个月）= {value:g}", f"Evaluation value: {labels[metric]} ({checkpoint} months) = {value:g}"))
+    ctx.save(t(f"录入评估值：{labels[metric]}（{months_text(checkpoint, 'zh')}）= {value:g}", f"Evaluation value: {labels[metric]} ({months_text(checkpoint, 'en')}) = {value:g}"))
     st.rerun()
 
 
@@ -157,7 +154,7 @@ def _results(ctx: StepContext, project: Project, goals: list[ev.MetricGoal], key
                 [
                     {
                         t("指标", "Metric"): r.goal.label(questionnaire, ctx.lang),
-                        t("节点", "Checkpoint"): _checkpoint_label(ctx, r.checkpoint),
+                        t("节点", "Checkpoint"): months_text(r.checkpoint, ctx.lang),
                         t("基线", "Baseline"): r.goal.baseline,
                         t("目标", "Target"): r.goal.target,
                         t("方向", "Direction"): better[r.goal.direction],
@@ -187,10 +184,10 @@ def _results(ctx: StepContext, project: Project, goals: list[ev.MetricGoal], key
     if not alerts:
         st.success(t("没有触发的预警规则。", "No alert rule fired."))
     for a in alerts:
-        months = t("、", ", ").join(_checkpoint_label(ctx, c) for c in a.checkpoints)
+        at = t("、", ", ").join(months_text(c, ctx.lang) for c in a.checkpoints)
         values = ", ".join(f"{v:g}" for v in a.values)
-        st.error(t(f"**{md(a.action('zh'))}**  \n{md(a.condition('zh'))}：{months}（{values}）",
-                   f"**{md(a.action('en'))}**  \n{md(a.condition('en'))}: {months} ({values})"))
+        st.error(t(f"**{md(a.action('zh'))}**  \n{md(a.condition('zh'))}：{at}（{values}）",
+                   f"**{md(a.action('en'))}**  \n{md(a.condition('en'))}: {at} ({values})"))
 
 
 def _adjustments(ctx: StepContext) -> None:

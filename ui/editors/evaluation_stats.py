@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from diagnosis import evaluation_stats as es
+from diagnosis.i18n import months_text
 from ui import state
 from ui.context import StepContext
 from ui.texts import md
@@ -25,12 +26,12 @@ def before_after_tests(ctx: StepContext) -> None:
     headers = es.headers(confidence, ctx.lang)
     for sentence in es.reading(tests, ctx.lang):
         st.markdown(md(sentence))
-    for months, group in es.by_checkpoint(tests).items():
-        st.markdown("**" + t(f"{months} 个月", f"{months} month" + ("" if months == 1 else "s")) + "**")
+    for checkpoint, group in es.by_checkpoint(tests).items():
+        st.markdown("**" + months_text(checkpoint, ctx.lang) + "**")
         frame = pd.DataFrame([es.cells(test, ctx.lang) for test in group], columns=headers)
         # the definition's wording is long: last, so the numbers stay in sight
         frame = frame[[h for i, h in enumerate(headers) if i != 1] + [headers[1]]]
-        st.dataframe(frame, hide_index=True, width="stretch", key=f"evaluation.stats.{months}", placeholder="—")
+        st.dataframe(frame, hide_index=True, width="stretch", key=f"evaluation.stats.{checkpoint}", placeholder="—")
         for test in group:
             hint = test.hint(ctx.lang)
             if hint:
