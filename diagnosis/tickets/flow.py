@@ -60,7 +60,7 @@ def store_import(project: Project, facts: SourceFacts, mapping: Mapping, result:
 
 
 def sla_minutes(project: Project) -> float:
-    """The project's SLA for first responses (`data["sla_minutes"]`, set on the step-2 page; default 15)."""
+    """The project's SLA for first responses (`data["sla_minutes"]`, set on the step-2 page; default `DEFAULT_SLA_MINUTES`)."""
     value = project.data.get("sla_minutes")
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else DEFAULT_SLA_MINUTES
 
