@@ -128,7 +128,7 @@ def analyze(
             _report(progress, 0.75, "cleaning")
             # a view, not a table: cleaning streams into the aggregation (materializing costs more
             # than re-cleaning for the rare bad-row examples)
-            scale = csat_scale or detect_csat_scale(con, mapping)
+            scale = csat_scale or detect_csat_scale(con, mapping, column_kinds=kinds)
             con.execute("CREATE TEMP VIEW tickets AS " + clean.clean_sql("export_rows", mapping, kinds, scale, resolved_units))
             result = _aggregate(con, mapping, sla_minutes, wanted, heatmap and "created_at" in mapped, scale)
             result.bad_examples = _examples(export, mapping, result.bad_examples, zone)
@@ -197,19 +197,20 @@ def aware_columns(export) -> set[str]:
     return {f.name for f in export.table.schema if pa.types.is_timestamp(f.type) and f.type.tz}
 
 
-def detect_csat_scale(con: duckdb.DuckDBPyConnection, mapping: Mapping, source: str = "export_rows") -> str:
+def detect_csat_scale(con: duckdb.DuckDBPyConnection, mapping: Mapping, source: str = "export_rows",
+                      column_kinds: Optional[dict[str, str]] = None) -> str:
     """The survey's scale from its ratings: median at most 5 -> 1-5, at most 10 -> 1-10, else 0-100.
 
     The median, not the maximum, so that a few mistyped ratings (a 9 on a 5-point survey)
     are reported as bad rows instead of changing the scale; real 10- and 100-point surveys
-    have medians far above 5 and 10. A definition or mapping can declare the scale instead."""
+    have medians far above 5 and 10. A definition or mapping can declare the scale instead.
+    `column_kinds` (`open_export`'s): the ratings read by the rule the cleaning uses (a number
+    column as it is, not through text); without it, through text."""
     header = mapping.get("csat")
     if not header:
         return "1-5"
-    column = clean._quote(header)
-    (median,) = con.execute(
-        f"SELECT quantile_cont(v, 0.5) FROM (SELECT parse_num(CAST({column} AS VARCHAR)) AS v FROM {source}) WHERE v >= 0"
-    ).fetchone()
+    value = clean._parse("number", header, column_kinds) if column_kinds else f"parse_num(CAST({clean._quote(header)} AS VARCHAR))"
+    (median,) = con.execute(f"SELECT quantile_cont(v, 0.5) FROM (SELECT {value} AS v FROM {source}) WHERE v >= 0").fetchone()
     if median is None or median <= 5:
         return "1-5"
     return "1-10" if median <= 10 else "0-100"
