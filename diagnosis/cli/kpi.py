@@ -51,7 +51,7 @@ def kpi(file: str, mapping_file: str | None, by: str | None, sla_minutes: float,
         _one_definition(file, mapping_file, sla_minutes, definition_id, questionnaire_id, time_zone, fmt)
         return
     try:
-        export, mapping, result = analyze_file(file, mapping_file, sla_minutes, [by] if by else [], time_zone=time_zone)
+        facts, mapping, result = analyze_file(file, mapping_file, sla_minutes, [by] if by else [], time_zone=time_zone)
     except DiagnosisError as exc:
         fail(exc)
         return
@@ -73,8 +73,8 @@ def kpi(file: str, mapping_file: str | None, by: str | None, sla_minutes: float,
         sys.stdout.write(out.getvalue())
         return
     _print_table(result, by, table_rows, names)
-    click.echo(f"{export.facts.name}: {result.rows:,} rows, encoding {export.facts.encoding or 'xlsx'}"
-               f"{', delimiter ' + repr(export.facts.delimiter) if export.facts.delimiter else ''}", err=True)  # fmt: skip
+    click.echo(f"{facts.name}: {result.rows:,} rows, encoding {facts.encoding or 'xlsx'}"
+               f"{', delimiter ' + repr(facts.delimiter) if facts.delimiter else ''}", err=True)  # fmt: skip
     mapped = ", ".join(f"{field}={header}" + (f" [{result.units[field]}]" if field in result.units else "")
                        for field, header in mapping.items() if header)  # fmt: skip
     click.echo(f"mapping: {mapped}", err=True)

@@ -20,7 +20,7 @@ from diagnosis.tickets import clean
 from diagnosis.tickets.budget import computing_within_budget, memory_budget_mb
 from diagnosis.tickets.fields import Mapping, Units, resolve_units
 from diagnosis.tickets.metrics import DEFAULT_SLA_MINUTES, GROUPINGS, METRICS
-from diagnosis.tickets.reader import Export, Progress, _report
+from diagnosis.tickets.reader import Export, Progress, SourceFacts, _report
 
 if TYPE_CHECKING:  # DuckDB, numpy and pyarrow load when an export is analyzed, not with the CLI
     import duckdb
@@ -110,16 +110,14 @@ def analyze(
     `csat_scale` ("1-5", "1-10", "0-100") is detected from the ratings when not given; `units`
     declares the unit of duration columns (else read from their headers, `fields.resolve_units`);
     times are converted to `time_zone` (default Asia/Shanghai)."""
-    if not (sla_minutes > 0 and math.isfinite(sla_minutes)):
-        raise DiagnosisError(f"SLA 必须是正的分钟数，不能是 {sla_minutes}", f"the SLA must be a positive number of minutes, not {sla_minutes}")
+    _check_sla(sla_minutes)
     mapped = mapped_columns(export, mapping)
     zone = clean.check_time_zone(time_zone)
     resolved_units = resolve_units(mapping, units)
     possible = available_groupings(mapping)
     wanted = [g for g in possible if g != "day"] if groupings is None else list(groupings)
     for name in wanted:
-        if name not in GROUPINGS:
-            raise DiagnosisError(f"未知的分组“{name}”（可选：{', '.join(GROUPINGS)}）", f"unknown grouping '{name}' (one of {', '.join(GROUPINGS)})")
+        _check_grouping(name)
         if name not in possible:
             needs = GROUPINGS[name][2]
             raise DiagnosisError(f"无法按 {name} 分组：没有列对应到 {needs}", f"cannot group by {name}: no column is mapped to {needs}")
@@ -130,7 +128,7 @@ def analyze(
             _report(progress, 0.75, "cleaning")
             # a view, not a table: cleaning streams into the aggregation (materializing costs more
             # than re-cleaning for the rare bad-row examples)
-            scale = csat_scale or detect_csat_scale(con, mapping)
+            scale = csat_scale or detect_csat_scale(con, mapping, column_kinds=kinds)
             con.execute("CREATE TEMP VIEW tickets AS " + clean.clean_sql("export_rows", mapping, kinds, scale, resolved_units))
             result = _aggregate(con, mapping, sla_minutes, wanted, heatmap and "created_at" in mapped, scale)
             result.bad_examples = _examples(export, mapping, result.bad_examples, zone)
@@ -141,6 +139,16 @@ def analyze(
     result.rows = export.table.num_rows
     _report(progress, 1.0, "done")
     return result
+
+
+def _check_sla(sla_minutes: float) -> None:
+    if not (sla_minutes > 0 and math.isfinite(sla_minutes)):
+        raise DiagnosisError(f"SLA 必须是正的分钟数，不能是 {sla_minutes}", f"the SLA must be a positive number of minutes, not {sla_minutes}")
+
+
+def _check_grouping(name: str) -> None:
+    if name not in GROUPINGS:
+        raise DiagnosisError(f"未知的分组“{name}”（可选：{', '.join(GROUPINGS)}）", f"unknown grouping '{name}' (one of {', '.join(GROUPINGS)})")
 
 
 def mapped_columns(export, mapping: Mapping) -> dict[str, str]:
@@ -189,19 +197,20 @@ def aware_columns(export) -> set[str]:
     return {f.name for f in export.table.schema if pa.types.is_timestamp(f.type) and f.type.tz}
 
 
-def detect_csat_scale(con: duckdb.DuckDBPyConnection, mapping: Mapping, source: str = "export_rows") -> str:
+def detect_csat_scale(con: duckdb.DuckDBPyConnection, mapping: Mapping, source: str = "export_rows",
+                      column_kinds: Optional[dict[str, str]] = None) -> str:
     """The survey's scale from its ratings: median at most 5 -> 1-5, at most 10 -> 1-10, else 0-100.
 
     The median, not the maximum, so that a few mistyped ratings (a 9 on a 5-point survey)
     are reported as bad rows instead of changing the scale; real 10- and 100-point surveys
-    have medians far above 5 and 10. A definition or mapping can declare the scale instead."""
+    have medians far above 5 and 10. A definition or mapping can declare the scale instead.
+    `column_kinds` (`open_export`'s): the ratings read by the rule the cleaning uses (a number
+    column as it is, not through text); without it, through text."""
     header = mapping.get("csat")
     if not header:
         return "1-5"
-    column = clean._quote(header)
-    (median,) = con.execute(
-        f"SELECT quantile_cont(v, 0.5) FROM (SELECT parse_num(CAST({column} AS VARCHAR)) AS v FROM {source}) WHERE v >= 0"
-    ).fetchone()
+    value = clean._parse("number", header, column_kinds) if column_kinds else f"parse_num(CAST({clean._quote(header)} AS VARCHAR))"
+    (median,) = con.execute(f"SELECT quantile_cont(v, 0.5) FROM (SELECT {value} AS v FROM {source}) WHERE v >= 0").fetchone()
     if median is None or median <= 5:
         return "1-5"
     return "1-10" if median <= 10 else "0-100"
@@ -213,14 +222,17 @@ def _aggregate(con: duckdb.DuckDBPyConnection, mapping: Mapping, sla: float, wan
 
     sets = [()] + [(g,) for g in wanted]
     metric_sql, pick = _metric_select([m.sql.replace("$sla", repr(float(sla))).replace("$top2", repr(TOP2[scale])) for m in METRICS])
+    metric_sql, inputs = _inputs_once(metric_sql)
     grouping_sql = ", ".join("(" + ", ".join(s) + ")" for s in sets)
     columns = [k for k in _KEYS if (k,) in sets]
+    # the aggregates' arguments computed once per row, not once per grouping set
+    source = f"(SELECT *, {', '.join(inputs)} FROM tickets)" if inputs else "tickets"
     if columns:
         rows = con.execute(f"""
           SELECT grouping_id({', '.join(columns)}) AS gid, {', '.join(columns)}, {', '.join(metric_sql)}
-          FROM tickets GROUP BY GROUPING SETS ({grouping_sql})""").fetchall()
+          FROM {source} GROUP BY GROUPING SETS ({grouping_sql})""").fetchall()
     else:
-        rows = con.execute(f"SELECT 0 AS gid, {', '.join(metric_sql)} FROM tickets").fetchall()
+        rows = con.execute(f"SELECT 0 AS gid, {', '.join(metric_sql)} FROM {source}").fetchall()
     rows = [(*row[: 1 + len(columns)], *pick(row[1 + len(columns) :])) for row in rows]
     names = [m.name for m in METRICS]
     unavailable = [m.name for m in METRICS if any(not mapping.get(f) for f in m.needs)]
@@ -263,6 +275,24 @@ def _aggregate(con: duckdb.DuckDBPyConnection, mapping: Mapping, sla: float, wan
 
 
 _QUANTILE = re.compile(r"quantile_cont\((\w+), ([0-9.]+)\)")
+_AVERAGE = re.compile(r"avg\((.*)\)", re.S)
+_COLUMN = re.compile(r"\w+")
+
+
+def _inputs_once(aggregates: list[str]) -> tuple[list[str], list[str]]:
+    """`aggregates` with each average of an expression taken over a column `__input_N` instead,
+    and the SELECT items that compute those columns. DuckDB evaluates an aggregate's argument
+    once per grouping set (eight times for the seven groupings and the total); computed in a
+    projection under the GROUP BY, it is evaluated once per row (about 0.3 s of CPU on 1,000,000 rows)."""
+    out, inputs = [], []
+    for sql in aggregates:
+        match = _AVERAGE.fullmatch(sql)
+        if match is None or _COLUMN.fullmatch(match.group(1)):
+            out.append(sql)
+            continue
+        inputs.append(f"{match.group(1)} AS __input_{len(inputs)}")
+        out.append(f"avg(__input_{len(inputs) - 1})")
+    return out, inputs
 
 
 def _metric_select(aggregates: list[str]) -> tuple[list[str], Callable[[tuple], list]]:
@@ -330,14 +360,31 @@ def analyze_file(
     groupings: Optional[Iterable[str]] = None,
     progress: Optional[Progress] = None,
     time_zone: Optional[str] = None,
-) -> tuple[Export, Mapping, KpiResult]:
-    """Read (under the import's memory budget, `budget`), map (auto-detected, overridden by a
-    mapping file or dict) and analyze one export."""
-    from diagnosis.tickets.budget import read_export_within_budget
-    from diagnosis.tickets.fields import MappingFile, load_mapping, resolve_mapping
+) -> tuple[SourceFacts, Mapping, KpiResult]:
+    """Read, map (auto-detected, overridden by a mapping file or dict) and analyze one export,
+    all in the reading child under the import's memory budget (`budget.compute_within_budget`):
+    the file's facts, the mapping and the result come back, the rows stay in the child."""
+    from functools import partial
+
+    from diagnosis.tickets.budget import compute_within_budget
+    from diagnosis.tickets.fields import load_mapping
 
     explicit = load_mapping(mapping_file) if isinstance(mapping_file, str) or hasattr(mapping_file, "__fspath__") else mapping_file
-    export = read_export_within_budget(path, progress=progress)
+    # what needs no file is checked before reading it
+    _check_sla(sla_minutes)
+    clean.check_time_zone(time_zone)
+    for name in groupings or ():
+        _check_grouping(name)
+    work = partial(_map_and_analyze, explicit, sla_minutes, None if groupings is None else list(groupings), time_zone)
+    facts, (mapping, result) = compute_within_budget(path, work, progress=progress, preload=("duckdb",))
+    return facts, mapping, result
+
+
+def _map_and_analyze(explicit: Any, sla_minutes: float, groupings: Optional[list[str]], time_zone: Optional[str],
+                     export: Export, progress: Optional[Progress]) -> tuple[Mapping, KpiResult]:
+    """`analyze_file`'s work in the reading child (module level: a child started as a new Python unpickles it)."""
+    from diagnosis.tickets.fields import MappingFile, resolve_mapping
+
     mapping = resolve_mapping(export.headers, explicit)
     units = explicit.units if isinstance(explicit, MappingFile) else None
-    return export, mapping, analyze(export, mapping, sla_minutes, groupings, progress, units=units, time_zone=time_zone)
+    return mapping, analyze(export, mapping, sla_minutes, groupings, progress, units=units, time_zone=time_zone)

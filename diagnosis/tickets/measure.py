@@ -205,7 +205,7 @@ def measure_export(export, mapping: Mapping, definitions: Iterable[MetricDefinit
     with computing_within_budget(export.facts.name):
         con, kinds = open_export(export, mapped, zone)
         try:
-            scale = csat_scale or detect_csat_scale(con, mapping)
+            scale = csat_scale or detect_csat_scale(con, mapping, column_kinds=kinds)
             # cleaned once, read by every definition
             con.execute("CREATE TEMP TABLE clean_tickets AS " + clean.clean_sql("export_rows", mapping, kinds, scale, resolved_units))
             values = {d.id: compute(con, d, mapping, scale, sla_minutes) for d in definitions}

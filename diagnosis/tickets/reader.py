@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 import io
 import re
-import struct
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -210,6 +209,63 @@ def _utf8_stream(data: bytes, encoding: str):
     return source if encoding == "utf-8" else pa.transcoding_input_stream(source, encoding, "utf-8")
 
 
+# delimiters that no GB18030 character holds as one of its bytes (a second byte may be '|', 0x7c);
+# nor does any hold a quote or a line break
+_GB18030_SAFE_DELIMITERS = (",", "\t", ";")
+
+
+class _NulInValue(Exception):
+    """A text value holds a NUL byte: `_gb18030_column` cannot split its column (the file is transcoded whole instead)."""
+
+
+def _gb18030_text(table: pa.Table) -> pa.Table:
+    """The text columns of a table Arrow read from GB18030 bytes (binary columns, or text Arrow
+    inferred without checking it), as UTF-8 text; UnicodeDecodeError when a value is not GB18030."""
+    import pyarrow as pa
+
+    columns = [
+        pa.chunked_array([_gb18030_chunk(chunk) for chunk in column.chunks], pa.string())
+        if pa.types.is_binary(column.type) or pa.types.is_string(column.type) else column
+        for column in table.columns
+    ]
+    return pa.Table.from_arrays(columns, names=table.column_names)
+
+
+def _gb18030_chunk(chunk):
+    """One column chunk of GB18030 bytes as UTF-8 text: as it is when it is ASCII (the same bytes);
+    a column of few distinct values (channels, agents, yes/no) by decoding each value once; any
+    other by decoding its values in one call of the codec, joined by NUL and split again after it."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(chunk)
+    validity, offsets_buffer, data_buffer = chunk.buffers()
+    offsets = np.frombuffer(offsets_buffer, np.int32)[chunk.offset : chunk.offset + n + 1]
+    data = np.frombuffer(data_buffer, np.uint8)[offsets[0] : offsets[-1]] if n and data_buffer is not None else np.zeros(0, np.uint8)
+    if not (data >= 0x80).any():
+        return pa.Array.from_buffers(pa.string(), n, [validity, offsets_buffer, data_buffer], chunk.null_count, chunk.offset)
+    chunk = chunk.cast(pa.binary())  # (a column Arrow took for text holds the same bytes)
+    encoded = pc.dictionary_encode(chunk)
+    if len(encoded.dictionary) * 4 <= n:
+        words = _arrow_array([value.decode("gb18030") for value in encoded.dictionary.to_pylist()], "string")
+        return pc.take(words, encoded.indices)
+    joined = pc.binary_join_element_wise(chunk, b"", b"\x00", null_handling="replace")  # each value and a NUL
+    joined_offsets = np.frombuffer(joined.buffers()[1], np.int32)
+    utf8 = np.frombuffer(str(memoryview(joined.buffers()[2])[joined_offsets[0] : joined_offsets[-1]], "gb18030").encode("utf-8"), np.uint8)
+    separators = utf8 == 0
+    ends = np.flatnonzero(separators)
+    if len(ends) != n:
+        raise _NulInValue
+    new_offsets = np.zeros(n + 1, np.int64)
+    new_offsets[1:] = ends - np.arange(n)  # each value's end less the separators before it
+    large = new_offsets[-1] >= 2**31
+    bitmap = pa.py_buffer(np.packbits(chunk.is_valid().to_numpy(zero_copy_only=False), bitorder="little")) if chunk.null_count else None
+    buffers = [bitmap, pa.py_buffer(new_offsets if large else new_offsets.astype(np.int32)), pa.py_buffer(utf8[~separators])]
+    array = pa.Array.from_buffers(pa.large_string() if large else pa.string(), n, buffers, chunk.null_count)
+    return array.cast(pa.string()) if large else array
+
+
 def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -234,14 +290,18 @@ def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
     detected = True  # False once the encoding is a guess made after a failed read
     typed = _typed_columns(headers)
     newlines_in_values = False
-    for _attempt in range(len(headers) + 3):
+    # GB18030 parsed as bytes (its delimiter, quotes and line breaks are the ASCII bytes), then only
+    # the text columns decoded, each in a few calls of the codec: the dates and numbers never are
+    raw = True
+    for _attempt in range(len(headers) + 4):
+        raw = raw and encoding == "gb18030" and delimiter in _GB18030_SAFE_DELIMITERS
         try:
             table = pacsv.read_csv(
-                _utf8_stream(data, encoding),
+                pa.BufferReader(data) if raw else _utf8_stream(data, encoding),
                 read_options=pacsv.ReadOptions(column_names=headers, skip_rows=1, block_size=BLOCK_BYTES),
                 parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines_in_values),
                 convert_options=pacsv.ConvertOptions(
-                    column_types={h: pa.string() for h in headers if h not in typed},
+                    column_types={h: pa.binary() if raw else pa.string() for h in headers if h not in typed},
                     null_values=NULL_VALUES,
                     strings_can_be_null=True,
                     quoted_strings_can_be_null=True,
@@ -250,7 +310,12 @@ def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
                     check_utf8=encoding == "utf-8",
                 ),
             )
+            if raw:
+                table = _gb18030_text(table)
             break
+        except _NulInValue:
+            raw = False
+            continue
         except UnicodeDecodeError:  # raised by the transcoding stream, in the middle of the file
             if encoding == "gb18030" and not detected:
                 raise ExportError(f"{name}：文字编码混杂或未知（既非 UTF-8 也非 GB18030）；请另存为 UTF-8 CSV", f"{name}: mixed or unknown text encoding (not UTF-8 nor GB18030); save it as UTF-8 CSV") from None
@@ -270,6 +335,9 @@ def _read_csv(data: bytes, name: str, progress: Optional[Progress]) -> Export:
                 continue
             if not newlines_in_values:
                 newlines_in_values = True  # a quoted value may span lines: try again, slower
+                continue
+            if raw:  # refused as bytes: decoded whole, the file gives the error it always gave (a bad byte first)
+                raw = False
                 continue
             match = _ARROW_ROW.search(message)
             if match:
@@ -305,12 +373,16 @@ def _check_cell_sizes(table: pa.Table, name: str, first_line: int) -> None:
 def _first_long_cell(table: pa.Table) -> Optional[tuple[int, str, int]]:
     """The first row with a text cell over MAX_CELL_CHARS: (row index, column, longest length in that column)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     found = None
     for header, column in zip(table.column_names, table.columns):
         if not pa.types.is_string(column.type) or column.null_count == len(column):
             continue
+        # a value has no more characters than bytes: its offsets tell the bytes, without pyarrow.compute
+        if all(_longest_bytes(chunk) <= MAX_CELL_CHARS for chunk in column.chunks):
+            continue
+        import pyarrow.compute as pc
+
         lengths = pc.utf8_length(column)
         longest = pc.max(lengths).as_py()
         if longest is not None and longest > MAX_CELL_CHARS:
@@ -318,6 +390,15 @@ def _first_long_cell(table: pa.Table) -> Optional[tuple[int, str, int]]:
             if found is None or row < found[0]:
                 found = (row, header, longest)
     return found
+
+
+def _longest_bytes(chunk) -> int:
+    import numpy as np
+
+    if not len(chunk):
+        return 0
+    offsets = np.frombuffer(chunk.buffers()[1], np.int32)[chunk.offset : chunk.offset + len(chunk) + 1]
+    return int(np.diff(offsets).max())
 
 
 def _cell_text(value: object) -> Optional[str]:
@@ -514,13 +595,14 @@ def _arrow_array(values: list, kind: str):
 def _without_controls(table: pa.Table) -> pa.Table:
     """Text columns without control characters (see `diagnosis.text`), CR/CRLF as LF."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     for i, column in enumerate(table.columns):
         if not pa.types.is_string(column.type) or column.null_count == len(column):
             continue
         if not any(map(_holds_controls, column.chunks)):
             continue
+        import pyarrow.compute as pc
+
         column = pc.replace_substring(column, "\r\n", "\n")
         column = pc.replace_substring(column, "\r", "\n")
         column = pc.replace_substring_regex(column, ARROW_CONTROL_PATTERN, "")
@@ -528,20 +610,31 @@ def _without_controls(table: pa.Table) -> pa.Table:
     return table
 
 
+# `ARROW_CONTROL_PATTERN` and CR over UTF-8 bytes (Latin-1 to RE2: one byte, one character): C0
+# controls and DEL are single bytes, U+0080-U+009F are C2 80-9F, U+FFFE/U+FFFF are EF BF BE/BF;
+# in valid UTF-8 (Arrow checks it) C2 and EF only ever start a character
+_CONTROL_BYTES = rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xef\xbf[\xbe\xbf]"
+_control_bytes = None
+
+
 def _holds_controls(chunk) -> bool:
-    """Whether any text of an Arrow string array holds a control character or CR: one regex
-    search over the array's text bytes taken as one string (a character class cannot match
-    across two values), instead of one search per value."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    """Whether any text of an Arrow string array holds a control character or CR: one RE2 search
+    over the array's text bytes (a character class cannot match across two values), instead of
+    one search per value; pyarrow.compute (0.07 s to import) only loads when one is found."""
+    global _control_bytes
+    import numpy as np
 
     if len(chunk) == chunk.null_count or chunk.buffers()[2] is None:
         return False
-    offsets = memoryview(chunk.buffers()[1]).cast("i")
-    start, end = offsets[chunk.offset], offsets[chunk.offset + len(chunk)]
-    span = pa.py_buffer(struct.pack("<qq", start, end))
-    text = pa.Array.from_buffers(pa.large_string(), 1, [None, span, chunk.buffers()[2]])
-    return bool(pc.match_substring_regex(text, ARROW_CONTROL_PATTERN + "|\r")[0].as_py())
+    if _control_bytes is None:
+        import re2
+
+        options = re2.Options()
+        options.encoding = re2.Options.Encoding.LATIN1
+        _control_bytes = re2.compile(_CONTROL_BYTES, options)
+    offsets = np.frombuffer(chunk.buffers()[1], np.int32)
+    start, end = int(offsets[chunk.offset]), int(offsets[chunk.offset + len(chunk)])
+    return _control_bytes.search(memoryview(chunk.buffers()[2])[start:end]) is not None
 
 
 def read_export(source: Source, name: Optional[str] = None, progress: Optional[Progress] = None,

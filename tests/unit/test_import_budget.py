@@ -11,7 +11,7 @@ import pytest
 
 from diagnosis.errors import DiagnosisError
 from diagnosis.spreadsheet import to_xlsx
-from diagnosis.tickets import analyze, resolve_mapping
+from diagnosis.tickets import analyze, analyze_file, resolve_mapping
 from diagnosis.tickets.budget import MEMORY_ENV, memory_budget_mb, read_export_within_budget
 from diagnosis.tickets.reader import ExportError, read_export
 from tests.ticket_samples import csv_bytes, large_csv_bytes
@@ -75,6 +75,29 @@ def test_a_refusal_of_the_reader_comes_back_as_it_is_and_the_progress_is_reporte
         read_export_within_budget(b"a,b\n1,2,3,4\n", "bad.csv")
     read_export_within_budget(csv_bytes(), "tickets.csv", progress=lambda f, _stage: seen.append(f))
     assert seen and seen == sorted(seen) and seen[-1] == 0.7
+
+
+def test_analyze_file_computes_in_the_child_and_only_the_facts_and_the_result_come_back(tmp_path, start):
+    path = tmp_path / "导出.csv"
+    path.write_bytes(csv_bytes(delimiter=";", encoding="gb18030"))
+    facts, mapping, result = analyze_file(path, sla_minutes=15)
+    here = read_export(path)
+    assert facts == here.facts and facts.rows == 10 and mapping == resolve_mapping(here.headers)
+    there = analyze(here, mapping, 15)
+    assert result.overall == pytest.approx(there.overall) and result.bad_rows == there.bad_rows
+    assert result.bad_examples == there.bad_examples and result.warnings == there.warnings
+
+
+def test_metrics_computed_in_the_child_past_the_budget_are_refused_in_one_line(tmp_path, monkeypatch, start):
+    # read within 64 MB, but grouping 200,000 distinct agents needs more (as in the test above, in the child)
+    rows = "".join(f"T{i},2025-08-01 10:00,2025-08-01 10:0{i % 10},客服{i}\n" for i in range(200_000))
+    path = tmp_path / "多客服.csv"
+    path.write_bytes(("工单号,创建时间,首次响应时间,客服\n" + rows).encode())
+    monkeypatch.setenv(MEMORY_ENV, "64")
+    with pytest.raises(ExportError, match=r"^多客服\.csv: computing its metrics needs more memory than the import's budget of 64 MB"):
+        analyze_file(path, groupings=["agent"])
+    monkeypatch.delenv(MEMORY_ENV)
+    assert analyze_file(path, groupings=["agent"])[2].overall["volume"] == 200_000
 
 
 def test_the_budget_is_a_setting_with_a_default(monkeypatch):
