@@ -12,6 +12,7 @@ label, which Streamlit copies into aria-labels, becomes "（必填）" / " (requ
 The same script reloads a page whose main area stays without any text for 3 s while no script runs
 (at most once in 10 minutes per address): Streamlit 1.67 now and then drops a page drawn right after
 `st.switch_page` (the demo button, a new project), leaving it blank although the server drew it.
+The script also carries `ui.grid_keys.SCRIPT` (keys typed into a table land in the cell the grid shows).
 The style makes the sidebar's links wrap instead of being cut ("Step 5: Implementation and
 monitorin") and puts their lines flush left.
 """
@@ -21,6 +22,8 @@ from __future__ import annotations
 import json
 
 import streamlit as st
+
+from ui import grid_keys
 
 KEY = "chrome"
 # exact texts (trimmed) and their Chinese
@@ -161,7 +164,7 @@ def draw(lang: str) -> None:
     """Put Streamlit's own words in `lang` on this page (and keep the sidebar's labels whole)."""
     cfg = {"lang": lang, "words": WORDS, "patterns": PATTERNS, "required": REQUIRED.get(lang, REQUIRED["en"]), "chrome": CHROME}
     # json.dumps escapes nothing that could end the script but "</": none of the texts above has it
-    script = _SCRIPT % {"cfg": json.dumps(cfg, ensure_ascii=False)}
+    script = _SCRIPT % {"cfg": json.dumps(cfg, ensure_ascii=False)} + grid_keys.SCRIPT
     with st.container(key=KEY):
         st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
     st.html(_STYLE % {"key": KEY})  # style only: takes no room

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -202,6 +203,24 @@ def watch() -> None:
         st.rerun(scope="app")
 
 
+LOCK = "state.lock"
+_LOCKS = threading.Lock()  # guards the creation of a session's lock, nothing else
+
+
+def exclusive() -> threading.RLock:
+    """This session's lock, held while a change is read, merged and saved.
+
+    Streamlit starts a new run of the session for each browser event without waiting for the run
+    before it to finish its callbacks (fast reruns): a quick second edit can be in its callback while
+    the first one is still saving. Both read and change the same open project; taking turns keeps
+    the second from building on what the first has not saved yet."""
+    with _LOCKS:
+        lock = st.session_state.get(LOCK)
+        if lock is None:
+            lock = st.session_state[LOCK] = threading.RLock()
+    return lock
+
+
 def open_project(project_id: str) -> OpenProject:
     op = _open(project_id)
     st.query_params[PARAM] = project_id
@@ -224,18 +243,19 @@ def close() -> None:
 
 def save(description: str, kind: RevisionKind = RevisionKind.EDIT) -> None:
     """Store the open project (changed in place) as a new revision, at once (merged if need be)."""
-    op = get()
-    if op is None:
-        return
-    touch(op.project)
-    st.session_state[ACTIVE] = time.monotonic()
-    saved = store().commit(op.project, author(), description, base_revision=op.revision, kind=kind)
-    remember(saved, op.project.meta.id)
-    if saved.merged:
-        op.project = saved.project
-        flash("info", t("save.conflict", lang()))
-    op.revision = saved.revision
-    op.saved = dt.datetime.now(dt.UTC)
+    with exclusive():
+        op = get()
+        if op is None:
+            return
+        touch(op.project)
+        st.session_state[ACTIVE] = time.monotonic()
+        saved = store().commit(op.project, author(), description, base_revision=op.revision, kind=kind)
+        remember(saved, op.project.meta.id)
+        if saved.merged:
+            op.project = saved.project
+            flash("info", t("save.conflict", lang()))
+        op.revision = saved.revision
+        op.saved = dt.datetime.now(dt.UTC)
 
 
 def remember(saved: Saved, project_id: str) -> None:
@@ -298,10 +318,11 @@ def adopt(saved: Saved) -> None:
 
 
 def change(description: str, mutate: Callable[[Project], None], kind: RevisionKind = RevisionKind.EDIT) -> None:
-    op = get()
-    if op is not None:
-        mutate(op.project)
-        save(description, kind)
+    with exclusive():
+        op = get()
+        if op is not None:
+            mutate(op.project)
+            save(description, kind)
 
 
 def set_answer(question_id: str, value: Any) -> None:
@@ -314,9 +335,10 @@ def set_answer(question_id: str, value: Any) -> None:
         else:
             project.answers[question_id] = value
 
-    op = get()
-    if op is not None and op.project.answers.get(question_id) != value:
-        change(f"answer {question_id}", apply, RevisionKind.ANSWER)
+    with exclusive():
+        op = get()
+        if op is not None and op.project.answers.get(question_id) != value:
+            change(f"answer {question_id}", apply, RevisionKind.ANSWER)
 
 
 def set_lang(new: str) -> None:

@@ -7,7 +7,10 @@ the delta grows; the `on_change` callback takes the cells that changed since its
 (base + new delta against base + the delta already stored) and writes them onto the *stored*
 table, as it is in the store's newest revision (`diagnosis.merge.merge_edits`): never a stale full table over
 another session's change. Only when the stored rows differ from base + delta (another page, another session, an
-upload) does the editor start again from the stored rows, under a new key.
+upload) does the editor start again from the stored rows, under a new key. Two commits of one session can run at
+once (Streamlit does not wait for a run's callbacks before starting the next run, and stops them half-way): they
+take turns, each stores the newest delta, and a delta counts as stored only once it is (`_commit`).
+In the browser, `ui.grid_keys` makes the grid finish an edit before it takes the next key (Tab then Enter).
 
 Starting again remounts the grid in the browser, and a cell being typed in at that moment is gone (the scripted
 workshop of tests/e2e/test_scripted_workshop.py lost typed targets that way). So while this person is at work
@@ -153,15 +156,31 @@ def _full_texts(rows: list[dict[str, Any]], question: Any, lang: str) -> None:
 QUIET = 15.0  # seconds without an edit of this session's after which another session's change is drawn
 
 
-def _commit(question: Any, widget_key: str, base_key: str) -> None:
-    """`on_change` of the editor: the cells edited since the last commit, merged onto the stored table."""
-    st.session_state[f"{base_key}.edited"] = time.monotonic()
-    version, base, committed = st.session_state[base_key]
-    delta = _plain(st.session_state.get(widget_key))
-    st.session_state[base_key] = (version, base, delta)
-    op = state.latest()  # the store's newest revision, not the one this page was drawn from
-    stored = normalize(op.project.answers.get(question.id), question) if op is not None else []
-    state.set_answer(question.id, merge_edits(stored, apply_delta(base, committed, question), apply_delta(base, delta, question)))
+def _commit(question: Any, key: str, widget_key: str) -> None:
+    """`on_change` of the editor `widget_key`: its cells edited since its last commit, merged onto the stored table.
+
+    Streamlit starts a new run for each browser event without waiting for the run before it (fast
+    reruns), and stops the run before at its next use of the session's state, callbacks included: a
+    quick second edit can arrive while the first one is being saved. So a commit takes the editor's
+    newest delta (the one the session holds now, not the one its run started with), commits take
+    turns (`state.exclusive`), and the delta counts as stored only once it is: a commit stopped before
+    that leaves its cells to the next one (or to the next run's `draw`), and one that comes second
+    finds nothing left instead of writing an older delta over a newer one. A commit is read against
+    the rows its own editor started from, even when the editor has started again since (a late commit
+    from the grid the browser still showed)."""
+    with state.exclusive():
+        st.session_state[f"{key}.edited"] = time.monotonic()
+        kept = st.session_state.get(f"{widget_key}.base")  # (rows the editor started from, delta already stored)
+        if kept is None or widget_key not in st.session_state:
+            return
+        base, committed = kept
+        delta = _plain(st.session_state[widget_key])
+        if delta == committed:
+            return
+        op = state.latest()  # the store's newest revision, not the one this page was drawn from
+        stored = normalize(op.project.answers.get(question.id), question) if op is not None else []
+        state.set_answer(question.id, merge_edits(stored, apply_delta(base, committed, question), apply_delta(base, delta, question)))
+        st.session_state[f"{widget_key}.base"] = (base, delta)
 
 
 def _plain(delta: Any) -> dict[str, Any]:
@@ -173,36 +192,46 @@ def _plain(delta: Any) -> dict[str, Any]:
     }
 
 
-def draw(question: Any, value: Any, key: str, lang: str, label: str) -> None:
-    """The editor for one table question; `key` is the page-prefixed question key."""
-    stored = normalize(value, question)
-    base_key = f"{key}.base"
-    # (key version, base rows the editor was given, the delta already stored)
-    version, base, committed = st.session_state.get(base_key, (0, None, _plain(None)))
+def _editor(question: Any, stored: list[dict[str, Any]], key: str, lang: str) -> tuple[str, list[dict[str, Any]], bool]:
+    """The editor to draw for the `stored` rows: its widget key, the rows it is given, and whether
+    another session's change waits."""
+    version = st.session_state.get(f"{key}.version", 0)
     widget_key = f"{key}.v{version}"
-    alive = widget_key in st.session_state  # gone after the page was left (streamlit#5813)
+    kept = st.session_state.get(f"{widget_key}.base")
+    # the widget's state is gone after the page was left (streamlit#5813)
+    alive = kept is not None and widget_key in st.session_state
+    base, committed = kept if alive else (None, _plain(None))
     delta = _plain(st.session_state.get(widget_key)) if alive else _plain(None)
     # the person is at work when this session saved anything lately (a cell, the answer above it): a
     # cell may be open in the grid, which the server cannot see
-    edited = max((m for m in (st.session_state.get(f"{base_key}.edited"), state.last_save()) if m is not None), default=None)
+    edited = max((m for m in (st.session_state.get(f"{key}.edited"), state.last_save()) if m is not None), default=None)
     editing = edited is not None and time.monotonic() - edited < QUIET
-    waiting = False
-    if base is not None and alive and delta != committed:
+    same_lang = st.session_state.get(f"{key}.lang") == lang
+    if alive and delta != committed:
         # an edit whose callback did not run (e.g. state seeded by a test): store it now
-        _commit(question, widget_key, base_key)
-    elif base is not None and alive and st.session_state.get(f"{key}.lang") == lang and editing \
-            and apply_delta(base, delta, question) != stored:
+        _commit(question, key, widget_key)
+    elif alive and same_lang and editing and apply_delta(base, delta, question) != stored:
         # changed by another session while this one is typing in the table: keep the grid (and the
         # cell being typed in); shown once this session has been quiet for QUIET seconds
-        waiting = True
         state.refresh_after(edited + QUIET)
-    elif base is None or not alive or st.session_state.get(f"{key}.lang") != lang or apply_delta(base, delta, question) != stored:
+        return widget_key, base, True
+    elif not alive or not same_lang or apply_delta(base, delta, question) != stored:
         # first draw, back from another page, rows changed elsewhere, or another language (the
         # column labels are part of the editor's identity: a new one starts with an empty delta,
         # which must not be taken for an edit): start from the stored rows
+        st.session_state.pop(f"{key}.v{version - 1}.base", None)  # the one before stays for a late commit
         version, base = version + 1, stored
         widget_key = f"{key}.v{version}"
-        st.session_state[base_key] = (version, base, _plain(None))
+        st.session_state[f"{key}.version"] = version
+        st.session_state[f"{widget_key}.base"] = (base, _plain(None))
+    return widget_key, base, False
+
+
+def draw(question: Any, value: Any, key: str, lang: str, label: str) -> None:
+    """The editor for one table question; `key` is the page-prefixed question key."""
+    stored = normalize(value, question)
+    with state.exclusive():  # not while a commit of this session's from a run before is still saving
+        widget_key, base, waiting = _editor(question, stored, key, lang)
     st.session_state[f"{key}.lang"] = lang
     st.markdown(label, help=tr(question.help, lang) or None)
     # long texts wrap in taller rows; decided by the rows the editor started from, so the editor
@@ -217,7 +246,7 @@ def draw(question: Any, value: Any, key: str, lang: str, label: str) -> None:
         column_config=_column_config(question, lang, wide),
         row_height=longtext.WRAPPED_ROW_PX if wide else None,
         on_change=_commit,
-        args=(question, widget_key, base_key),
+        args=(question, key, widget_key),
         placeholder="",
     )
     st.caption(t("step.table_hint", lang))

@@ -39,6 +39,7 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1400, "height": 2400}
 PHONE = {"width": 390, "height": 844}  # a participant's phone in the room
 KEY_DELAY_MS = 40  # a quick typist: every key of a value typed at a person's speed
+KEY_HOLD_MS = 100  # how long a person holds a key down: Tab then Enter are 0.1 s apart
 
 
 def _free_port() -> int:
@@ -207,6 +208,25 @@ def open_cell(page, key: str, column: int, row: int = 0) -> None:
             if attempt == 4:
                 raise
     page.keyboard.press("Control+A")
+
+
+def double_click(page, x: float, y: float) -> None:
+    """A person's double click: each press held 60 ms, 90 ms between them. (Playwright's dblclick sends
+    all four mouse events at once, faster than any hand: the grid's focus for the first click then
+    lands after the editor the second one opened, and takes the keyboard from it.)"""
+    page.mouse.move(x, y)
+    for count in (1, 2):
+        if count == 2:
+            page.wait_for_timeout(90)
+        page.mouse.down(click_count=count)
+        page.wait_for_timeout(60)
+        page.mouse.up(click_count=count)
+
+
+def slow_computer(page, rate: int = 4) -> None:
+    """Run the page's scripts `rate` times slower (DevTools' CPU throttling, as on a slow laptop or a
+    machine busy drawing): the grid takes longer than a person's keystroke to draw a finished edit."""
+    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": rate})
 
 
 def store(data_dir):

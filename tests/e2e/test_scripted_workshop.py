@@ -16,7 +16,21 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
-    KEY_DELAY_MS, PATIENCE, PATIENCE_MS, PHONE, ROOT, cell, cell_editor, eventually, idle, open_cell, shows, store, stored, switch_language, widget,
+    KEY_DELAY_MS,
+    KEY_HOLD_MS,
+    PATIENCE,
+    PATIENCE_MS,
+    PHONE,
+    ROOT,
+    cell,
+    eventually,
+    idle,
+    open_cell,
+    shows,
+    store,
+    stored,
+    switch_language,
+    widget,
 )
 
 pytestmark = pytest.mark.e2e
@@ -26,6 +40,7 @@ ZH, EN = "王丽", "Alex Chen"  # the facilitators
 GUEST = "张伟"  # the participant
 TITLES = {  # step page -> (Chinese title, English title)
     "goals": ("第一步：明确优化目标与范围", "Step 1: Goals and scope"),
+    "data": ("第二步：多维度数据与信息收集", "Step 2: Data and information"),
     "causes": ("第三步：问题定位与根本原因分析", "Step 3: Root-cause analysis"),
     "solutions": ("第四步：制定针对性解决方案", "Step 4: Solutions"),
     "tracking": ("第五步：方案落地与执行监控", "Step 5: Implementation and monitoring"),
@@ -60,20 +75,35 @@ def comparable(project) -> dict:
 
     def cause(c) -> dict:
         votes = {fishbone.guests.get(who, who): n for who, n in c.votes.items()}
-        return {**c.model_dump(exclude={"id", "children", "votes", "author"}), "votes": votes,
-                "children": [cause(x) for x in c.children]}
+        return {
+            **c.model_dump(exclude={"id", "children", "votes", "author"}),
+            "votes": votes,
+            "children": [cause(x) for x in c.children],
+        }
 
     texts = {c.id: c.text for c in _walk(fishbone.causes)}
     titles = {m.id: m.title for m in project.measures}
     return {
         "answers": project.answers,
-        "fishbone": {"problem": fishbone.problem, "causes": [cause(c) for c in fishbone.causes],
-                     "confirmed": fishbone.confirmed, "votes_hidden": fishbone.votes_hidden,
-                     "guests": sorted(fishbone.guests.values())},
-        "measures": [{**m.model_dump(exclude={"id"}), "root_cause": texts.get(m.root_cause, m.root_cause)} for m in project.measures],
-        "checkins": [{**c.model_dump(exclude={"id"}), "measure": titles.get(c.measure, c.measure)} for c in project.checkins],
+        "fishbone": {
+            "problem": fishbone.problem,
+            "causes": [cause(c) for c in fishbone.causes],
+            "confirmed": fishbone.confirmed,
+            "votes_hidden": fishbone.votes_hidden,
+            "guests": sorted(fishbone.guests.values()),
+        },
+        "measures": [
+            {**m.model_dump(exclude={"id"}), "root_cause": texts.get(m.root_cause, m.root_cause)}
+            for m in project.measures
+        ],
+        "checkins": [
+            {**c.model_dump(exclude={"id"}), "measure": titles.get(c.measure, c.measure)} for c in project.checkins
+        ],
         "evaluation": project.evaluation.model_dump(),
-        "data": project.data, "metric_definitions": project.metric_definitions, "cycle": project.cycle, "history": project.history,
+        "data": project.data,
+        "metric_definitions": project.metric_definitions,
+        "cycle": project.cycle,
+        "history": project.history,
     }
 
 
@@ -117,11 +147,25 @@ def expected_after_script(seed_project, today: dt.date):
     transfer.votes[GUEST] = 1
     p.fishbone.guests = {"guest": GUEST}
     a["pilot_scope"] = "华东区两个班组"
-    p.measures.append(Measure(title="Shared transfer script", problem="Customers repeat themselves after a transfer",
-                              owner=EN, metric="FCR"))
+    p.measures.append(
+        Measure(
+            title="Shared transfer script",
+            problem="Customers repeat themselves after a transfer",
+            owner=EN,
+            metric="FCR",
+        )
+    )
     a["escalation_contact"] = "ops-lead@example.com"
-    p.checkins.append(CheckIn(measure=p.measures[0].id, date=today, status="on_track", progress=20,
-                              adjusted_plan="下周培训全员", author=ZH))
+    p.checkins.append(
+        CheckIn(
+            measure=p.measures[0].id,
+            date=today,
+            status="on_track",
+            progress=20,
+            adjusted_plan="下周培训全员",
+            author=ZH,
+        )
+    )
     a["process_steps_removed"] = 3
     goal = ev.metric_goals(a)[0]
     ev.set_value(p.evaluation, goal.key, 1, 12.0, note="from the August export")
@@ -129,8 +173,10 @@ def expected_after_script(seed_project, today: dt.date):
 
 
 def type_into(page, locator, text: str) -> None:
-    """Click a field and type at a person's speed (not left yet: nothing is sent)."""
+    """Click a field, select what it shows (the project's name is prefilled from its title) and type at a
+    person's speed (not left yet: nothing is sent)."""
     locator.click()
+    page.keyboard.press("Control+A")
     page.keyboard.type(text, delay=KEY_DELAY_MS)
 
 
@@ -164,7 +210,10 @@ def submit_once_more_if_swallowed(page, data_dir, text: str, button: str) -> Non
         eventually(lambda: text in cause_texts(data_dir), seconds=20)
     except AssertionError:
         idle(page)
-        if text not in cause_texts(data_dir) and widget(page, "causes.new.0.text").locator("input").input_value() == text:
+        if (
+            text not in cause_texts(data_dir)
+            and widget(page, "causes.new.0.text").locator("input").input_value() == text
+        ):
             page.get_by_role("button", name=button, exact=True).click()
 
 
@@ -185,11 +234,14 @@ def answer_is(data_dir, key: str, value) -> bool:
     return stored(data_dir, PROJECT).answers.get(key) == value
 
 
-# Issue 12 item 3 is still open: Tab then Enter in a grid can lose the second cell's value (Alex's csat
-# target 4.8: 2 of 5 runs on 2026-12-07 with two CPU-heavy jobs beside it; the 3 others timed out at
-# load 22-28). It takes 90-300 s and runs only when asked (DIAGNOSIS_SLOW_TESTS=1 or -m slow).
+# It takes 3-8 minutes (more on a busy machine: each step waits for what it means, never for a time) and
+# runs only when asked (DIAGNOSIS_SLOW_TESTS=1 or -m slow). Each step's page in both languages is left in
+# test-output/workshop-<step>-<zh|en>.png, and the time each step was done is printed (-s).
 @pytest.mark.slow
-def test_a_scripted_workshop_in_two_languages_keeps_every_value_typed_and_changes_nothing_else(app_url, app_data, new_page, browser):
+@pytest.mark.timeout(int(1200 * PATIENCE))  # the whole workshop, not one page action
+def test_a_scripted_workshop_in_two_languages_keeps_every_value_typed_and_changes_nothing_else(
+    app_url, app_data, new_page, browser
+):
     pages: list = []
     try:
         _workshop(app_url, app_data, new_page, browser, pages)
@@ -207,6 +259,15 @@ def _workshop(app_url, app_data, new_page, browser, pages: list) -> None:
     from diagnosis import sharing
 
     started = time.monotonic()
+    OUT.mkdir(exist_ok=True)
+
+    def done(step: str) -> None:
+        """Both facilitators' pages after a step, as the person sees them (drawn, no run going on)."""
+        for page, lang in ((wang, "zh"), (alex, "en")):
+            idle(page)
+            page.screenshot(path=str(OUT / f"workshop-{step}-{lang}.png"))
+        print(f"{step}: done at {time.monotonic() - started:.0f} s", flush=True)
+
     seed_project = seed(app_data)
     today = dt.date.today()
     token, _link = sharing.create_link(store(app_data), PROJECT, "participant", ZH, "workshop")
@@ -222,13 +283,19 @@ def _workshop(app_url, app_data, new_page, browser, pages: list) -> None:
 
     # --- step 1: text answers, choices and the metrics table, interleaved ------------------------
     type_into(wang, widget(wang, "goals.project_name").locator("input"), "售后投诉流程优化")
-    type_into(alex, widget(alex, "goals.problem_statement").locator("textarea"), "Complaints rose to 3.2% in August; first replies are slow")
+    type_into(
+        alex,
+        widget(alex, "goals.problem_statement").locator("textarea"),
+        "Complaints rose to 3.2% in August; first replies are slow",
+    )
     wang.keyboard.press("Tab")
     alex.keyboard.press("Tab")
     pick(wang, "goals.scope_in", "售后投诉", "退换货")
     pick(alex, "goals.channels", "Web chat", "Email")
     eventually(lambda: answer_is(app_data, "project_name", "售后投诉流程优化"))
-    eventually(lambda: answer_is(app_data, "problem_statement", "Complaints rose to 3.2% in August; first replies are slow"))
+    eventually(
+        lambda: answer_is(app_data, "problem_statement", "Complaints rose to 3.2% in August; first replies are slow")
+    )
     eventually(lambda: answer_is(app_data, "scope_in", ["after_sales_complaints", "returns_exchanges"]))
     eventually(lambda: answer_is(app_data, "channels", ["phone", "wechat", "web_chat", "email"]))
     for page in (wang, alex):
@@ -243,23 +310,21 @@ def _workshop(app_url, app_data, new_page, browser, pages: list) -> None:
     open_cell(alex, "goals.metrics", 3, 2)  # csat baseline
     wang.keyboard.type("6", delay=KEY_DELAY_MS)
     alex.keyboard.type("4.1", delay=KEY_DELAY_MS)
-    wang.keyboard.press("Enter")
-    alex.keyboard.press("Tab")  # to the csat target, then Enter opens it
-    alex.keyboard.press("Enter")
-    try:
-        expect(cell_editor(alex)).to_be_focused(timeout=5_000 * PATIENCE)
-        alex.keyboard.press("Control+A")
-    except AssertionError:  # the grid was redrawn with 王丽's change before Alex's first edit: the selection is gone
-        open_cell(alex, "goals.metrics", 4, 2)
+    wang.keyboard.press("Enter", delay=KEY_HOLD_MS)
+    alex.keyboard.press("Tab", delay=KEY_HOLD_MS)  # to the csat target, then Enter opens it (its text selected)
+    alex.keyboard.press("Enter", delay=KEY_HOLD_MS)
     alex.keyboard.type("4.8", delay=KEY_DELAY_MS)
-    alex.keyboard.press("Enter")
-    eventually(lambda: metrics()[0]["target"] == 6.0 and metrics()[2]["baseline"] == 4.1 and metrics()[2]["target"] == 4.8,
-               what=f"table edits not stored: {metrics()}")
+    alex.keyboard.press("Enter", delay=KEY_HOLD_MS)
+    eventually(
+        lambda: metrics()[0]["target"] == 6.0 and metrics()[2]["baseline"] == 4.1 and metrics()[2]["target"] == 4.8,
+        what=f"table edits not stored: {metrics()}",
+    )
     idle(wang)
     open_cell(wang, "goals.metrics", 4, 1)  # fcr target
     wang.keyboard.type("88", delay=KEY_DELAY_MS)
     wang.keyboard.press("Enter")
     eventually(lambda: metrics()[1]["target"] == 88.0, what=f"fcr target not stored: {metrics()}")
+    done("goals")
 
     # --- step 3: causes by both facilitators, the participant's dots and a cause from the phone ----
     phone = browser.new_context(viewport=PHONE, locale="zh-CN")
@@ -285,22 +350,32 @@ def _workshop(app_url, app_data, new_page, browser, pages: list) -> None:
         type_into(alex, widget(alex, "causes.new.0.evidence").locator("input"), "12 of 40 calls")
         wang.get_by_role("button", name="添加", exact=True).click()
         alex.get_by_role("button", name="Add", exact=True).click()
-        for page, text, button in ((wang, "转接后客户要重复描述问题", "添加"), (alex, "No shared script for transfers", "Add")):
+        for page, text, button in (
+            (wang, "转接后客户要重复描述问题", "添加"),
+            (alex, "No shared script for transfers", "Add"),
+        ):
             submit_once_more_if_swallowed(page, app_data, text, button)
 
         trained, transfer = (c.id for c in seed_project.fishbone.causes)
         for cid, n in ((trained, 1), (trained, 2), (transfer, 1)):
             expect(widget(guest, f"join.vote.{cid}").locator("button")).to_be_enabled()
             widget(guest, f"join.vote.{cid}").locator("button").click()
-            eventually(lambda c=cid, n=n: sum(v for k, v in _cause(app_data, c).votes.items() if k.startswith("guest:")) == n)
+            eventually(
+                lambda c=cid, n=n: sum(v for k, v in _cause(app_data, c).votes.items() if k.startswith("guest:")) == n
+            )
             idle(guest)
         type_into(guest, widget(guest, "join.text").locator("input"), "排队时没有进度提示")
         guest.get_by_role("button", name="添加", exact=True).click()
-        eventually(lambda: {"转接后客户要重复描述问题", "No shared script for transfers", "排队时没有进度提示"}
-                   <= {c.text for c in _walk(stored(app_data, PROJECT).fishbone.causes)})
+        eventually(
+            lambda: (
+                {"转接后客户要重复描述问题", "No shared script for transfers", "排队时没有进度提示"}
+                <= {c.text for c in _walk(stored(app_data, PROJECT).fishbone.causes)}
+            )
+        )
         expect(guest.get_by_text("排队时没有进度提示").first).to_be_visible()
         idle(guest)
         guest.screenshot(path=str(OUT / "workshop-participant-phone.png"), full_page=True)
+        done("causes")
     finally:
         phone.close()
 
@@ -317,6 +392,7 @@ def _workshop(app_url, app_data, new_page, browser, pages: list) -> None:
     alex.get_by_role("button", name="Add measure", exact=True).click()
     eventually(lambda: answer_is(app_data, "pilot_scope", "华东区两个班组"))
     eventually(lambda: [m.title for m in stored(app_data, PROJECT).measures] == ["Shared transfer script"])
+    done("solutions")
 
     # --- step 5: a check-in in Chinese while the English tab answers a question ------------------
     go(wang, "tracking", "zh")
@@ -332,6 +408,7 @@ def _workshop(app_url, app_data, new_page, browser, pages: list) -> None:
     wang.get_by_role("button", name="记录跟进", exact=True).click()
     eventually(lambda: answer_is(app_data, "escalation_contact", "ops-lead@example.com"))
     eventually(lambda: len(stored(app_data, PROJECT).checkins) == 1)
+    done("tracking")
 
     # --- step 6: an evaluation value in English while the Chinese tab answers a question ---------
     go(wang, "evaluation", "zh")
@@ -345,24 +422,33 @@ def _workshop(app_url, app_data, new_page, browser, pages: list) -> None:
     eventually(lambda: answer_is(app_data, "process_steps_removed", 3))
     eventually(lambda: len(stored(app_data, PROJECT).evaluation.values) == 1)
 
-    # --- the store: the seed plus exactly the script's edits --------------------------------------
     expect(wang.get_by_text("还没有测量值")).to_have_count(0)  # the Chinese tab has picked up Alex's value
-    for page in (wang, alex):
-        idle(page)
-    OUT.mkdir(exist_ok=True)
-    wang.screenshot(path=str(OUT / "workshop-facilitator-zh.png"))
-    alex.screenshot(path=str(OUT / "workshop-facilitator-en.png"))
+    done("evaluation")
+    go(wang, "data", "zh")  # step 2, not worked on here: its pages as the project now stands
+    go(alex, "data", "en")
+    done("data")
+
+    # --- the store: the seed plus exactly the script's edits --------------------------------------
     final = stored(app_data, PROJECT)
     got, want = comparable(final), comparable(expected_after_script(seed_project, today))
     for part in want:
         assert got[part] == want[part], part
-    assert authors(final) == {"新人培训不足": "", "转接流程不清": "", "转接后客户要重复描述问题": ZH,
-                              "No shared script for transfers": EN, "排队时没有进度提示": GUEST}
+    assert authors(final) == {
+        "新人培训不足": "",
+        "转接流程不清": "",
+        "转接后客户要重复描述问题": ZH,
+        "No shared script for transfers": EN,
+        "排队时没有进度提示": GUEST,
+    }
     assert final.checkins[0].author == ZH
-    assert final.meta.language == "zh" and final.meta.title == seed_project.meta.title  # a language switch writes nothing
-    signed = {sharing.author_label(final.fishbone, r.author).split(" · ")[0] for r in store(app_data).revisions(PROJECT)}
+    assert (
+        final.meta.language == "zh" and final.meta.title == seed_project.meta.title
+    )  # a language switch writes nothing
+    signed = {
+        sharing.author_label(final.fishbone, r.author).split(" · ")[0] for r in store(app_data).revisions(PROJECT)
+    }
     assert signed == {"seed", ZH, EN, GUEST}
-    print(f"scripted workshop: {time.monotonic() - started:.1f} s")
+    print(f"scripted workshop: {time.monotonic() - started:.0f} s", flush=True)
 
 
 def _cause(data_dir, cause_id: str):

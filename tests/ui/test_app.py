@@ -144,7 +144,7 @@ def test_a_table_cell_edit_keeps_another_rows_change_saved_meanwhile_by_another_
     assert rows[0]["baseline"] == 6.0 and rows[2]["target"] == 4.0
     app.run()  # while this person is at work the grid stays (a cell may be open in it) and says a change waits
     assert any("同事刚修改了这张表" in c.value for c in app.caption)
-    for key in ("state.saved_at", "goals.metrics.base.edited"):  # quiet for longer than tables.QUIET
+    for key in ("state.saved_at", "goals.metrics.edited"):  # quiet for longer than tables.QUIET
         app.session_state[key] = 0.0
     app.run()  # then the editor shows both
     shown = next(d for d in app.data_editor if d.key.startswith("goals.metrics.")).value
