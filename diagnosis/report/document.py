@@ -4,8 +4,10 @@ Markdown) draws the same document, so the formats never disagree on content.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Union
+from typing import Any, Callable, Iterable, Union
 
 
 @dataclass
@@ -69,6 +71,20 @@ class Figure:
         return self._png
 
 
+def prefetch(figures: Iterable[Any], kind: str) -> None:
+    """Make the `kind` ("svg" or "png") of these figures now, two or more at a time: graphviz draws
+    each diagram in a process of its own, so on several cores the diagrams (the large fishbone's
+    detail pages) are drawn beside each other and beside the charts (vl-convert holds Python's lock
+    while it converts: charts do not overlap each other). A renderer calls it with every figure it
+    is about to draw; an error is raised here as it would be there."""
+    todo = list({id(f): f for f in figures if isinstance(f, Figure) and callable(getattr(f, f"_{kind}"))}.values())
+    workers = min(len(todo), os.cpu_count() or 1, 4)
+    if workers < 2:
+        return
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lambda figure: getattr(figure, kind), todo))
+
+
 @dataclass
 class Note:
     """A short line standing in for a section without data."""
@@ -114,3 +130,6 @@ class Report:
 
     def tables(self) -> list[Table]:
         return [b for _, s in self.walk() for b in s.blocks if isinstance(b, Table)]
+
+    def figures(self) -> list[Figure]:
+        return [b for _, s in self.walk() for b in s.blocks if isinstance(b, Figure)]

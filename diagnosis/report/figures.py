@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 import re
 from typing import Any, Callable
 
@@ -105,12 +106,10 @@ def legible_spec(spec: dict, wide: bool = False) -> tuple[dict, str]:
     """The spec with fonts large enough for print, and its SVG: every font at least 11 px and,
     when the chart is wider than its page, enlarged by the shrinking (a couple of tries, as larger
     labels widen the chart a little)."""
-    import vl_convert as vlc
-
     factor = 1.0
     for _ in range(4):
         chosen = _with_fonts(spec, factor)
-        svg = vlc.vegalite_to_svg(chosen)
+        svg = spec_svg(chosen)
         smallest = printed_label_pt(svg, wide)
         if smallest is None or smallest >= MIN_LABEL_PT:
             break
@@ -118,20 +117,102 @@ def legible_spec(spec: dict, wide: bool = False) -> tuple[dict, str]:
     return chosen, svg
 
 
-def chart_figure(chart: Any, caption: str, name: str, wide: bool = False) -> Figure:
+# Vega-Lite's keys that name fonts (a font list, as CSS writes it)
+_FONT_KEYS = frozenset({"font", "labelFont", "titleFont", "subtitleFont"})
+
+
+def _with_family(spec: Any, family: str) -> Any:
+    """Every font list of a spec with `family` named first, data left alone."""
+    if isinstance(spec, dict):
+        return {k: (f"{family}, {v}" if k in _FONT_KEYS and isinstance(v, str)
+                    else v if k in ("datasets", "data", "values") else _with_family(v, family)) for k, v in spec.items()}
+    if isinstance(spec, list):
+        return [_with_family(v, family) for v in spec]
+    return spec
+
+
+def _key(spec: dict) -> str:
+    return json.dumps(spec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+# A chart is converted once per process whatever asks for it (each format of a report, the next
+# report of the same revision, the slides' copy of a figure): the caches below are keyed by the
+# spec's JSON (the SVG) and hold the most recent charts.
+@functools.lru_cache(maxsize=64)
+def _converted(key: str) -> tuple[str, str | None]:
+    """(the SVG vl-convert drew, the chart font subset it names) of the spec whose JSON is `key`."""
     import vl_convert as vlc
+
+    from diagnosis.report import chart_font
+
+    family = chart_font.family_for(key)
+    spec = json.loads(key)
+    return vlc.vegalite_to_svg(_with_family(spec, family) if family else spec), family
+
+
+def spec_svg(spec: dict) -> str:
+    """The chart of a Vega-Lite spec as SVG (converted once per process)."""
+    from diagnosis.report import chart_font
+
+    return chart_font.strip(*_converted(_key(spec)))
+
+
+@functools.lru_cache(maxsize=64)
+def _rasterized(key: str) -> bytes:
+    import vl_convert as vlc
+
+    return vlc.svg_to_png(_converted(key)[0], scale=2)
+
+
+def forget_charts() -> None:
+    """Empty the conversion caches (a benchmark timing conversions from scratch)."""
+    _converted.cache_clear()
+    _rasterized.cache_clear()
+
+
+def spec_png(spec: dict) -> bytes:
+    """The chart as PNG at twice its size: its SVG rasterized (no second run of the chart engine)."""
+    return _rasterized(_key(spec))
+
+
+def chart_figure(chart: Any, caption: str, name: str, wide: bool = False) -> Figure:
+    from diagnosis.report import chart_font
 
     # vl-convert aborts the whole process on a control character in a label: never pass one
     spec = clean_data(chart.to_dict() if hasattr(chart, "to_dict") else chart)
+    chart_font.expect(_key(spec))
     legible = functools.cache(lambda: legible_spec(spec, wide))
 
     def png() -> bytes:
         # the PDF's fonts when its SVG was made; else the floor only, without measuring (Word and
         # slides place the picture at their own sizes; measuring would convert the chart twice)
-        chosen = legible()[0] if legible.cache_info().currsize else _with_fonts(spec, 1.0)
-        return vlc.vegalite_to_png(chosen, scale=2)
+        return spec_png(legible()[0] if legible.cache_info().currsize else _with_fonts(spec, 1.0))
 
     return Figure(svg=lambda: legible()[1], png=png, caption=caption, name=name, wide=wide, spec=spec)
+
+
+def grid(charts: list[Any], columns: int, config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The spec `alt.concat(*charts, columns=columns)` gives, configured with `config` (as
+    `.configure_axis(...)` sets `config["axis"]`), put together from each chart's own spec:
+    Altair would copy and validate the whole grid again for each chart in it (half a second for
+    the demo's control charts). Charts with selections go through Altair, which lifts them."""
+    parts = [chart.to_dict() for chart in charts]
+    if any("params" in part for part in parts):
+        import altair as alt
+
+        spec = alt.concat(*charts, columns=columns).to_dict()
+        spec["config"] = {**spec.get("config", {}), **(config or {})}
+        return spec
+    datasets: dict[str, Any] = {}
+    for part in parts:
+        datasets.update(part.pop("datasets", {}))
+        schema, theme = part.pop("$schema", None), part.pop("config", {})
+    spec = {"config": {**theme, **(config or {})}, "concat": parts, "columns": columns}
+    if schema:
+        spec["$schema"] = schema
+    if datasets:
+        spec["datasets"] = datasets
+    return spec
 
 
 def svg_png_figure(svg: Callable[[], bytes], png: Callable[[], bytes], caption: str, name: str, wide: bool = False) -> Figure:

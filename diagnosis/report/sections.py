@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
-
 from diagnosis import cells, diagram, economics, evaluation, evaluation_stats, pareto, pareto_chart, plan, tracking
 from diagnosis.fishbone import walk
 from diagnosis.i18n import months_text, tr
 from diagnosis.report.inputs import ReportInput, join, number
 from diagnosis.report.document import Bullets, KeyValues, Note, Paragraph, Section, Table
-from diagnosis.report.figures import PAGE_WIDTH_PX, WIDE_WIDTH_PX, chart_figure, svg_png_figure
+from diagnosis.report.figures import PAGE_WIDTH_PX, WIDE_WIDTH_PX, chart_figure, grid, svg_png_figure
 from diagnosis.report.spc_blocks import spc_blocks
 
 FONT = "Noto Sans CJK SC"
@@ -472,8 +470,8 @@ def evaluation_section(inp: ReportInput) -> Section:
     ]
     if charts:
         # small multiples in one figure: one conversion instead of one per metric
-        grid = alt.concat(*charts, columns=2)  # two a row: the page's width at print size.configure_axis(labelFont=FONT, titleFont=FONT).configure_title(font=FONT)
-        section.blocks.append(chart_figure(grid, t("各指标：基线、检查点与目标", "Each metric: baseline, checkpoints and target"), "metrics"))
+        # two a row: the page's width at print size
+        section.blocks.append(chart_figure(grid(charts, columns=2), t("各指标：基线、检查点与目标", "Each metric: baseline, checkpoints and target"), "metrics"))
     alerts = evaluation.fired_alerts(inp.project, inp.questionnaire)
     if alerts:
         section.blocks.append(Table(

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
-
 from diagnosis import cells, evaluation, series_alerts, spc, spc_chart
 from diagnosis.i18n import tr
 from diagnosis.report.inputs import ReportInput
 from diagnosis.report.document import Bullets, Note, Paragraph, Table
-from diagnosis.report.figures import chart_figure
+from diagnosis.report.figures import chart_figure, grid
 
 FONT = "Noto Sans CJK SC"
 
@@ -26,10 +24,10 @@ def spc_blocks(inp: ReportInput) -> list[Any]:
                          Paragraph(t("方法：", "Method: ") + " ".join(dict.fromkeys(c.method(lang) for c in charts)))]
     # one figure for all metrics: one conversion instead of one per chart; one chart a row, so
     # the grid is the page's width with every label at print size
-    grid = alt.concat(*[spc_chart.chart(c, lang, width=470, height=170) for c in charts], columns=1).configure_axis(
-        labelFont=FONT, titleFont=FONT).configure_title(font=FONT).configure_legend(labelFont=FONT)
+    charts_grid = grid([spc_chart.chart(c, lang, width=470, height=170) for c in charts], columns=1,
+                       config={"axis": {"labelFont": FONT, "titleFont": FONT}, "title": {"font": FONT}, "legend": {"labelFont": FONT}})
     blocks.append(Bullets(spc.reading(charts, lang)))
-    blocks.append(chart_figure(grid, t("各指标控制图：控制限按阶段，红点为异常信号", "Control chart per metric: limits per stage, signals in red"), "control-charts"))
+    blocks.append(chart_figure(charts_grid, t("各指标控制图：控制限按阶段，红点为异常信号", "Control chart per metric: limits per stage, signals in red"), "control-charts"))
     rows = [[c.label(lang), s.rule_label(lang), next(st.label(lang) for st in c.stages if st.index == s.stage),
              cells.date(s.days[0]), cells.date(s.days[-1]), len(s.days)] for c in charts for s in c.signals]  # fmt: skip
     if rows:
