@@ -2,7 +2,8 @@
 
 `read_export_within_budget` reads the file (`reader.read_export`) in a child process and
 returns its Export. While the child reads, the parent checks the child's resident memory every
-20 ms (Linux's /proc, where the server runs; a peak shorter than that can pass unseen); past the budget (`DIAGNOSIS_IMPORT_MEMORY_MB`, default 2048 MB, counted from what the
+20 ms (Linux's /proc, where the server runs), and the child reports its peak (VmHWM) once it has
+read, so a peak between two looks is not missed (on a busy machine they can be seconds apart); past the budget (`DIAGNOSIS_IMPORT_MEMORY_MB`, default 2048 MB, counted from what the
 child holds once it has the file's bytes) the child is killed and the import refused in one line
 that names the file and the limit. The child writes the table it read to an Arrow IPC file in
 /dev/shm (memory; the temporary folder without it), which the parent maps without a copy and
@@ -89,6 +90,24 @@ def computing_within_budget(name: str) -> Iterator[None]:
         raise _over_budget(name, memory_budget_mb(), computing=True) from None
 
 
+def _reset_peak() -> None:
+    """Start this process's peak resident memory (VmHWM) afresh (Linux's clear_refs; elsewhere a no-op)."""
+    with suppress(OSError), open("/proc/self/clear_refs", "w") as clear_refs:
+        clear_refs.write("5")
+
+
+def _peak_bytes() -> Optional[int]:
+    """The most resident memory this process has held since `_reset_peak` (VmHWM), None where unknown."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return None
+
+
 def _resident_bytes(pid: int) -> Optional[int]:
     """The resident memory of a process (its private and shared pages), None once it is gone."""
     try:
@@ -114,11 +133,13 @@ def _child(connection, data: "bytes | Path", name: str, xlsx_engine: str, then: 
             data, name = _load_bytes(data, name)
         # what the child holds before reading: the parent counts the budget from here
         connection.send(("start", _resident_bytes(os.getpid())))
+        _reset_peak()
 
         def progress(fraction: float, stage: str) -> None:
             connection.send(("progress", fraction, stage))
 
         export = read_export(data, name, progress=progress, xlsx_engine=xlsx_engine)
+        connection.send(("peak", _peak_bytes()))
         if then is not None:
             import pyarrow as pa
 
@@ -126,8 +147,11 @@ def _child(connection, data: "bytes | Path", name: str, xlsx_engine: str, then: 
             # kept from reading (200 MB of 1,000,000 rows) go back before computing
             del data
             pa.default_memory_pool().release_unused()
+            _reset_peak()
             connection.send(("computing",))
-            connection.send(("value", export.facts.to_dict(), then(export, progress)))
+            value = then(export, progress)
+            connection.send(("peak", _peak_bytes()))
+            connection.send(("value", export.facts.to_dict(), value))
             return
         import pyarrow as pa
 
@@ -246,6 +270,10 @@ def _within_budget(source: Source, name: Optional[str], progress: Optional[Progr
             kind = message[0]
             if kind == "start":
                 start = message[1] or 0
+            elif kind == "peak":
+                # a peak between two of the parent's looks (a busy machine can delay them by seconds)
+                if start is not None and message[1] is not None and message[1] - start > budget_mb * 2**20:
+                    raise _over_budget(name, budget_mb, computing)
             elif kind == "table":
                 tables.append(message[1])
             elif kind == "computing":

@@ -11,7 +11,7 @@ import pytest
 
 from diagnosis.errors import DiagnosisError
 from diagnosis.spreadsheet import to_xlsx
-from diagnosis.tickets import analyze, analyze_file, resolve_mapping
+from diagnosis.tickets import analyze, analyze_file, budget, resolve_mapping
 from diagnosis.tickets.budget import MEMORY_ENV, memory_budget_mb, read_export_within_budget
 from diagnosis.tickets.reader import ExportError, read_export
 from tests.ticket_samples import csv_bytes, large_csv_bytes
@@ -185,3 +185,13 @@ def test_a_workbook_past_the_budget_is_refused_the_same_way():
     with pytest.raises(ExportError, match=r"^大\.xlsx: reading it needs more memory than the import's budget of 64 MB"):
         read_export_within_budget(book, "大.xlsx", budget_mb=BUDGET_MB)
     assert read_export_within_budget(book, "大.xlsx").facts.rows == 200_000
+
+
+def test_a_peak_between_the_parents_looks_is_still_refused(monkeypatch):
+    # a busy machine can hold the parent's 20 ms looks back for seconds: here it sees nothing at all
+    # (a child's memory is unreadable to it), and the child's own peak (VmHWM) must still refuse the file
+    real = budget._resident_bytes
+    monkeypatch.setattr(budget, "_resident_bytes", lambda pid: real(pid) if pid == os.getpid() else None)
+    book = _wide_workbook(200_000)
+    with pytest.raises(ExportError, match=r"^大\.xlsx: reading it needs more memory than the import's budget of 64 MB"):
+        read_export_within_budget(book, "大.xlsx", budget_mb=BUDGET_MB)
