@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from diagnosis.i18n import tr
+from diagnosis.i18n import pick, tr
 from diagnosis.questionnaire.rules import as_number
 
 if TYPE_CHECKING:  # the project model imports this module (through its consistency checks)
@@ -37,7 +37,7 @@ class Finding:
     en: str
 
     def text(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
 
 def in_and_out_of_scope(answers: dict[str, Any]) -> list[str]:
