@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from diagnosis import catalog
+from diagnosis.i18n import pick
 from diagnosis.demo_tickets import LAUNCH, PROJECT_DEFINITIONS, demo_ticket_data
 from diagnosis.project.model import (
     Cause,
@@ -25,10 +26,6 @@ from diagnosis.project.model import (
 
 QUESTIONNAIRE = "customer_service_diagnosis"
 Bi = tuple[str, str]
-
-
-def _t(text: Bi, lang: str) -> str:
-    return text[0] if lang == "zh" else text[1]
 
 
 # (category, (zh, en), ticket count, frequency, impact, stage, votes, children)
@@ -68,7 +65,7 @@ def _children(items: list[Any], category: str, lang: str, prefix: str) -> list[C
     for n, (text, value, grandchildren) in enumerate(items, start=1):
         cid = f"{prefix}_{n}"
         out.append(
-            Cause(id=cid, category=category, text=_t(text, lang), value=value, unit=_t(("工单", "tickets"), lang) if value else "",
+            Cause(id=cid, category=category, text=pick(lang, *text), value=value, unit=pick(lang, "工单", "tickets") if value else "",
                   children=_children(grandchildren, category, lang, cid))
         )
     return out
@@ -80,16 +77,16 @@ def demo_fishbone(lang: str = "zh") -> Fishbone:
         cid = f"c{n:02d}"
         causes.append(
             Cause(
-                id=cid, category=category, text=_t(text, lang), value=value, unit=_t(("工单", "tickets"), lang) if value else "",
+                id=cid, category=category, text=pick(lang, *text), value=value, unit=pick(lang, "工单", "tickets") if value else "",
                 frequency=freq, impact=impact, stage=stage, votes=dict(votes), author="工作坊 / workshop",
-                evidence=_t(("8月工单导出，按问题标签统计", "August ticket export, counted by problem tag"), lang) if value else "",
+                evidence=pick(lang, "8月工单导出，按问题标签统计", "August ticket export, counted by problem tag") if value else "",
                 children=_children(children, category, lang, cid),
             )
         )
-    causes[0].evidence = _t(("历史未同步导致 40% 的转接；62% 的客户在商品咨询与订单查询间重复提问",
-                             "History not synced causes 40% of transfers; 62% of customers repeat their question between product and order inquiry"), lang)
+    causes[0].evidence = pick(lang, "历史未同步导致 40% 的转接；62% 的客户在商品咨询与订单查询间重复提问",
+                              "History not synced causes 40% of transfers; 62% of customers repeat their question between product and order inquiry")
     return Fishbone(
-        problem=_t(("8月投诉率升至 3.2%，满意度下降 1.2，咨询量环比 +12%", "August complaint rate up to 3.2%, CSAT down 1.2, inquiries +12% month on month"), lang),
+        problem=pick(lang, "8月投诉率升至 3.2%，满意度下降 1.2，咨询量环比 +12%", "August complaint rate up to 3.2%, CSAT down 1.2, inquiries +12% month on month"),
         causes=causes,
         confirmed=["c01", "c02", "c03", "c04", "c05", "c06"],
     )
@@ -129,12 +126,12 @@ def demo_measures(lang: str = "zh") -> list[Measure]:
     for n, ((cause, title, owner, dept, start, due, urg, imp, cost, metric, mfrom, mto, risk, cont), (once, yearly, benefit)) in enumerate(zip(rows, money), start=1):
         out.append(
             Measure(
-                id=f"m{n:02d}", root_cause=cause, title=_t(title, lang), problem=next(_t(c[1], lang) for i, c in enumerate(CAUSES, 1) if f"c{i:02d}" == cause),
-                steps=_t(("1. 制定方案 2. 试点 3. 全面推广 4. 复盘", "1. Plan 2. Pilot 3. Roll out 4. Review"), lang),
-                owner=_t(owner, lang), department=_t(dept, lang), start=start, due=due,
-                budget=_t(("按部门预算", "Within department budget"), lang), people=_t(("2 人", "2 people"), lang),
-                system_access=_t(("工单系统管理员", "Ticket system admin"), lang) if cost >= 3 else "",
-                metric=_t(metric, lang), metric_from=mfrom, metric_to=mto, risk=_t(risk, lang), contingency=_t(cont, lang),
+                id=f"m{n:02d}", root_cause=cause, title=pick(lang, *title), problem=next(pick(lang, *c[1]) for i, c in enumerate(CAUSES, 1) if f"c{i:02d}" == cause),
+                steps=pick(lang, "1. 制定方案 2. 试点 3. 全面推广 4. 复盘", "1. Plan 2. Pilot 3. Roll out 4. Review"),
+                owner=pick(lang, *owner), department=pick(lang, *dept), start=start, due=due,
+                budget=pick(lang, "按部门预算", "Within department budget"), people=pick(lang, "2 人", "2 people"),
+                system_access=pick(lang, "工单系统管理员", "Ticket system admin") if cost >= 3 else "",
+                metric=pick(lang, *metric), metric_from=mfrom, metric_to=mto, risk=pick(lang, *risk), contingency=pick(lang, *cont),
                 urgency=urg, importance=imp, cost=cost, invest_once=once, invest_yearly=yearly, benefit_yearly=benefit,
             )
         )
@@ -157,8 +154,8 @@ def demo_checkins(lang: str = "zh") -> list[CheckIn]:
     out = []
     for n, (measure, day, status, progress, deviation, cause, adjusted) in enumerate(rows, start=1):
         out.append(CheckIn(id=f"k{n:02d}", measure=measure, date=day, status=status, progress=progress,
-                           deviation=_t(deviation, lang) if deviation else "", cause=_t(cause, lang) if cause else "",
-                           adjusted_plan=_t(adjusted, lang) if adjusted else "", author="王经理"))
+                           deviation=pick(lang, *deviation) if deviation else "", cause=pick(lang, *cause) if cause else "",
+                           adjusted_plan=pick(lang, *adjusted) if adjusted else "", author="王经理"))
     return out
 
 
@@ -169,7 +166,7 @@ def demo_evaluation(lang: str = "zh") -> EvaluationRecord:
 
 def demo_answers(lang: str) -> dict[str, Any]:
     def t(zh: str, en: str) -> str:
-        return zh if lang == "zh" else en
+        return pick(lang, zh, en)
 
     return {
         "project_name": t("在线商城客服中心流程诊断", "Online shop service centre diagnosis"),
@@ -240,8 +237,8 @@ def demo_project(lang: str = "zh") -> Project:
     return Project(
         meta=Meta(
             id="demo",
-            title=_t(("在线商城客服中心流程诊断（2025年8月）", "Online shop service centre diagnosis (August 2025)"), lang),
-            organization=_t(("某在线商城客服中心", "An online shop's service centre"), lang),
+            title=pick(lang, "在线商城客服中心流程诊断（2025年8月）", "Online shop service centre diagnosis (August 2025)"),
+            organization=pick(lang, "某在线商城客服中心", "An online shop's service centre"),
             language=lang,
             created=created,
             updated=created,

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
+from diagnosis.i18n import months_text, pick
 from diagnosis.project.model import Measure
 from diagnosis.questionnaire.model import Priority
 
@@ -62,10 +63,6 @@ QUADRANT_LABELS = {
 }
 
 
-def _t(pair: tuple[str, str], lang: str) -> str:
-    return pair[0] if lang == "zh" else pair[1]
-
-
 def plan_currency(project: "Project") -> str:
     """The code of the currency the project's amounts are in (its step-4 answer, else CNY)."""
     code = project.answers.get(CURRENCY_QUESTION)
@@ -74,7 +71,7 @@ def plan_currency(project: "Project") -> str:
 
 def currency(lang: str, code: str = DEFAULT_CURRENCY) -> str:
     """The currency's name written after an amount: "元" / "yuan", "美元" / "USD"; an unknown code as it is."""
-    return _t(CURRENCIES[code], lang) if code in CURRENCIES else code
+    return pick(lang, *CURRENCIES[code]) if code in CURRENCIES else code
 
 
 @dataclass(frozen=True)
@@ -138,8 +135,8 @@ def money(value: float, lang: str, code: str) -> str:
 def payback_text(e: Economics, lang: str) -> str:
     months = e.payback_months
     if months is None:
-        return _t(("无法回本（年收益不高于运行成本）", "not paid back (yearly benefit does not exceed running cost)"), lang)
-    return _t((f"{months:g} 个月", f"{months:g} months"), lang)
+        return pick(lang, "无法回本（年收益不高于运行成本）", "not paid back (yearly benefit does not exceed running cost)")
+    return months_text(f"{months:g}", lang)
 
 
 def roi_text(value: Optional[float]) -> str:
@@ -148,11 +145,11 @@ def roi_text(value: Optional[float]) -> str:
 
 def rule_text(lang: str) -> str:
     """How payback and ROI are computed, in one sentence under the totals."""
-    return _t(("回本周期 = 一次性投入 ÷（年收益 − 年运行成本）× 12；首年投资回报率 =（年收益 − 年运行成本 − 一次性投入）÷"
-               f"（一次性投入 + 年运行成本）；{YEARS} 年投资回报率按 {YEARS} 年的收益与运行成本计算。只计入填写了投入或收益的措施。",
-               "Payback = one-off / (yearly benefit - running cost) x 12 months; ROI year 1 = (benefit - running - one-off) / "
-               f"(one-off + running); the {YEARS}-year ROI counts {YEARS} years of benefit and running cost. Only measures that give "
-               "a cost or a benefit count."), lang)
+    return pick(lang, "回本周期 = 一次性投入 ÷（年收益 − 年运行成本）× 12；首年投资回报率 =（年收益 − 年运行成本 − 一次性投入）÷"
+                f"（一次性投入 + 年运行成本）；{YEARS} 年投资回报率按 {YEARS} 年的收益与运行成本计算。只计入填写了投入或收益的措施。",
+                "Payback = one-off / (yearly benefit - running cost) x 12 months; ROI year 1 = (benefit - running - one-off) / "
+                f"(one-off + running); the {YEARS}-year ROI counts {YEARS} years of benefit and running cost. Only measures that give "
+                "a cost or a benefit count.")
 
 
 # --- effort and impact ---------------------------------------------------------------------
@@ -179,7 +176,7 @@ QUADRANT_NAMES = {"quick_win": ("速赢", "Quick win"), "major_project": ("重�
 
 
 def quadrant_label(quadrant_id: str, lang: str, short: bool = False) -> str:
-    return _t((QUADRANT_NAMES if short else QUADRANT_LABELS)[quadrant_id], lang)
+    return pick(lang, *(QUADRANT_NAMES if short else QUADRANT_LABELS)[quadrant_id])
 
 
 def matrix_chart(rows: list[PlanRow], lang: str) -> alt.Chart:
@@ -187,7 +184,7 @@ def matrix_chart(rows: list[PlanRow], lang: str) -> alt.Chart:
     coloured by quadrant, the quadrant names in the corners, lines at the midpoint."""
     import altair as alt
 
-    t = {k: _t(v, lang) for k, v in {
+    t = {k: pick(lang, *v) for k, v in {
         "effort": ("投入（资源成本 1-5）", "Effort (resource cost 1-5)"),
         "impact": ("影响（紧急度与重要度加权 1-5）", "Impact (weighted urgency and importance 1-5)"),
         "measure": ("措施", "Measure"), "quadrant": ("象限", "Quadrant"),
@@ -205,10 +202,10 @@ def matrix_chart(rows: list[PlanRow], lang: str) -> alt.Chart:
         for i, r in enumerate(rows, start=1)
     ]
     corners = [
-        {"effort": 0.6, "impact": 5.4, "text": _t(("速赢", "Quick wins"), lang), "align": "left"},
-        {"effort": 5.4, "impact": 5.4, "text": _t(("重点项目", "Major projects"), lang), "align": "right"},
-        {"effort": 0.6, "impact": 0.6, "text": _t(("顺手做", "Fill-ins"), lang), "align": "left"},
-        {"effort": 5.4, "impact": 0.6, "text": _t(("慎做", "Reconsider"), lang), "align": "right"},
+        {"effort": 0.6, "impact": 5.4, "text": pick(lang, "速赢", "Quick wins"), "align": "left"},
+        {"effort": 5.4, "impact": 5.4, "text": pick(lang, "重点项目", "Major projects"), "align": "right"},
+        {"effort": 0.6, "impact": 0.6, "text": pick(lang, "顺手做", "Fill-ins"), "align": "left"},
+        {"effort": 5.4, "impact": 0.6, "text": pick(lang, "慎做", "Reconsider"), "align": "right"},
     ]
     scale = alt.Scale(domain=[0.5, 5.5], nice=False)
     x = alt.X("effort:Q", title=t["effort"], scale=scale, axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d"))

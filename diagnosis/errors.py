@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from diagnosis.i18n import pick
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -44,7 +46,7 @@ class DiagnosisError(Exception):
 
     def text(self, lang: str) -> str:
         """The message in `lang` ("zh" or "en")."""
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
 
 class InvalidFile(DiagnosisError):

@@ -1,4 +1,4 @@
-"""Step 6: the step-1 metrics measured 1, 3 and 6 months after launch, alerts, next cycle.
+"""Step 6: the step-1 metrics measured at checkpoints after launch (1, 3 and 6 months by default), alerts, next cycle.
 
 For each metric of the step-1 table `metrics` and each checkpoint (the questionnaire's
 `evaluation.checkpoints_months`, plus any other checkpoint a value was recorded for) this
@@ -28,7 +28,7 @@ from typing import Any, Optional
 import altair as alt
 
 from diagnosis import metric_kinds
-from diagnosis.i18n import tr
+from diagnosis.i18n import months_text, pick, tr
 from diagnosis.metric_definitions import MANUAL, row_key
 from diagnosis.project.model import Cycle, EvaluationRecord, Fishbone, Measure, MetricValue, Project
 from diagnosis.questionnaire.model import AlertRule, Questionnaire
@@ -119,6 +119,22 @@ def target_met(value: float, target: float, direction: str) -> bool:
 
 def checkpoints(questionnaire: Questionnaire, evaluation: EvaluationRecord) -> list[int]:
     return sorted(set(questionnaire.evaluation.checkpoints_months) | {v.checkpoint for v in evaluation.values})
+
+
+def checkpoints_text(months: list[int], lang: str) -> str:
+    """The checkpoints as a person says them: "1、3、6 个月" / "1, 3 and 6 months" / "6 months"."""
+    ordered = [str(m) for m in sorted(set(months))]
+    if lang == "zh":
+        return months_text("、".join(ordered), "zh")
+    listed = ordered[0] if len(ordered) == 1 else ", ".join(ordered[:-1]) + " and " + ordered[-1]
+    return months_text(listed, "en")
+
+
+def checkpoints_rule(lang: str, questionnaire: Questionnaire) -> str:
+    """The one sentence under step 6's measured values saying when the metrics are measured, from the
+    questionnaire's `evaluation.checkpoints_months` (help texts refer to it instead of repeating the months)."""
+    when = checkpoints_text(questionnaire.evaluation.checkpoints_months, lang)
+    return pick(lang, f"评估节点为上线后第 {when}，从上线日期起算。", f"The checkpoints are {when} after launch, counted from the launch date.")
 
 
 def value_at(evaluation: EvaluationRecord, metric: str, checkpoint: int) -> Optional[MetricValue]:

@@ -8,7 +8,9 @@
 
 Each check reads answers by the question ids the shipped questionnaires use
 (`scope_in`, `scope_out`, `customers_with_problem`, `survey_sample`, `interviews` with
-`complaints_30d`); a questionnaire without those questions simply gets no finding.
+`complaints_30d`); a questionnaire without those questions simply gets no finding. The questionnaires'
+texts name the numbers as `{min_sample_share}`, `{min_complaints}` and `{complaint_window_days}`
+(`text_numbers`, filled in by the loader), e.g. the interview log's column "近 30 天投诉次数".
 `question_findings` says under which question each finding belongs, where the step page shows
 it; `project.consistency` reports the scope overlap as a located warning too.
 """
@@ -18,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from diagnosis.i18n import tr
+from diagnosis.i18n import pick, tr
 from diagnosis.questionnaire.rules import as_number
 
 if TYPE_CHECKING:  # the project model imports this module (through its consistency checks)
@@ -30,6 +32,13 @@ MIN_COMPLAINTS = 2  # an interview target complained this many times or more ...
 COMPLAINT_WINDOW_DAYS = 30  # ... within this many days (the questionnaires' column `complaints_30d`)
 
 
+def text_numbers() -> dict[str, str]:
+    """The numbers above as a questionnaire text may name them, `{complaint_window_days}` and so on: the
+    loader fills them in, so a help text or a column label says these values instead of a copy of them."""
+    return {"min_sample_share": f"{MIN_SAMPLE_SHARE:.0%}", "min_complaints": str(MIN_COMPLAINTS),
+            "complaint_window_days": str(COMPLAINT_WINDOW_DAYS)}
+
+
 @dataclass(frozen=True)
 class Finding:
     level: Literal["ok", "warning"]
@@ -37,7 +46,7 @@ class Finding:
     en: str
 
     def text(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
 
 def in_and_out_of_scope(answers: dict[str, Any]) -> list[str]:

@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Optional
 
+from diagnosis.i18n import pick
+
 Direction = Literal["lower", "higher"]  # is better
 Family = Literal["efficiency", "quality", "process"]
 
@@ -44,7 +46,7 @@ class MetricKind:
     aliases: tuple[str, ...] = ()
 
     def label(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
 
 # fmt: off

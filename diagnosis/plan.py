@@ -30,7 +30,7 @@ from dateutil.relativedelta import relativedelta
 
 from diagnosis import tracking
 from diagnosis.fishbone import iter_causes
-from diagnosis.i18n import months_text
+from diagnosis.i18n import months_text, pick
 from diagnosis.project.model import Cause, Measure, Project
 from diagnosis.questionnaire.model import Priority, Questionnaire
 from diagnosis.questionnaire.rules import parse_date
@@ -42,10 +42,6 @@ if TYPE_CHECKING:  # Altair loads when the chart is drawn, not for `diagnosis pl
 HORIZONS = ("short", "mid", "long")
 
 
-def _t(pair: tuple[str, str], lang: str) -> str:
-    return pair[0] if lang == "zh" else pair[1]
-
-
 def horizon_label(horizon: str, lang: str, priority: Optional[Priority] = None) -> str:
     """"短期速赢（1 个月内）" / "Mid-term (1-3 months)": built from the questionnaire's month counts."""
     p = priority or Priority()
@@ -55,7 +51,7 @@ def horizon_label(horizon: str, lang: str, priority: Optional[Priority] = None) 
         "mid": (f"中期（{s}-{m} 个月）", f"Mid-term ({s}-{months_text(m, 'en')})"),
         "long": (f"长期（{m} 个月以上）", f"Long-term (over {months_text(m, 'en')})"),
     }
-    return _t(labels[horizon], lang)
+    return pick(lang, *labels[horizon])
 
 
 def horizon_rule(lang: str, priority: Optional[Priority] = None) -> str:
@@ -64,11 +60,11 @@ def horizon_rule(lang: str, priority: Optional[Priority] = None) -> str:
     s, m = p.short_term_months, p.mid_term_months
     costs = {h: [c for c in range(1, 6) if horizon_by_cost(c) == h] for h in HORIZONS}
     by_cost = {h: f"{c[0]}-{c[-1]}" if len(c) > 1 else f"{c[0]}" for h, c in costs.items()}
-    return _t((f"期限按自然月从方案开始日期起算：{s} 个月内到期为短期，{s}-{m} 个月为中期，超过 {m} 个月为长期；"
-               f"没有完成日期时按资源成本（{by_cost['short']} 短期、{by_cost['mid']} 中期、{by_cost['long']} 长期）。",
-               f"Horizons count calendar months from the plan start: due within {months_text(s, 'en')} short, "
-               f"{s}-{months_text(m, 'en')} mid, over {months_text(m, 'en')} long; without a due date by resource cost "
-               f"({by_cost['short']} short, {by_cost['mid']} mid, {by_cost['long']} long)."), lang)
+    return pick(lang, f"期限按自然月从方案开始日期起算：{s} 个月内到期为短期，{s}-{m} 个月为中期，超过 {m} 个月为长期；"
+                f"没有完成日期时按资源成本（{by_cost['short']} 短期、{by_cost['mid']} 中期、{by_cost['long']} 长期）。",
+                f"Horizons count calendar months from the plan start: due within {months_text(s, 'en')} short, "
+                f"{s}-{months_text(m, 'en')} mid, over {months_text(m, 'en')} long; without a due date by resource cost "
+                f"({by_cost['short']} short, {by_cost['mid']} mid, {by_cost['long']} long).")
 
 
 # --- score and horizon ---------------------------------------------------------------------

@@ -28,7 +28,7 @@ from typing import Any, Literal, Optional
 
 from diagnosis.errors import DiagnosisError
 from diagnosis.evaluation import MetricGoal, breaches, measure_metrics, metric_goals
-from diagnosis.i18n import tr
+from diagnosis.i18n import pick, tr
 from diagnosis.metric_definitions import SCALE_MAX, SCALE_MIN, MetricDefinition, definitions
 from diagnosis.project.model import Project
 from diagnosis.questionnaire.model import AlertRule, Questionnaire
@@ -88,7 +88,7 @@ class RuleNote:
     en: str
 
     def text(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
 
 def bound_for(rule: AlertRule, unit: RowUnit, rules: list[AlertRule], row: str,

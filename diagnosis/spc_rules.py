@@ -29,6 +29,8 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
+from diagnosis.i18n import pick
+
 Groups = list[tuple[int, ...]]
 ANHOEJ_MIN_POINTS = 10  # the published table of critical values starts at 10
 
@@ -41,7 +43,7 @@ class Rule:
     find: Callable[[Sequence[float], Sequence[float]], Groups]
 
     def label(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
 
 def _side(v: float) -> int:

@@ -41,6 +41,7 @@ def load_questionnaire(source: str | FsPath | IO[bytes] | bytes, filename: str |
     data = located.data
     if not isinstance(data, dict):
         raise QuestionnaireError([Problem(filename, "a questionnaire must be a mapping with id, version, title and steps", 1, 1)])
+    problems.extend(_fill_text_numbers(data, located, filename))
     model = None
     try:
         model = Questionnaire.model_validate(data)
@@ -52,6 +53,42 @@ def load_questionnaire(source: str | FsPath | IO[bytes] | bytes, filename: str |
         raise QuestionnaireError(unique)
     assert model is not None
     return model
+
+
+# `{name}` in a text: a number owned by the code (method_checks.text_numbers), filled in on loading
+TEXT_NUMBER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _text_slots(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any, Any]]:
+    """(path, holder, key) of every text string: a plain text under a text key, or one language of it."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            if key in TEXT_KEYS and isinstance(child, str):
+                yield (*path, key), value, key
+            elif key in TEXT_KEYS and isinstance(child, dict) and all(isinstance(v, str) for v in child.values()):
+                yield from (((*path, key, lang), child, lang) for lang in child)
+            else:
+                yield from _text_slots(child, (*path, key))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            yield from _text_slots(child, (*path, i))
+
+
+def _fill_text_numbers(data: Any, located: Located, filename: str) -> list[Problem]:
+    """Put the numbers into the texts that name them; an unknown name is a located problem."""
+    from diagnosis.method_checks import text_numbers  # here: method_checks imports questionnaire.rules
+
+    numbers, problems = text_numbers(), []
+    for path, holder, key in _text_slots(data):
+        if "{" not in holder[key]:
+            continue
+        holder[key] = TEXT_NUMBER.sub(lambda m: numbers.get(m.group(1), m.group(0)), holder[key])
+        for name in TEXT_NUMBER.findall(holder[key]):
+            close = difflib.get_close_matches(name, list(numbers), n=1)
+            hint = f"did you mean {{{close[0]}}}?" if close else "a text may name " + ", ".join(f"{{{k}}}" for k in sorted(numbers))
+            line, col = located.mark(path) or (1, 1)
+            problems.append(Problem(filename, f"unknown number {{{name}}} in a text; {hint}", line, col, _dotted(path)))
+    return problems
 
 
 def questionnaire_hash(source: bytes) -> str:

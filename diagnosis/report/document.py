@@ -9,6 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Union
 
+from diagnosis.i18n import pick
+
 
 @dataclass
 class Paragraph:
@@ -118,7 +120,7 @@ class Report:
     deck: Any = None
 
     def t(self, zh: str, en: str) -> str:
-        return zh if self.lang == "zh" else en
+        return pick(self.lang, zh, en)
 
     def walk(self):
         """Every (depth, section) in reading order."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from diagnosis import cells
+from diagnosis.i18n import pick
 from diagnosis.project.model import Project
 from diagnosis.questionnaire.display import format_value
 from diagnosis.questionnaire.model import Questionnaire
@@ -32,7 +33,7 @@ class ReportInput:
         return self.as_of
 
     def t(self, zh: str, en: str) -> str:
-        return zh if self.lang == "zh" else en
+        return pick(self.lang, zh, en)
 
     @property
     def currency(self) -> str:

@@ -286,6 +286,14 @@ def test_a_value_at_the_first_month_is_saved_as_one_month():
     assert at.session_state.saves == ["Evaluation value: Customer satisfaction (of 100) (1 month) = 90"]  # was "(1 months)"
 
 
+@pytest.mark.parametrize("lang, words", [("en", "The checkpoints are 1, 3 and 6 months after launch"),
+                                         ("zh", "评估节点为上线后第 1、3、6 个月")])
+def test_step_6_names_the_checkpoints_months_its_help_texts_refer_to(lang, words):
+    # the questionnaire's help says "the months are given below" instead of repeating them
+    at = start("evaluation", lang=lang)
+    assert any(words in c.value for c in at.caption), [c.value for c in at.caption]
+
+
 def test_the_next_cycle_starts_only_after_confirmation_and_keeps_the_earlier_one_read_only():
     at = start("evaluation")
     assert at.button(key="evaluation.next_cycle").disabled

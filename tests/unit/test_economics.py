@@ -32,6 +32,15 @@ def test_a_benefit_not_above_the_running_cost_never_pays_back():
     assert e.roi_first_year == -66.7  # (500 - 500 - 1,000) / 1,500
 
 
+def test_a_payback_of_one_month_reads_in_the_singular():
+    # 1,000 once, 12,000 a year saved: 12 * 1,000 / 12,000 = 1 month (it read "1 months" before)
+    e = economics.of_measure(Measure(title="x", invest_once=1_000, benefit_yearly=12_000))
+    assert e.payback_months == 1.0
+    assert economics.payback_text(e, "en") == "1 month" and economics.payback_text(e, "zh") == "1 个月"
+    six = economics.of_measure(Measure(title="x", invest_once=12_000, invest_yearly=3_000, benefit_yearly=27_000))
+    assert economics.payback_text(six, "en") == "6 months"
+
+
 def test_without_an_investment_there_is_no_roi_and_payback_is_immediate():
     e = economics.of_measure(Measure(title="x", benefit_yearly=9_000))
     assert e.payback_months == 0.0

@@ -193,3 +193,29 @@ def test_the_next_cycle_measures_from_the_last_checkpoint_export_and_keeps_the_o
     months = flow.month_on_month(project, "volume")
     assert [(m["month"], m["complete"]) for m in months] == [
         ("2025-07", True), ("2025-08", True), ("2025-11", False), ("2025-12", False)]
+
+
+@pytest.mark.parametrize(("months", "zh", "en"), [([1, 3, 6], "第 1、3、6 个月", "are 1, 3 and 6 months after launch"),
+                                                  ([2, 4], "第 2、4 个月", "are 2 and 4 months after launch"),
+                                                  ([1], "第 1 个月", "are 1 month after launch")])
+def test_the_checkpoints_rule_says_the_questionnaires_own_months(months, zh, en):
+    from diagnosis.questionnaire import load_questionnaire
+
+    source = catalog.get("customer_service_diagnosis").source
+    assert source.count("checkpoints_months: [1, 3, 6]") == 1
+    q = load_questionnaire(source.replace("checkpoints_months: [1, 3, 6]", f"checkpoints_months: {months}").encode(), "custom.yaml")
+    assert zh in ev.checkpoints_rule("zh", q) and en in ev.checkpoints_rule("en", q)
+
+
+@pytest.mark.parametrize("questionnaire_id", sorted(catalog.shipped()))
+def test_no_text_of_a_shipped_questionnaire_repeats_the_checkpoint_months(questionnaire_id):
+    # the months are the questionnaire's `evaluation.checkpoints_months` (Evaluation), worded by
+    # evaluation.checkpoints_rule at the top of step 6: a help text stating them would go stale when
+    # a consultant changes them (test_plan checks the same of the horizon months)
+    import re
+
+    source = catalog.get(questionnaire_id).source
+    months = re.compile(r"\d+\s*(、\s*\d+\s*)+个月|(上线后|评估节点)[^。；\n]*?\d+\s*个月|\d+\s*个月[^。；\n]*?评估节点"
+                        r"|\d+-?(,\s*\d+-?)*,?\s+(and|or)\s+\d+-?\s*months?|\d+-?\s*months?\s+after\s+launch"
+                        r"|checkpoints?\W[^.;\n]*?\d+-?\s*months?|\d+-?\s*months?[^.;\n]*?checkpoint", re.IGNORECASE)
+    assert [m.group(0) for m in months.finditer(source)] == []

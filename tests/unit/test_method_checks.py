@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from diagnosis import catalog
 from diagnosis.demo import demo_project
 from diagnosis.method_checks import interview_targets, survey_sample
 
@@ -94,3 +97,61 @@ def test_the_imports_interview_candidates_pass_the_interview_check():
     assert [(c["customer"], c["complaints"]) for c in measured.repeat_complainers] == [("C1", 3)]
     interviews = [{"customer": c["customer"], "complaints_30d": c["complaints"]} for c in measured.repeat_complainers]
     assert interview_targets({"interviews": interviews}).level == "ok"
+
+
+@pytest.mark.parametrize("questionnaire_id", sorted(catalog.shipped()))
+def test_the_interview_column_and_the_help_texts_say_the_rules_own_numbers(questionnaire_id, monkeypatch):
+    # the shipped YAML names them ({complaint_window_days} ...): changed in method_checks, the
+    # questionnaire a user reads changes with them, in both languages
+    from diagnosis import method_checks
+    from diagnosis.i18n import tr
+    from diagnosis.questionnaire import load_questionnaire
+
+    raw = catalog.get(questionnaire_id).source.encode()
+    column = next(c for c in load_questionnaire(raw, "q.yaml").question("interviews").columns if c.id == "complaints_30d")
+    assert (tr(column.label, "zh"), tr(column.label, "en")) == ("近 30 天投诉次数", "Complaints in last 30 days")
+    monkeypatch.setattr(method_checks, "COMPLAINT_WINDOW_DAYS", 14)
+    monkeypatch.setattr(method_checks, "MIN_COMPLAINTS", 3)
+    monkeypatch.setattr(method_checks, "MIN_SAMPLE_SHARE", 0.5)
+    q = load_questionnaire(raw, "q.yaml")
+    column = next(c for c in q.question("interviews").columns if c.id == "complaints_30d")
+    assert (tr(column.label, "zh"), tr(column.label, "en")) == ("近 14 天投诉次数", "Complaints in last 14 days")
+    interviews = next(s for step in q.steps for s in step.sections if any(x.id == "interviews" for x in s.questions))
+    assert "14 天内投诉" in tr(interviews.help, "zh") and "3 次及以上" in tr(interviews.help, "zh")
+    assert "3 times or more in the last 14 days" in tr(interviews.help, "en")
+    sample = q.question("survey_sample")
+    assert "50%" in tr(sample.help, "zh") and "At least 50% of" in tr(sample.help, "en")
+
+
+@pytest.mark.parametrize("questionnaire_id", sorted(catalog.shipped()))
+def test_no_text_of_a_shipped_questionnaire_writes_the_rules_numbers_itself(questionnaire_id):
+    # the survey and interview sections as written in the YAML (before the loader fills the numbers in)
+    import re
+
+    import yaml
+
+    def strings(value):
+        if isinstance(value, dict):
+            return [s for v in value.values() for s in strings(v)]
+        return [s for v in value for s in strings(v)] if isinstance(value, list) else [value] if isinstance(value, str) else []
+
+    document = yaml.safe_load(catalog.get(questionnaire_id).source)
+    sections = [c for step in document["steps"] for c in step["sections"]
+                if {q["id"] for q in c["questions"]} & {"survey_sample", "interviews"}]
+    copies = re.compile(r"\d+\s*天|\d+\s*days?|\d+\s*%|\d+\s*次|twice|once|\d+ times")
+    texts = strings(sections)
+    assert len(sections) == 2 and any("{complaint_window_days}" in t for t in texts)
+    assert [m.group(0) for text in texts for m in copies.finditer(text)] == []
+
+
+def test_a_text_naming_an_unknown_number_gets_a_located_error():
+    from diagnosis.errors import QuestionnaireError
+    from diagnosis.questionnaire import load_questionnaire
+
+    source = catalog.get("customer_service_diagnosis").source
+    broken = source.replace("Complaints in last {complaint_window_days} days", "Complaints in last {complaint_window} days")
+    with pytest.raises(QuestionnaireError) as info:
+        load_questionnaire(broken.encode(), "custom.yaml")
+    line = next(i for i, text in enumerate(broken.splitlines(), 1) if "{complaint_window}" in text)
+    assert str(info.value).startswith(f"custom.yaml:{line}:") and "did you mean {complaint_window_days}?" in str(info.value)
+    assert "\n" not in str(info.value)

@@ -24,7 +24,9 @@ from ui.editors.evaluation_stats import before_after_tests
 def evaluation_editor(ctx: StepContext) -> None:
     t = ctx.t
     project = ctx.project
-    st.caption(t(f"当前为第 {project.cycle} 轮改善。", f"This is improvement cycle {project.cycle}."))
+    # the checkpoints' months, which the step's help texts refer to without repeating them
+    st.caption(t(f"当前为第 {project.cycle} 轮改善。", f"This is improvement cycle {project.cycle}. ")
+               + ev.checkpoints_rule(ctx.lang, ctx.questionnaire))
     goals = ev.metric_goals(project.answers)
     if not goals:
         st.info(t("第一步还没有填写目标指标（基线与目标）。", "Step 1 has no target metrics (baseline and target) yet."))
