@@ -216,6 +216,16 @@ def test_a_measures_expected_effect_is_picked_from_the_step_1_metrics():
     assert (added.metric_row, added.metric) == ("fcr", "First-contact resolution")
 
 
+def test_an_effect_typed_on_the_right_without_picking_something_else_is_kept():
+    at = start_plan("solutions")
+    form = "solutions.form.__new__.0"
+    at.text_input(key=f"{form}.title").input("Shared transfer script")
+    at.text_input(key=f"{form}.metric").input("FCR of transferred tickets")  # the list left at "— (none)"
+    submit(at)
+    added = at.session_state.project.measures[-1]
+    assert (added.title, added.metric_row, added.metric) == ("Shared transfer script", None, "FCR of transferred tickets")
+
+
 def test_a_measure_with_a_free_text_effect_still_loads_with_its_text_kept():
     at = start_plan("solutions")
     at.selectbox(key="solutions.pick").set_value("m01").run()  # "Knowledge-base hit rate": no step-1 metric

@@ -166,7 +166,9 @@ def _effect_fields(ctx: StepContext, m: Measure, k: str) -> tuple[Optional[str],
     """The expected effect's metric: one of step 1's metrics rows, or something else typed in.
 
     Returns (the row's key or None, the text kept in `Measure.metric`: the row's wording as picked,
-    or the typed text). A measure saved before (a text, no row) opens on "something else" with its text."""
+    or the typed text). A measure saved before (a text, no row) opens on "something else" with its text.
+    Text typed on the right with no row picked is kept too, as if "something else" had been picked:
+    what a person typed is never dropped without a word (a row picked wins over it, as its label says)."""
     t = ctx.t
     goals = {g.key: g for g in ev.metric_goals(ctx.project.answers)}
     options = ["", *goals, OTHER_METRIC]
@@ -182,7 +184,7 @@ def _effect_fields(ctx: StepContext, m: Measure, k: str) -> tuple[Optional[str],
                           "" if m.metric_row in goals else m.metric, key=f"{k}.metric")
     if row in goals:
         return row, goals[row].label(ctx.questionnaire, ctx.lang)
-    return None, typed.strip() if row == OTHER_METRIC else ""
+    return None, typed.strip() if row in (OTHER_METRIC, "") else ""
 
 
 def _measure_form(ctx: StepContext, roots: list) -> None:
