@@ -49,9 +49,16 @@ def _commit(question_id: str, key: str, parse: Callable[[Any], Any]) -> None:
 
 
 def _bind(key: str, widget_value: Any, question: Any, parse: Callable[[Any], Any]) -> dict[str, Any]:
-    """Seed the widget from the store and route its changes back to the store."""
-    if key in st.session_state and st.session_state[key] != widget_value:  # changed elsewhere (another session)
-        st.session_state[f"{key}.__echo"] = (st.session_state[key], time.monotonic())
+    """Seed the widget from the store and route its changes back to the store.
+
+    The widget's value is set only when it differs from the stored answer (or the widget is new):
+    a value set from Python replaces what the browser shows, and a number or text field being typed
+    in when another session's save reruns this page would lose the keys typed so far, and their
+    Tab or Enter would then send nothing (a colleague's save while typing: the scripted workshop)."""
+    if key in st.session_state:
+        if st.session_state[key] == widget_value:
+            return {"key": key, "on_change": _commit, "args": (question.id, key, parse)}
+        st.session_state[f"{key}.__echo"] = (st.session_state[key], time.monotonic())  # changed elsewhere (another session)
     st.session_state[key] = widget_value
     return {"key": key, "on_change": _commit, "args": (question.id, key, parse)}
 

@@ -187,16 +187,32 @@ def refresh_after(moment: float) -> None:
     st.session_state[REFRESH] = min(moment, st.session_state.get(REFRESH, moment))
 
 
+def _timer_run() -> bool:
+    """Whether this run is `watch`'s own (its timer), not a run of the whole app that draws it."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
 @st.fragment(run_every=refresh_seconds())
 def watch() -> None:
     """Rerun the app when someone else saved the open project (polls the head: one small SELECT),
-    or when a change held back while this person was editing is due (`refresh_after`)."""
+    or when a change held back while this person was editing is due (`refresh_after`).
+
+    Only from its timer's run. Drawn in a run of the whole app, that run is the refresh (`sync`
+    picked up the newest revision as it began; a save merges what came after): stopping it with
+    `st.rerun` there would throw away what the run was for, since a button's or a form's click
+    counts once: a value recorded in a form lost when a colleague saved the same moment (the
+    scripted workshop, 2 of 5 runs)."""
+    timer = _timer_run()
     due = st.session_state.get(REFRESH)
     if due is not None and time.monotonic() >= due:
         del st.session_state[REFRESH]
-        st.rerun(scope="app")
+        if timer:
+            st.rerun(scope="app")
     op = get()
-    if op is None:
+    if op is None or not timer:
         return
     head = store().head(op.project.meta.id)
     if head is not None and head != op.revision:
