@@ -215,7 +215,7 @@ def _merged_json(data: dict[str, Any], theirs: dict[str, Any], head: int) -> byt
     theirs_causes = theirs.get("fishbone", {}).get("causes") if isinstance(theirs.get("fishbone"), dict) else None
     try:
         if isinstance(causes, list) and isinstance(theirs_causes, list):
-            kept = {id(rib) for rib in theirs_causes}
+            kept = set(map(id, theirs_causes))
             new = [rib for rib in causes if id(rib) not in kept]
             if all(isinstance(rib, dict) and list(rib) == _CAUSE_FIELDS for rib in new):
                 Project.model_validate({**data, "fishbone": {**data["fishbone"], "causes": new}})
