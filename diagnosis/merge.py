@@ -236,8 +236,7 @@ def _merge_ribs(base: Any, mine: Any, theirs: Any) -> list | None:
     if not all(isinstance(side, list) for side in (base, mine, theirs)):
         return None
     b, m, t = ({c["id"]: c for c in side} for side in (base, mine, theirs))
-    mine_changed = {k for k in m.keys() | b.keys() if m.get(k) != b.get(k)}
-    theirs_changed = {k for k in t.keys() | b.keys() if t.get(k) != b.get(k)}
+    mine_changed, theirs_changed = _changed_keys(m, b), _changed_keys(t, b)
     if any(m.get(k) != t.get(k) for k in mine_changed & theirs_changed):  # the same change on both sides is fine
         return None
     out = []
@@ -246,6 +245,13 @@ def _merge_ribs(base: Any, mine: Any, theirs: Any) -> list | None:
         if k in side:
             out.append(side[k])
     return out
+
+
+def _changed_keys(side: dict, base: dict) -> set:
+    """The keys whose value `side` added, changed or removed against `base` (one pass over each)."""
+    changed = {k for k, v in side.items() if base.get(k, MISSING) != v}
+    changed.update(k for k in base if k not in side)
+    return changed
 
 
 def flatten_causes(causes: list) -> tuple[dict[str, dict], list[str]]:

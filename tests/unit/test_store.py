@@ -10,11 +10,13 @@ import sqlite3
 import threading
 
 import pytest
+from sqlalchemy import select
 
 from diagnosis import fishbone as fb
 from diagnosis.demo import demo_project
 from diagnosis.project import new_project
-from diagnosis.store import ANONYMOUS, ConflictError, NothingToUndo, ProjectNotFound, Store
+from diagnosis.errors import DiagnosisError
+from diagnosis.store import ANONYMOUS, ConflictError, NothingToUndo, ProjectNotFound, Store, schema
 
 
 def test_the_default_store_lives_in_the_data_folder_in_wal_mode(tmp_path, monkeypatch):
@@ -131,6 +133,43 @@ def test_a_commit_from_a_stale_revision_merges_both_peoples_additions(store):
     assert saved.merged and saved.revision == 3 and saved.conflicts == []
     texts = [c.text for c in fb.iter_causes(store.load("demo").project.fishbone)]
     assert "知识库过时" in texts and "排班不足" in texts
+
+
+def _stored_json(store, project_id, number):
+    with store.engine.connect() as conn:
+        row = conn.execute(select(schema.revisions).where(schema.revisions.c.project_id == project_id,
+                                                          schema.revisions.c.number == number)).first()
+        return store._text(conn, row)
+
+
+def test_a_merged_revision_is_stored_as_the_project_serializes_and_returns_what_loads(store):
+    # most merges take each rib whole from one side and validate only what is new: the
+    # bytes stored must still be the project's own JSON, byte for byte (history, diff, restore)
+    a, b = _two_sessions(store)
+    parent = b.fishbone.causes[1].id
+    fb.add_cause(a.fishbone, "知识库过时", "material", author="李敏")
+    a.answers["project_name"] = "李敏的名称"
+    store.commit(a, "李敏", "add", base_revision=1)
+    fb.add_cause(b.fishbone, "为什么？排班", parent_id=parent, author="张伟")
+    fb.find_cause(b.fishbone, parent).votes["张伟"] = 2
+    saved = store.commit(b, "张伟", "add", base_revision=1)
+    assert saved.merged and saved.revision == 3
+    loaded = store.load("demo", 3).project
+    assert saved.project == loaded
+    assert _stored_json(store, "demo", 3) == loaded.model_dump_json()
+    assert [c.text for c in fb.find_cause(loaded.fishbone, parent).children][-1] == "为什么？排班"
+    assert loaded.answers["project_name"] == "李敏的名称"
+
+
+def test_a_merge_that_would_store_an_invalid_cause_is_refused_and_writes_nothing(store):
+    a, b = _two_sessions(store)
+    fb.add_cause(a.fishbone, "知识库过时", "material")
+    store.commit(a, "李敏", "add", base_revision=1)
+    cause = fb.add_cause(b.fishbone, "排班不足", "environment")
+    cause.votes["张伟"] = -3  # no validation on assignment: the merge is where it is caught
+    with pytest.raises(DiagnosisError, match="merged"):
+        store.commit(b, "张伟", "add", base_revision=1)
+    assert store.head("demo") == 2
 
 
 def test_votes_of_different_people_on_the_same_cause_all_land(store):
