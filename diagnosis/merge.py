@@ -166,7 +166,9 @@ def _merge_dicts(base: dict, mine: dict, theirs: dict, path: Path, conflicts: li
 
 
 def _order(base: list, mine: list, theirs: list) -> list:
-    """Theirs' order, with what only mine added inserted after its predecessor in mine.
+    """Theirs' order, with what only mine added inserted after its predecessor in mine, and after
+    what theirs added right there: additions made at the same place on both sides (two people
+    appending a cause at once) keep the order they were saved in, theirs first.
 
     What mine removed stays in the order: the merge of that record decides (removed, or kept
     and reported when theirs changed it).
@@ -186,11 +188,15 @@ def _order(base: list, mine: list, theirs: list) -> list:
         elif k not in in_base:
             after.setdefault(previous, []).append(k)
             # later additions follow this one
-    result = list(after.get(None, []))
+    result: list = []
+    held = list(after.get(None, []))  # mine's additions waiting for theirs' additions at that place
     for k in out:
+        if held and k in in_base:
+            result.extend(held)
+            held = []
         result.append(k)
-        result.extend(after.get(k, []))
-    return result
+        held.extend(after.get(k, []))
+    return result + held
 
 
 def _merge_records(base: list, mine: list, theirs: list, key: Callable[[Any], Any], path: Path, conflicts: list[Conflict]) -> list:

@@ -33,6 +33,33 @@ def test_causes_and_sub_causes_added_on_both_sides_all_land():
     assert "theirs: a rib" in texts(merged.project)
 
 
+def test_additions_at_the_same_place_on_both_sides_keep_the_order_they_were_saved_in():
+    # theirs is stored already, mine is saved on top of it: theirs' additions come first
+    base, mine, theirs = three()
+    fb.add_cause(theirs.fishbone, "theirs: saved first", "people")
+    fb.add_cause(mine.fishbone, "mine: saved second", "method")
+    parent = base.fishbone.causes[0].id
+    fb.add_cause(theirs.fishbone, "theirs: a sub-cause", parent_id=parent)
+    fb.add_cause(mine.fishbone, "mine: a sub-cause", parent_id=parent)
+    m = Measure(title="mine: a measure")
+    theirs.measures.append(Measure(title="theirs: a measure"))
+    mine.measures.append(m)
+    merged = merge(base, mine, theirs).project
+    ribs = [c.text for c in merged.fishbone.causes]
+    assert ribs[-2:] == ["theirs: saved first", "mine: saved second"]
+    children = [c.text for c in fb.find_cause(merged.fishbone, parent).children]
+    assert children[-2:] == ["theirs: a sub-cause", "mine: a sub-cause"]
+    assert [x.title for x in merged.measures][-2:] == ["theirs: a measure", "mine: a measure"]
+    # an addition in the middle of mine still goes where mine put it
+    base, mine, theirs = three()
+    first = base.fishbone.causes[0].id
+    fb.add_cause(theirs.fishbone, "theirs: at the end", "people")
+    mine.fishbone.causes.insert(1, fb.Cause(text="mine: second", category="people"))
+    merged = merge(base, mine, theirs).project
+    ribs = [c.text for c in merged.fishbone.causes]
+    assert merged.fishbone.causes[0].id == first and ribs[1] == "mine: second" and ribs[-1] == "theirs: at the end"
+
+
 def test_a_cause_moved_on_one_side_and_edited_on_the_other_keeps_both_changes():
     base, mine, theirs = three()
     first, second = base.fishbone.causes[0].id, base.fishbone.causes[1].id
