@@ -89,10 +89,17 @@ def flash(kind: str, text: str, place: str = "page") -> None:
 
 
 def show_flash(place: str = "page") -> None:
+    """The message left for this page, in a slot drawn on every run (empty when there is none).
+
+    A message that came and went would move everything after it, and the browser draws moved
+    widgets anew: the field someone was typing in loses its focus and the keys typed so far (a
+    colleague's number lost in a two-tab test when a merged save's notice appeared above it)."""
+    slot = st.container()
     kind, text, at = st.session_state.get(FLASH, (None, None, None))
     if kind and at == place:
         del st.session_state[FLASH]
-        getattr(st, kind)(text)
+        with slot:
+            getattr(st, kind)(text)
 
 
 def _open(project_id: str) -> OpenProject:

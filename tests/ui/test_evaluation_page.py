@@ -100,3 +100,18 @@ def test_a_rerun_does_not_set_a_field_that_already_shows_the_stored_answer(app):
     app.run()
     field = app.number_input(key="evaluation.process_steps_removed")
     assert field.value == 5 and field.proto.set_value
+
+
+def test_a_notice_at_the_top_of_a_step_moves_nothing_below_it(app):
+    """A notice (e.g. "merged with a colleague's save") is shown for one run. Everything after it
+    must keep its place when it comes and goes: a moved widget is drawn anew by the browser, which
+    drops the focus and the keys being typed in it."""
+    open_demo(app)
+    app.switch_page("app_pages/evaluation.py").run()
+    quiet = len(app.main.children)
+    app.session_state["state.flash"] = ("info", "merged with a colleague's save", "page")
+    app.run()
+    assert [m.value for m in app.info] == ["merged with a colleague's save"]
+    assert len(app.main.children) == quiet
+    app.run()  # the notice is gone
+    assert not app.info and len(app.main.children) == quiet
