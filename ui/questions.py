@@ -48,17 +48,20 @@ def _commit(question_id: str, key: str, parse: Callable[[Any], Any]) -> None:
     state.set_answer(question_id, parse(st.session_state[key]))
 
 
-def _bind(key: str, widget_value: Any, question: Any, parse: Callable[[Any], Any]) -> dict[str, Any]:
+def _bind(key: str, widget_value: Any, question: Any, parse: Callable[[Any], Any], typed: bool = False) -> dict[str, Any]:
     """Seed the widget from the store and route its changes back to the store.
 
-    The widget's value is set only when it differs from the stored answer (or the widget is new):
-    a value set from Python replaces what the browser shows, and a number or text field being typed
-    in when another session's save reruns this page would lose the keys typed so far, and their
-    Tab or Enter would then send nothing (a colleague's save while typing: the scripted workshop)."""
+    A `typed` field (text, number) is set only when it differs from the stored answer (or is new):
+    a value set from Python replaces what the browser shows, and a field being typed in when
+    another session's save reruns this page would lose the keys typed so far, and their Tab or
+    Enter would then send nothing. A choice widget is set on every run: after a language switch
+    only a value set from Python makes it show its options' new labels (streamlit#13788), else the
+    browser sends the old label back and the answer is lost."""
     if key in st.session_state:
-        if st.session_state[key] == widget_value:
+        if typed and st.session_state[key] == widget_value:
             return {"key": key, "on_change": _commit, "args": (question.id, key, parse)}
-        st.session_state[f"{key}.__echo"] = (st.session_state[key], time.monotonic())  # changed elsewhere (another session)
+        if st.session_state[key] != widget_value:  # changed elsewhere (another session)
+            st.session_state[f"{key}.__echo"] = (st.session_state[key], time.monotonic())
     st.session_state[key] = widget_value
     return {"key": key, "on_change": _commit, "args": (question.id, key, parse)}
 
@@ -85,7 +88,7 @@ def _text(question: Any, value: Any, key: str, lang: str) -> None:
     widget(
         **_common(question, lang),
         placeholder=tr(question.placeholder, lang) or None,
-        **_bind(key, "" if value is None else str(value), question, lambda v: v if v and v.strip() else None),
+        **_bind(key, "" if value is None else str(value), question, lambda v: v if v and v.strip() else None, typed=True),
     )
     if question.type == "textarea":  # saved on leaving the field; until then a draft in this browser (ui.drafts)
         st.caption(t("step.draft_hint", lang))
@@ -102,7 +105,7 @@ def _number(question: Any, value: Any, key: str, lang: str) -> None:
         step, parse = float(question.step or 1.0), (lambda v: None if v is None else float(v))
     # no min/max on the widget: an answer out of range shows a message instead of being refused
     st.number_input(**_common(question, lang), value=None, step=step, placeholder=tr(question.placeholder, lang) or None,
-                    **_bind(key, shown, question, parse))
+                    **_bind(key, shown, question, parse, typed=True))
 
 
 def _option_labels(question: Any) -> Callable[[str], dict[Any, str]]:
