@@ -57,13 +57,14 @@ def _bind(key: str, widget_value: Any, question: Any, parse: Callable[[Any], Any
     Enter would then send nothing. A choice widget is set on every run: after a language switch
     only a value set from Python makes it show its options' new labels (streamlit#13788), else the
     browser sends the old label back and the answer is lost."""
+    binding = {"key": key, "on_change": _commit, "args": (question.id, key, parse)}
     if key in st.session_state:
-        if typed and st.session_state[key] == widget_value:
-            return {"key": key, "on_change": _commit, "args": (question.id, key, parse)}
         if st.session_state[key] != widget_value:  # changed elsewhere (another session)
             st.session_state[f"{key}.__echo"] = (st.session_state[key], time.monotonic())
+        elif typed:
+            return binding
     st.session_state[key] = widget_value
-    return {"key": key, "on_change": _commit, "args": (question.id, key, parse)}
+    return binding
 
 
 def _choice(labels: Callable[[str], dict[Any, str]], lang: str) -> tuple[Callable[[Any], str], Callable[[Any], Any]]:
