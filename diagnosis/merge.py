@@ -431,16 +431,19 @@ def _step(target: Any, step: Any) -> Any:
 
 
 def merge_edits(stored: list[dict[str, Any]], before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The cells that went from `before` to `after` in this editor, written onto the `stored` rows.
+    """The edits that went from `before` to `after` in this editor, written onto the `stored` rows.
 
     A cell edit changes that one cell of the stored table, so a row or cell another session changed
-    meanwhile is kept. When rows were added or deleted (or the stored table has another number of
-    rows) positions no longer line up: the table is then taken as this editor shows it."""
-    if not (len(stored) == len(before) == len(after)):
-        return [dict(r) for r in after]
-    rows = [dict(r) for r in stored]
-    for row, old, new in zip(rows, before, after, strict=True):
-        for col_id, value in new.items():
-            if old.get(col_id) != value:
-                row[col_id] = value
-    return rows
+    meanwhile is kept. When rows were added or deleted on either side (positions no longer line up)
+    the three are merged like any table answer (`_merge_sequences`, with `before` as the base): rows
+    added in this editor and by the other session all land, a row deleted here goes, and a cell edited
+    here is written onto the row as stored. A cell both changed takes this editor's value: it is the
+    newer edit, made by the person looking at it."""
+    if len(stored) == len(before) == len(after):
+        rows = [dict(r) for r in stored]
+        for row, old, new in zip(rows, before, after, strict=True):
+            for col_id, value in new.items():
+                if old.get(col_id) != value:
+                    row[col_id] = value
+        return rows
+    return [dict(r) for r in _merge_sequences(before, stored, after, ("table",), [])]

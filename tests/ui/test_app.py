@@ -151,6 +151,40 @@ def test_a_table_cell_edit_keeps_another_rows_change_saved_meanwhile_by_another_
     assert list(shown["target"])[2] == 4.0 and list(shown["baseline"])[0] == 6.0
 
 
+def _colleague_saves_metrics(store, change) -> None:
+    other = store.load("demo")
+    change(other.project.answers["metrics"])
+    store.commit(other.project, "李娜", "answer metrics", base_revision=other.revision)
+
+
+def test_a_cell_edit_keeps_a_row_another_session_added_meanwhile(app, store):
+    """Issue 12: rows added in one tab while a cell is edited in another; both land."""
+    open_demo(app)
+    _colleague_saves_metrics(store, lambda rows: rows.append({"metric": "aht", "baseline": 300, "target": 240, "direction": "lower"}))
+    _edit_table(app, "metrics", {"edited_rows": {0: {"baseline": 6.0}}})  # this tab still shows seven rows
+    rows = store.load("demo").project.answers["metrics"]
+    assert len(rows) == 8 and rows[-1]["metric"] == "aht" and rows[0]["baseline"] == 6.0
+
+
+def test_a_row_added_here_keeps_a_cell_another_session_edited_meanwhile(app, store):
+    open_demo(app)
+    def change(rows):
+        rows[2]["target"] = 4.0
+    _colleague_saves_metrics(store, change)
+    _edit_table(app, "metrics", {"added_rows": [{"metric": "aht", "baseline": 300, "target": 240}]})
+    rows = store.load("demo").project.answers["metrics"]
+    assert len(rows) == 8 and rows[2]["target"] == 4.0 and rows[-1]["metric"] == "aht"
+
+
+def test_a_row_deleted_here_keeps_a_row_another_session_added_meanwhile(app, store):
+    open_demo(app)
+    gone = store.load("demo").project.answers["metrics"][1]["metric"]
+    _colleague_saves_metrics(store, lambda rows: rows.append({"metric": "aht", "baseline": 300, "target": 240, "direction": "lower"}))
+    _edit_table(app, "metrics", {"deleted_rows": [1]})
+    metrics = [r["metric"] for r in store.load("demo").project.answers["metrics"]]
+    assert len(metrics) == 7 and gone not in metrics and metrics[-1] == "aht"
+
+
 def test_every_table_edit_is_stored_even_the_second_edit_of_the_same_cell(app, store):
     """streamlit#7749: data_editor edits lost on every second edit."""
     open_demo(app)
