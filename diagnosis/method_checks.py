@@ -114,8 +114,11 @@ def data_collection_findings(project: "Project") -> list[Finding]:
     return [f for f in (survey_sample(project.answers), interview_targets(project.answers)) if f is not None]
 
 
+FINDING_QUESTIONS = ("scope_out", "survey_sample", "interviews")  # the questions a finding may be shown below
+
+
 def question_findings(answers: dict[str, Any], questionnaire: "Questionnaire | None") -> dict[str, list[Finding]]:
-    """Question id -> the findings shown right below it (next to the answers they are about)."""
-    placed = {"scope_out": scope_overlap(answers, questionnaire), "survey_sample": survey_sample(answers),
-              "interviews": interview_targets(answers)}
+    """Question id (one of `FINDING_QUESTIONS`) -> the findings shown right below it (next to the answers they are about)."""
+    placed = dict(zip(FINDING_QUESTIONS, (scope_overlap(answers, questionnaire), survey_sample(answers),
+                                          interview_targets(answers)), strict=True))
     return {question: [finding] for question, finding in placed.items() if finding is not None}

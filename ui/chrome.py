@@ -11,7 +11,8 @@ except where Streamlit wraps it ("Help for <label>"). The raw `:red[\\*]` of a r
 label, which Streamlit copies into aria-labels, becomes "（必填）" / " (required)" in both languages.
 The same script reloads a page whose main area stays without any text for 3 s while no script runs
 (at most once in 10 minutes per address): Streamlit 1.67 now and then drops a page drawn right after
-`st.switch_page` (the demo button, a new project), leaving it blank although the server drew it.
+`st.switch_page` (the demo button, a new project), leaving it blank although the server drew it
+(reported upstream as streamlit/streamlit#14709 and #14732; drop this part when a release fixes it).
 The script also carries `ui.grid_keys.SCRIPT` (keys typed into a table land in the cell the grid shows).
 The style makes the sidebar's links wrap instead of being cut ("Step 5: Implementation and
 monitorin") and puts their lines flush left.

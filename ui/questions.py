@@ -187,9 +187,12 @@ WIDGETS: dict[str, Callable[[Any, Any, str, str], None]] = {
 
 
 def draw_question(question: Any, answers: dict[str, Any], prefix: str, lang: str) -> None:
-    """The question's widget, then its problems (only once it has an answer: not blocking)."""
+    """The question's widget, then its problems (only once it has an answer: not blocking), in a
+    slot drawn on every run so that a problem coming or going moves nothing after it (see
+    `state.show_flash`)."""
     value = answers.get(question.id)
     WIDGETS[question.type](question, value, f"{prefix}.{question.id}", lang)
+    problems = st.container()
     if is_answered(value):
         for problem in validate_answer(question, value):
-            st.markdown(f":orange[{md(tr(problem, lang))}]")
+            problems.markdown(f":orange[{md(tr(problem, lang))}]")

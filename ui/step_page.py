@@ -8,10 +8,12 @@ step's kind (fishbone, plan, tracking...), if any.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import streamlit as st
 
 from diagnosis.i18n import tr
-from diagnosis.method_checks import question_findings
+from diagnosis.method_checks import FINDING_QUESTIONS, question_findings
 from diagnosis.questionnaire.rules import is_visible
 from diagnosis.store import STEP_KINDS, RevisionKind
 from ui import drafts, nav, state
@@ -39,21 +41,32 @@ def draw_step(kind: str) -> None:
         st.caption(tr(step.help, lang))
     texts: dict[str, object] = {}  # text widgets of this page -> their stored answers (for drafts)
     findings = question_findings(op.project.answers, questionnaire)
+    # What comes and goes with an answer (a section or question shown by `show_if`, a finding)
+    # has a slot drawn on every run, so nothing after it moves when a colleague's answer shows
+    # or hides it: see `state.show_flash`.
     for section in step.sections:
         answers = op.project.answers  # re-read: a callback may have replaced the project
+        slot = st.container() if section.show_if is not None else None
         if not is_visible(section, answers, questionnaire):
             continue
-        with st.container(border=True):
+        with slot or nullcontext(), st.container(border=True):
             st.subheader(tr(section.title, lang))
             if section.help:
                 st.caption(tr(section.help, lang))
             for question in section.questions:
-                if is_visible(question, answers, questionnaire):
-                    draw_question(question, answers, kind, lang)
-                    for finding in findings.get(question.id, []):  # the method's rules of thumb, next to the answer
+                question_slot = st.container() if question.show_if is not None else None
+                visible = is_visible(question, answers, questionnaire)
+                if visible:
+                    with question_slot or nullcontext():
+                        draw_question(question, answers, kind, lang)
+                notes = st.container() if question.id in FINDING_QUESTIONS else None
+                if not visible:
+                    continue
+                for finding in findings.get(question.id, []):  # the method's rules of thumb, next to the answer
+                    with notes or nullcontext():
                         (st.success if finding.level == "ok" else st.warning)(md(finding.text(lang)))
-                    if question.type in ("text", "textarea"):
-                        texts[f"{kind}.{question.id}"] = op.project.answers.get(question.id)
+                if question.type in ("text", "textarea"):
+                    texts[f"{kind}.{question.id}"] = op.project.answers.get(question.id)
     drafts.keep(op.project.meta.id, texts)
     ctx = StepContext(project=op.project, questionnaire=questionnaire, lang=lang,  # the project again: a callback may have replaced it
                       save=lambda description: state.save(description, revision_kind), author=state.author())
