@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
-from pydantic_core import PydanticSerializationError, from_json, to_json
+from pydantic_core import PydanticSerializationError, to_json
 from sqlalchemy import create_engine, event, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InternalError, OperationalError
@@ -44,11 +44,11 @@ from diagnosis import migrations
 from diagnosis.errors import DiagnosisError
 from diagnosis.merge import merge_data, set_at
 from diagnosis.project.model import Cause, Project
-from diagnosis.store import packing, schema
+from diagnosis.store import packing, parts, schema
 from diagnosis.store.conflicts import StoredConflict, from_row as _conflict, to_row as _conflict_row, utc as _utc
 from diagnosis.store.links import LinkRecord, Links, SuggestionRecord, Suggestions
 from diagnosis.store.revisions import STEP_KINDS, RevisionInfo, RevisionKind, StoredProject
-from diagnosis.store.revisions import content_data as _content_data, decode as _decode
+from diagnosis.store.revisions import decode as _decode
 from diagnosis.text import clean_data, clean_text, json_bytes_clean
 
 # the tables (diagnosis.store.schema): `revisions`, `conflicts` and `links` are also the names
@@ -150,23 +150,23 @@ def _collection_paused() -> Iterator[None]:
 class Saved:
     """The outcome of `commit`: the new revision, the project as stored, the conflicts met.
 
-    After a merge the project is built from the merged JSON form when first asked for
+    After a merge the project is built from the merged JSON bytes when first asked for
     (`project`): validating a large project costs as much as the merge itself, and a writer
     that goes on with its own copy never needs it.
     """
 
     def __init__(self, revision: int, project: Project | None = None, merged: bool = False,
-                 conflicts: list[StoredConflict] | None = None, data: dict[str, Any] | None = None):
-        if project is None and data is None:
-            raise ValueError("Saved needs the project or its JSON form")
+                 conflicts: list[StoredConflict] | None = None, raw: bytes | None = None):
+        if project is None and raw is None:
+            raise ValueError("Saved needs the project or its JSON bytes")
         self.revision, self.merged, self.conflicts = revision, merged, list(conflicts or [])
-        self._project, self._data = project, data
+        self._project, self._raw = project, raw
 
     @property
     @_collection_paused()
     def project(self) -> Project:
         if self._project is None:
-            self._project = Project.model_validate(self._data)  # validated as merged (`_merged_json`)
+            self._project = Project.model_validate_json(self._raw)  # validated as merged (`_merge_revisions`)
         return self._project
 
     def __repr__(self) -> str:
@@ -222,7 +222,49 @@ def _merged_json(data: dict[str, Any], theirs: dict[str, Any], head: int) -> byt
                 return to_json(data)
         return _PROJECT_JSON.dump_json(Project.model_validate(data))
     except ValidationError as exc:
-        raise DiagnosisError(f"修改无法与第 {head} 版合并：{exc}", f"the change could not be merged with revision {head}: {exc}") from None
+        raise _not_merged(head, exc) from None
+
+
+def _not_merged(head: int, exc: ValidationError) -> DiagnosisError:
+    return DiagnosisError(f"修改无法与第 {head} 版合并：{exc}", f"the change could not be merged with revision {head}: {exc}")
+
+
+def _validate_changes(mine: parts.Content, partial: dict[str, Any], head: int) -> None:
+    """Validate the parts of a project that are new (`partial`, a partial project's JSON form)."""
+    if not partial:
+        return
+    try:
+        Project.model_validate({"questionnaire": parts.value(mine.parts(), "questionnaire"), **partial})
+    except ValidationError as exc:
+        raise _not_merged(head, exc) from None
+
+
+def _merge_revisions(base: parts.Content, mine: parts.Content, theirs: parts.Content, head: int,
+                     mine_checked: bool) -> tuple[parts.Content, list[Any], str, str]:
+    """Mine's changes since base replayed onto theirs (the head): (the merged content, the
+    conflicts, its title and questionnaire id). Validated: mine's changed parts (unless
+    `mine_checked`, done outside the lock by `_ahead`) and the parts both sides changed.
+
+    On parts (`diagnosis.store.parts`) when all three can be cut: the work is then the
+    comparison of the parts' bytes, plus what both sides changed; otherwise on the parsed JSON
+    forms (`merge_data` and `_merged_json`).
+    """
+    sides = base.parts(), mine.parts(), theirs.parts()
+    result = None if None in sides else parts.merge(*sides)
+    if result is None:
+        data, found = merge_data(base.data(), mine.data(), theirs.data())
+        raw = _merged_json(data, theirs.data(), head)
+        return parts.Content(raw, base.project_id, head + 1, data=data), found, data["meta"]["title"], data["questionnaire"]["id"]
+    merged, found, partial = result
+    if not mine_checked:
+        _validate_changes(mine, parts.changes(sides[0], sides[1]), head)
+    try:
+        if partial:
+            Project.model_validate({"questionnaire": parts.value(merged, "questionnaire"), **partial})
+    except ValidationError as exc:
+        raise _not_merged(head, exc) from None
+    content = parts.Content(parts.join(merged), base.project_id, head + 1, parts=merged)
+    return content, found, parts.value(merged, "meta")["title"], parts.value(merged, "questionnaire")["id"]
 
 
 def _now() -> dt.datetime:
@@ -346,13 +388,13 @@ class Store:
                 project = Project.model_validate(mine)
             encoded = _PROJECT_JSON.dump_json(project)
 
-        # outside the write lock: the writer's copy and the revision it started from as JSON
-        # forms (a revision never changes), so the lock is held for the head's part only
-        ahead = None if strict or new or base_revision is None else self._ahead(pid, base_revision, mine, encoded)
-        written: list[tuple[int, dict[str, Any] | bytes]] = []
+        # outside the write lock: the writer's copy and the revision it started from, in parts
+        # (a revision never changes), so the lock is held for the head's part only
+        ahead = None if strict or new or base_revision is None else self._ahead(pid, base_revision, encoded)
+        written: list[tuple[int, parts.Content]] = []
         snapshots: list[tuple[int, bytes, int]] = []
 
-        def work(conn: Connection) -> tuple[int, dict[str, Any] | None, list[StoredConflict]]:
+        def work(conn: Connection) -> tuple[int, parts.Content | None, list[StoredConflict]]:
             written.clear()
             snapshots.clear()
             saved = _now()
@@ -360,51 +402,56 @@ class Store:
             if new and row is not None and not row.deleted:
                 raise ProjectExists(pid)
             head = row.revision if row else 0
-            found, data, raw = [], None, encoded
+            # the head revision's row, read once: its author, its content, what it is packed against
+            last = None if row is None else conn.execute(
+                select(_revisions.c.project_id, _revisions.c.number, _revisions.c.author, _revisions.c.content,
+                       _revisions.c.packed, _revisions.c.snapshot)
+                .where(_revisions.c.project_id == pid, _revisions.c.number == head)
+            ).first()
+            found, merged = [], None
+            content = parts.Content(encoded, pid, head + 1)
             title, questionnaire_id = project.meta.title, project.questionnaire.id
             if base_revision is not None and row is not None and base_revision != head:
                 if strict:
                     raise ConflictError(pid, base_revision, head)
-                base, mine_data = ahead or (self._content(conn, pid, base_revision), mine if mine is not None else from_json(encoded))
-                theirs = self._content(conn, pid, head)
-                theirs_author = conn.execute(
-                    select(_revisions.c.author).where(_revisions.c.project_id == pid, _revisions.c.number == head)
-                ).scalar_one()
-                data, found = merge_data(base, mine_data, theirs)
-                raw = _merged_json(data, theirs, head)
-                title, questionnaire_id = data["meta"]["title"], data["questionnaire"]["id"]
+                base, mine = ahead or (self._content(conn, pid, base_revision), parts.Content(encoded, pid, None))
+                theirs = self._content(conn, pid, head, last)
+                theirs_author = last.author
+                content, found, title, questionnaire_id = _merge_revisions(base, mine, theirs, head, ahead is not None)
+                merged = content
             number = head + 1
             values = {"title": title, "questionnaire_id": questionnaire_id, "revision": number, "updated": saved, "deleted": False}
             if row is None:
                 conn.execute(_projects.insert().values(id=pid, created=saved, **values))
             else:
                 conn.execute(update(_projects).where(_projects.c.id == pid).values(**values))
-            packed, snapshot = self._pack(conn, pid, head if row is not None else 0, number, raw)
+            packed, snapshot = self._pack(conn, pid, last, number, content.raw)
             if snapshot is None:
-                snapshots.append((number, raw, len(packed)))
+                snapshots.append((number, content.raw, len(packed)))
             conn.execute(_revisions.insert().values(project_id=pid, number=number, saved=saved, author=author,
                                                     description=description[:500], kind=kind.value,
                                                     content="", packed=packed, snapshot=snapshot))
-            written.append((number, raw if data is None else data))
+            written.append((number, content))
             recorded = []
             if found:
                 for conflict in found:
                     item = StoredConflict(uuid.uuid4().hex, pid, number, conflict, author, theirs_author, saved)
                     recorded.append(item)
                 conn.execute(_conflicts.insert(), [_conflict_row(c) for c in recorded])
-            return number, data, recorded
+            return number, merged, recorded
 
-        number, data, recorded = self._retrying(work)
-        for written_number, written_data in written:
-            self._recent.put((pid, written_number), written_data)
+        number, merged, recorded = self._retrying(work)
+        for written_number, written_content in written:
+            self._recent.put((pid, written_number), written_content)
         for snapshot_number, raw, size in snapshots:  # only once committed: a rolled-back number is taken again
             self._anchors.put((pid, snapshot_number), packing.Anchor(raw, size))
-        if data is None:
+        if merged is None:
             return Saved(number, project, conflicts=recorded)
-        return Saved(number, merged=True, conflicts=recorded, data=data)
+        return Saved(number, merged=True, conflicts=recorded, raw=merged.raw)
 
-    def _ahead(self, pid: str, base_revision: int, mine: dict[str, Any] | None, encoded: bytes) -> tuple[dict[str, Any], dict[str, Any]] | None:
-        """(base, mine) as JSON forms when the head has already moved past `base_revision` (a merge is coming).
+    def _ahead(self, pid: str, base_revision: int, encoded: bytes) -> tuple[parts.Content, parts.Content] | None:
+        """(base, mine) when the head has already moved past `base_revision` (a merge is coming),
+        mine's changed parts validated.
 
         Read without the write lock: a revision never changes. None when the head has not
         moved, or the read failed: the save then decides (and reads) under the lock as before.
@@ -417,16 +464,18 @@ class Store:
                 base = self._content(conn, pid, base_revision)
         except (DiagnosisError, DBAPIError):
             return None
-        return base, mine if mine is not None else from_json(encoded)
+        mine = parts.Content(encoded, pid, None)
+        if base.parts() is None or mine.parts() is None:
+            return None
+        _validate_changes(mine, parts.changes(base.parts(), mine.parts()), head)
+        return base, mine
 
-    def _pack(self, conn: Connection, project_id: str, head: int, number: int, raw: bytes) -> tuple[bytes, int | None]:
-        """Revision `number`'s stored bytes and the snapshot they are a delta to (None: a snapshot)."""
-        last = None
-        if head:
-            last = conn.execute(select(_revisions.c.snapshot, _revisions.c.packed.is_(None).label("text"))
-                                .where(_revisions.c.project_id == project_id, _revisions.c.number == head)).first()
-        if last is not None and not last.text:
-            anchor_number = head if last.snapshot is None else last.snapshot
+    def _pack(self, conn: Connection, project_id: str, last: Any, number: int, raw: bytes) -> tuple[bytes, int | None]:
+        """Revision `number`'s stored bytes and the snapshot they are a delta to (None: a snapshot).
+
+        `last` is the head revision's row (None: the project is new)."""
+        if last is not None and last.packed is not None:
+            anchor_number = last.number if last.snapshot is None else last.snapshot
             if number - anchor_number < packing.SNAPSHOT_EVERY:
                 anchor = self._anchor(conn, project_id, anchor_number)
                 data = packing.delta(raw, anchor)
@@ -445,32 +494,36 @@ class Store:
                                  f"revision {number} of project '{project_id}' is not a snapshot: the store is damaged")
         return self._anchors.put((project_id, number), packing.Anchor(packing.unpack(row.packed), len(row.packed)))
 
-    def _text(self, conn: Connection, row: Any) -> str:
-        """A revision row's project JSON (`row` has `number`, `content`, `packed` and `snapshot`)."""
+    def _raw(self, conn: Connection, row: Any) -> bytes:
+        """A revision row's project JSON bytes (`row` has `project_id`, `number`, `content`, `packed` and `snapshot`)."""
         if row.packed is None:
-            return row.content
+            return row.content.encode()
         anchor = None if row.snapshot is None else self._anchor(conn, row.project_id, row.snapshot)
         try:
-            return packing.unpack(row.packed, anchor).decode()
+            raw = packing.unpack(row.packed, anchor)
+            raw.decode()
         except (packing.zstandard.ZstdError, UnicodeDecodeError) as exc:
             raise DiagnosisError(f"项目“{row.project_id}”的第 {row.number} 版无法读取：{exc}",
                                  f"revision {row.number} of project '{row.project_id}' cannot be read: {exc}") from None
+        return raw
 
-    def _content(self, conn: Connection, project_id: str, number: int) -> dict[str, Any]:
+    def _text(self, conn: Connection, row: Any) -> str:
+        """A revision row's project JSON."""
+        return row.content if row.packed is None else self._raw(conn, row).decode()
+
+    def _content(self, conn: Connection, project_id: str, number: int, row: Any = None) -> parts.Content:
+        """Revision `number`'s content, from the recent ones or read (`row`: its row, already read)."""
         cached = self._recent.get((project_id, number))
-        if isinstance(cached, bytes):  # a revision this store wrote, kept as its JSON until a merge needs it
-            return self._recent.put((project_id, number), from_json(cached))
         if cached is not None:
             return cached
-        row = conn.execute(
-            select(_revisions.c.project_id, _revisions.c.number, _revisions.c.content, _revisions.c.packed, _revisions.c.snapshot)
-            .where(_revisions.c.project_id == project_id, _revisions.c.number == number)
-        ).first()
+        if row is None:
+            row = conn.execute(
+                select(_revisions.c.project_id, _revisions.c.number, _revisions.c.content, _revisions.c.packed, _revisions.c.snapshot)
+                .where(_revisions.c.project_id == project_id, _revisions.c.number == number)
+            ).first()
         if row is None:
             raise ProjectNotFound(f"项目“{project_id}”没有第 {number} 版", f"project '{project_id}' has no revision {number}")
-        data = _content_data(self._text(conn, row), project_id, number)
-        self._recent.put((project_id, number), data)
-        return data
+        return self._recent.put((project_id, number), parts.Content(self._raw(conn, row), project_id, number))
 
     def apply(self, project_id: str, change: Callable[[Project], Project | None], author: str = "", description: str = "",
               kind: RevisionKind = RevisionKind.EDIT) -> Saved:

@@ -72,7 +72,7 @@ class RevisionInfo:
     kind: RevisionKind = RevisionKind.EDIT
 
 
-def content_data(content: str, project_id: str, number: int) -> dict[str, Any]:
+def content_data(content: str | bytes, project_id: str, number: int) -> dict[str, Any]:
     """A revision's JSON form, migrated when an older program wrote it."""
     data = from_json(content)  # pydantic's Rust parser: the same values as json.loads in half the time
     if data.get("format_version") != FORMAT_VERSION:
@@ -80,7 +80,7 @@ def content_data(content: str, project_id: str, number: int) -> dict[str, Any]:
     return data
 
 
-def decode(content: str, project_id: str, number: int) -> Project:
+def decode(content: str | bytes, project_id: str, number: int) -> Project:
     """A revision's project; revisions written by an older version of the program are migrated like old files."""
     try:
         return Project.model_validate(clean_data(migrate(json.loads(content), f"{project_id}@{number}")))
