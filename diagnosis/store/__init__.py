@@ -250,19 +250,17 @@ def _merge_revisions(base: parts.Content, mine: parts.Content, theirs: parts.Con
     forms (`merge_data` and `_merged_json`).
     """
     sides = base.parts(), mine.parts(), theirs.parts()
-    result = None if None in sides else parts.merge(*sides)
+    if not mine_checked and None not in sides:
+        _validate_changes(mine, parts.changes(sides[0], sides[1]), head)
+    try:
+        result = None if None in sides else parts.merge(*sides)
+    except ValidationError as exc:
+        raise _not_merged(head, exc) from None
     if result is None:
         data, found = merge_data(base.data(), mine.data(), theirs.data())
         raw = _merged_json(data, theirs.data(), head)
         return parts.Content(raw, base.project_id, head + 1, data=data), found, data["meta"]["title"], data["questionnaire"]["id"]
-    merged, found, partial = result
-    if not mine_checked:
-        _validate_changes(mine, parts.changes(sides[0], sides[1]), head)
-    try:
-        if partial:
-            Project.model_validate({"questionnaire": parts.value(merged, "questionnaire"), **partial})
-    except ValidationError as exc:
-        raise _not_merged(head, exc) from None
+    merged, found = result
     content = parts.Content(parts.join(merged), base.project_id, head + 1, parts=merged)
     return content, found, parts.value(merged, "meta")["title"], parts.value(merged, "questionnaire")["id"]
 

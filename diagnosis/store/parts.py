@@ -24,10 +24,11 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from pydantic_core import from_json, to_json
+from pydantic import TypeAdapter
+from pydantic_core import from_json
 
 from diagnosis.merge import MISSING, Conflict, _merge, _merge_causes, _order
-from diagnosis.project.model import FORMAT_VERSION
+from diagnosis.project.model import FORMAT_VERSION, Project
 from diagnosis.store.revisions import content_data
 
 class _Id(msgspec.Struct):
@@ -38,6 +39,7 @@ _FIELDS = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _ITEMS = msgspec.json.Decoder(list[msgspec.Raw])
 _IDS = msgspec.json.Decoder(list[_Id])  # each rib's id, the rest of it skipped
 _FORMAT = str(FORMAT_VERSION).encode()
+_PROJECT_JSON = TypeAdapter(Project)
 
 
 class Parts:
@@ -153,8 +155,8 @@ def changes(base: Parts, mine: Parts) -> dict[str, Any]:
 
 
 def _merge_fields(base: dict, mine: dict, theirs: dict, path: tuple, conflicts: list[Conflict], merged: dict) -> dict | None:
-    """`merge._merge_dicts` on parts; `merged` collects the parsed values it had to merge. None: a
-    nested part (None) is missing on one side."""
+    """`merge._merge_dicts` on parts; `merged` collects the parsed values it had to merge (their
+    bytes are written by `_written`). None: a nested part (None) is missing on one side."""
     out: dict[str, bytes | None] = {}
     for key in [*theirs, *(k for k in mine if k not in theirs)]:
         b, m, t = base.get(key, MISSING), mine.get(key, MISSING), theirs.get(key, MISSING)
@@ -172,15 +174,18 @@ def _merge_fields(base: dict, mine: dict, theirs: dict, path: tuple, conflicts: 
             if parsed is MISSING:
                 continue
             merged[key] = parsed
-            chosen = to_json(parsed)
+            chosen = b"null"  # for now: `_written` writes it
         if chosen is not MISSING:
             out[key] = chosen
     return out
 
 
-def merge(base: Parts, mine: Parts, theirs: Parts) -> tuple[Parts, list[Conflict], dict[str, Any]] | None:
-    """`mine`'s changes since `base` replayed onto `theirs`: (the merged parts, the conflicts met,
-    the values that had to be merged as a partial project, to validate). None: merge the parsed forms."""
+def merge(base: Parts, mine: Parts, theirs: Parts) -> tuple[Parts, list[Conflict]] | None:
+    """`mine`'s changes since `base` replayed onto `theirs`: the merged parts and the conflicts met.
+
+    What had to be merged value by value is validated and written by the model (`_written`);
+    raises pydantic's ValidationError when it is no valid project. None: merge the parsed forms.
+    """
     conflicts: list[Conflict] = []
     merged_top: dict[str, Any] = {}
     merged_fishbone: dict[str, Any] = {}
@@ -190,24 +195,40 @@ def merge(base: Parts, mine: Parts, theirs: Parts) -> tuple[Parts, list[Conflict
         return None
     b, m, t = base.ribs, mine.ribs, theirs.ribs
     mine_changed, theirs_changed = _changed(m, b), _changed(t, b)
+    ribs: dict[str, bytes] = {}
     if any(m.get(k) != t.get(k) for k in mine_changed & theirs_changed):
         sides = [[from_json(rib) for rib in side.values()] for side in (b, m, t)]
-        causes = _merge_causes(*sides, conflicts)
-        ribs = {}
-        for rib in causes:
-            if rib["id"] in ribs:
-                return None
-            ribs[rib["id"]] = to_json(rib)
-        merged_fishbone["causes"] = causes
+        merged_fishbone["causes"] = _merge_causes(*sides, conflicts)
     else:
-        ribs = {}
         for k in _rib_order(b, m, t):
             side = m if k in mine_changed else t
             if k in side:
                 ribs[k] = side[k]
-    if merged_fishbone:
-        merged_top["fishbone"] = merged_fishbone
-    return Parts(top, fishbone, ribs), conflicts, merged_top
+    merged = Parts(top, fishbone, ribs)
+    if (merged_top or merged_fishbone) and not _written(merged, merged_top, merged_fishbone):
+        return None
+    return merged, conflicts
+
+
+def _written(merged: Parts, top: dict[str, Any], fishbone: dict[str, Any]) -> bool:
+    """Validate the values merged one by one (`top`, `fishbone`: parsed, by key; the ribs when
+    merged cause by cause) as a partial project and put the model's JSON of each into `merged`:
+    stored revisions keep the model's field order, which the comparison of bytes relies on.
+    False: the model's JSON cannot be cut (two causes with one id)."""
+    partial = {"questionnaire": from_json(merged.top["questionnaire"]), **top}
+    if fishbone:
+        partial["fishbone"] = fishbone
+    cut = split(_PROJECT_JSON.dump_json(Project.model_validate(partial)))
+    if cut is None:
+        return False
+    for key in top:
+        merged.top[key] = cut.top[key]
+    for key in fishbone:
+        if key == "causes":
+            merged.ribs = cut.ribs
+        else:
+            merged.fishbone[key] = cut.fishbone[key]
+    return True
 
 
 class Content:

@@ -161,6 +161,22 @@ def test_a_merged_revision_is_stored_as_the_project_serializes_and_returns_what_
     assert loaded.answers["project_name"] == "李敏的名称"
 
 
+def test_a_rib_both_sessions_changed_is_merged_cause_by_cause_and_still_stored_as_the_project_serializes(store):
+    # two sub-causes under one rib at once: that rib is rebuilt cause by cause, which must not
+    # leave its fields in another order than the model's (every later merge compares bytes)
+    a, b = _two_sessions(store)
+    parent = a.fishbone.causes[0].id
+    fb.add_cause(a.fishbone, "为什么？系统慢", parent_id=parent)
+    store.commit(a, "李敏", "add", base_revision=1)
+    fb.add_cause(b.fishbone, "为什么？人手少", parent_id=parent)
+    b.answers["project_name"] = "张伟的名称"
+    saved = store.commit(b, "张伟", "add", base_revision=1)
+    loaded = store.load("demo", 3).project
+    assert saved.merged and saved.project == loaded
+    assert [c.text for c in fb.find_cause(loaded.fishbone, parent).children][-2:] == ["为什么？系统慢", "为什么？人手少"]
+    assert _stored_json(store, "demo", 3) == loaded.model_dump_json()
+
+
 def test_a_merge_that_would_store_an_invalid_cause_is_refused_and_writes_nothing(store):
     a, b = _two_sessions(store)
     fb.add_cause(a.fishbone, "知识库过时", "material")
