@@ -240,20 +240,22 @@ def _validate_changes(mine: parts.Content, partial: dict[str, Any], head: int) -
 
 
 def _merge_revisions(base: parts.Content, mine: parts.Content, theirs: parts.Content, head: int,
-                     mine_checked: bool) -> tuple[parts.Content, list[Any], str, str]:
+                     mine_changed: set | None) -> tuple[parts.Content, list[Any], str, str]:
     """Mine's changes since base replayed onto theirs (the head): (the merged content, the
     conflicts, its title and questionnaire id). Validated: mine's changed parts (unless
-    `mine_checked`, done outside the lock by `_ahead`) and the parts both sides changed.
+    `mine_changed` is given: the ribs mine changed, worked out and validated by `_ahead` before
+    the lock) and the parts both sides changed (`parts.merge` writes those through the model).
 
     On parts (`diagnosis.store.parts`) when all three can be cut: the work is then the
     comparison of the parts' bytes, plus what both sides changed; otherwise on the parsed JSON
     forms (`merge_data` and `_merged_json`).
     """
     sides = base.parts(), mine.parts(), theirs.parts()
-    if not mine_checked and None not in sides:
-        _validate_changes(mine, parts.changes(sides[0], sides[1]), head)
+    if mine_changed is None and None not in sides:
+        mine_changed = parts.changed_ribs(sides[0], sides[1])
+        _validate_changes(mine, parts.changes(sides[0], sides[1], mine_changed), head)
     try:
-        result = None if None in sides else parts.merge(*sides)
+        result = None if None in sides else parts.merge(*sides, mine_changed)
     except ValidationError as exc:
         raise _not_merged(head, exc) from None
     if result is None:
@@ -396,12 +398,21 @@ class Store:
             written.clear()
             snapshots.clear()
             saved = _now()
-            row = conn.execute(select(_projects.c.revision, _projects.c.deleted).where(_projects.c.id == pid).with_for_update()).first()
+            # the project's row (locked) with its head revision's: the author, the content and
+            # what it is packed against, in one round trip
+            row = conn.execute(
+                select(_projects.c.revision, _projects.c.deleted, _revisions.c.project_id, _revisions.c.number,
+                       _revisions.c.author, _revisions.c.content, _revisions.c.packed, _revisions.c.snapshot)
+                .select_from(_projects.outerjoin(_revisions, (_revisions.c.project_id == _projects.c.id)
+                                                 & (_revisions.c.number == _projects.c.revision)))
+                .where(_projects.c.id == pid).with_for_update(of=_projects)
+            ).first()
             if new and row is not None and not row.deleted:
                 raise ProjectExists(pid)
             head = row.revision if row else 0
-            # the head revision's row, read once: its author, its content, what it is packed against
-            last = None if row is None else conn.execute(
+            last = row if row is None or row.number == head else conn.execute(
+                # PostgreSQL, when the lock waited for another save: the join still saw the
+                # revisions before it (READ COMMITTED re-reads only the locked row)
                 select(_revisions.c.project_id, _revisions.c.number, _revisions.c.author, _revisions.c.content,
                        _revisions.c.packed, _revisions.c.snapshot)
                 .where(_revisions.c.project_id == pid, _revisions.c.number == head)
@@ -412,10 +423,10 @@ class Store:
             if base_revision is not None and row is not None and base_revision != head:
                 if strict:
                     raise ConflictError(pid, base_revision, head)
-                base, mine = ahead or (self._content(conn, pid, base_revision), parts.Content(encoded, pid, None))
+                base, mine, mine_changed = ahead or (self._content(conn, pid, base_revision), parts.Content(encoded, pid, None), None)
                 theirs = self._content(conn, pid, head, last)
                 theirs_author = last.author
-                content, found, title, questionnaire_id = _merge_revisions(base, mine, theirs, head, ahead is not None)
+                content, found, title, questionnaire_id = _merge_revisions(base, mine, theirs, head, mine_changed)
                 merged = content
             number = head + 1
             values = {"title": title, "questionnaire_id": questionnaire_id, "revision": number, "updated": saved, "deleted": False}
@@ -447,9 +458,9 @@ class Store:
             return Saved(number, project, conflicts=recorded)
         return Saved(number, merged=True, conflicts=recorded, raw=merged.raw)
 
-    def _ahead(self, pid: str, base_revision: int, encoded: bytes) -> tuple[parts.Content, parts.Content] | None:
-        """(base, mine) when the head has already moved past `base_revision` (a merge is coming),
-        mine's changed parts validated.
+    def _ahead(self, pid: str, base_revision: int, encoded: bytes) -> tuple[parts.Content, parts.Content, set] | None:
+        """(base, mine, the ribs mine changed) when the head has already moved past `base_revision`
+        (a merge is coming), mine's changed parts validated.
 
         Read without the write lock: a revision never changes. None when the head has not
         moved, or the read failed: the save then decides (and reads) under the lock as before.
@@ -465,8 +476,9 @@ class Store:
         mine = parts.Content(encoded, pid, None)
         if base.parts() is None or mine.parts() is None:
             return None
-        _validate_changes(mine, parts.changes(base.parts(), mine.parts()), head)
-        return base, mine
+        mine_changed = parts.changed_ribs(base.parts(), mine.parts())
+        _validate_changes(mine, parts.changes(base.parts(), mine.parts(), mine_changed), head)
+        return base, mine, mine_changed
 
     def _pack(self, conn: Connection, project_id: str, last: Any, number: int, raw: bytes) -> tuple[bytes, int | None]:
         """Revision `number`'s stored bytes and the snapshot they are a delta to (None: a snapshot).
