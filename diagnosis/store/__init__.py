@@ -14,9 +14,10 @@ lock, and values both sides changed are kept as they are stored and recorded as 
 form that raises `ConflictError` instead.
 
 The package: `schema` (the tables), `revisions` (what a revision records, its `RevisionKind`),
-`conflicts` (a recorded conflict), `links` (the repository of participant links and anonymous
-suggestions, `Store.links` / `Store.suggestions`, used by `diagnosis.sharing`). Nothing outside
-the package touches the tables or the store's connections.
+`packing` (how a revision's bytes are kept), `parts` (a revision's JSON in parts: what a merge
+under the lock works on), `conflicts` (a recorded conflict), `links` (the repository of
+participant links and anonymous suggestions, `Store.links` / `Store.suggestions`, used by
+`diagnosis.sharing`). Nothing outside the package touches the tables or the store's connections.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import PydanticSerializationError, to_json
-from sqlalchemy import create_engine, event, select, update
+from sqlalchemy import bindparam, create_engine, event, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InternalError, OperationalError
 
@@ -55,6 +56,22 @@ from diagnosis.text import clean_data, clean_text, json_bytes_clean
 # of this package's modules, so the package exports only `metadata`, `projects` and `suggestions`
 metadata, projects, suggestions = schema.metadata, schema.projects, schema.suggestions
 _projects, _revisions, _conflicts = schema.projects, schema.revisions, schema.conflicts
+
+# the statements of a save, built once (building them anew cost more than running them)
+_HEAD_ROW = (_revisions.c.project_id, _revisions.c.number, _revisions.c.author, _revisions.c.content, _revisions.c.packed,
+             _revisions.c.snapshot)
+# the project's row (locked) with its head revision's: the author, the content and what it is
+# packed against, in one round trip
+_LOCK_PROJECT = (
+    select(_projects.c.revision, _projects.c.deleted, *_HEAD_ROW)
+    .select_from(_projects.outerjoin(_revisions, (_revisions.c.project_id == _projects.c.id)
+                                     & (_revisions.c.number == _projects.c.revision)))
+    .where(_projects.c.id == bindparam("pid")).with_for_update(of=_projects)
+)
+_READ_HEAD_ROW = select(*_HEAD_ROW).where(_revisions.c.project_id == bindparam("pid"), _revisions.c.number == bindparam("n"))
+_MOVE_HEAD = update(_projects).where(_projects.c.id == bindparam("pid"))  # SET: the columns given
+_NEW_PROJECT = _projects.insert()
+_NEW_REVISION = _revisions.insert()
 
 DATABASE_FILE = "diagnosis.sqlite"
 ANONYMOUS = "anonymous"
@@ -398,25 +415,13 @@ class Store:
             written.clear()
             snapshots.clear()
             saved = _now()
-            # the project's row (locked) with its head revision's: the author, the content and
-            # what it is packed against, in one round trip
-            row = conn.execute(
-                select(_projects.c.revision, _projects.c.deleted, _revisions.c.project_id, _revisions.c.number,
-                       _revisions.c.author, _revisions.c.content, _revisions.c.packed, _revisions.c.snapshot)
-                .select_from(_projects.outerjoin(_revisions, (_revisions.c.project_id == _projects.c.id)
-                                                 & (_revisions.c.number == _projects.c.revision)))
-                .where(_projects.c.id == pid).with_for_update(of=_projects)
-            ).first()
+            row = conn.execute(_LOCK_PROJECT, {"pid": pid}).first()
             if new and row is not None and not row.deleted:
                 raise ProjectExists(pid)
             head = row.revision if row else 0
-            last = row if row is None or row.number == head else conn.execute(
-                # PostgreSQL, when the lock waited for another save: the join still saw the
-                # revisions before it (READ COMMITTED re-reads only the locked row)
-                select(_revisions.c.project_id, _revisions.c.number, _revisions.c.author, _revisions.c.content,
-                       _revisions.c.packed, _revisions.c.snapshot)
-                .where(_revisions.c.project_id == pid, _revisions.c.number == head)
-            ).first()
+            # PostgreSQL, when the lock waited for another save: the join still saw the revisions
+            # before it (READ COMMITTED re-reads only the locked row), so the head's is read now
+            last = row if row is None or row.number == head else conn.execute(_READ_HEAD_ROW, {"pid": pid, "n": head}).first()
             found, merged = [], None
             content = parts.Content(encoded, pid, head + 1)
             title, questionnaire_id = project.meta.title, project.questionnaire.id
@@ -431,15 +436,15 @@ class Store:
             number = head + 1
             values = {"title": title, "questionnaire_id": questionnaire_id, "revision": number, "updated": saved, "deleted": False}
             if row is None:
-                conn.execute(_projects.insert().values(id=pid, created=saved, **values))
+                conn.execute(_NEW_PROJECT, {"id": pid, "created": saved, **values})
             else:
-                conn.execute(update(_projects).where(_projects.c.id == pid).values(**values))
+                conn.execute(_MOVE_HEAD, {"pid": pid, **values})
             packed, snapshot = self._pack(conn, pid, last, number, content.raw)
             if snapshot is None:
                 snapshots.append((number, content.raw, len(packed)))
-            conn.execute(_revisions.insert().values(project_id=pid, number=number, saved=saved, author=author,
-                                                    description=description[:500], kind=kind.value,
-                                                    content="", packed=packed, snapshot=snapshot))
+            conn.execute(_NEW_REVISION, {"project_id": pid, "number": number, "saved": saved, "author": author,
+                                         "description": description[:500], "kind": kind.value, "content": "",
+                                         "packed": packed, "snapshot": snapshot})
             written.append((number, content))
             recorded = []
             if found:

@@ -206,9 +206,10 @@ def merge(base: Parts, mine: Parts, theirs: Parts, mine_changed: set | None = No
         return None
     b, m, t = base.ribs, mine.ribs, theirs.ribs
     mine_changed = _changed(m, b) if mine_changed is None else mine_changed
-    theirs_changed = _changed(t, b)
     ribs: dict[str, bytes] = {}
-    if any(m.get(k) != t.get(k) for k in mine_changed & theirs_changed):
+    # a rib mine changed that theirs changed too, differently (only mine's changes are looked at:
+    # what theirs changed alone is taken as it is, so the head's ribs are never compared one by one)
+    if any(t.get(k) != b.get(k) and m.get(k) != t.get(k) for k in mine_changed):
         sides = [[from_json(rib) for rib in side.values()] for side in (b, m, t)]
         merged_fishbone["causes"] = _merge_causes(*sides, conflicts)
     else:
