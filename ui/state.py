@@ -364,10 +364,21 @@ def set_answer(question_id: str, value: Any) -> None:
             change(f"answer {question_id}", apply, RevisionKind.ANSWER)
 
 
+LANG_SWITCHED = "state.lang_switched"  # time.monotonic() of this session's last language switch
+
+
 def set_lang(new: str) -> None:
     """Switch this session's interface language; nothing is written to the project."""
     if new in LANGUAGES:
+        if new != st.session_state.get(LANG):
+            st.session_state[LANG_SWITCHED] = time.monotonic()
         st.session_state[LANG] = new
+
+
+def since_lang_switch() -> float:
+    """Seconds since this session last switched its language (infinity: never)."""
+    switched = st.session_state.get(LANG_SWITCHED)
+    return float("inf") if switched is None else time.monotonic() - switched
 
 
 def take_author(widget_key: str) -> None:
