@@ -8,7 +8,7 @@ step's kind (fishbone, plan, tracking...), if any.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 
 import streamlit as st
 
@@ -21,6 +21,12 @@ from ui.context import StepContext
 from ui.editors import draw_editor, draw_full_screen
 from ui.questions import draw_question
 from ui.texts import md, t
+
+
+def _slot(comes_and_goes: bool) -> AbstractContextManager:
+    """Where something that may be there or not on the next run is drawn: a container drawn on every
+    run when it `comes_and_goes` (see `state.show_flash`), else the place itself."""
+    return st.container() if comes_and_goes else nullcontext()
 
 
 def draw_step(kind: str) -> None:
@@ -46,26 +52,22 @@ def draw_step(kind: str) -> None:
     # or hides it: see `state.show_flash`.
     for section in step.sections:
         answers = op.project.answers  # re-read: a callback may have replaced the project
-        slot = st.container() if section.show_if is not None else None
+        slot = _slot(section.show_if is not None)
         if not is_visible(section, answers, questionnaire):
             continue
-        with slot or nullcontext(), st.container(border=True):
+        with slot, st.container(border=True):
             st.subheader(tr(section.title, lang))
             if section.help:
                 st.caption(tr(section.help, lang))
             for question in section.questions:
-                question_slot = st.container() if question.show_if is not None else None
                 visible = is_visible(question, answers, questionnaire)
-                if visible:
-                    with question_slot or nullcontext():
+                with _slot(question.show_if is not None):
+                    if visible:
                         draw_question(question, answers, kind, lang)
-                notes = st.container() if question.id in FINDING_QUESTIONS else None
-                if not visible:
-                    continue
-                for finding in findings.get(question.id, []):  # the method's rules of thumb, next to the answer
-                    with notes or nullcontext():
+                with _slot(question.id in FINDING_QUESTIONS):
+                    for finding in findings.get(question.id, []) if visible else []:  # the method's rules of thumb, next to the answer
                         (st.success if finding.level == "ok" else st.warning)(md(finding.text(lang)))
-                if question.type in ("text", "textarea"):
+                if visible and question.type in ("text", "textarea"):
                     texts[f"{kind}.{question.id}"] = op.project.answers.get(question.id)
     drafts.keep(op.project.meta.id, texts)
     ctx = StepContext(project=op.project, questionnaire=questionnaire, lang=lang,  # the project again: a callback may have replaced it

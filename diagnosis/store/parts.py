@@ -21,15 +21,13 @@ forms as before.
 
 from __future__ import annotations
 
-from itertools import compress
-from operator import ne
 from typing import Any
 
 import msgspec
 from pydantic import TypeAdapter
 from pydantic_core import from_json
 
-from diagnosis.merge import MISSING, Conflict, _merge, _merge_causes, _order
+from diagnosis.merge import MISSING, Conflict, _merge, _merge_causes, _order, changed_keys
 from diagnosis.project.model import FORMAT_VERSION, Project
 from diagnosis.store.revisions import content_data
 
@@ -105,15 +103,6 @@ def value(parts: Parts, key: str) -> Any:
     return from_json(parts.top[key])
 
 
-def _changed(side: dict, base: dict) -> set:
-    """The keys `side` added, changed or removed against `base` (each value compared once, in C:
-    no Python loop, no hashing of the bytes)."""
-    keys = list(side)
-    changed = set(compress(keys, map(ne, side.values(), map(base.get, keys))))
-    changed.update(base.keys() - side.keys())
-    return changed
-
-
 def _rib_order(base: dict, mine: dict, theirs: dict) -> list:
     """`merge._order` of the ribs' ids, without a Python loop over every rib when mine added a
     few: each addition's place is found from its neighbours (`index`, in C)."""
@@ -148,14 +137,14 @@ def _rib_order(base: dict, mine: dict, theirs: dict) -> list:
 
 def changed_ribs(base: Parts, mine: Parts) -> set:
     """The ids of the ribs `mine` added, changed or removed against `base` (for `merge`)."""
-    return _changed(mine.ribs, base.ribs)
+    return changed_keys(mine.ribs, base.ribs)
 
 
 def changes(base: Parts, mine: Parts, ribs: set | None = None) -> dict[str, Any]:
     """What `mine` changed against `base`, parsed, as a partial project (to validate before saving);
     `ribs`: `changed_ribs(base, mine)` when known."""
-    top = {k: from_json(mine.top[k]) for k in _changed(mine.top, base.top) if mine.top.get(k) is not None}
-    fishbone = {k: from_json(mine.fishbone[k]) for k in _changed(mine.fishbone, base.fishbone) if mine.fishbone.get(k) is not None}
+    top = {k: from_json(mine.top[k]) for k in changed_keys(mine.top, base.top) if mine.top.get(k) is not None}
+    fishbone = {k: from_json(mine.fishbone[k]) for k in changed_keys(mine.fishbone, base.fishbone) if mine.fishbone.get(k) is not None}
     new = [from_json(mine.ribs[k]) for k in (changed_ribs(base, mine) if ribs is None else ribs) if k in mine.ribs]
     if new:
         fishbone["causes"] = new
@@ -205,7 +194,7 @@ def merge(base: Parts, mine: Parts, theirs: Parts, mine_changed: set | None = No
     if top is None or fishbone is None or "fishbone" not in top or "causes" not in fishbone:
         return None
     b, m, t = base.ribs, mine.ribs, theirs.ribs
-    mine_changed = _changed(m, b) if mine_changed is None else mine_changed
+    mine_changed = changed_keys(m, b) if mine_changed is None else mine_changed
     ribs: dict[str, bytes] = {}
     # a rib mine changed that theirs changed too, differently (only mine's changes are looked at:
     # what theirs changed alone is taken as it is, so the head's ribs are never compared one by one)
